@@ -1,0 +1,21 @@
+"""DRF permission: a signed-in, MFA-verified member of the current practice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+
+class IsVerifiedMember(BasePermission):
+    message = "Sign in, pass two-factor verification and belong to a practice."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and user.is_verified()
+            and getattr(request._request, "practice_access", None) is not None
+        )

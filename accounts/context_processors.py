@@ -1,0 +1,41 @@
+"""The navigation a signed-in user sees: built from capabilities, not roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from accounts.domain.roles import ROLE_LABELS, Capability
+
+# (label, url name, capability needed)
+NAVIGATION: list[tuple[str, str, Capability | None]] = [
+    ("Home", "home", None),
+    ("Patients", "patients:list", Capability.PATIENT_VIEW),
+    ("Providers", "practice:provider_list", Capability.PROVIDER_VIEW),
+    ("Payers", "payers:list", Capability.PAYER_VIEW),
+    ("Audit log", "audit:event_list", Capability.AUDIT_VIEW),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    access = getattr(request, "practice_access", None)
+    if access is None:
+        return {"nav_items": [], "practice_access": None, "session_idle_seconds": settings.SESSION_COOKIE_AGE}
+    items = []
+    for label, name, capability in NAVIGATION:
+        if capability is not None and not access.can(capability):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # TODO(foundation): remove once every app's screens exist
+            continue
+        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    return {
+        "nav_items": items,
+        "practice_access": access,
+        "role_label": ROLE_LABELS[access.role],
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+    }

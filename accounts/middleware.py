@@ -1,0 +1,46 @@
+"""Request guards: MFA before anything but sign-in pages; the current practice on the request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+
+from accounts.access import practice_access_from_request
+
+# Paths a signed-in user may reach before passing MFA.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+
+class MfaRequiredMiddleware:
+    """Every human account passes TOTP before any other page (PHI or not)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+        ):  # type: ignore[union-attr]
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"message": "Two-factor verification is required.", "code": "mfa_required", "extra": {}},
+                    status=403,
+                )
+            return redirect("accounts:mfa")
+        return self.get_response(request)
+
+
+class CurrentPracticeMiddleware:
+    """Sets `request.practice_access` (None for anonymous users or users without a practice)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.practice_access = practice_access_from_request(request)  # type: ignore[attr-defined]
+        return self.get_response(request)

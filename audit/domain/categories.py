@@ -1,0 +1,16 @@
+"""What kind of PHI an audit event is about."""
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    DEMOGRAPHICS = "demographics"
+    COVERAGE = "coverage"
+    DIAGNOSIS = "diagnosis"
+    CONSENT = "consent"
+    CARE_TEAM = "care_team"
+    CLINICAL_NOTE = "clinical_note"
+    TREATMENT_PLAN = "treatment_plan"
+    APPOINTMENT = "appointment"
+    BILLING = "billing"
+    AUDIT_LOG = "audit_log"

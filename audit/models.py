@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One PHI access (or denied attempt). Append-only and hash-chained.
+
+    `seq` orders the chain; `hash` = SHA-256 over the previous hash and this row's fields
+    (see audit.domain.chain). A database trigger rejects UPDATE and DELETE on PostgreSQL.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        LIST = "list", "Listed"
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+        EXPORT = "export", "Exported"
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", "Allowed"
+        DENIED = "denied", "Denied"
+
+    seq = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    practice_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    category = models.CharField(max_length=32, db_index=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED)
+    detail = models.CharField(max_length=200, blank=True, help_text="No PHI: ids, counts, field names")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_path = models.CharField(max_length=300, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["practice_id", "occurred_at"], name="audit_practice_time_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.category}"
+
+
+class AuditChainHead(models.Model):
+    """The chain's tip: last seq and hash. Locked to append; lets the verifier detect truncation."""
+
+    singleton = models.BooleanField(default=True, unique=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head at #{self.last_seq}"
+
+
+class AuditVerification(models.Model):
+    """The result of one run of the chain verifier."""
+
+    ran_at = models.DateTimeField()
+    events_checked = models.BigIntegerField()
+    ok = models.BooleanField()
+    findings = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"verification {self.ran_at:%Y-%m-%d %H:%M} ok={self.ok}"

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import urls as accounts_urls
+from audit import urls as audit_urls
+from core import views as core_views
+from patients import urls as patients_urls
+from payers import urls as payers_urls
+from practice import urls as practice_urls
+
+api_patterns = [
+    path("patients/", include((patients_urls.api_urlpatterns, "patients_api"))),
+    path("practice/", include((practice_urls.api_urlpatterns, "practice_api"))),
+    path("payers/", include((payers_urls.api_urlpatterns, "payers_api"))),
+    path("audit/", include((audit_urls.api_urlpatterns, "audit_api"))),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include(accounts_urls)),
+    path("patients/", include(patients_urls)),
+    path("practice/", include(practice_urls)),
+    path("payers/", include(payers_urls)),
+    path("audit/", include(audit_urls)),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]

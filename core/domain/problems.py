@@ -1,0 +1,32 @@
+"""A `Problem` is a rule's finding: a stable code, a severity, a plain message, a field path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+    field: str = ""
+    severity: Severity = Severity.ERROR
+    fix_hint: str = ""
+
+
+def errors_only(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is Severity.ERROR]
+
+
+def field_errors(problems: list[Problem]) -> dict[str, list[str]]:
+    """Group error messages by field path (for forms and the API's `extra.fields`)."""
+    grouped: dict[str, list[str]] = {}
+    for problem in errors_only(problems):
+        grouped.setdefault(problem.field or "__all__", []).append(problem.message)
+    return grouped

@@ -1,0 +1,7 @@
+from django.urls import path  # noqa: F401
+
+app_name = "patients"
+
+urlpatterns: list = []  # type: ignore[type-arg]
+
+api_urlpatterns: list = []  # type: ignore[type-arg]

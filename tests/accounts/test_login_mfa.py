@@ -1,0 +1,44 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import DEMO_PASSWORD
+
+
+def _current_code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+@pytest.mark.django_db
+def test_home_redirects_to_mfa_until_verified(practice, make_member):
+    # given
+    user = make_member("biller", practice)
+    client = Client()
+    # when
+    client.post(reverse("accounts:login"), {"username": user.username, "password": DEMO_PASSWORD})
+    before = client.get("/")
+    code = _current_code(TOTPDevice.objects.get(user=user))
+    verified = client.post(reverse("accounts:mfa"), {"token": code})
+    after = client.get("/")
+    # then
+    assert before.status_code == 302
+    assert before.url == reverse("accounts:mfa")
+    assert verified.status_code == 302
+    assert after.status_code == 200
+    assert b"Welcome" in after.content
+
+
+@pytest.mark.django_db
+def test_wrong_code_is_rejected(practice, make_member):
+    user = make_member("biller", practice)
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": user.username, "password": DEMO_PASSWORD})
+    response = client.post(
+        reverse("accounts:mfa"),
+        {"token": "000000" if _current_code(TOTPDevice.objects.get(user=user)) != "000000" else "111111"},
+    )
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302

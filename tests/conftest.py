@@ -1,0 +1,87 @@
+"""Shared fixtures. Faker and factory randomness are seeded once per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import factory.random
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+# Playwright's event loop runs in the main thread; the ORM must still work in e2e tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from accounts.models import User  # noqa: E402
+from tests.factories import MembershipFactory, PracticeFactory, ProviderFactory, UserFactory  # noqa: E402
+
+DEMO_PASSWORD = "correct-horse-battery"
+TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # RFC 6238 test key
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _seed_randomness() -> None:
+    factory.random.reseed_random("parity-tests")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+    """pytest-playwright: drive Debian's Chromium (Playwright's own download cannot work here)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def practice(db):  # type: ignore[no-untyped-def]
+    return PracticeFactory()
+
+
+@pytest.fixture
+def other_practice(db):  # type: ignore[no-untyped-def]
+    return PracticeFactory()
+
+
+@pytest.fixture
+def make_member(db) -> Callable[..., User]:  # type: ignore[no-untyped-def]
+    """make_member(role, practice, provider=False): a user with a membership (and a provider)."""
+
+    def _make(
+        role: str, practice, *, provider: bool = False, credential: str = "LPC", username: str | None = None
+    ) -> User:  # type: ignore[no-untyped-def]
+        user = UserFactory(**({"username": username} if username else {}))
+        MembershipFactory(user=user, practice=practice, role=role)
+        if provider:
+            ProviderFactory(practice=practice, user=user, credential=credential)
+        TOTPDevice.objects.create(user=user, name="test", key=TOTP_KEY_HEX, confirmed=True)
+        return user
+
+    return _make
+
+
+def verified_client(user: User) -> Client:
+    """A test client signed in as `user` with MFA passed."""
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    return verified_client
