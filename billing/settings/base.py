@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "practice",
     "payers",
     "patients",
+    "scheduling",
+    "clinical_notes",
 ]
 
 MIDDLEWARE = [

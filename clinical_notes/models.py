@@ -1,0 +1,239 @@
+"""Session notes, their history, addenda and treatment plans.
+
+A final note is immutable: the service layer refuses changes, and on PostgreSQL a trigger
+rejects any UPDATE or DELETE of a final note (and of its segments, scores, diagnoses and goal
+links), whatever path it comes from (ORM, bulk update, admin, raw SQL). Corrections are addenda.
+"""
+
+from django.db import models
+
+from core.domain.service_types import service_type_choices
+from core.models import TimeStampedModel
+
+
+class NoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_COSIGN = "awaiting_cosign", "Awaiting co-signature"
+    RETURNED = "returned", "Returned for revision"
+    FINAL = "final", "Final"
+
+
+class TreatmentPlan(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        SUPERSEDED = "superseded", "Superseded"
+
+    practice = models.ForeignKey(
+        "practice.Practice", on_delete=models.CASCADE, related_name="treatment_plans"
+    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="treatment_plans")
+    author = models.ForeignKey("practice.Provider", on_delete=models.PROTECT, related_name="treatment_plans")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    starts_on = models.DateField()
+    review_on = models.DateField()
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    patient_signed_on = models.DateField(
+        null=True, blank=True, help_text="Patient or guardian signature date"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_on__gte=models.F("starts_on")),
+                name="clinical_notes_plan_dates_ordered",
+            ),
+        ]
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return f"Treatment plan {self.pk}"
+
+
+class PlanProblem(TimeStampedModel):
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="problems")
+    description = models.TextField()
+    diagnosis = models.ForeignKey(
+        "patients.PatientDiagnosis", null=True, blank=True, on_delete=models.PROTECT
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class PlanGoal(TimeStampedModel):
+    problem = models.ForeignKey(PlanProblem, on_delete=models.CASCADE, related_name="goals")
+    description = models.TextField()
+    interventions = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class PlanObjective(TimeStampedModel):
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="objectives")
+    description = models.TextField(help_text="Measurable: what, how much, by when")
+    measure = models.CharField(max_length=120, blank=True)
+    target = models.CharField(max_length=120, blank=True)
+    target_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class SessionNote(TimeStampedModel):
+    practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="session_notes")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="session_notes")
+    appointment = models.OneToOneField(
+        "scheduling.Appointment", null=True, blank=True, on_delete=models.PROTECT, related_name="note"
+    )
+    author = models.ForeignKey("practice.Provider", on_delete=models.PROTECT, related_name="authored_notes")
+    service_type = models.CharField(max_length=48, choices=service_type_choices())
+    date_of_service = models.DateField(help_text="In the practice's time zone")
+    place_of_service = models.CharField(max_length=2, default="11")
+    telehealth = models.CharField(max_length=16, blank=True, default="")
+    status = models.CharField(max_length=16, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
+    # The template's answers (participants, interventions, response, progress, necessity, risk, plan...).
+    content = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every draft save (optimistic locking)"
+    )
+    requires_cosign = models.BooleanField(default=False)
+    supervisor = models.ForeignKey(
+        "practice.Provider", null=True, blank=True, on_delete=models.PROTECT, related_name="notes_to_cosign"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attestation = models.TextField(blank=True)
+    cosigned_at = models.DateTimeField(null=True, blank=True)
+    cosigned_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cosign_attestation = models.TextField(blank=True)
+    finalized_at = models.DateTimeField(null=True, blank=True)
+    # The documentation checks' findings at the last sign (list of Problem dicts).
+    findings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="final")
+                | models.Q(finalized_at__isnull=False, signed_at__isnull=False),
+                name="clinical_notes_note_final_is_signed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="final", requires_cosign=True)
+                | models.Q(cosigned_at__isnull=False),
+                name="clinical_notes_note_final_is_cosigned",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "status"], name="notes_practice_status_idx"),
+            models.Index(fields=["patient", "date_of_service"], name="notes_patient_dos_idx"),
+            models.Index(fields=["author", "status"], name="notes_author_status_idx"),
+            models.Index(fields=["supervisor", "status"], name="notes_supervisor_status_idx"),
+        ]
+        ordering = ["-date_of_service", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} ({self.status})"
+
+
+class NoteSegment(models.Model):
+    """One stretch of face-to-face time; a split session has several."""
+
+    note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="segments")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    is_crisis = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"Segment {self.pk}"
+
+
+class NoteMeasurement(models.Model):
+    note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="measurements")
+    instrument = models.CharField(max_length=32)
+    score = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["note", "instrument"], name="clinical_notes_measurement_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument}={self.score}"
+
+
+class NoteDiagnosis(models.Model):
+    note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="note_diagnoses")
+    diagnosis = models.ForeignKey("patients.PatientDiagnosis", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["note", "diagnosis"], name="clinical_notes_notediagnosis_once"),
+        ]
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"Note {self.note_id} dx {self.diagnosis_id}"
+
+
+class NoteGoal(models.Model):
+    note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="note_goals")
+    goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="+")
+    progress = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["note", "goal"], name="clinical_notes_notegoal_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.note_id} goal {self.goal_id}"
+
+
+class NoteEvent(models.Model):
+    """Every transition of a note: who, when, from, to (and the supervisor's comments)."""
+
+    note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField()
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Note {self.note_id}: {self.from_status}->{self.to_status}"
+
+
+class NoteAddendum(models.Model):
+    """A correction or addition to a final note. Append-only, shown in order."""
+
+    note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Addendum {self.pk} to note {self.note_id}"
