@@ -14,8 +14,8 @@ class IsVerifiedMember(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
         return bool(
-            user
+            user is not None
             and user.is_authenticated
-            and user.is_verified()
+            and user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
             and getattr(request._request, "practice_access", None) is not None
         )

@@ -17,5 +17,6 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Practice management and insurance billing for behavioral health.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["accounts.api_permissions.IsVerifiedMember"],
     "COMPONENT_SPLIT_REQUEST": True,
 }
