@@ -47,3 +47,52 @@ def practice_switch_check(*, user: User, practice_id: int) -> int:
     if not Membership.objects.filter(user=user, practice_id=practice_id, is_active=True).exists():
         raise NotFound()
     return practice_id
+
+
+def user_create(
+    *,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    """Create a sign-in account. The password must pass the configured password rules."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    username = username.strip()
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    problems: dict[str, list[str]] = {}
+    if not username:
+        problems["username"] = ["A username is required."]
+    elif User.objects.filter(username__iexact=username).exists():
+        problems["username"] = ["That username is taken."]
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        problems["password"] = list(exc.messages)
+    if problems:
+        raise ValidationFailed(field_errors=problems)
+    with transaction.atomic(durable=True):
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+    return user
+
+
+def membership_grant(*, user_id: int, practice_id: int, role: str) -> Membership:
+    """Give a user a role in a practice (or change their role there). Idempotent."""
+    from accounts.domain.roles import Role
+
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed(field_errors={"role": [f"Unknown role: {role}."]})
+    with transaction.atomic(durable=True):
+        membership, created = Membership.objects.select_for_update().get_or_create(
+            user_id=user_id, practice_id=practice_id, defaults={"role": role}
+        )
+        if not created and (membership.role != role or not membership.is_active):
+            membership.role = role
+            membership.is_active = True
+            membership.save(update_fields=["role", "is_active", "updated_at"])
+    return membership

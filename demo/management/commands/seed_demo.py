@@ -1,0 +1,30 @@
+"""Build (or top up) the synthetic demo practice through the real services. Idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from demo.constants import DEMO_PASSWORD, DEMO_TOTP_BASE32
+from demo.seed import DEMO_USERS, MAIN_PRACTICE, seed_all
+from practice.domain.timezones import local_date
+
+
+class Command(BaseCommand):
+    help = "Create the synthetic demo practice (users, providers, payers, patients...)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = seed_all(today=local_date(timezone.now(), MAIN_PRACTICE.timezone))
+        made = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items())) or "nothing new"
+        self.stdout.write(self.style.SUCCESS(f"Demo practice ready ({made})."))
+        self.stdout.write("")
+        self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these (password for all):")
+        self.stdout.write(f"  password: {DEMO_PASSWORD}")
+        for username, _first, _last, role, credential in DEMO_USERS:
+            extra = f" ({credential})" if credential else ""
+            self.stdout.write(f"  {username:<11} {role}{extra}")
+        self.stdout.write("")
+        self.stdout.write(f"Two-factor: add key {DEMO_TOTP_BASE32} to an authenticator app,")
+        self.stdout.write("or run `.venv/bin/python manage.py demo_totp` for the current code.")

@@ -1,0 +1,506 @@
+"""The demo practice, built by running the real services (never by writing rows directly).
+
+Each `seed_*` step is idempotent: it looks for what it would create by natural key (username,
+billing NPI, payer name, patient account number) and skips what is already there, so running
+`seed_demo` twice changes nothing. Randomness is seeded: every run builds the same practice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from faker import Faker
+
+from accounts.access import PracticeAccess, practice_access_for
+from accounts.models import Membership, User
+from accounts.services import membership_grant, mfa_device_set_key, user_create
+from audit.services import AuditContext
+from core.domain.identifiers import npi_with_check_digit
+from demo.constants import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
+from patients import services as patient_services
+from patients.domain.types import ConsentInput, CoverageInput, DiagnosisInput, GuarantorInput, PatientInput
+from patients.models import Patient
+from payers import services as payer_services
+from payers.models import Payer
+from practice import services as practice_services
+from practice.domain.types import PracticeDetails
+from practice.models import Practice, Provider
+from practice.onboarding import practice_create
+
+SEED = 2026
+PATIENT_COUNT = 50
+
+# username, first, last, role in the main practice, credential (None: not a provider)
+DEMO_USERS: list[tuple[str, str, str, str, str | None]] = [
+    ("admin", "Avery", "Admin", "practice_admin", None),
+    ("biller", "Blake", "Biller", "biller", None),
+    ("supervisor", "Sam", "Sutherland", "supervisor", "LCSW"),
+    ("bcba", "Bea", "Castillo", "supervisor", "BCBA"),
+    ("clinician", "Casey", "Lindqvist", "clinician", "LPC"),
+    ("tech", "Toby", "Nakamura", "technician", "BHT"),
+    ("rbt", "Rae", "Okafor", "technician", "RBT"),
+    ("compliance", "Cory", "Compton", "compliance", None),
+]
+
+MAIN_PRACTICE = PracticeDetails(
+    legal_name="Harborview Behavioral Health, PLLC",
+    tax_id="47-1234567",
+    billing_npi=npi_with_check_digit("112233445"),
+    taxonomy_code="261QM0801X",
+    address_line1="410 Lighthouse Avenue",
+    address_line2="Suite 200",
+    city="Portland",
+    state="ME",
+    postal_code="04101",
+    phone="207-555-0140",
+    timezone="America/New_York",
+)
+SECOND_PRACTICE = PracticeDetails(
+    legal_name="Cedar Ridge ABA Services, LLC",
+    tax_id="47-7654321",
+    billing_npi=npi_with_check_digit("122334455"),
+    taxonomy_code="103K00000X",
+    address_line1="88 Cedar Ridge Road",
+    address_line2="",
+    city="Bangor",
+    state="ME",
+    postal_code="04401",
+    phone="207-555-0190",
+    timezone="America/New_York",
+)
+
+# name, kind, electronic payer ID, claim filing indicator, timely filing days, appeal days
+DEMO_PAYERS = [
+    ("Blue Harbor Health", "commercial", "BHH01", "CI", 90, 180),
+    ("Keystone Community Care (Medicaid MCO)", "medicaid", "KCC77", "MC", 365, 60),
+    ("Medicare Part B (demo MAC)", "medicare", "MCRB1", "MB", 365, 120),
+    ("Self-pay", "self_pay", "", "ZZ", 365, 365),
+]
+
+ADULT_DIAGNOSES = [
+    ("F411", "Generalized anxiety disorder"),
+    ("F331", "Major depressive disorder, recurrent, moderate"),
+    ("F4310", "Post-traumatic stress disorder, unspecified"),
+    ("F902", "Attention-deficit hyperactivity disorder, combined type"),
+    ("F4321", "Adjustment disorder with depressed mood"),
+]
+CHILD_DIAGNOSES = [
+    ("F840", "Autistic disorder"),
+    ("F902", "Attention-deficit hyperactivity disorder, combined type"),
+]
+SUD_DIAGNOSES = [
+    ("F1020", "Alcohol dependence, uncomplicated"),
+    ("F1120", "Opioid dependence, uncomplicated"),
+]
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+
+def _access(user: User, practice: Practice) -> PracticeAccess:
+    access = practice_access_for(user=user, practice_id=practice.pk, audit=AuditContext.system("seed_demo"))
+    if access is None:
+        raise RuntimeError("The demo admin has no membership in the demo practice.")
+    return access
+
+
+def seed_users(report: SeedReport) -> dict[str, User]:
+    users: dict[str, User] = {}
+    for username, first, last, _role, _credential in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@harborview.example",
+            )
+            mfa_device_set_key(user=user, key_hex=DEMO_TOTP_KEY_HEX)
+            report.count("users")
+        users[username] = user
+    return users
+
+
+def seed_practice(details: PracticeDetails, admin: User, report: SeedReport) -> Practice:
+    practice = Practice.objects.filter(billing_npi=details.billing_npi).first()
+    if practice is None:
+        practice = practice_create(details=details, admin_user_id=admin.pk)
+        report.count("practices")
+    return practice
+
+
+def seed_memberships(practice: Practice, second: Practice, users: dict[str, User]) -> None:
+    for username, _first, _last, role, _credential in DEMO_USERS:
+        membership_grant(user_id=users[username].pk, practice_id=practice.pk, role=role)
+    # A billing company's biller works for both practices.
+    membership_grant(user_id=users["biller"].pk, practice_id=second.pk, role="biller")
+
+
+def seed_locations(access: PracticeAccess, report: SeedReport) -> None:
+    existing = set(Practice.objects.get(pk=access.practice_id).locations.values_list("name", flat=True))
+    for name, line1, pos in [
+        ("Harborview Main Clinic", "410 Lighthouse Avenue", "11"),
+        ("Harborview Community School Program", "15 Schoolhouse Lane", "03"),
+    ]:
+        if name not in existing:
+            practice_services.location_create(
+                access=access,
+                name=name,
+                address_line1=line1,
+                city="Portland",
+                state="ME",
+                postal_code="04101",
+                default_place_of_service=pos,
+            )
+            report.count("locations")
+
+
+def seed_providers(
+    access: PracticeAccess, users: dict[str, User], today: dt.date, report: SeedReport
+) -> dict[str, Provider]:
+    providers: dict[str, Provider] = {}
+    for index, (username, first, last, _role, credential) in enumerate(DEMO_USERS):
+        if credential is None:
+            continue
+        provider = Provider.objects.filter(practice_id=access.practice_id, user=users[username]).first()
+        if provider is None:
+            needs_npi = credential not in {"BHT", "RBT"}
+            provider = practice_services.provider_create(
+                access=access,
+                first_name=first,
+                last_name=last,
+                credential=credential,
+                npi=npi_with_check_digit(f"13579{index:04d}") if needs_npi or credential == "RBT" else "",
+                taxonomy_code={
+                    "LCSW": "1041C0700X",
+                    "LPC": "101YP2500X",
+                    "BCBA": "103K00000X",
+                    "RBT": "106S00000X",
+                }.get(credential, ""),
+                user_id=users[username].pk,
+            )
+            report.count("providers")
+            if credential not in {"BHT"}:
+                # One licence expiring soon and one long-valid, so the alerts show.
+                expires = (
+                    today + dt.timedelta(days=30)
+                    if username == "clinician"
+                    else today + dt.timedelta(days=700)
+                )
+                practice_services.license_add(
+                    access=access,
+                    provider_id=provider.pk,
+                    number=f"ME-{credential}-{1000 + index}",
+                    state="ME",
+                    kind=credential,
+                    expires_on=expires,
+                )
+        providers[username] = provider
+    # A psychiatrist with no login (renders medication visits; not supervised).
+    psychiatrist = Provider.objects.filter(practice_id=access.practice_id, last_name="Ferreira").first()
+    if psychiatrist is None:
+        psychiatrist = practice_services.provider_create(
+            access=access,
+            first_name="Dana",
+            last_name="Ferreira",
+            credential="MD/DO",
+            npi=npi_with_check_digit("135799999"),
+            taxonomy_code="2084P0800X",
+        )
+        report.count("providers")
+    providers["psychiatrist"] = psychiatrist
+    return providers
+
+
+def seed_supervision(
+    access: PracticeAccess, providers: dict[str, Provider], today: dt.date, report: SeedReport
+) -> None:
+    starts = today - dt.timedelta(days=400)
+    for supervisor, supervisee in [("supervisor", "tech"), ("bcba", "rbt")]:
+        if not providers[supervisee].supervisors.filter(supervisor=providers[supervisor]).exists():
+            practice_services.supervision_add(
+                access=access,
+                supervisor_id=providers[supervisor].pk,
+                supervisee_id=providers[supervisee].pk,
+                starts_on=starts,
+            )
+            report.count("supervisions")
+
+
+def seed_payers(access: PracticeAccess, report: SeedReport) -> dict[str, Payer]:
+    payers: dict[str, Payer] = {}
+    for name, kind, payer_id, indicator, timely, appeal in DEMO_PAYERS:
+        payer = Payer.objects.filter(practice_id=access.practice_id, name=name).first()
+        if payer is None:
+            payer = payer_services.payer_create(
+                access=access,
+                name=name,
+                kind=kind,
+                payer_id=payer_id,
+                claim_filing_indicator=indicator,
+                address_line1="PO Box 4400" if kind != "self_pay" else "",
+                city="Augusta" if kind != "self_pay" else "",
+                state="ME" if kind != "self_pay" else "",
+                postal_code="04330" if kind != "self_pay" else "",
+                timely_filing_days=timely,
+                appeal_window_days=appeal,
+            )
+            report.count("payers")
+        payers[kind] = payer
+    return payers
+
+
+def seed_enrollments(
+    access: PracticeAccess, providers: dict[str, Provider], payers: dict[str, Payer], today: dt.date
+) -> None:
+    for key, provider in providers.items():
+        if provider.credential in {"BHT"}:
+            continue
+        for kind, payer in payers.items():
+            if kind == "self_pay" or provider.enrollments.filter(payer=payer).exists():
+                continue
+            pending = key == "clinician" and kind == "medicare"
+            payer_services.enrollment_set(
+                access=access,
+                provider_id=provider.pk,
+                payer_pk=payer.pk,
+                status="pending" if pending else "enrolled",
+                effective_on=None if pending else today - dt.timedelta(days=365),
+            )
+
+
+def _patient_plan(fake: Faker, rng: random.Random, index: int, today: dt.date) -> dict[str, object]:
+    """What patient number `index` looks like: deterministic, varied across the states we show."""
+    kind = "child" if index % 5 == 0 else ("sud" if index % 7 == 3 else "adult")
+    age = rng.randint(4, 12) if kind == "child" else rng.randint(19, 78)
+    dob = today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
+    sex = rng.choice(["F", "M"])
+    first = fake.first_name_female() if sex == "F" else fake.first_name_male()
+    return {"kind": kind, "dob": dob, "sex": sex, "first": first, "last": fake.last_name()}
+
+
+def seed_patients(
+    access: PracticeAccess,
+    providers: dict[str, Provider],
+    payers: dict[str, Payer],
+    today: dt.date,
+    report: SeedReport,
+) -> None:
+    fake = Faker("en_US")
+    fake.seed_instance(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - synthetic demo data
+    existing = set(
+        Patient.objects.filter(practice_id=access.practice_id).values_list("account_number", flat=True)
+    )
+    insured_kinds = ["commercial", "medicaid", "medicare"]
+    for index in range(1, PATIENT_COUNT + 1):
+        plan = _patient_plan(fake, rng, index, today)
+        street = fake.street_address()
+        account = f"HV-{index:04d}"
+        if account in existing:
+            continue
+        kind = str(plan["kind"])
+        payer_kind = "medicaid" if kind in {"child", "sud"} else insured_kinds[index % 3]
+        if index % 17 == 0:
+            payer_kind = "self_pay"
+        if payer_kind == "medicare" and kind == "adult":
+            plan["dob"] = today - dt.timedelta(days=rng.randint(66, 80) * 365)
+        child = kind == "child"
+        guarantor = (
+            GuarantorInput(
+                relationship="parent",
+                first_name=fake.first_name(),
+                last_name=str(plan["last"]),
+                date_of_birth=today - dt.timedelta(days=rng.randint(28, 50) * 365),
+                address_line1=street,
+                city="Portland",
+                state="ME",
+                postal_code="04102",
+                phone=f"207-555-01{index % 100:02d}",
+            )
+            if child
+            else None
+        )
+        coverage = None
+        if payer_kind != "self_pay":
+            coverage = CoverageInput(
+                payer_id=payers[payer_kind].pk,
+                member_id=f"{payers[payer_kind].payer_id[:3]}{rng.randint(10_000_000, 99_999_999)}",
+                group_number="" if payer_kind != "commercial" else f"GRP{rng.randint(1000, 9999)}",
+                effective_on=today - dt.timedelta(days=rng.randint(200, 900)),
+                terminates_on=today - dt.timedelta(days=10) if index % 13 == 0 else None,
+                subscriber_relationship="19" if child else "18",
+                subscriber_first_name=guarantor.first_name if guarantor else "",
+                subscriber_last_name=guarantor.last_name if guarantor else "",
+                subscriber_date_of_birth=guarantor.date_of_birth if guarantor else None,
+                subscriber_sex="F" if child else "",
+            )
+        patient = patient_services.patient_create(
+            access=access,
+            patient=PatientInput(
+                first_name=str(plan["first"]),
+                last_name=str(plan["last"]),
+                date_of_birth=plan["dob"],  # type: ignore[arg-type]
+                sex=str(plan["sex"]),
+                address_line1=street,
+                city="Portland",
+                state="ME",
+                postal_code="04102",
+                phone=f"207-555-02{index % 100:02d}",
+                account_number=account,
+                is_substance_use_program=kind == "sud",
+            ),
+            guarantor=guarantor,
+            coverage=coverage,
+            today=today,
+        )
+        report.count("patients")
+        if coverage is not None and coverage.terminates_on is not None:
+            # Coverage lapsed; the patient moved to the Medicaid plan the next day.
+            patient_services.coverage_add(
+                access=access,
+                patient_id=patient.pk,
+                coverage=CoverageInput(
+                    payer_id=payers["medicaid"].pk,
+                    member_id=f"KCC{rng.randint(10_000_000, 99_999_999)}",
+                    effective_on=coverage.terminates_on + dt.timedelta(days=1),
+                ),
+                today=today,
+            )
+        if index % 6 == 0 and payer_kind == "commercial":
+            patient_services.coverage_add(
+                access=access,
+                patient_id=patient.pk,
+                coverage=CoverageInput(
+                    payer_id=payers["medicaid"].pk,
+                    member_id=f"KCC{rng.randint(10_000_000, 99_999_999)}",
+                    effective_on=today - dt.timedelta(days=120),
+                    priority=2,
+                ),
+                today=today,
+            )
+        pool = CHILD_DIAGNOSES if child else SUD_DIAGNOSES if kind == "sud" else ADULT_DIAGNOSES
+        for rank, (code, description) in enumerate(rng.sample(pool, k=min(2, len(pool))), start=1):
+            patient_services.diagnosis_add(
+                access=access,
+                patient_id=patient.pk,
+                diagnosis=DiagnosisInput(code=code, description=description, rank=rank),
+                today=today,
+            )
+        signed = today - dt.timedelta(days=rng.randint(30, 300))
+        for consent_kind in ("treatment", "hipaa_notice", "assignment_of_benefits"):
+            patient_services.consent_add(
+                access=access,
+                patient_id=patient.pk,
+                consent=ConsentInput(kind=consent_kind, signed_on=signed),
+                today=today,
+            )
+        if kind == "sud" and index % 2 == 0:
+            # Most substance-use patients have a Part 2 consent; one in two is missing it on purpose.
+            patient_services.consent_add(
+                access=access,
+                patient_id=patient.pk,
+                consent=ConsentInput(
+                    kind="part2_tpo",
+                    signed_on=signed,
+                    recipient="Harborview billing office and the patient's health plan",
+                    purpose="Treatment, payment and health care operations",
+                ),
+                today=today,
+            )
+        team = ["rbt", "bcba"] if child else ["tech", "supervisor"] if index % 2 else ["clinician"]
+        if kind == "adult" and index % 9 == 0:
+            team.append("psychiatrist")
+        for key in team:
+            patient_services.care_team_add(
+                access=access, patient_id=patient.pk, provider_id=providers[key].pk
+            )
+
+
+def seed_second_practice(
+    second: Practice, users: dict[str, User], today: dt.date, report: SeedReport
+) -> None:
+    """A small second practice, so the biller's practice switcher has somewhere to go."""
+    admin = users["admin"]
+    membership_grant(user_id=admin.pk, practice_id=second.pk, role="practice_admin")
+    access = _access(admin, second)
+    payer = Payer.objects.filter(practice_id=second.pk, name="Blue Harbor Health").first()
+    if payer is None:
+        payer = payer_services.payer_create(
+            access=access,
+            name="Blue Harbor Health",
+            kind="commercial",
+            payer_id="BHH01",
+            claim_filing_indicator="CI",
+        )
+        report.count("payers")
+    if not Patient.objects.filter(practice_id=second.pk).exists():
+        for index, (first, last) in enumerate([("Milo", "Ashby"), ("Ivy", "Brennan")], start=1):
+            patient_services.patient_create(
+                access=access,
+                patient=PatientInput(
+                    first_name=first,
+                    last_name=last,
+                    date_of_birth=today - dt.timedelta(days=(6 + index) * 365),
+                    sex="M" if index == 1 else "F",
+                    address_line1=f"{index * 12} Birch Street",
+                    city="Bangor",
+                    state="ME",
+                    postal_code="04401",
+                    account_number=f"CR-{index:04d}",
+                ),
+                guarantor=GuarantorInput(
+                    relationship="parent",
+                    first_name="Jordan",
+                    last_name=last,
+                    address_line1=f"{index * 12} Birch Street",
+                    city="Bangor",
+                    state="ME",
+                    postal_code="04401",
+                ),
+                coverage=CoverageInput(
+                    payer_id=payer.pk,
+                    member_id=f"BHH{70000000 + index}",
+                    effective_on=today - dt.timedelta(days=300),
+                    subscriber_relationship="19",
+                    subscriber_first_name="Jordan",
+                    subscriber_last_name=last,
+                    subscriber_date_of_birth=today - dt.timedelta(days=38 * 365),
+                    subscriber_sex="F",
+                ),
+            )
+            report.count("patients")
+
+
+def seed_all(*, today: dt.date) -> SeedReport:
+    report = SeedReport()
+    users = seed_users(report)
+    practice = seed_practice(MAIN_PRACTICE, users["admin"], report)
+    second = seed_practice(SECOND_PRACTICE, users["admin"], report)
+    seed_memberships(practice, second, users)
+    access = _access(users["admin"], practice)
+    seed_locations(access, report)
+    providers = seed_providers(access, users, today, report)
+    seed_supervision(access, providers, today, report)
+    payers = seed_payers(access, report)
+    seed_enrollments(access, providers, payers, today)
+    seed_patients(access, providers, payers, today, report)
+    practice_services.license_expiry_alerts_raise(today=today)
+    seed_second_practice(second, users, today, report)
+    return report
+
+
+def demo_memberships() -> list[Membership]:
+    return list(
+        Membership.objects.filter(user__username__in=[u[0] for u in DEMO_USERS])
+        .select_related("user", "practice")
+        .order_by("practice__legal_name", "user__username")
+    )
