@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate seed lint fmt typecheck imports check worker beat clean
+.PHONY: run test services venv migrate seed lint fmt typecheck imports check worker beat clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: venv
 ## make test: provision PostgreSQL, Redis, Chromium and the venv (as CI does), then run the suite.
 test:
 	bash .ci/run
+
+## make services: PostgreSQL and Redis on 127.0.0.1 (started only if not answering), as CI uses them.
+services:
+	bash .ci/services
 
 lint: venv
 	$(BIN)/ruff check .

@@ -79,8 +79,6 @@ def practice_access_from_request(request: HttpRequest) -> PracticeAccess | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    if not isinstance(user, User):
-        return None
     header = request.META.get(PRACTICE_HEADER, "")
     raw = header or request.session.get(SESSION_PRACTICE_KEY)
     try:

@@ -12,10 +12,10 @@ class IsVerifiedMember(BasePermission):
     message = "Sign in, pass two-factor verification and belong to a practice."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
+        user = getattr(request, "user", None)  # None when anonymous (UNAUTHENTICATED_USER = None)
         return bool(
             user is not None
             and user.is_authenticated
-            and user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
+            and user.is_verified()  # added by OTPMiddleware
             and getattr(request._request, "practice_access", None) is not None
         )

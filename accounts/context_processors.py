@@ -14,6 +14,7 @@ from accounts.domain.roles import ROLE_LABELS, Capability
 NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Home", "home", None),
     ("Patients", "patients:list", Capability.PATIENT_VIEW),
+    ("Schedule", "scheduling:day", Capability.SCHEDULE_VIEW),
     ("Providers", "practice:provider_list", Capability.PROVIDER_VIEW),
     ("Payers", "payers:list", Capability.PAYER_VIEW),
     ("Audit log", "audit:event_list", Capability.AUDIT_VIEW),

@@ -23,9 +23,9 @@ class MfaRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-        ):  # type: ignore[union-attr]
+        ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"message": "Two-factor verification is required.", "code": "mfa_required", "extra": {}},

@@ -1,19 +1,25 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import urls as accounts_urls
 from audit import urls as audit_urls
+from clinical_notes import plan_urls
+from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
 from patients import urls as patients_urls
 from payers import urls as payers_urls
 from practice import urls as practice_urls
+from scheduling import urls as scheduling_urls
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("patients/", include((patients_urls.api_urlpatterns, "patients_api"))),
     path("practice/", include((practice_urls.api_urlpatterns, "practice_api"))),
     path("payers/", include((payers_urls.api_urlpatterns, "payers_api"))),
     path("audit/", include((audit_urls.api_urlpatterns, "audit_api"))),
+    path("notes/", include((clinical_notes_urls.api_urlpatterns, "notes_api"))),
+    path("schedule/", include((scheduling_urls.api_urlpatterns, "scheduling_api"))),
+    path("plans/", include((plan_urls.plan_api_urlpatterns, "plans_api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -26,6 +32,9 @@ urlpatterns = [
     path("practice/", include(practice_urls)),
     path("payers/", include(payers_urls)),
     path("audit/", include(audit_urls)),
+    path("notes/", include(clinical_notes_urls)),
+    path("schedule/", include(scheduling_urls)),
+    path("plans/", include((plan_urls.plan_urlpatterns, "plans"))),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,54 @@
-"""Reads of practice data: providers, locations, supervision."""
+"""Reads of practice data: the practice, locations, providers, licences, supervision.
+
+Every read is scoped by `access.practice_id`; an object of another practice is `NotFound`.
+Provider data is not PHI, so these reads write no audit events.
+"""
 
 from __future__ import annotations
 
-from practice.models import Provider
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from core.errors import NotFound
+from practice.domain.credentials import (
+    CREDENTIAL_LABELS,
+    Credential,
+    LicenseStatus,
+    credential_requires_supervision,
+    license_status,
+)
+from practice.domain.licenses import provider_license_status
+from practice.domain.supervision import supervisors_on
+from practice.domain.types import LicenseExpiry, SupervisionPeriod
+from practice.models import License, LicenseAlert, Location, Practice, Provider, Supervision
+
+FALLBACK_TIMEZONE = "America/New_York"
+
+
+# --- time ---------------------------------------------------------------------------------------
+
+
+def practice_zone(*, practice_id: int) -> ZoneInfo:
+    """The practice's time zone (the fallback zone if the stored name is somehow unusable)."""
+    name = Practice.objects.filter(pk=practice_id).values_list("timezone", flat=True).first()
+    try:
+        return ZoneInfo(name or FALLBACK_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(FALLBACK_TIMEZONE)
+
+
+def practice_today(*, practice_id: int) -> date:
+    """Today's date where the practice is (dates of service, expiry checks, deadlines)."""
+    return timezone.now().astimezone(practice_zone(practice_id=practice_id)).date()
+
+
+# --- the practice and its locations ------------------------------------------------------------
 
 
 def provider_id_for_user(*, user_id: int, practice_id: int) -> int | None:
@@ -11,3 +57,331 @@ def provider_id_for_user(*, user_id: int, practice_id: int) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def practice_get(*, access: PracticeAccess) -> Practice:
+    practice = Practice.objects.filter(pk=access.practice_id).first()
+    if practice is None:
+        raise NotFound()
+    return practice
+
+
+def location_list(*, access: PracticeAccess, active_only: bool = False) -> list[Location]:
+    access.require(Capability.PROVIDER_VIEW)
+    locations = Location.objects.filter(practice_id=access.practice_id)
+    if active_only:
+        locations = locations.filter(is_active=True)
+    return list(locations.order_by("name", "pk"))
+
+
+def location_get(*, access: PracticeAccess, location_id: int) -> Location:
+    access.require(Capability.PROVIDER_VIEW)
+    location = Location.objects.filter(pk=location_id, practice_id=access.practice_id).first()
+    if location is None:
+        raise NotFound()
+    return location
+
+
+# --- providers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseSummary:
+    license_id: int
+    number: str
+    state: str
+    kind: str
+    issued_on: date | None
+    expires_on: date
+    status: LicenseStatus
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSummary:
+    alert_id: int
+    license_id: int
+    license_state: str
+    license_number: str
+    expires_on: date
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentSummary:
+    enrollment_id: int
+    payer_pk: int
+    payer_name: str
+    status: str
+    status_label: str
+    effective_on: date | None
+    ends_on: date | None
+    payer_provider_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisionSummary:
+    supervision_id: int
+    supervisor_id: int
+    supervisor_name: str
+    supervisee_id: int
+    supervisee_name: str
+    starts_on: date
+    ends_on: date | None
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    provider_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderOverview:
+    """A provider with everything the provider screens and API show, as of `today`."""
+
+    provider_id: int
+    first_name: str
+    last_name: str
+    full_name: str
+    npi: str
+    taxonomy_code: str
+    credential: str
+    credential_label: str
+    requires_supervision: bool
+    is_active: bool
+    user_id: int | None
+    today: date
+    license_status: LicenseStatus
+    licenses: tuple[LicenseSummary, ...]
+    open_alerts: tuple[AlertSummary, ...]
+    enrollments: tuple[EnrollmentSummary, ...]
+    supervisors_today: tuple[PersonRef, ...]
+    supervisions: tuple[SupervisionSummary, ...]  # as supervisee, newest first
+    supervisees: tuple[SupervisionSummary, ...]  # as supervisor (detail only), newest first
+
+
+def _period(s: Supervision) -> SupervisionPeriod:
+    return SupervisionPeriod(
+        supervision_id=s.pk,
+        supervisor_id=s.supervisor_id,
+        supervisee_id=s.supervisee_id,
+        starts_on=s.starts_on,
+        ends_on=s.ends_on,
+    )
+
+
+def _supervision_summary(s: Supervision, *, today: date) -> SupervisionSummary:
+    return SupervisionSummary(
+        supervision_id=s.pk,
+        supervisor_id=s.supervisor_id,
+        supervisor_name=s.supervisor.full_name,
+        supervisee_id=s.supervisee_id,
+        supervisee_name=s.supervisee.full_name,
+        starts_on=s.starts_on,
+        ends_on=s.ends_on,
+        current=_period(s).covers(today),
+    )
+
+
+def _providers_queryset(*, practice_id: int, detail: bool):  # type: ignore[no-untyped-def]
+    prefetches: list[str | Prefetch] = [  # type: ignore[type-arg]
+        Prefetch("licenses", queryset=License.objects.order_by("expires_on", "pk")),
+        Prefetch(
+            "licenses__alerts",
+            queryset=LicenseAlert.objects.filter(acknowledged_at__isnull=True).order_by("pk"),
+        ),
+        Prefetch(
+            "supervisors",
+            queryset=Supervision.objects.select_related("supervisor", "supervisee").order_by(
+                "-starts_on", "pk"
+            ),
+        ),
+        "enrollments__payer",
+    ]
+    if detail:
+        prefetches.append(
+            Prefetch(
+                "supervisees",
+                queryset=Supervision.objects.select_related("supervisor", "supervisee").order_by(
+                    "-starts_on", "pk"
+                ),
+            )
+        )
+    return Provider.objects.filter(practice_id=practice_id).prefetch_related(*prefetches)
+
+
+def _overview(provider: Provider, *, today: date, detail: bool) -> ProviderOverview:
+    licenses = list(provider.licenses.all())
+    supervisions = list(provider.supervisors.all())
+    names = {s.supervisor_id: s.supervisor.full_name for s in supervisions}
+    periods = [_period(s) for s in supervisions]
+    open_alerts = tuple(
+        AlertSummary(
+            alert_id=alert.pk,
+            license_id=lic.pk,
+            license_state=lic.state,
+            license_number=lic.number,
+            expires_on=alert.expires_on,
+            status=alert.status,
+        )
+        for lic in licenses
+        for alert in lic.alerts.all()
+        if alert.expires_on == lic.expires_on  # a renewed licence's old alerts no longer apply
+    )
+    enrollments = sorted(provider.enrollments.all(), key=lambda e: (e.payer.name, e.pk))
+    credential = provider.credential
+    return ProviderOverview(
+        provider_id=provider.pk,
+        first_name=provider.first_name,
+        last_name=provider.last_name,
+        full_name=provider.full_name,
+        npi=provider.npi,
+        taxonomy_code=provider.taxonomy_code,
+        credential=credential,
+        credential_label=CREDENTIAL_LABELS.get(Credential(credential), credential),
+        requires_supervision=credential_requires_supervision(credential),
+        is_active=provider.is_active,
+        user_id=provider.user_id,
+        today=today,
+        license_status=provider_license_status((lic.expires_on for lic in licenses), today=today),
+        licenses=tuple(
+            LicenseSummary(
+                license_id=lic.pk,
+                number=lic.number,
+                state=lic.state,
+                kind=lic.kind,
+                issued_on=lic.issued_on,
+                expires_on=lic.expires_on,
+                status=license_status(lic.expires_on, today=today),
+            )
+            for lic in licenses
+        ),
+        open_alerts=open_alerts,
+        enrollments=tuple(
+            EnrollmentSummary(
+                enrollment_id=e.pk,
+                payer_pk=e.payer_id,
+                payer_name=e.payer.name,
+                status=e.status,
+                status_label=e.get_status_display(),
+                effective_on=e.effective_on,
+                ends_on=e.ends_on,
+                payer_provider_id=e.payer_provider_id,
+            )
+            for e in enrollments
+        ),
+        supervisors_today=tuple(
+            PersonRef(provider_id=pid, name=names[pid]) for pid in supervisors_on(today, periods)
+        ),
+        supervisions=tuple(_supervision_summary(s, today=today) for s in supervisions),
+        supervisees=(
+            tuple(_supervision_summary(s, today=today) for s in provider.supervisees.all()) if detail else ()
+        ),
+    )
+
+
+def provider_overview_list(
+    *, access: PracticeAccess, today: date | None = None, active_only: bool = False
+) -> list[ProviderOverview]:
+    """All providers of the practice with licences, alerts, enrolments and supervisors.
+
+    A fixed number of queries whatever the number of providers (no N+1).
+    """
+    access.require(Capability.PROVIDER_VIEW)
+    today = today or practice_today(practice_id=access.practice_id)
+    providers = _providers_queryset(practice_id=access.practice_id, detail=False)
+    if active_only:
+        providers = providers.filter(is_active=True)
+    return [
+        _overview(p, today=today, detail=False) for p in providers.order_by("last_name", "first_name", "pk")
+    ]
+
+
+def provider_overview_get(
+    *, access: PracticeAccess, provider_id: int, today: date | None = None
+) -> ProviderOverview:
+    access.require(Capability.PROVIDER_VIEW)
+    provider = _providers_queryset(practice_id=access.practice_id, detail=True).filter(pk=provider_id).first()
+    if provider is None:
+        raise NotFound()
+    return _overview(provider, today=today or practice_today(practice_id=access.practice_id), detail=True)
+
+
+def provider_get(*, access: PracticeAccess, provider_id: int) -> Provider:
+    """One provider of the current practice (for services and forms)."""
+    provider = Provider.objects.filter(pk=provider_id, practice_id=access.practice_id).first()
+    if provider is None:
+        raise NotFound()
+    return provider
+
+
+def provider_choices(*, access: PracticeAccess, active_only: bool = True) -> list[tuple[int, str]]:
+    """(id, "First Last, CRED") pairs for pickers."""
+    providers = Provider.objects.filter(practice_id=access.practice_id)
+    if active_only:
+        providers = providers.filter(is_active=True)
+    rows = providers.order_by("last_name", "first_name", "pk").values_list(
+        "pk", "first_name", "last_name", "credential"
+    )
+    return [(pk, f"{first} {last}, {credential}") for pk, first, last, credential in rows]
+
+
+def supervision_get(*, access: PracticeAccess, supervision_id: int) -> Supervision:
+    supervision = (
+        Supervision.objects.select_related("supervisor", "supervisee")
+        .filter(pk=supervision_id, supervisee__practice_id=access.practice_id)
+        .first()
+    )
+    if supervision is None:
+        raise NotFound()
+    return supervision
+
+
+def supervision_periods_between(*, provider_a_id: int, provider_b_id: int) -> list[SupervisionPeriod]:
+    """Every period recorded between two providers, in either direction."""
+    rows = Supervision.objects.filter(
+        supervisor_id__in=(provider_a_id, provider_b_id),
+        supervisee_id__in=(provider_a_id, provider_b_id),
+    ).order_by("starts_on", "pk")
+    return [_period(s) for s in rows]
+
+
+def supervision_periods_for_supervisee(*, supervisee_id: int) -> list[SupervisionPeriod]:
+    """A supervisee's periods: pass them to `practice.domain.supervision.supervisor_on(date, ...)`."""
+    rows = Supervision.objects.filter(supervisee_id=supervisee_id).order_by("starts_on", "pk")
+    return [_period(s) for s in rows]
+
+
+def license_expiries_for_alerts(*, practice_id: int | None = None) -> list[tuple[int, LicenseExpiry]]:
+    """(practice id, licence expiry) for every licence of an active provider."""
+    rows = License.objects.filter(provider__is_active=True)
+    if practice_id is not None:
+        rows = rows.filter(provider__practice_id=practice_id)
+    return [
+        (practice, LicenseExpiry(license_id=pk, expires_on=expires_on))
+        for pk, practice, expires_on in rows.order_by("pk").values_list(
+            "pk", "provider__practice_id", "expires_on"
+        )
+    ]
+
+
+def license_get(*, access: PracticeAccess, license_id: int) -> License:
+    lic = License.objects.filter(pk=license_id, provider__practice_id=access.practice_id).first()
+    if lic is None:
+        raise NotFound()
+    return lic
+
+
+def license_alert_get(*, access: PracticeAccess, alert_id: int) -> LicenseAlert:
+    alert = LicenseAlert.objects.filter(
+        pk=alert_id, license__provider__practice_id=access.practice_id
+    ).first()
+    if alert is None:
+        raise NotFound()
+    return alert
+
+
+def practice_timezones() -> dict[int, str]:
+    """Every practice's time-zone name, by practice id (for jobs that span practices)."""
+    return dict(Practice.objects.values_list("pk", "timezone"))

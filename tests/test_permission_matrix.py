@@ -18,6 +18,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, ProviderFactory
+from tests.patients.matrix_entries import ENTRIES as PATIENT_ENTRIES
+from tests.practice.matrix_entries import ENTRIES as PRACTICE_PAYER_ENTRIES
 
 OK, DENY, LOGIN = "ok", "deny", "login"
 ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
@@ -34,6 +36,7 @@ class Entry:
     kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda graph: {})
     method: str = "get"
     anonymous: str = LOGIN
+    data: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # request body (JSON for /api/)
 
 
 # Routes that are not part of the practice application (framework pages) or that are
@@ -49,6 +52,8 @@ MATRIX: dict[str, Entry] = {
     "schema": Entry(EVERYONE),
     "docs": Entry(EVERYONE),
 }
+MATRIX.update({name: Entry(**spec) for name, spec in PRACTICE_PAYER_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in PATIENT_ENTRIES.items()})
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
@@ -111,10 +116,17 @@ def test_route_access_for_every_role(route, graph, client_for, client):
     url = reverse(route, kwargs=entry.kwargs(graph))
     is_api = url.startswith("/api/")
     results = {}
-    anonymous = getattr(client, entry.method)(url)
+
+    def call(http: Any) -> Any:
+        if entry.data is None:
+            return getattr(http, entry.method)(url)
+        extra = {"content_type": "application/json"} if is_api else {}
+        return getattr(http, entry.method)(url, entry.data(graph), **extra)
+
+    anonymous = call(client)
     results["anonymous"] = _outcome(anonymous, is_api=is_api)
     for role in ROLES:
-        response = getattr(client_for(graph["members"][role]), entry.method)(url)
+        response = call(client_for(graph["members"][role]))
         results[role] = _outcome(response, is_api=is_api)
     expected = {"anonymous": entry.anonymous, **entry.access}
     assert results == expected

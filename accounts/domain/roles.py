@@ -42,6 +42,9 @@ class Capability(StrEnum):
     PRACTICE_MANAGE = "practice_manage"  # locations, providers, payers, supervision, users
     PAYER_VIEW = "payer_view"
     AUDIT_VIEW = "audit_view"
+    SCHEDULE_VIEW = "schedule_view"  # appointments (techs: their own and their caseload's)
+    SCHEDULE_EDIT = "schedule_edit"  # book, reschedule, cancel anyone's appointments in the practice
+    TREATMENT_PLAN_EDIT = "treatment_plan_edit"  # write, sign and activate treatment plans
 
 
 _CLINICAL_BASE = {
@@ -50,13 +53,30 @@ _CLINICAL_BASE = {
     Capability.CONSENT_VIEW,
     Capability.CLINICAL_VIEW,
     Capability.PROVIDER_VIEW,
+    Capability.SCHEDULE_VIEW,
 }
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     # Techs: their caseload's clinical data, no billing, no coverage.
     Role.TECHNICIAN: frozenset(_CLINICAL_BASE),
-    Role.CLINICIAN: frozenset(_CLINICAL_BASE | {Capability.DIAGNOSIS_EDIT, Capability.COVERAGE_VIEW}),
-    Role.SUPERVISOR: frozenset(_CLINICAL_BASE | {Capability.DIAGNOSIS_EDIT, Capability.COVERAGE_VIEW}),
+    Role.CLINICIAN: frozenset(
+        _CLINICAL_BASE
+        | {
+            Capability.DIAGNOSIS_EDIT,
+            Capability.COVERAGE_VIEW,
+            Capability.SCHEDULE_EDIT,
+            Capability.TREATMENT_PLAN_EDIT,
+        }
+    ),
+    Role.SUPERVISOR: frozenset(
+        _CLINICAL_BASE
+        | {
+            Capability.DIAGNOSIS_EDIT,
+            Capability.COVERAGE_VIEW,
+            Capability.SCHEDULE_EDIT,
+            Capability.TREATMENT_PLAN_EDIT,
+        }
+    ),
     # Billers: billing data and the clinical data a claim needs (diagnoses, consents), no notes.
     Role.BILLER: frozenset(
         {
@@ -72,6 +92,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.BILLING_EDIT,
             Capability.PROVIDER_VIEW,
             Capability.PAYER_VIEW,
+            Capability.SCHEDULE_VIEW,
+            Capability.SCHEDULE_EDIT,
         }
     ),
     Role.PRACTICE_ADMIN: frozenset(
@@ -88,6 +110,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.PROVIDER_VIEW,
             Capability.PRACTICE_MANAGE,
             Capability.PAYER_VIEW,
+            Capability.SCHEDULE_VIEW,
+            Capability.SCHEDULE_EDIT,
         }
     ),
     # Compliance reads the audit log and nothing else.

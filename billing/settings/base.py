@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "patients",
     "scheduling",
     "clinical_notes",
+    "coding",
+    "claims",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +142,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Clinical documentation: a note waiting this many days for its co-signature is overdue
+# (highlighted in the supervisor's queue; the daily beat job emails a reminder).
+COSIGN_OVERDUE_DAYS = env.int("COSIGN_OVERDUE_DAYS", default=3)
+
+# Email goes to the console unless configured (tests use Django's locmem backend).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Parity <noreply@parity.invalid>")
 
 from billing.settings.api import *  # noqa: E402, F403
 from billing.settings.celery import *  # noqa: E402, F403

@@ -37,4 +37,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="0", hour="6"),
         "options": {"expires": 60 * 60},
     },
+    # "At 07:30 every day"
+    "cosign-reminders": {
+        "task": "clinical_notes.tasks.cosign_reminders_task",
+        "schedule": crontab(minute="30", hour="7"),
+        "options": {"expires": 60 * 60},
+    },
 }

@@ -81,6 +81,11 @@ def credential_requires_supervision(credential: Credential | str) -> bool:
     return Credential(credential) in SUPERVISED_CREDENTIALS
 
 
+def credential_requires_npi(credential: Credential | str) -> bool:
+    """Providers who bill under their own NPI: everyone who does not work under supervision."""
+    return not credential_requires_supervision(credential)
+
+
 def credential_can_supervise(credential: Credential | str) -> bool:
     return Credential(credential) in SUPERVISOR_CREDENTIALS
 

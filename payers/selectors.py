@@ -1,0 +1,90 @@
+"""Reads of payers and payer enrolments, scoped to the current practice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from core.errors import NotFound
+from payers.models import Payer, PayerEnrollment
+
+# Choices for forms and API input (so the web layer need not import models).
+KIND_CHOICES: list[tuple[str, str]] = list(Payer.Kind.choices)
+CLAIM_FILING_INDICATOR_CHOICES: list[tuple[str, str]] = list(Payer.ClaimFilingIndicator.choices)
+ENROLLMENT_STATUS_CHOICES: list[tuple[str, str]] = list(PayerEnrollment.Status.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class PayerSummary:
+    payer_pk: int
+    name: str
+    kind: str
+    kind_label: str
+    payer_id: str
+    claim_filing_indicator: str
+    claim_filing_indicator_label: str
+    timely_filing_days: int
+    appeal_window_days: int
+    is_active: bool
+    enrolled_count: int
+
+
+def payer_list(*, access: PracticeAccess, active_only: bool = False) -> list[PayerSummary]:
+    """The practice's payers with how many providers are enrolled with each (one query)."""
+    access.require(Capability.PAYER_VIEW)
+    payers = Payer.objects.filter(practice_id=access.practice_id)
+    if active_only:
+        payers = payers.filter(is_active=True)
+    payers = payers.annotate(
+        enrolled=Count("enrollments", filter=Q(enrollments__status=PayerEnrollment.Status.ENROLLED))
+    ).order_by("name", "pk")
+    return [
+        PayerSummary(
+            payer_pk=p.pk,
+            name=p.name,
+            kind=p.kind,
+            kind_label=p.get_kind_display(),
+            payer_id=p.payer_id,
+            claim_filing_indicator=p.claim_filing_indicator,
+            claim_filing_indicator_label=p.get_claim_filing_indicator_display(),
+            timely_filing_days=p.timely_filing_days,
+            appeal_window_days=p.appeal_window_days,
+            is_active=p.is_active,
+            enrolled_count=p.enrolled,
+        )
+        for p in payers
+    ]
+
+
+def payer_get(*, access: PracticeAccess, payer_pk: int) -> Payer:
+    access.require(Capability.PAYER_VIEW)
+    payer = Payer.objects.filter(pk=payer_pk, practice_id=access.practice_id).first()
+    if payer is None:
+        raise NotFound()
+    return payer
+
+
+def payer_choices(*, access: PracticeAccess, include_self_pay: bool = False) -> list[tuple[int, str]]:
+    payers = Payer.objects.filter(practice_id=access.practice_id, is_active=True)
+    if not include_self_pay:
+        payers = payers.exclude(kind=Payer.Kind.SELF_PAY)
+    return list(payers.order_by("name", "pk").values_list("pk", "name"))
+
+
+def enrollment_list_for_payer(*, access: PracticeAccess, payer_pk: int) -> list[PayerEnrollment]:
+    access.require(Capability.PAYER_VIEW)
+    return list(
+        PayerEnrollment.objects.filter(payer_id=payer_pk, payer__practice_id=access.practice_id)
+        .select_related("provider")
+        .order_by("provider__last_name", "provider__first_name", "pk")
+    )
+
+
+def enrollment_get(*, access: PracticeAccess, provider_id: int, payer_pk: int) -> PayerEnrollment | None:
+    access.require(Capability.PAYER_VIEW)
+    return PayerEnrollment.objects.filter(
+        provider_id=provider_id, payer_id=payer_pk, payer__practice_id=access.practice_id
+    ).first()

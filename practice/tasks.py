@@ -1,0 +1,13 @@
+"""Celery tasks for practice: thin wrappers around one service each."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from practice.services import license_expiry_alerts_raise
+
+
+@shared_task(name="practice.tasks.license_expiry_alerts_task", acks_late=True, ignore_result=False)
+def license_expiry_alerts_task() -> int:
+    """Daily (see CELERY_BEAT_SCHEDULE): raise alerts for licences expiring soon or expired."""
+    return license_expiry_alerts_raise()
