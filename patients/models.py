@@ -147,6 +147,9 @@ class PatientDiagnosis(TimeStampedModel):
     def is_active(self) -> bool:
         return self.resolved_on is None
 
+    def __str__(self) -> str:
+        return f"Diagnosis {self.pk}"
+
 
 class Consent(TimeStampedModel):
     class Kind(models.TextChoices):
@@ -167,6 +170,9 @@ class Consent(TimeStampedModel):
     class Meta:
         ordering = ["-signed_on"]
 
+    def __str__(self) -> str:
+        return f"Consent {self.pk}"
+
 
 class CareTeamMember(TimeStampedModel):
     """A provider on the patient's care team. Techs see only their caseload's patients."""
@@ -180,3 +186,18 @@ class CareTeamMember(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["patient", "provider"], name="patients_careteam_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"Care team member {self.pk}"
+
+
+class PatientAccountSequence(models.Model):
+    """The last account number handed out per practice (locked and incremented by patient_create)."""
+
+    practice = models.OneToOneField(
+        "practice.Practice", on_delete=models.CASCADE, related_name="patient_account_sequence"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"account sequence for practice {self.practice_id} at {self.last_number}"

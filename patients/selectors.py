@@ -1,0 +1,556 @@
+"""Reads of patient data. Every PHI read is scoped by practice (and caseload) and audited.
+
+Each public function that returns PHI writes exactly ONE audit event, so a screen or an API call
+that uses one of them leaves exactly one trace:
+
+- `patient_list_for_user`     → action=list, category=demographics, detail "results=N;total=M;…"
+- `patient_get_for_user`      → action=view, category=demographics, patient_id
+- `patient_record_get_for_user` → action=view, category=demographics, patient_id, detail lists the
+  sections shown ("sections=demographics,guarantor,coverage,…")
+- `coverage_list_for_user` / `diagnosis_list_for_user` / `consent_list_for_user` → action=view in
+  their own category.
+
+A patient of another practice, a missing one, or (for technicians) one outside the caseload is
+indistinguishable: one `outcome=denied` event, then `core.errors.NotFound`.
+
+Payer and provider facts are read here too (not PHI, not audited) until the payers/practice apps
+publish selectors for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from audit.domain.categories import Category
+from audit.models import AuditEvent
+from audit.services import audit_event_record
+from core.domain.problems import field_errors
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from patients.domain.search import parse_name_query, parse_search_date, search_date_problems
+from patients.domain.types import ConsentFacts, CoverageSpan, PayerFacts
+from patients.models import CareTeamMember, Consent, Coverage, Guarantor, Patient, PatientDiagnosis
+from payers.models import Payer
+from practice.models import Practice, Provider
+
+LIST_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 200
+
+
+class Section(StrEnum):
+    """The parts of a patient's record; each needs its own capability."""
+
+    DEMOGRAPHICS = "demographics"
+    GUARANTOR = "guarantor"
+    COVERAGE = "coverage"
+    DIAGNOSIS = "diagnosis"
+    CONSENT = "consent"
+    CARE_TEAM = "care_team"
+
+
+SECTION_CAPABILITY: dict[Section, Capability] = {
+    Section.DEMOGRAPHICS: Capability.PATIENT_VIEW,
+    Section.GUARANTOR: Capability.PATIENT_VIEW,
+    Section.COVERAGE: Capability.COVERAGE_VIEW,
+    Section.DIAGNOSIS: Capability.DIAGNOSIS_VIEW,
+    Section.CONSENT: Capability.CONSENT_VIEW,
+    Section.CARE_TEAM: Capability.PATIENT_VIEW,
+}
+
+DENIED_NOT_ACCESSIBLE = "reason=not_accessible"  # missing or another practice's: same words
+DENIED_NOT_ON_CASELOAD = "reason=not_on_caseload"
+DENIED_CAPABILITY = "reason=capability"
+
+
+# ---------------------------------------------------------------------------------------------
+# Time and scoping
+
+
+def practice_today(*, practice_id: int) -> dt.date:
+    """Today's date in the practice's time zone (coverage and caseload dates are local dates)."""
+    name = Practice.objects.filter(pk=practice_id).values_list("timezone", flat=True).first()
+    try:
+        zone = zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.now().astimezone(zone).date()
+
+
+def _on_caseload(provider_id: int, today: dt.date) -> QuerySet[CareTeamMember]:
+    return CareTeamMember.objects.filter(provider_id=provider_id).filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=today),
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+    )
+
+
+def _visible_patients(access: PracticeAccess, *, today: dt.date) -> QuerySet[Patient]:
+    """The practice's patients; for caseload-scoped roles only those on the user's care teams."""
+    patients = Patient.objects.filter(practice_id=access.practice_id)
+    if not access.caseload_scoped:
+        return patients
+    if access.provider_id is None:
+        return patients.none()
+    return patients.filter(Exists(_on_caseload(access.provider_id, today).filter(patient_id=OuterRef("pk"))))
+
+
+def _deny(
+    access: PracticeAccess,
+    *,
+    action: str,
+    category: str,
+    patient_id: int | None,
+    reason: str,
+    error: Exception,
+) -> Exception:
+    audit_event_record(
+        context=access.audit,
+        action=action,
+        category=category,
+        practice_id=access.practice_id,
+        patient_id=patient_id,
+        object_type="patient" if patient_id is not None else "",
+        object_id=patient_id if patient_id is not None else "",
+        outcome=AuditEvent.Outcome.DENIED,
+        detail=reason,
+    )
+    return error
+
+
+def _require(
+    access: PracticeAccess, capability: Capability, *, action: str, category: str, patient_id: int | None
+) -> None:
+    if not access.can(capability):
+        raise _deny(
+            access,
+            action=action,
+            category=category,
+            patient_id=patient_id,
+            reason=f"{DENIED_CAPABILITY}:{capability}",
+            error=PermissionDenied(),
+        )
+
+
+def _scoped_patient(
+    access: PracticeAccess,
+    *,
+    patient_id: int,
+    today: dt.date,
+    category: str,
+    queryset: QuerySet[Patient] | None = None,
+) -> Patient:
+    """The patient if this user may see them; otherwise one denied event and NotFound."""
+    base = queryset if queryset is not None else Patient.objects.all()
+    patient = base.filter(pk=patient_id, practice_id=access.practice_id).first()
+    if patient is None:
+        raise _deny(
+            access,
+            action=AuditEvent.Action.VIEW,
+            category=category,
+            patient_id=patient_id,
+            reason=DENIED_NOT_ACCESSIBLE,
+            error=NotFound(),
+        )
+    if access.caseload_scoped and (
+        access.provider_id is None
+        or not _on_caseload(access.provider_id, today).filter(patient_id=patient_id).exists()
+    ):
+        raise _deny(
+            access,
+            action=AuditEvent.Action.VIEW,
+            category=category,
+            patient_id=patient_id,
+            reason=DENIED_NOT_ON_CASELOAD,
+            error=NotFound(),
+        )
+    return patient
+
+
+# ---------------------------------------------------------------------------------------------
+# The patient list
+
+
+@dataclass(frozen=True)
+class PatientPage:
+    """One page of the patient list. `current_primary` is set on each patient when coverage shows."""
+
+    patients: list[Patient]
+    total: int
+    offset: int
+    limit: int
+    today: dt.date
+    shows_coverage: bool
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+def _name_filter(query: str) -> Q:
+    name = parse_name_query(query)
+    condition = Q()
+    if name.last:
+        condition &= Q(last_name__istartswith=name.last)
+    if name.first:
+        condition &= Q(first_name__istartswith=name.first) | Q(preferred_name__istartswith=name.first)
+    for term in name.terms:
+        condition &= (
+            Q(first_name__istartswith=term)
+            | Q(last_name__istartswith=term)
+            | Q(preferred_name__istartswith=term)
+            | Q(account_number__iexact=term)
+        )
+    return condition
+
+
+def _current_primary(today: dt.date) -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch(
+        "coverages",
+        queryset=Coverage.objects.filter(priority=Coverage.Priority.PRIMARY, effective_on__lte=today)
+        .filter(Q(terminates_on__isnull=True) | Q(terminates_on__gte=today))
+        .select_related("payer")
+        .order_by("-effective_on", "pk"),
+        to_attr="current_primary",
+    )
+
+
+def patient_list_for_user(
+    *,
+    access: PracticeAccess,
+    query: str = "",
+    dob: str | dt.date | None = None,
+    member_id: str = "",
+    include_inactive: bool = True,
+    offset: int = 0,
+    limit: int = LIST_PAGE_SIZE,
+) -> PatientPage:
+    """Search the practice's patients by name ("Ann", "Lee Ann", "Lee, Ann"), DOB, member ID.
+
+    A `query` that is a date (YYYY-MM-DD or MM/DD/YYYY) searches by date of birth. Searching by
+    member ID needs COVERAGE_VIEW. Writes one `list` event with counts and the filters used
+    (names of filters, never their values).
+    """
+    _require(
+        access,
+        Capability.PATIENT_VIEW,
+        action=AuditEvent.Action.LIST,
+        category=Category.DEMOGRAPHICS,
+        patient_id=None,
+    )
+    member_id = member_id.strip()
+    if member_id:
+        _require(
+            access,
+            Capability.COVERAGE_VIEW,
+            action=AuditEvent.Action.LIST,
+            category=Category.COVERAGE,
+            patient_id=None,
+        )
+    query = query.strip()
+    dob_value: dt.date | None
+    if isinstance(dob, dt.date):
+        dob_value = dob
+    else:
+        dob_text = (dob or "").strip()
+        if not dob_text and query and parse_search_date(query) is not None:
+            dob_text, query = query, ""
+        problems = search_date_problems(dob_text)
+        if problems:
+            raise ValidationFailed(field_errors=field_errors(problems))
+        dob_value = parse_search_date(dob_text) if dob_text else None
+    offset = max(0, offset)
+    limit = min(max(1, limit), MAX_PAGE_SIZE)
+
+    today = practice_today(practice_id=access.practice_id)
+    patients = _visible_patients(access, today=today)
+    filters = []
+    if query:
+        patients = patients.filter(_name_filter(query))
+        filters.append("name")
+    if dob_value is not None:
+        patients = patients.filter(date_of_birth=dob_value)
+        filters.append("dob")
+    if member_id:
+        patients = patients.filter(
+            Exists(Coverage.objects.filter(patient_id=OuterRef("pk"), member_id__iexact=member_id))
+        )
+        filters.append("member_id")
+    if not include_inactive:
+        patients = patients.filter(is_active=True)
+
+    shows_coverage = access.can(Capability.COVERAGE_VIEW)
+    total = patients.count()
+    rows: list[Patient] = []
+    if total and offset < total:
+        page = patients.order_by("last_name", "first_name", "pk")
+        if shows_coverage:
+            page = page.prefetch_related(_current_primary(today))
+        rows = list(page[offset : offset + limit])
+
+    audit_event_record(
+        context=access.audit,
+        action=AuditEvent.Action.LIST,
+        category=Category.DEMOGRAPHICS,
+        practice_id=access.practice_id,
+        object_type="patient",
+        detail=f"results={len(rows)};total={total};filters={','.join(filters) or 'none'}",
+    )
+    return PatientPage(
+        patients=rows, total=total, offset=offset, limit=limit, today=today, shows_coverage=shows_coverage
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One patient
+
+
+def patient_get_for_user(*, access: PracticeAccess, patient_id: int, purpose: str = "") -> Patient:
+    """The patient's demographics (and guarantor). One `view` event, category demographics.
+
+    `purpose` (a short, PHI-free word such as "coverage_form") is appended to the event detail.
+    """
+    _require(
+        access,
+        Capability.PATIENT_VIEW,
+        action=AuditEvent.Action.VIEW,
+        category=Category.DEMOGRAPHICS,
+        patient_id=patient_id,
+    )
+    today = practice_today(practice_id=access.practice_id)
+    patient = _scoped_patient(
+        access,
+        patient_id=patient_id,
+        today=today,
+        category=Category.DEMOGRAPHICS,
+        queryset=Patient.objects.select_related("guarantor"),
+    )
+    detail = "sections=demographics,guarantor" + (f";purpose={purpose}" if purpose else "")
+    audit_event_record(
+        context=access.audit,
+        action=AuditEvent.Action.VIEW,
+        category=Category.DEMOGRAPHICS,
+        practice_id=access.practice_id,
+        patient_id=patient.pk,
+        object_type="patient",
+        object_id=patient.pk,
+        detail=detail,
+    )
+    return patient
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """A patient's record as this user may see it. A section the user can't see is None."""
+
+    patient: Patient
+    today: dt.date
+    sections: tuple[Section, ...]
+    guarantor: Guarantor | None = None
+    coverages: list[Coverage] | None = None
+    diagnoses: list[PatientDiagnosis] | None = None
+    consents: list[Consent] | None = None
+    care_team: list[CareTeamMember] | None = None
+
+    def shows(self, section: Section) -> bool:
+        return section in self.sections
+
+
+def sections_for(access: PracticeAccess, wanted: Iterable[Section] | None = None) -> tuple[Section, ...]:
+    """The wanted sections (all by default) this user may see, in a stable order."""
+    chosen = set(Section) if wanted is None else {Section(s) for s in wanted}
+    chosen.add(Section.DEMOGRAPHICS)
+    return tuple(s for s in Section if s in chosen and access.can(SECTION_CAPABILITY[s]))
+
+
+def patient_record_get_for_user(
+    *, access: PracticeAccess, patient_id: int, sections: Sequence[Section] | None = None
+) -> PatientRecord:
+    """The patient's whole record for a detail page or API retrieve: ONE `view` event.
+
+    Sections the user's role can't see are left out (not denied): a technician's patient page
+    simply has no coverage. The event's detail names the sections shown.
+    """
+    _require(
+        access,
+        Capability.PATIENT_VIEW,
+        action=AuditEvent.Action.VIEW,
+        category=Category.DEMOGRAPHICS,
+        patient_id=patient_id,
+    )
+    shown = sections_for(access, sections)
+    today = practice_today(practice_id=access.practice_id)
+    queryset = Patient.objects.all()
+    if Section.GUARANTOR in shown:
+        queryset = queryset.select_related("guarantor")
+    prefetches: list[Prefetch] = []  # type: ignore[type-arg]
+    if Section.COVERAGE in shown:
+        prefetches.append(
+            Prefetch(
+                "coverages",
+                queryset=Coverage.objects.select_related("payer").order_by("priority", "-effective_on", "pk"),
+            )
+        )
+    if Section.DIAGNOSIS in shown:
+        prefetches.append(
+            Prefetch(
+                "diagnoses",
+                queryset=PatientDiagnosis.objects.order_by(
+                    F("resolved_on").asc(nulls_first=True), "rank", "code", "pk"
+                ),
+            )
+        )
+    if Section.CONSENT in shown:
+        prefetches.append(Prefetch("consents", queryset=Consent.objects.order_by("-signed_on", "-pk")))
+    if Section.CARE_TEAM in shown:
+        prefetches.append(
+            Prefetch(
+                "care_team",
+                queryset=CareTeamMember.objects.select_related("provider").order_by(
+                    "provider__last_name", "provider__first_name", "pk"
+                ),
+            )
+        )
+    if prefetches:
+        queryset = queryset.prefetch_related(*prefetches)
+    patient = _scoped_patient(
+        access, patient_id=patient_id, today=today, category=Category.DEMOGRAPHICS, queryset=queryset
+    )
+    audit_event_record(
+        context=access.audit,
+        action=AuditEvent.Action.VIEW,
+        category=Category.DEMOGRAPHICS,
+        practice_id=access.practice_id,
+        patient_id=patient.pk,
+        object_type="patient",
+        object_id=patient.pk,
+        detail="sections=" + ",".join(shown),
+    )
+    return PatientRecord(
+        patient=patient,
+        today=today,
+        sections=shown,
+        guarantor=getattr(patient, "guarantor", None) if Section.GUARANTOR in shown else None,
+        coverages=list(patient.coverages.all()) if Section.COVERAGE in shown else None,
+        diagnoses=list(patient.diagnoses.all()) if Section.DIAGNOSIS in shown else None,
+        consents=list(patient.consents.all()) if Section.CONSENT in shown else None,
+        care_team=list(patient.care_team.all()) if Section.CARE_TEAM in shown else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One section at a time (for other apps: eligibility, claims)
+
+
+def _section_list(
+    access: PracticeAccess, *, patient_id: int, capability: Capability, category: Category
+) -> int:
+    _require(access, capability, action=AuditEvent.Action.VIEW, category=category, patient_id=patient_id)
+    today = practice_today(practice_id=access.practice_id)
+    patient = _scoped_patient(access, patient_id=patient_id, today=today, category=category)
+    audit_event_record(
+        context=access.audit,
+        action=AuditEvent.Action.VIEW,
+        category=category,
+        practice_id=access.practice_id,
+        patient_id=patient.pk,
+        object_type="patient",
+        object_id=patient.pk,
+        detail=f"sections={category}",
+    )
+    return patient.pk
+
+
+def coverage_list_for_user(*, access: PracticeAccess, patient_id: int) -> list[Coverage]:
+    """The patient's coverages (needs COVERAGE_VIEW). One `view` event, category coverage."""
+    pk = _section_list(
+        access, patient_id=patient_id, capability=Capability.COVERAGE_VIEW, category=Category.COVERAGE
+    )
+    return list(
+        Coverage.objects.filter(patient_id=pk).select_related("payer").order_by("priority", "-effective_on")
+    )
+
+
+def diagnosis_list_for_user(*, access: PracticeAccess, patient_id: int) -> list[PatientDiagnosis]:
+    """The patient's diagnoses (needs DIAGNOSIS_VIEW). One `view` event, category diagnosis."""
+    pk = _section_list(
+        access, patient_id=patient_id, capability=Capability.DIAGNOSIS_VIEW, category=Category.DIAGNOSIS
+    )
+    return list(PatientDiagnosis.objects.filter(patient_id=pk).order_by("rank", "code"))
+
+
+def consent_list_for_user(*, access: PracticeAccess, patient_id: int) -> list[Consent]:
+    """The patient's consents (needs CONSENT_VIEW). One `view` event, category consent."""
+    pk = _section_list(
+        access, patient_id=patient_id, capability=Capability.CONSENT_VIEW, category=Category.CONSENT
+    )
+    return list(Consent.objects.filter(patient_id=pk).order_by("-signed_on"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts for services (no PHI shown, so no audit event of their own)
+
+
+def coverage_spans(*, patient_id: int) -> list[CoverageSpan]:
+    return [
+        CoverageSpan(coverage_id=pk, priority=priority, effective_on=start, terminates_on=end)
+        for pk, priority, start, end in Coverage.objects.filter(patient_id=patient_id).values_list(
+            "pk", "priority", "effective_on", "terminates_on"
+        )
+    ]
+
+
+def consent_facts(consents: Iterable[Consent]) -> list[ConsentFacts]:
+    return [
+        ConsentFacts(kind=c.kind, signed_on=c.signed_on, expires_on=c.expires_on, revoked_on=c.revoked_on)
+        for c in consents
+    ]
+
+
+def payer_facts(*, payer_id: int | None) -> PayerFacts | None:
+    if payer_id is None:
+        return None
+    row = Payer.objects.filter(pk=payer_id).values_list("practice_id", "is_active", "kind").first()
+    if row is None:
+        return None
+    practice_id, is_active, kind = row
+    return PayerFacts(
+        payer_id=payer_id,
+        practice_id=practice_id,
+        is_active=is_active,
+        is_self_pay=kind == Payer.Kind.SELF_PAY,
+    )
+
+
+def payer_choices_for_practice(*, practice_id: int) -> list[tuple[int, str]]:
+    """The payers a coverage may name: this practice's, active, not self-pay."""
+    return list(
+        Payer.objects.filter(practice_id=practice_id, is_active=True)
+        .exclude(kind=Payer.Kind.SELF_PAY)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+
+
+def provider_choices_for_practice(*, practice_id: int) -> list[tuple[int, str]]:
+    """Active providers of the practice, for care-team assignment."""
+    return [
+        (pk, f"{last}, {first} ({credential})")
+        for pk, first, last, credential in Provider.objects.filter(practice_id=practice_id, is_active=True)
+        .order_by("last_name", "first_name", "pk")
+        .values_list("pk", "first_name", "last_name", "credential")
+    ]
+
+
+def provider_in_practice(*, provider_id: int, practice_id: int) -> bool:
+    return Provider.objects.filter(pk=provider_id, practice_id=practice_id, is_active=True).exists()
