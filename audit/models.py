@@ -1,12 +1,29 @@
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
+
+from audit.errors import AppendOnlyViolation
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Bulk UPDATE and DELETE are refused here; the database triggers refuse the rest."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyViolation("Audit events are append-only: they cannot be updated.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyViolation("Audit events are append-only: they cannot be deleted.")
 
 
 class AuditEvent(models.Model):
     """One PHI access (or denied attempt). Append-only and hash-chained.
 
     `seq` orders the chain; `hash` = SHA-256 over the previous hash and this row's fields
-    (see audit.domain.chain). A database trigger rejects UPDATE and DELETE on PostgreSQL.
+    (see audit.domain.chain). Database triggers reject UPDATE, DELETE and TRUNCATE
+    (migration 0005); the queryset refuses bulk update/delete; the admin is read-only.
     """
 
     class Action(models.TextChoices):
@@ -16,6 +33,7 @@ class AuditEvent(models.Model):
         UPDATE = "update", "Updated"
         DELETE = "delete", "Deleted"
         EXPORT = "export", "Exported"
+        VERIFY = "verify", "Verification requested"
 
     class Outcome(models.TextChoices):
         ALLOWED = "allowed", "Allowed"
@@ -40,9 +58,15 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["practice_id", "occurred_at"], name="audit_practice_time_idx")]
+        indexes = [
+            models.Index(fields=["practice_id", "occurred_at"], name="audit_practice_time_idx"),
+            # The compliance viewer: one practice's events, newest first.
+            models.Index(fields=["practice_id", "-seq"], name="audit_practice_seq_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.category}"
@@ -65,7 +89,7 @@ class AuditVerification(models.Model):
     ran_at = models.DateTimeField()
     events_checked = models.BigIntegerField()
     ok = models.BooleanField()
-    findings = models.JSONField(default=list)
+    findings = models.JSONField(default=list, blank=True, help_text="[{code, message, field}]")
 
     class Meta:
         ordering = ["-ran_at"]

@@ -18,7 +18,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# The audit tables refuse TRUNCATE (audit/migrations/0004) unless a superuser session opts in.
+# The audit tables refuse TRUNCATE (audit/migrations/0005) unless a superuser session opts in.
 # Django flushes transactional tests with one TRUNCATE of every table, so test connections opt in.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c parity.audit_truncate=allow"  # noqa: F405

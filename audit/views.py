@@ -1,0 +1,96 @@
+"""The compliance viewer: the practice's audit log, its CSV export, and "verify now".
+
+Thin: check the capability, parse the filters, call one selector or service, render.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from audit import selectors, services
+from audit.forms import AuditEventFilterForm
+
+
+def _audit_viewer(request: HttpRequest) -> PracticeAccess:
+    """The request's PracticeAccess if it may read the audit log; otherwise 403."""
+    access: PracticeAccess | None = getattr(request, "practice_access", None)
+    if access is None or not access.can(Capability.AUDIT_VIEW):
+        raise PermissionDenied
+    return access
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@never_cache
+@login_required
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    access = _audit_viewer(request)
+    form = AuditEventFilterForm(request.GET)
+    page = None
+    if form.is_valid():
+        page = selectors.audit_event_page(
+            viewer=access, filters=form.filters(), page=request.GET.get("page", 1)
+        )
+    query = _query_without_page(request)
+    return render(
+        request,
+        "audit/event_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "page_query_prefix": f"?{query}&page=" if query else "?page=",
+            "export_query": f"?{query}" if query else "",
+            "verification": selectors.audit_verification_summary(),
+            "practice_name": access.practice_name,
+        },
+        status=200 if form.is_valid() else 400,
+    )
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@never_cache
+@login_required
+@require_GET
+def event_export(request: HttpRequest) -> HttpResponseBase:
+    access = _audit_viewer(request)
+    form = AuditEventFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse("The filters are not valid.", status=400, content_type="text/plain")
+    rows = selectors.audit_event_export_rows(viewer=access, filters=form.filters())
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def chain_verify(request: HttpRequest) -> HttpResponse:
+    access = _audit_viewer(request)
+    services.audit_chain_verify_request(context=access.audit, practice_id=access.practice_id)
+    messages.success(request, "Chain verification queued. Its result appears at the top when it has run.")
+    return redirect("audit:event_list")
