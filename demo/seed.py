@@ -21,7 +21,7 @@ from core.domain.identifiers import npi_with_check_digit
 from demo.constants import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 from patients import services as patient_services
 from patients.domain.types import ConsentInput, CoverageInput, DiagnosisInput, GuarantorInput, PatientInput
-from patients.models import Patient
+from patients.selectors import account_numbers_in_practice
 from payers import services as payer_services
 from payers.models import Payer
 from practice import services as practice_services
@@ -297,9 +297,7 @@ def seed_patients(
     fake = Faker("en_US")
     fake.seed_instance(SEED)
     rng = random.Random(SEED)  # noqa: S311 - synthetic demo data
-    existing = set(
-        Patient.objects.filter(practice_id=access.practice_id).values_list("account_number", flat=True)
-    )
+    existing = account_numbers_in_practice(practice_id=access.practice_id)
     insured_kinds = ["commercial", "medicaid", "medicare"]
     for index in range(1, PATIENT_COUNT + 1):
         plan = _patient_plan(fake, rng, index, today)
@@ -442,7 +440,7 @@ def seed_second_practice(
             claim_filing_indicator="CI",
         )
         report.count("payers")
-    if not Patient.objects.filter(practice_id=second.pk).exists():
+    if not account_numbers_in_practice(practice_id=second.pk):
         for index, (first, last) in enumerate([("Milo", "Ashby"), ("Ivy", "Brennan")], start=1):
             patient_services.patient_create(
                 access=access,

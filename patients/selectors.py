@@ -554,3 +554,9 @@ def provider_choices_for_practice(*, practice_id: int) -> list[tuple[int, str]]:
 
 def provider_in_practice(*, provider_id: int, practice_id: int) -> bool:
     return Provider.objects.filter(pk=provider_id, practice_id=practice_id, is_active=True).exists()
+
+
+def account_numbers_in_practice(*, practice_id: int) -> set[str]:
+    """Account numbers already used in a practice: a system read for idempotent imports and the
+    demo seed (identifiers only, no demographics; not audited because no person is reading)."""
+    return set(Patient.objects.filter(practice_id=practice_id).values_list("account_number", flat=True))
