@@ -47,7 +47,7 @@ def active_memberships(user: User) -> list[Membership]:
     return list(
         Membership.objects.filter(user=user, is_active=True)
         .select_related("practice")
-        .order_by("practice__legal_name")
+        .order_by("created_at", "pk")  # the first practice joined is the default
     )
 
 
@@ -71,7 +71,9 @@ def practice_access_for(
         role=Role(chosen.role),
         provider_id=provider_id_for_user(user_id=user.pk, practice_id=chosen.practice_id),
         audit=audit or AuditContext(actor_id=user.pk, actor_username=user.get_username()),
-        other_practices=tuple((m.practice_id, m.practice.legal_name) for m in memberships),
+        other_practices=tuple(
+            sorted(((m.practice_id, m.practice.legal_name) for m in memberships), key=lambda item: item[1])
+        ),
     )
 
 

@@ -5,8 +5,11 @@ rejects any UPDATE or DELETE of a final note (and of its segments, scores, diagn
 links), whatever path it comes from (ORM, bulk update, admin, raw SQL). Corrections are addenda.
 """
 
+from typing import Any
+
 from django.db import models
 
+from clinical_notes.errors import FinalNoteImmutable
 from core.domain.service_types import service_type_choices
 from core.models import TimeStampedModel
 
@@ -86,6 +89,23 @@ class PlanObjective(TimeStampedModel):
         ordering = ["pk"]
 
 
+class SessionNoteQuerySet(models.QuerySet["SessionNote"]):
+    """Guards bulk paths (`update()`, `bulk_update()`, `delete()`) against touching final notes.
+
+    The PostgreSQL trigger is the real wall; this makes the ORM fail the same way on SQLite.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        if self.filter(status=NoteStatus.FINAL).exists():
+            raise FinalNoteImmutable()
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self.filter(status=NoteStatus.FINAL).exists():
+            raise FinalNoteImmutable()
+        return super().delete()
+
+
 class SessionNote(TimeStampedModel):
     practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="session_notes")
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="session_notes")
@@ -121,6 +141,8 @@ class SessionNote(TimeStampedModel):
     # The documentation checks' findings at the last sign (list of Problem dicts).
     findings = models.JSONField(default=list, blank=True)
 
+    objects = SessionNoteQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -145,8 +167,99 @@ class SessionNote(TimeStampedModel):
     def __str__(self) -> str:
         return f"Note {self.pk} ({self.status})"
 
+    def _stored_is_final(self) -> bool:
+        note_id: int | None = self.pk
+        return _note_is_final(note_id)
 
-class NoteSegment(models.Model):
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Guard only: services change notes; a final row may not be saved over at all.
+        if not self._state.adding and self._stored_is_final():
+            raise FinalNoteImmutable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self._stored_is_final():
+            raise FinalNoteImmutable()
+        return super().delete(*args, **kwargs)
+
+
+def _note_is_final(note_id: int | None) -> bool:
+    return (
+        note_id is not None and SessionNote._base_manager.filter(pk=note_id, status=NoteStatus.FINAL).exists()
+    )
+
+
+class NotePartQuerySet(models.QuerySet[Any]):
+    """Bulk paths on a note's parts (segments, scores, diagnoses, goal links)."""
+
+    def _touches_final_note(self) -> bool:
+        return SessionNote._base_manager.filter(
+            pk__in=self.values("note_id"), status=NoteStatus.FINAL
+        ).exists()
+
+    def update(self, **kwargs: Any) -> int:
+        if self._touches_final_note():
+            raise FinalNoteImmutable()
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self._touches_final_note():
+            raise FinalNoteImmutable()
+        return super().delete()
+
+
+class NotePart(models.Model):
+    """A row that belongs to one note and freezes with it."""
+
+    note_id: int
+
+    objects = NotePartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stored_note_id = None
+        if not self._state.adding:
+            stored_note_id = (
+                type(self)._base_manager.filter(pk=self.pk).values_list("note_id", flat=True).first()  # type: ignore[misc]  # abstract base
+            )
+        if _note_is_final(self.note_id) or _note_is_final(stored_note_id):
+            raise FinalNoteImmutable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if _note_is_final(self.note_id):
+            raise FinalNoteImmutable()
+        return super().delete(*args, **kwargs)
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise FinalNoteImmutable("History rows are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise FinalNoteImmutable("History rows are append-only.")
+
+
+class AppendOnly(models.Model):
+    """Events and addenda: written once, never changed (a trigger enforces it on PostgreSQL)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise FinalNoteImmutable("History rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise FinalNoteImmutable("History rows are append-only.")
+
+
+class NoteSegment(NotePart):
     """One stretch of face-to-face time; a split session has several."""
 
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="segments")
@@ -161,7 +274,7 @@ class NoteSegment(models.Model):
         return f"Segment {self.pk}"
 
 
-class NoteMeasurement(models.Model):
+class NoteMeasurement(NotePart):
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="measurements")
     instrument = models.CharField(max_length=32)
     score = models.IntegerField()
@@ -175,7 +288,7 @@ class NoteMeasurement(models.Model):
         return f"{self.instrument}={self.score}"
 
 
-class NoteDiagnosis(models.Model):
+class NoteDiagnosis(NotePart):
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="note_diagnoses")
     diagnosis = models.ForeignKey("patients.PatientDiagnosis", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=1)
@@ -190,7 +303,7 @@ class NoteDiagnosis(models.Model):
         return f"Note {self.note_id} dx {self.diagnosis_id}"
 
 
-class NoteGoal(models.Model):
+class NoteGoal(NotePart):
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="note_goals")
     goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="+")
     progress = models.TextField(blank=True)
@@ -204,7 +317,7 @@ class NoteGoal(models.Model):
         return f"Note {self.note_id} goal {self.goal_id}"
 
 
-class NoteEvent(models.Model):
+class NoteEvent(AppendOnly):
     """Every transition of a note: who, when, from, to (and the supervisor's comments)."""
 
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="events")
@@ -223,7 +336,7 @@ class NoteEvent(models.Model):
         return f"Note {self.note_id}: {self.from_status}->{self.to_status}"
 
 
-class NoteAddendum(models.Model):
+class NoteAddendum(AppendOnly):
     """A correction or addition to a final note. Append-only, shown in order."""
 
     note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="addenda")
@@ -237,3 +350,24 @@ class NoteAddendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum {self.pk} to note {self.note_id}"
+
+
+class CosignReminder(models.Model):
+    """One reminder per note per day that it waited too long for its co-signature (idempotent)."""
+
+    note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="cosign_reminders")
+    supervisor = models.ForeignKey("practice.Provider", on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField()
+    days_waiting = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["note", "sent_on"], name="clinical_notes_cosignreminder_once_a_day"
+            ),
+        ]
+        ordering = ["-sent_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Co-sign reminder {self.pk} for note {self.note_id}"

@@ -1,0 +1,26 @@
+"""Co-signature rules: whether a note needs one, and when a waiting note is overdue.
+
+Who supervises the author on the date of service is the practice's rule:
+`practice.domain.supervision.supervisor_on` / `supervisors_on` over
+`practice.selectors.supervision_periods_for_supervisee(...)`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from practice.domain.credentials import Credential, credential_requires_supervision
+
+
+def requires_cosign(author_credential: Credential | str, payer_requires_cosign: bool) -> bool:
+    """A note needs a co-signature when the author's credential is supervised or the payer asks."""
+    return payer_requires_cosign or credential_requires_supervision(author_credential)
+
+
+def cosign_days_waiting(signed_on: date, today: date) -> int:
+    return max((today - signed_on).days, 0)
+
+
+def cosign_overdue(signed_on: date, today: date, overdue_days: int) -> bool:
+    """A note awaiting co-signature is overdue once it has waited `overdue_days` days."""
+    return cosign_days_waiting(signed_on, today) >= overdue_days

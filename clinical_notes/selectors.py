@@ -1,0 +1,625 @@
+"""Reads of session notes: scoped by practice and role, audited, and facts for the rules.
+
+Who sees which notes (`note_scope`):
+
+- clinical roles (CLINICAL_VIEW: technician, clinician, supervisor) with a provider profile:
+  every note they authored (drafts included), plus the non-draft notes of
+  (a) notes routed to them for co-signature, (b) authors they supervised on the note's date of
+  service, and (c) patients on their caseload today. Drafts are private to their author.
+- billing roles (BILLING_VIEW without CLINICAL_VIEW: biller, practice admin): final notes only.
+- anyone else (compliance): no notes (PermissionDenied).
+
+Each public read of PHI records exactly one audit event (category clinical_note):
+`note_list` → one `list`; `note_get` / `note_documentation_preview` → one `view` of that
+note; `note_cosign_queue` → one `list`. A note outside the reader's scope (or of another
+practice, or missing) is one `denied` event and NotFound.
+
+The `*_facts*` functions feed services and the rules; they show nothing and write no events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from audit.domain.categories import Category
+from audit.models import AuditEvent
+from audit.services import audit_event_record
+from clinical_notes.domain.checks import DocumentationReport, documentation_report
+from clinical_notes.domain.supervision import cosign_days_waiting, cosign_overdue
+from clinical_notes.domain.types import (
+    DiagnosisFact,
+    Measurement,
+    NoteFacts,
+    OtherSession,
+    PlanReview,
+    PreviousNote,
+    Segment,
+)
+from clinical_notes.models import (
+    NoteAddendum,
+    NoteDiagnosis,
+    NoteEvent,
+    NoteGoal,
+    NoteSegment,
+    NoteStatus,
+    PlanGoal,
+    SessionNote,
+    TreatmentPlan,
+)
+from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
+from core.errors import NotFound, PermissionDenied
+from practice.selectors import practice_zone
+from scheduling.models import Appointment
+
+NOTE_OBJECT_TYPE = "session_note"
+LIST_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Scope
+
+
+def _supervised_by(provider_id: int) -> Q:
+    """Notes whose author `provider_id` supervised on the note's date of service."""
+    # One filter() call, so every condition applies to the same supervision row.
+    supervised = SessionNote.objects.filter(
+        Q(author__supervisors__ends_on__isnull=True)
+        | Q(author__supervisors__ends_on__gte=F("date_of_service")),
+        author__supervisors__supervisor_id=provider_id,
+        author__supervisors__starts_on__lte=F("date_of_service"),
+    ).values("pk")
+    return Q(pk__in=supervised)
+
+
+def _on_caseload(provider_id: int, today: date) -> Q:
+    """Notes of patients on `provider_id`'s care team today."""
+    caseload = SessionNote.objects.filter(
+        Q(patient__care_team__starts_on__isnull=True) | Q(patient__care_team__starts_on__lte=today),
+        Q(patient__care_team__ends_on__isnull=True) | Q(patient__care_team__ends_on__gte=today),
+        patient__care_team__provider_id=provider_id,
+    ).values("pk")
+    return Q(pk__in=caseload)
+
+
+def _awaiting_cosign_by(provider_id: int) -> Q:
+    return Q(status=NoteStatus.AWAITING_COSIGN) & (Q(supervisor_id=provider_id) | _supervised_by(provider_id))
+
+
+def _practice_today(practice_id: int, zone: ZoneInfo | None = None) -> date:
+    return timezone.now().astimezone(zone or practice_zone(practice_id=practice_id)).date()
+
+
+def _deny(access: PracticeAccess, *, action: str, note_id: int | None, reason: str) -> None:
+    audit_event_record(
+        context=access.audit,
+        action=action,
+        category=Category.CLINICAL_NOTE,
+        practice_id=access.practice_id,
+        object_type=NOTE_OBJECT_TYPE if note_id is not None else "",
+        object_id=note_id if note_id is not None else "",
+        outcome=AuditEvent.Outcome.DENIED,
+        detail=reason,
+    )
+
+
+def note_scope(access: PracticeAccess) -> QuerySet[SessionNote]:
+    """The notes `access` may read (see the module docstring). No audit event: a building block.
+
+    Raises PermissionDenied for roles that read no notes at all.
+    """
+    notes = SessionNote.objects.filter(practice_id=access.practice_id)
+    if access.can(Capability.CLINICAL_VIEW):
+        me = access.provider_id
+        if me is None:
+            return notes.none()
+        shared = (
+            Q(supervisor_id=me) | _supervised_by(me) | _on_caseload(me, _practice_today(access.practice_id))
+        )
+        return notes.filter(Q(author_id=me) | (~Q(status=NoteStatus.DRAFT) & shared))
+    if access.can(Capability.BILLING_VIEW):
+        return notes.filter(status=NoteStatus.FINAL)
+    raise PermissionDenied()
+
+
+def _scope_or_deny(access: PracticeAccess, *, action: str, note_id: int | None) -> QuerySet[SessionNote]:
+    try:
+        return note_scope(access)
+    except PermissionDenied:
+        _deny(access, action=action, note_id=note_id, reason="reason=capability")
+        raise
+
+
+def _detail_relations(notes: QuerySet[SessionNote]) -> QuerySet[SessionNote]:
+    return notes.select_related(
+        "patient", "author", "supervisor", "appointment", "signed_by", "cosigned_by"
+    ).prefetch_related(
+        Prefetch("segments", queryset=NoteSegment.objects.order_by("starts_at", "pk")),
+        "measurements",
+        Prefetch("note_diagnoses", queryset=NoteDiagnosis.objects.select_related("diagnosis")),
+        Prefetch("note_goals", queryset=NoteGoal.objects.select_related("goal").order_by("pk")),
+        Prefetch("events", queryset=NoteEvent.objects.select_related("actor").order_by("occurred_at", "pk")),
+        Prefetch(
+            "addenda", queryset=NoteAddendum.objects.select_related("author").order_by("created_at", "pk")
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads for screens and the API
+
+
+@dataclass(frozen=True)
+class NotePage:
+    notes: list[SessionNote]  # patient and author joined
+    total: int
+    limit: int
+    offset: int
+
+
+def note_list(
+    *,
+    access: PracticeAccess,
+    status: str | None = None,
+    patient_id: int | None = None,
+    author_id: int | None = None,
+    mine: bool = False,
+    awaiting_my_cosign: bool = False,
+    limit: int = LIST_PAGE_SIZE,
+    offset: int = 0,
+) -> NotePage:
+    """Notes `access` may read, newest date of service first. One `list` audit event.
+
+    `mine`: authored by the current provider. `awaiting_my_cosign`: waiting for the current
+    provider's co-signature (routed to them, or by an author they supervised on that date).
+    """
+    notes = _scope_or_deny(access, action=AuditEvent.Action.LIST, note_id=None)
+    filters = []
+    if status:
+        notes = notes.filter(status=status)
+        filters.append(f"status={status}")
+    if patient_id is not None:
+        notes = notes.filter(patient_id=patient_id)
+        filters.append(f"patient={patient_id}")
+    if author_id is not None:
+        notes = notes.filter(author_id=author_id)
+        filters.append(f"author={author_id}")
+    me = access.provider_id
+    if mine:
+        notes = notes.filter(author_id=me) if me is not None else notes.none()
+        filters.append("mine")
+    if awaiting_my_cosign:
+        notes = notes.filter(_awaiting_cosign_by(me)) if me is not None else notes.none()
+        filters.append("awaiting_my_cosign")
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    offset = max(0, offset)
+    total = notes.count()
+    page = list(
+        notes.select_related("patient", "author").order_by("-date_of_service", "-pk")[offset : offset + limit]
+    )
+    audit_event_record(
+        context=access.audit,
+        action=AuditEvent.Action.LIST,
+        category=Category.CLINICAL_NOTE,
+        practice_id=access.practice_id,
+        object_type=NOTE_OBJECT_TYPE,
+        detail=";".join([f"results={len(page)}", f"total={total}", *filters])[:200],
+    )
+    return NotePage(notes=page, total=total, limit=limit, offset=offset)
+
+
+def _visible_note(access: PracticeAccess, *, note_id: int, detail: bool) -> SessionNote:
+    notes = _scope_or_deny(access, action=AuditEvent.Action.VIEW, note_id=note_id)
+    if detail:
+        notes = _detail_relations(notes)
+    note = notes.filter(pk=note_id).first()
+    if note is None:
+        _deny(access, action=AuditEvent.Action.VIEW, note_id=note_id, reason="reason=not_accessible")
+        raise NotFound()
+    return note
+
+
+def _record_view(access: PracticeAccess, note: SessionNote, *, purpose: str = "") -> None:
+    audit_event_record(
+        context=access.audit,
+        action=AuditEvent.Action.VIEW,
+        category=Category.CLINICAL_NOTE,
+        practice_id=access.practice_id,
+        patient_id=note.patient_id,
+        object_type=NOTE_OBJECT_TYPE,
+        object_id=note.pk,
+        detail=f"status={note.status}" + (f";purpose={purpose}" if purpose else ""),
+    )
+
+
+def note_get(*, access: PracticeAccess, note_id: int, purpose: str = "") -> SessionNote:
+    """One note with everything shown with it (segments, scores, diagnoses, goals, events,
+    addenda; `findings` is on the row). One `view` audit event; NotFound outside the scope."""
+    note = _visible_note(access, note_id=note_id, detail=True)
+    _record_view(access, note, purpose=purpose)
+    return note
+
+
+def note_detail_after_change(*, note_id: int) -> SessionNote:
+    """The detail of a note a service just changed (that service wrote the audit event)."""
+    return _detail_relations(SessionNote.objects.filter(pk=note_id)).get()
+
+
+def note_documentation_preview(*, access: PracticeAccess, note_id: int) -> DocumentationReport:
+    """Run the documentation checks on the saved note without signing (the editor shows them
+    live; the co-sign queue shows the clone diff). One `view` audit event."""
+    note = _visible_note(access, note_id=note_id, detail=False)
+    _record_view(access, note, purpose="checks")
+    return documentation_report(note_facts_for(note, now=timezone.now()))
+
+
+@dataclass(frozen=True)
+class CosignQueueItem:
+    note_id: int
+    patient_id: int
+    patient_name: str
+    author_id: int
+    author_name: str
+    service_type: ServiceType
+    service_type_label: str
+    date_of_service: date
+    signed_at: datetime
+    days_waiting: int
+    overdue: bool
+    warning_count: int
+
+
+def note_cosign_queue(
+    *, access: PracticeAccess, overdue_days: int, today: date | None = None
+) -> list[CosignQueueItem]:
+    """Notes waiting for the current provider's co-signature, oldest first, overdue flagged.
+    One `list` audit event. (`overdue_days`: pass settings.COSIGN_OVERDUE_DAYS.)"""
+    notes = _scope_or_deny(access, action=AuditEvent.Action.LIST, note_id=None)
+    me = access.provider_id
+    zone = practice_zone(practice_id=access.practice_id)
+    today = today or _practice_today(access.practice_id, zone)
+    rows = (
+        list(
+            notes.filter(_awaiting_cosign_by(me), signed_at__isnull=False)
+            .select_related("patient", "author")
+            .order_by("signed_at", "pk")
+        )
+        if me is not None
+        else []
+    )
+    items = []
+    for note in rows:
+        assert note.signed_at is not None  # noqa: S101 - filtered above
+        signed_on = note.signed_at.astimezone(zone).date()
+        items.append(
+            CosignQueueItem(
+                note_id=note.pk,
+                patient_id=note.patient_id,
+                patient_name=f"{note.patient.last_name}, {note.patient.first_name}",
+                author_id=note.author_id,
+                author_name=note.author.full_name,
+                service_type=ServiceType(note.service_type),
+                service_type_label=SERVICE_TYPE_LABELS[ServiceType(note.service_type)],
+                date_of_service=note.date_of_service,
+                signed_at=note.signed_at,
+                days_waiting=cosign_days_waiting(signed_on, today),
+                overdue=cosign_overdue(signed_on, today, overdue_days),
+                warning_count=len(note.findings),
+            )
+        )
+    audit_event_record(
+        context=access.audit,
+        action=AuditEvent.Action.LIST,
+        category=Category.CLINICAL_NOTE,
+        practice_id=access.practice_id,
+        object_type=NOTE_OBJECT_TYPE,
+        detail=f"results={len(items)};purpose=cosign_queue",
+    )
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts for services and rules (no audit: nothing is shown)
+
+
+def note_facts_for(note: SessionNote, *, now: datetime) -> NoteFacts:
+    """Gather what the documentation checks need about `note` (already loaded and scoped)."""
+    zone = practice_zone(practice_id=note.practice_id)
+    segments = tuple(
+        Segment(starts_at=s, ends_at=e, is_crisis=c)
+        for s, e, c in note.segments.order_by("starts_at", "pk").values_list(
+            "starts_at", "ends_at", "is_crisis"
+        )
+    )
+    measurements = tuple(
+        Measurement(instrument=i, score=v)
+        for i, v in note.measurements.order_by("pk").values_list("instrument", "score")
+    )
+    diagnosis_ids = tuple(
+        note.note_diagnoses.order_by("position", "pk").values_list("diagnosis_id", flat=True)
+    )
+    patient_diagnoses = tuple(
+        DiagnosisFact(diagnosis_id=pk, code=code, onset_on=onset, resolved_on=resolved)
+        for pk, code, onset, resolved in SessionNote.objects.filter(
+            pk=note.pk, patient__diagnoses__isnull=False
+        )
+        .values_list(
+            "patient__diagnoses__pk",
+            "patient__diagnoses__code",
+            "patient__diagnoses__onset_on",
+            "patient__diagnoses__resolved_on",
+        )
+        .order_by("patient__diagnoses__pk")
+    )
+    goal_ids = tuple(note.note_goals.order_by("pk").values_list("goal_id", flat=True))
+    group_session_id = (
+        SessionNote.objects.filter(pk=note.pk).values_list("appointment__group_session_id", flat=True).first()
+        if note.appointment_id is not None
+        else None
+    )
+    return NoteFacts(
+        note_id=note.pk,
+        patient_id=note.patient_id,
+        provider_id=note.author_id,
+        service_type=ServiceType(note.service_type),
+        date_of_service=note.date_of_service,
+        timezone=zone,
+        now=now,
+        content=dict(note.content or {}),
+        segments=segments,
+        measurements=measurements,
+        diagnosis_ids=diagnosis_ids,
+        patient_diagnoses=patient_diagnoses,
+        goal_ids=goal_ids,
+        other_sessions=_other_sessions(note, segments),
+        previous_note=_previous_note(note),
+        treatment_plan=_active_plan(note),
+        group_session_id=group_session_id,
+    )
+
+
+def _other_sessions(note: SessionNote, segments: tuple[Segment, ...]) -> tuple[OtherSession, ...]:
+    valid = [s for s in segments if s.ends_at > s.starts_at]
+    if not valid:
+        return ()
+    window_start = min(s.starts_at for s in valid)
+    window_end = max(s.ends_at for s in valid)
+    rows = (
+        NoteSegment.objects.filter(
+            note__practice_id=note.practice_id, starts_at__lt=window_end, ends_at__gt=window_start
+        )
+        .filter(Q(note__author_id=note.author_id) | Q(note__patient_id=note.patient_id))
+        .exclude(note_id=note.pk)
+        .order_by("note_id", "starts_at", "pk")
+        .values_list(
+            "note_id",
+            "note__author_id",
+            "note__patient_id",
+            "note__service_type",
+            "note__appointment__group_session_id",
+            "starts_at",
+            "ends_at",
+        )
+    )
+    grouped: dict[int, OtherSession] = {}
+    for note_id, author_id, patient_id, service_type, group_id, starts_at, ends_at in rows:
+        segment = Segment(starts_at=starts_at, ends_at=ends_at)
+        known = grouped.get(note_id)
+        grouped[note_id] = OtherSession(
+            note_id=note_id,
+            provider_id=author_id,
+            patient_id=patient_id,
+            service_type=ServiceType(service_type),
+            segments=(*known.segments, segment) if known else (segment,),
+            group_session_id=group_id,
+        )
+    return tuple(grouped.values())
+
+
+def _previous_note(note: SessionNote) -> PreviousNote | None:
+    """The patient's latest earlier note that was signed at least once (drafts are unfinished)."""
+    row = (
+        SessionNote.objects.filter(
+            practice_id=note.practice_id,
+            patient_id=note.patient_id,
+            status__in=[NoteStatus.AWAITING_COSIGN, NoteStatus.RETURNED, NoteStatus.FINAL],
+        )
+        .exclude(pk=note.pk)
+        .filter(
+            Q(date_of_service__lt=note.date_of_service)
+            | Q(date_of_service=note.date_of_service, pk__lt=note.pk)
+        )
+        .order_by("-date_of_service", "-pk")
+        .values_list("pk", "date_of_service", "content")
+        .first()
+    )
+    if row is None:
+        return None
+    pk, dos, content = row
+    return PreviousNote(note_id=pk, date_of_service=dos, content=dict(content or {}))
+
+
+def _active_plan(note: SessionNote) -> PlanReview | None:
+    row = (
+        TreatmentPlan.objects.filter(
+            patient_id=note.patient_id,
+            status=TreatmentPlan.Status.ACTIVE,
+            starts_on__lte=note.date_of_service,
+        )
+        .order_by("-starts_on", "-pk")
+        .values_list("pk", "review_on")
+        .first()
+    )
+    return PlanReview(plan_id=row[0], review_on=row[1]) if row else None
+
+
+def note_patient_diagnosis_ids(*, note_id: int, diagnosis_ids: list[int]) -> set[int]:
+    """Which of `diagnosis_ids` are on the note's patient's problem list (any status)."""
+    if not diagnosis_ids:
+        return set()
+    return set(
+        SessionNote.objects.filter(pk=note_id, patient__diagnoses__pk__in=diagnosis_ids).values_list(
+            "patient__diagnoses__pk", flat=True
+        )
+    )
+
+
+def patient_goal_ids(*, patient_id: int, goal_ids: list[int]) -> set[int]:
+    """Which of `goal_ids` belong to one of this patient's treatment plans."""
+    if not goal_ids:
+        return set()
+    return set(
+        PlanGoal.objects.filter(pk__in=goal_ids, problem__plan__patient_id=patient_id).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def payer_requires_cosign(*, note: SessionNote) -> bool:
+    """Whether the patient's payer requires a co-signature before billing.
+
+    The payer rules (issue 4: "co-signature required before billing") are not built yet, so no
+    payer requires one today. Plug the rule in here; the sign service already uses it.
+    """
+    return False
+
+
+@dataclass(frozen=True)
+class FinalNoteRef:
+    """What the claims side needs to know about a final note."""
+
+    note_id: int
+    practice_id: int
+    patient_id: int
+    author_id: int
+    service_type: ServiceType
+    date_of_service: date
+    finalized_at: datetime
+
+
+def final_note_ref(*, note_id: int) -> FinalNoteRef | None:
+    """The note if it is final, else None (claims use this to record a note as ready to bill)."""
+    row = (
+        SessionNote.objects.filter(pk=note_id, status=NoteStatus.FINAL)
+        .values_list(
+            "practice_id", "patient_id", "author_id", "service_type", "date_of_service", "finalized_at"
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    practice_id, patient_id, author_id, service_type, dos, finalized_at = row
+    if finalized_at is None:  # a final note always has it (a check constraint)
+        return None
+    return FinalNoteRef(
+        note_id=note_id,
+        practice_id=practice_id,
+        patient_id=patient_id,
+        author_id=author_id,
+        service_type=ServiceType(service_type),
+        date_of_service=dos,
+        finalized_at=finalized_at,
+    )
+
+
+@dataclass(frozen=True)
+class OverdueCosign:
+    note_id: int
+    practice_id: int
+    supervisor_id: int
+    supervisor_user_id: int | None
+    supervisor_email: str
+    days_waiting: int
+
+
+def overdue_cosigns(*, today: date, overdue_days: int) -> list[OverdueCosign]:
+    """Notes waiting for co-signature for `overdue_days` days or more (in each practice's zone)."""
+    rows = (
+        SessionNote.objects.filter(
+            status=NoteStatus.AWAITING_COSIGN, signed_at__isnull=False, supervisor__isnull=False
+        )
+        .order_by("practice_id", "supervisor_id", "signed_at", "pk")
+        .values_list(
+            "pk",
+            "practice_id",
+            "practice__timezone",
+            "signed_at",
+            "supervisor_id",
+            "supervisor__user_id",
+            "supervisor__user__email",
+        )
+    )
+    zones: dict[str, ZoneInfo] = {}
+    found = []
+    for pk, practice_id, zone_name, signed_at, supervisor_id, user_id, email in rows:
+        if signed_at is None:  # excluded by the filter; keeps the type checker informed
+            continue
+        zone = zones.get(zone_name) or zones.setdefault(zone_name, practice_zone(practice_id=practice_id))
+        signed_on = signed_at.astimezone(zone).date()
+        if cosign_overdue(signed_on, today, overdue_days):
+            found.append(
+                OverdueCosign(
+                    note_id=pk,
+                    practice_id=practice_id,
+                    supervisor_id=supervisor_id,
+                    supervisor_user_id=user_id,
+                    supervisor_email=email or "",
+                    days_waiting=cosign_days_waiting(signed_on, today),
+                )
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class AppointmentForNote:
+    appointment_id: int
+    patient_id: int
+    provider_id: int
+    service_type: ServiceType
+    starts_at: datetime
+    ends_at: datetime
+    place_of_service: str
+    telehealth: str
+    status: str
+    existing_note_id: int | None
+
+
+def appointment_for_note(*, practice_id: int, appointment_id: int) -> AppointmentForNote | None:
+    """The appointment a note documents (None when missing or another practice's)."""
+    row = (
+        Appointment.objects.filter(pk=appointment_id, practice_id=practice_id)
+        .values_list(
+            "patient_id",
+            "provider_id",
+            "service_type",
+            "starts_at",
+            "ends_at",
+            "place_of_service",
+            "telehealth",
+            "status",
+            "note__id",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    patient_id, provider_id, service_type, starts_at, ends_at, pos, telehealth, status, note_id = row
+    return AppointmentForNote(
+        appointment_id=appointment_id,
+        patient_id=patient_id,
+        provider_id=provider_id,
+        service_type=ServiceType(service_type),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place_of_service=pos,
+        telehealth=telehealth,
+        status=status,
+        existing_note_id=note_id,
+    )
