@@ -20,6 +20,7 @@ class GroupSession(TimeStampedModel):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     location = models.ForeignKey("practice.Location", null=True, blank=True, on_delete=models.PROTECT)
+    telehealth = models.CharField(max_length=16, choices=Telehealth.choices, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -53,6 +54,9 @@ class Appointment(TimeStampedModel):
     )
     place_of_service = models.CharField(max_length=2, default="11")
     telehealth = models.CharField(max_length=16, choices=Telehealth.choices, blank=True, default="")
+    patient_at_home = models.BooleanField(
+        default=False, help_text="Telehealth with the patient at home: place of service 10, else 02"
+    )
     group_session = models.ForeignKey(
         GroupSession, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
     )
@@ -95,3 +99,6 @@ class AppointmentEvent(TimeStampedModel):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Appointment {self.appointment_id}: {self.from_status or '-'}->{self.to_status}"

@@ -17,9 +17,12 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.audit.matrix_entries import ENTRIES as AUDIT_ENTRIES
+from tests.clinical_notes.matrix_entries import ENTRIES as NOTE_ENTRIES
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, ProviderFactory
 from tests.patients.matrix_entries import ENTRIES as PATIENT_ENTRIES
 from tests.practice.matrix_entries import ENTRIES as PRACTICE_PAYER_ENTRIES
+from tests.scheduling.matrix_entries import ENTRIES as SCHEDULING_ENTRIES
 
 OK, DENY, LOGIN = "ok", "deny", "login"
 ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
@@ -54,6 +57,9 @@ MATRIX: dict[str, Entry] = {
 }
 MATRIX.update({name: Entry(**spec) for name, spec in PRACTICE_PAYER_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in PATIENT_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in NOTE_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in SCHEDULING_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in AUDIT_ENTRIES.items()})
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:

@@ -45,6 +45,7 @@ class Capability(StrEnum):
     SCHEDULE_VIEW = "schedule_view"  # appointments (techs: their own and their caseload's)
     SCHEDULE_EDIT = "schedule_edit"  # book, reschedule, cancel anyone's appointments in the practice
     TREATMENT_PLAN_EDIT = "treatment_plan_edit"  # write, sign and activate treatment plans
+    AUTHORIZATION_EDIT = "authorization_edit"  # record and change payers' prior authorizations
 
 
 _CLINICAL_BASE = {
@@ -94,6 +95,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.PAYER_VIEW,
             Capability.SCHEDULE_VIEW,
             Capability.SCHEDULE_EDIT,
+            Capability.AUTHORIZATION_EDIT,
         }
     ),
     Role.PRACTICE_ADMIN: frozenset(
@@ -112,6 +114,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.PAYER_VIEW,
             Capability.SCHEDULE_VIEW,
             Capability.SCHEDULE_EDIT,
+            Capability.AUTHORIZATION_EDIT,
         }
     ),
     # Compliance reads the audit log and nothing else.

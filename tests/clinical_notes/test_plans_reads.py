@@ -1,0 +1,115 @@
+"""Treatment-plan reads: scoping (practice, technicians' caseload), audit, the overdue warning."""
+
+import datetime as dt
+
+import pytest
+
+from audit.models import AuditEvent
+from clinical_notes.plan_selectors import active_plan_goal_choices, plan_get, plan_list_for_patient
+from core.errors import NotFound, PermissionDenied
+from tests.factories.clinical import PlanGoalFactory, PlanProblemFactory, TreatmentPlanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plans(clinic):
+    """An overdue active plan (review 2026-03-01; today is 2026-03-10) and an older superseded one."""
+    active = TreatmentPlanFactory(
+        practice=clinic.practice,
+        patient=clinic.patient,
+        author=clinic.clinician,
+        status="active",
+        starts_on=dt.date(2025, 9, 1),
+        review_on=dt.date(2026, 3, 1),
+    )
+    old = TreatmentPlanFactory(
+        practice=clinic.practice,
+        patient=clinic.patient,
+        author=clinic.clinician,
+        status="superseded",
+        starts_on=dt.date(2025, 1, 1),
+        review_on=dt.date(2025, 6, 1),
+    )
+    problem = PlanProblemFactory(plan=active, description="Elopement", diagnosis=clinic.diagnosis)
+    goal = PlanGoalFactory(problem=problem, description="Stay with the group")
+    goal.objectives.create(description="No elopement", measure="Incidents per week", target="0")
+    return active, old
+
+
+def test_plan_get_has_the_tree_the_overdue_warning_and_one_view_event(clinic, plans):
+    active, _ = plans
+    detail = plan_get(access=clinic.access(clinic.tech_user), plan_id=active.pk)
+    assert detail.overdue_message == (
+        "The treatment plan's review was due on 2026-03-01 (9 days ago). Review and update the plan."
+    )
+    [problem] = detail.problems
+    assert (problem.description, problem.diagnosis_label) == ("Elopement", "F84.0 Synthetic diagnosis")
+    assert [(o.measure, o.target) for g in problem.goals for o in g.objectives] == [
+        ("Incidents per week", "0")
+    ]
+    assert (detail.can_edit, detail.can_sign, detail.can_activate) == (
+        False,
+        False,
+        False,
+    )  # a tech reads only
+    [event] = AuditEvent.objects.all()
+    assert (event.action, event.category, event.patient_id, event.object_id) == (
+        "view",
+        "treatment_plan",
+        clinic.patient.pk,
+        str(active.pk),
+    )
+
+
+def test_superseded_plans_are_not_overdue(clinic, plans):
+    _, old = plans
+    assert plan_get(access=clinic.access(clinic.clinician_user), plan_id=old.pk).overdue_message == ""
+
+
+def test_list_shows_the_banner_for_the_active_plan(clinic, plans):
+    active, old = plans
+    page = plan_list_for_patient(access=clinic.access(clinic.supervisor_user), patient_id=clinic.patient.pk)
+    assert [(r.plan_id, r.status, r.review_overdue) for r in page.rows] == [
+        (active.pk, "active", True),
+        (old.pk, "superseded", False),
+    ]
+    assert page.overdue_message.startswith("The treatment plan's review was due on 2026-03-01")
+    assert page.can_create is True
+    assert sorted(AuditEvent.objects.values_list("category", "action")) == [
+        ("demographics", "view"),
+        ("treatment_plan", "list"),
+    ]
+
+
+def test_technician_outside_the_caseload_gets_not_found(clinic):
+    plan = TreatmentPlanFactory(
+        practice=clinic.practice, patient=clinic.other_patient, author=clinic.clinician
+    )
+    with pytest.raises(NotFound):
+        plan_get(access=clinic.access(clinic.tech_user), plan_id=plan.pk)
+    [event] = AuditEvent.objects.all()
+    assert (event.outcome, event.object_id) == ("denied", str(plan.pk))
+    with pytest.raises(NotFound):
+        plan_list_for_patient(access=clinic.access(clinic.tech_user), patient_id=clinic.other_patient.pk)
+
+
+def test_another_practices_plan_is_not_found(clinic):
+    foreign = TreatmentPlanFactory()
+    with pytest.raises(NotFound):
+        plan_get(access=clinic.access(clinic.clinician_user), plan_id=foreign.pk)
+
+
+@pytest.mark.parametrize("who", ["biller_user", "admin_user", "compliance_user"])
+def test_non_clinical_roles_cannot_read_plans(clinic, plans, who):
+    with pytest.raises(PermissionDenied):
+        plan_get(access=clinic.access(getattr(clinic, who)), plan_id=plans[0].pk)
+
+
+def test_active_plan_goal_choices(clinic, plans):
+    active, old = plans
+    PlanGoalFactory(problem=PlanProblemFactory(plan=old), description="Old goal")
+    assert [
+        label
+        for _, label in active_plan_goal_choices(practice_id=clinic.practice.pk, patient_id=clinic.patient.pk)
+    ] == ["Stay with the group"]
