@@ -19,12 +19,14 @@ from accounts.services import membership_grant, mfa_device_set_key, user_create
 from audit.services import AuditContext
 from core.domain.identifiers import npi_with_check_digit
 from demo.constants import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
+from demo.seed_clinical import seed_clinical
 from patients import services as patient_services
 from patients.domain.types import ConsentInput, CoverageInput, DiagnosisInput, GuarantorInput, PatientInput
-from patients.selectors import account_numbers_in_practice
+from patients.selectors import patient_ids_by_account_number
 from payers import services as payer_services
 from payers.models import Payer
 from practice import services as practice_services
+from practice.domain.timezones import local_date
 from practice.domain.types import PracticeDetails
 from practice.models import Practice, Provider
 from practice.onboarding import practice_create
@@ -293,25 +295,31 @@ def seed_patients(
     payers: dict[str, Payer],
     today: dt.date,
     report: SeedReport,
-) -> None:
+) -> dict[str, list[str]]:
+    """Create the patients; return each demo account number's care team (provider keys)."""
     fake = Faker("en_US")
     fake.seed_instance(SEED)
     rng = random.Random(SEED)  # noqa: S311 - synthetic demo data
-    existing = account_numbers_in_practice(practice_id=access.practice_id)
+    existing = patient_ids_by_account_number(practice_id=access.practice_id)
     insured_kinds = ["commercial", "medicaid", "medicare"]
+    teams: dict[str, list[str]] = {}
     for index in range(1, PATIENT_COUNT + 1):
         plan = _patient_plan(fake, rng, index, today)
         street = fake.street_address()
         account = f"HV-{index:04d}"
+        kind = str(plan["kind"])
+        child = kind == "child"
+        team = ["rbt", "bcba"] if child else ["tech", "supervisor"] if index % 2 else ["clinician"]
+        if kind == "adult" and index % 9 == 0:
+            team.append("psychiatrist")
+        teams[account] = team
         if account in existing:
             continue
-        kind = str(plan["kind"])
         payer_kind = "medicaid" if kind in {"child", "sud"} else insured_kinds[index % 3]
         if index % 17 == 0:
             payer_kind = "self_pay"
         if payer_kind == "medicare" and kind == "adult":
             plan["dob"] = today - dt.timedelta(days=rng.randint(66, 80) * 365)
-        child = kind == "child"
         guarantor = (
             GuarantorInput(
                 relationship="parent",
@@ -414,13 +422,11 @@ def seed_patients(
                 ),
                 today=today,
             )
-        team = ["rbt", "bcba"] if child else ["tech", "supervisor"] if index % 2 else ["clinician"]
-        if kind == "adult" and index % 9 == 0:
-            team.append("psychiatrist")
         for key in team:
             patient_services.care_team_add(
                 access=access, patient_id=patient.pk, provider_id=providers[key].pk
             )
+    return teams
 
 
 def seed_second_practice(
@@ -440,7 +446,7 @@ def seed_second_practice(
             claim_filing_indicator="CI",
         )
         report.count("payers")
-    if not account_numbers_in_practice(practice_id=second.pk):
+    if not patient_ids_by_account_number(practice_id=second.pk):
         for index, (first, last) in enumerate([("Milo", "Ashby"), ("Ivy", "Brennan")], start=1):
             patient_services.patient_create(
                 access=access,
@@ -478,8 +484,10 @@ def seed_second_practice(
             report.count("patients")
 
 
-def seed_all(*, today: dt.date) -> SeedReport:
+def seed_all(*, now: dt.datetime) -> SeedReport:
+    """Build the whole demo as of `now` (an aware datetime; the practice's today follows from it)."""
     report = SeedReport()
+    today = local_date(now, MAIN_PRACTICE.timezone)
     users = seed_users(report)
     practice = seed_practice(MAIN_PRACTICE, users["admin"], report)
     second = seed_practice(SECOND_PRACTICE, users["admin"], report)
@@ -490,9 +498,19 @@ def seed_all(*, today: dt.date) -> SeedReport:
     seed_supervision(access, providers, today, report)
     payers = seed_payers(access, report)
     seed_enrollments(access, providers, payers, today)
-    seed_patients(access, providers, payers, today, report)
+    teams = seed_patients(access, providers, payers, today, report)
     practice_services.license_expiry_alerts_raise(today=today)
     seed_second_practice(second, users, today, report)
+    made = seed_clinical(
+        practice_id=practice.pk,
+        timezone_name=MAIN_PRACTICE.timezone,
+        users=users,
+        teams=teams,
+        patient_ids=patient_ids_by_account_number(practice_id=practice.pk),
+        now=now,
+    )
+    for what, n in made.items():
+        report.count(what, n)
     return report
 
 

@@ -556,7 +556,19 @@ def provider_in_practice(*, provider_id: int, practice_id: int) -> bool:
     return Provider.objects.filter(pk=provider_id, practice_id=practice_id, is_active=True).exists()
 
 
-def account_numbers_in_practice(*, practice_id: int) -> set[str]:
-    """Account numbers already used in a practice: a system read for idempotent imports and the
+def patient_ids_by_account_number(*, practice_id: int) -> dict[str, int]:
+    """Account number → patient id in a practice: a system read for idempotent imports and the
     demo seed (identifiers only, no demographics; not audited because no person is reading)."""
-    return set(Patient.objects.filter(practice_id=practice_id).values_list("account_number", flat=True))
+    return dict(Patient.objects.filter(practice_id=practice_id).values_list("account_number", "pk"))
+
+
+def primary_payer_id_on(*, patient_id: int, on: dt.date) -> int | None:
+    """The payer of the patient's primary coverage in force on `on`, or None (a system read of an
+    identifier for billing rules, e.g. whether the payer wants co-signed notes; not audited)."""
+    return (
+        Coverage.objects.filter(patient_id=patient_id, priority=Coverage.Priority.PRIMARY, effective_on__lte=on)
+        .filter(Q(terminates_on__isnull=True) | Q(terminates_on__gte=on))
+        .order_by("-effective_on", "-pk")
+        .values_list("payer_id", flat=True)
+        .first()
+    )

@@ -9,5 +9,6 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
     },
 }

@@ -3,16 +3,32 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from audit.models import AuditEvent
+from billing.celery import app as celery_app
+from claims.models import BillableNote
+from clinical_notes.models import NoteAddendum, SessionNote
+from scheduling.models import Appointment
 from demo.seed import DEMO_USERS, PATIENT_COUNT, seed_all
 from patients.models import Consent, Coverage, Patient
 from payers.models import Payer
 from practice.models import LicenseAlert, Practice, Supervision
 
 TODAY = dt.date(2026, 11, 27)
+NOW = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)  # 10:00 in the practice (New York)
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run queued tasks in-process, as `make run` does without REDIS_URL."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
 
 
 def _counts() -> dict[str, int]:
@@ -25,18 +41,26 @@ def _counts() -> dict[str, int]:
         "coverages": Coverage.objects.count(),
         "consents": Consent.objects.count(),
         "supervisions": Supervision.objects.count(),
-        "audit": AuditEvent.objects.count(),
+        "audited_writes": AuditEvent.objects.exclude(action__in=["list", "view"]).count(),
         "license_alerts": LicenseAlert.objects.count(),
+        "appointments": Appointment.objects.count(),
+        "notes": SessionNote.objects.count(),
+        "billable": BillableNote.objects.count(),
     }
 
 
 @pytest.mark.django_db
-def test_seed_demo_builds_every_role_payer_kind_and_patients_and_is_idempotent():
+def test_seed_demo_builds_every_role_payer_kind_and_patients_and_is_idempotent(
+    eager_tasks, django_capture_on_commit_callbacks
+):
     # when
-    seed_all(today=TODAY)
-    first = _counts()
-    seed_all(today=TODAY)
-    second = _counts()
+    with time_machine.travel(NOW, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            seed_all(now=timezone.now())
+        first = _counts()
+        with django_capture_on_commit_callbacks(execute=True):
+            seed_all(now=timezone.now())
+        second = _counts()
     # then
     assert first == second
     main = Practice.objects.get(legal_name__startswith="Harborview")
@@ -57,12 +81,30 @@ def test_seed_demo_builds_every_role_payer_kind_and_patients_and_is_idempotent()
     assert first["license_alerts"] >= 1
     assert Membership.objects.filter(user__username="biller").count() == 2
     assert User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).count() == len(DEMO_USERS)
+    # the clinical cycle: past and upcoming sessions, notes in every state, final notes handed off
+    assert Appointment.objects.filter(starts_at__lt=NOW).exists()
+    assert Appointment.objects.filter(starts_at__gt=NOW + dt.timedelta(days=7)).exists()
+    assert set(Appointment.objects.values_list("status", flat=True)) == {
+        "scheduled",
+        "completed",
+        "cancelled",
+        "no_show",
+    }
+    assert set(SessionNote.objects.values_list("status", flat=True)) == {
+        "draft",
+        "awaiting_cosign",
+        "returned",
+        "final",
+    }
+    assert NoteAddendum.objects.exists()
+    assert SessionNote.objects.filter(status="final", requires_cosign=True, cosigned_at__isnull=False).exists()
+    assert first["billable"] == SessionNote.objects.filter(status="final").count()
     # every write went through a service, which audits it
     assert AuditEvent.objects.filter(actor_username="system:seed_demo", action="create").count() >= PATIENT_COUNT
 
 
 @pytest.mark.django_db
-def test_seed_demo_command_prints_the_logins(capsys):
+def test_seed_demo_command_prints_the_logins(capsys, eager_tasks):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "parity-demo-2026" in out

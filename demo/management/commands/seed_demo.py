@@ -8,15 +8,14 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from demo.constants import DEMO_PASSWORD, DEMO_TOTP_BASE32
-from demo.seed import DEMO_USERS, MAIN_PRACTICE, seed_all
-from practice.domain.timezones import local_date
+from demo.seed import DEMO_USERS, seed_all
 
 
 class Command(BaseCommand):
     help = "Create the synthetic demo practice (users, providers, payers, patients...)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = seed_all(today=local_date(timezone.now(), MAIN_PRACTICE.timezone))
+        report = seed_all(now=timezone.now())
         made = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items())) or "nothing new"
         self.stdout.write(self.style.SUCCESS(f"Demo practice ready ({made})."))
         self.stdout.write("")
