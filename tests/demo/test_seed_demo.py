@@ -12,11 +12,11 @@ from audit.models import AuditEvent
 from billing.celery import app as celery_app
 from claims.models import BillableNote
 from clinical_notes.models import NoteAddendum, SessionNote
-from scheduling.models import Appointment
 from demo.seed import DEMO_USERS, PATIENT_COUNT, seed_all
 from patients.models import Consent, Coverage, Patient
 from payers.models import Payer
 from practice.models import LicenseAlert, Practice, Supervision
+from scheduling.models import Appointment
 
 TODAY = dt.date(2026, 11, 27)
 NOW = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)  # 10:00 in the practice (New York)
