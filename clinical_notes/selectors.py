@@ -55,6 +55,8 @@ from clinical_notes.models import (
 )
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import NotFound, PermissionDenied
+from patients.selectors import primary_payer_id_on
+from payers.selectors import payer_requires_cosign_on
 from practice.selectors import practice_zone
 from scheduling.models import Appointment
 
@@ -483,12 +485,12 @@ def patient_goal_ids(*, patient_id: int, goal_ids: list[int]) -> set[int]:
 
 
 def payer_requires_cosign(*, note: SessionNote) -> bool:
-    """Whether the patient's payer requires a co-signature before billing.
-
-    The payer rules (issue 4: "co-signature required before billing") are not built yet, so no
-    payer requires one today. Plug the rule in here; the sign service already uses it.
-    """
-    return False
+    """Whether the patient's payer requires a co-signature before billing: the payer of the
+    primary coverage in force on the date of service, by its rules on that date (issue 4)."""
+    payer_id = primary_payer_id_on(patient_id=note.patient_id, on=note.date_of_service)
+    if payer_id is None:
+        return False
+    return payer_requires_cosign_on(payer_pk=payer_id, on=note.date_of_service)
 
 
 @dataclass(frozen=True)

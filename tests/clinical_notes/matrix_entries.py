@@ -1,4 +1,5 @@
-"""Permission-matrix entries for the notes API (`notes_api:*`).
+"""Permission-matrix entries for the notes API (`notes_api:*`) and the note screens
+(`clinical_notes:*`, at the end: they reuse the same notes).
 
 Each value holds the keyword arguments of `tests.test_permission_matrix.Entry`; that module
 merges them into MATRIX. In the shared graph every clinical member's provider is an LPC (no
@@ -21,6 +22,7 @@ from tests.factories.clinical import (
     PatientDiagnosisFactory,
     SessionNoteFactory,
 )
+from tests.factories.scheduling import AppointmentFactory
 
 ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
 CLINICAL = ("technician", "clinician", "supervisor")
@@ -141,3 +143,59 @@ ENTRIES: dict[str, dict[str, Any]] = {
         "data": lambda g: {"reason": "Late entry", "text": "Parent called after the session."},
     },
 }
+
+
+# ---------------------------------------------------------------------------- the screens
+
+
+def _appointment(g: dict[str, Any]) -> dict[str, Any]:
+    """A completed session of the technician with the graph's patient (its note is not started)."""
+    appointment = AppointmentFactory(
+        practice=g["practice"], patient=g["patient"], provider=_provider(g, "technician"), status="completed"
+    )
+    return {"appointment_id": appointment.pk}
+
+
+SCREEN_ENTRIES: dict[str, dict[str, Any]] = {
+    # The clinician's lists (billing roles read final notes through "all notes" only).
+    "clinical_notes:my_day": {"access": _only(*CLINICAL)},
+    "clinical_notes:to_write": {"access": _only(*CLINICAL)},
+    "clinical_notes:returned": {"access": _only(*CLINICAL)},
+    "clinical_notes:cosign_queue": {"access": _only(*CLINICAL)},
+    "clinical_notes:list": {"access": _only(*NOTE_READERS)},
+    # Only the appointment's provider starts its note.
+    "clinical_notes:start": {
+        "access": _only("technician"),
+        "kwargs": _appointment,
+        "method": "post",
+        "data": lambda g: {},
+    },
+    "clinical_notes:detail": {"access": _only("technician", "biller", "practice_admin"), "kwargs": _final},
+    "clinical_notes:pdf": {"access": _only("technician", "biller", "practice_admin"), "kwargs": _final},
+    "clinical_notes:edit": {"access": _only("technician"), "kwargs": _draft},
+    "clinical_notes:sign": {
+        "access": _only("technician"),
+        "kwargs": _draft,
+        "method": "post",
+        "data": lambda g: {"attested": "on"},
+    },
+    "clinical_notes:cosign": {
+        "access": _only("supervisor"),
+        "kwargs": _awaiting,
+        "method": "post",
+        "data": lambda g: {"attested": "on"},
+    },
+    "clinical_notes:return": {
+        "access": _only("supervisor"),
+        "kwargs": _awaiting,
+        "method": "post",
+        "data": lambda g: {"comment": "Add the trial counts."},
+    },
+    "clinical_notes:addendum_add": {
+        "access": _only("technician"),
+        "kwargs": _final,
+        "method": "post",
+        "data": lambda g: {"reason": "Late entry", "text": "Parent called after the session."},
+    },
+}
+ENTRIES.update(SCREEN_ENTRIES)

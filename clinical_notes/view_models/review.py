@@ -1,0 +1,158 @@
+"""Documentation findings, the diff against the previous note, and the co-sign queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+
+from clinical_notes.domain.checks import clone_comparison
+from clinical_notes.domain.templates import catalog
+from clinical_notes.domain.types import PreviousNote
+from clinical_notes.screen_selectors import CosignReviewFacts
+from clinical_notes.view_models.formatting import date_label, days_label, moment_label
+from clinical_notes.view_models.lists import Tab, tabs
+
+# ---------------------------------------------------------------------------------------------
+# Documentation findings and the diff against the previous note
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    severity: str
+    severity_label: str
+    css: str
+    message: str
+    fix_hint: str
+    field: str
+
+
+def finding_view(problem: Mapping[str, str]) -> FindingView:
+    severity = str(problem.get("severity", "error"))
+    return FindingView(
+        severity=severity,
+        severity_label="Blocks signing" if severity == "error" else "Warning",
+        css="bad" if severity == "error" else "warn",
+        message=str(problem.get("message", "")),
+        fix_hint=str(problem.get("fix_hint", "")),
+        field=str(problem.get("field", "")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DiffLine:
+    text: str
+    css: str  # "add" / "del" / "head" / "ctx"
+
+
+@dataclass(frozen=True, slots=True)
+class CloneView:
+    previous_note_id: int
+    previous_label: str
+    previous_url: str
+    similarity_label: str
+    similar: bool  # at or above the threshold that flags a copied note
+    lines: list[DiffLine]
+
+
+def _diff_css(line: str) -> str:
+    if line.startswith(("+++", "---", "@@")):
+        return "head"
+    if line.startswith("+"):
+        return "add"
+    if line.startswith("-"):
+        return "del"
+    return "ctx"
+
+
+def clone_view(content: Mapping[str, object], previous: PreviousNote | None) -> CloneView | None:
+    if previous is None:
+        return None
+    comparison = clone_comparison(content, previous)
+    threshold = catalog().quality.clone_similarity_threshold
+    return CloneView(
+        previous_note_id=previous.note_id,
+        previous_label=f"Note {previous.note_id} of {date_label(previous.date_of_service)}",
+        previous_url=reverse("clinical_notes:detail", args=[previous.note_id]),
+        similarity_label=f"{int(comparison.similarity * 100)}% the same as the previous note",
+        similar=comparison.similarity >= threshold,
+        lines=[DiffLine(text=line, css=_diff_css(line)) for line in comparison.diff],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The co-sign queue
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    note_id: int
+    patient_name: str
+    author_name: str
+    service_label: str
+    date_label: str
+    signed_label: str
+    waiting_label: str
+    overdue: bool
+    reminder_label: str
+    findings: list[FindingView]
+    clone: CloneView | None
+    detail_url: str
+    cosign_url: str
+    return_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    tabs: list[Tab]
+    is_provider: bool
+    rows: list[QueueRow]
+    overdue_days: int
+    overdue_count: int
+    next_url: str
+
+
+def queue_page(
+    *,
+    items: Sequence[Any],
+    facts: Mapping[int, CosignReviewFacts],
+    reminders: Mapping[int, dt.date],
+    zone: ZoneInfo,
+    overdue_days: int,
+    provider_id: int | None,
+) -> QueuePage:
+    """`items` are selectors.CosignQueueItem (oldest first)."""
+    rows = []
+    for item in items:
+        review = facts.get(item.note_id)
+        reminded = reminders.get(item.note_id)
+        rows.append(
+            QueueRow(
+                note_id=item.note_id,
+                patient_name=item.patient_name,
+                author_name=item.author_name,
+                service_label=item.service_type_label,
+                date_label=date_label(item.date_of_service),
+                signed_label=moment_label(item.signed_at, zone),
+                waiting_label=f"Waiting {days_label(item.days_waiting)}",
+                overdue=item.overdue,
+                reminder_label=f"Reminder sent {date_label(reminded)}" if reminded else "",
+                findings=[finding_view(f) for f in review.findings] if review else [],
+                clone=clone_view(review.content, review.previous) if review else None,
+                detail_url=reverse("clinical_notes:detail", args=[item.note_id]),
+                cosign_url=reverse("clinical_notes:cosign", args=[item.note_id]),
+                return_url=reverse("clinical_notes:return", args=[item.note_id]),
+            )
+        )
+    return QueuePage(
+        tabs=tabs("clinical_notes:cosign_queue"),
+        is_provider=provider_id is not None,
+        rows=rows,
+        overdue_days=overdue_days,
+        overdue_count=sum(1 for r in rows if r.overdue),
+        next_url=reverse("clinical_notes:cosign_queue"),
+    )

@@ -1,0 +1,183 @@
+"""The clinician's lists (my day, notes to write, returned notes, the co-sign queue, all
+notes) and starting a note from an appointment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.domain.roles import Capability
+from clinical_notes import screen_selectors, selectors, services, view_models
+from clinical_notes.domain.transitions import NoteState
+from clinical_notes.errors import NoteErrorCode
+from clinical_notes.forms import (
+    CosignForm,
+    NoteFilterForm,
+    ReturnForm,
+)
+from clinical_notes.views.common import (
+    access_for,
+    app_errors,
+    flat_messages,
+    safe_next,
+)
+from core.errors import Conflict, ValidationFailed
+from practice.selectors import practice_today, practice_zone
+from scheduling import selectors as schedule_selectors
+from scheduling.domain.types import AppointmentStatus
+
+DAYS_BACK = 30
+LIST_LIMIT = 50
+MINE_LIMIT = 200
+WRITABLE_APPOINTMENTS = (AppointmentStatus.SCHEDULED, AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@app_errors
+def my_day(request: HttpRequest) -> HttpResponse:
+    access = access_for(request, Capability.CLINICAL_VIEW)
+    zone = practice_zone(practice_id=access.practice_id)
+    day = timezone.now().astimezone(zone).date()
+    appointments = schedule_selectors.my_day(access=access, day=day)
+    statuses = screen_selectors.note_statuses(
+        access=access, note_ids=[a.note_id for a in appointments if a.note_id is not None]
+    )
+    page = view_models.my_day_page(
+        appointments=appointments, statuses=statuses, day=day, zone=zone, provider_id=access.provider_id
+    )
+    return render(request, "clinical_notes/my_day.html", {"page": page})
+
+
+@login_required
+@require_GET
+@app_errors
+def to_write(request: HttpRequest) -> HttpResponse:
+    access = access_for(request, Capability.CLINICAL_VIEW)
+    appointments: list[Any] = []
+    drafts: list[Any] = []
+    if access.provider_id is not None:
+        today = practice_today(practice_id=access.practice_id)
+        now = timezone.now()
+        listed = schedule_selectors.appointment_list(
+            access=access,
+            first_day=today - dt.timedelta(days=DAYS_BACK),
+            last_day=today,
+            provider_id=access.provider_id,
+            statuses=WRITABLE_APPOINTMENTS,
+            view="notes_to_write",
+        )
+        appointments = [
+            a
+            for a in listed
+            if a.note_id is None and (a.status == AppointmentStatus.COMPLETED or a.ends_at <= now)
+        ]
+        drafts = selectors.note_list(access=access, mine=True, status=NoteState.DRAFT, limit=MINE_LIMIT).notes
+    page = view_models.to_write_page(
+        appointments=appointments, drafts=drafts, provider_id=access.provider_id, days_back=DAYS_BACK
+    )
+    return render(request, "clinical_notes/to_write.html", {"page": page})
+
+
+@login_required
+@require_GET
+@app_errors
+def returned(request: HttpRequest) -> HttpResponse:
+    access = access_for(request, Capability.CLINICAL_VIEW)
+    notes: list[Any] = []
+    if access.provider_id is not None:
+        notes = selectors.note_list(
+            access=access, mine=True, status=NoteState.RETURNED, limit=MINE_LIMIT
+        ).notes
+    comments = screen_selectors.return_comments(note_ids=[n.pk for n in notes])
+    page = view_models.returned_page(
+        notes=notes,
+        comments=comments,
+        zone=practice_zone(practice_id=access.practice_id),
+        provider_id=access.provider_id,
+    )
+    return render(request, "clinical_notes/returned.html", {"page": page})
+
+
+@login_required
+@require_GET
+@app_errors
+def cosign_queue(request: HttpRequest) -> HttpResponse:
+    access = access_for(request, Capability.CLINICAL_VIEW)
+    overdue_days = settings.COSIGN_OVERDUE_DAYS
+    items = selectors.note_cosign_queue(access=access, overdue_days=overdue_days)
+    note_ids = [item.note_id for item in items]
+    page = view_models.queue_page(
+        items=items,
+        facts=screen_selectors.cosign_review_facts(access=access, note_ids=note_ids),
+        reminders=screen_selectors.reminders_sent(note_ids=note_ids),
+        zone=practice_zone(practice_id=access.practice_id),
+        overdue_days=overdue_days,
+        provider_id=access.provider_id,
+    )
+    context = {"page": page, "cosign_form": CosignForm(), "return_form": ReturnForm()}
+    return render(request, "clinical_notes/cosign_queue.html", context)
+
+
+@login_required
+@require_GET
+@app_errors
+def note_list(request: HttpRequest) -> HttpResponse:
+    access = access_for(request, Capability.CLINICAL_VIEW, Capability.BILLING_VIEW)
+    form = NoteFilterForm(request.GET)
+    form.is_valid()
+    status = form.cleaned_data.get("status") or None
+    offset = ((form.cleaned_data.get("page") or 1) - 1) * LIST_LIMIT
+    page = selectors.note_list(access=access, status=status, limit=LIST_LIMIT, offset=offset)
+
+    def page_url(new_offset: int) -> str:
+        params = {"status": status or "", "page": new_offset // LIST_LIMIT + 1}
+        return f"{reverse('clinical_notes:list')}?{urlencode(params)}"
+
+    context = {
+        "page": view_models.note_list_page(
+            notes=page.notes,
+            total=page.total,
+            offset=page.offset,
+            limit=page.limit,
+            page_url=page_url,
+            provider_id=access.provider_id,
+            clinical=access.can(Capability.CLINICAL_VIEW),
+        ),
+        "form": form,
+    }
+    return render(request, "clinical_notes/list.html", context)
+
+
+# --- starting a note --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@app_errors
+def note_start(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """Write the note of an appointment: a new draft (note_create), or the one already started."""
+    access = access_for(request, Capability.CLINICAL_VIEW)
+    try:
+        note = services.note_create(access=access, appointment_id=appointment_id)
+    except Conflict as error:
+        if error.code != NoteErrorCode.NOTE_EXISTS_FOR_APPOINTMENT:
+            raise
+        return redirect("clinical_notes:edit", note_id=error.extra["note_id"])
+    except ValidationFailed as error:
+        messages.error(request, " ".join(flat_messages(error)))
+        return redirect(safe_next(request, request.POST.get("next", ""), reverse("clinical_notes:my_day")))
+    return redirect("clinical_notes:edit", note_id=note.pk)
