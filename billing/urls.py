@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import urls as accounts_urls
 from audit import urls as audit_urls
+from authorizations import urls as authorizations_urls
+from claims import urls as claims_urls
 from clinical_notes import plan_urls
 from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
@@ -20,6 +22,8 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("notes/", include((clinical_notes_urls.api_urlpatterns, "notes_api"))),
     path("schedule/", include((scheduling_urls.api_urlpatterns, "scheduling_api"))),
     path("plans/", include((plan_urls.plan_api_urlpatterns, "plans_api"))),
+    path("authorizations/", include((authorizations_urls.api_urlpatterns, "authorizations_api"))),
+    path("charges/", include((claims_urls.api_urlpatterns, "charges_api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -35,6 +39,8 @@ urlpatterns = [
     path("notes/", include(clinical_notes_urls)),
     path("schedule/", include(scheduling_urls)),
     path("plans/", include((plan_urls.plan_urlpatterns, "plans"))),
+    path("authorizations/", include(authorizations_urls)),
+    path("charges/", include(claims_urls)),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

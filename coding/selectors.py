@@ -9,7 +9,6 @@ from datetime import date
 
 from coding.domain.code_sets import CodeCatalog
 from coding.domain.icd10 import Icd10Check, Icd10Entry
-from coding.domain.payer_defaults import payer_kind_coding_rules
 from coding.domain.types import CodeInfo, CodeKind, CodeUnit, PayerCodingRules
 from coding.icd10 import icd10_check as _icd10_check
 from coding.icd10 import icd10_description as _icd10_description
@@ -19,6 +18,7 @@ from coding.icd10 import icd10_search as _icd10_search
 from coding.models import CodeSetEntry
 from core.errors import NotFound
 from payers.models import Payer
+from payers.selectors import payer_coding_rules_on
 
 
 def _info(entry: CodeSetEntry) -> CodeInfo:
@@ -86,14 +86,14 @@ def payer_for_coding(*, payer_id: str) -> PayerRef:
     )
 
 
-def coding_rules_for_payer(*, payer: PayerRef, on: date) -> PayerCodingRules:
-    """The coding rules for `payer` on date `on`.
+def coding_rules_for_payer(*, payer: PayerRef, on: date | None) -> PayerCodingRules:
+    """The coding rules for `payer` on date `on` (the practice's today when None).
 
-    THE one place payer -> rules is decided. For now: defaults by the payer's kind
-    (`coding.domain.payer_defaults`). The payer-rules capability replaces this body with the
-    payer's configured, date-versioned rules (mapped onto PayerCodingRules).
+    Delegates to `payers.selectors.payer_coding_rules_on`, THE one place payer -> rules is
+    decided: the payer's rule set in force on the date, or the defaults for its kind
+    (`coding.domain.payer_defaults`) when none is.
     """
-    return payer_kind_coding_rules(payer.kind, name=payer.name)
+    return payer_coding_rules_on(payer_pk=payer.payer_pk, on=on)
 
 
 # ---- ICD-10-CM (the table loads on first use; see coding.icd10) ------------------------------------

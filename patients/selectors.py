@@ -566,7 +566,9 @@ def primary_payer_id_on(*, patient_id: int, on: dt.date) -> int | None:
     """The payer of the patient's primary coverage in force on `on`, or None (a system read of an
     identifier for billing rules, e.g. whether the payer wants co-signed notes; not audited)."""
     return (
-        Coverage.objects.filter(patient_id=patient_id, priority=Coverage.Priority.PRIMARY, effective_on__lte=on)
+        Coverage.objects.filter(
+            patient_id=patient_id, priority=Coverage.Priority.PRIMARY, effective_on__lte=on
+        )
         .filter(Q(terminates_on__isnull=True) | Q(terminates_on__gte=on))
         .order_by("-effective_on", "-pk")
         .values_list("payer_id", flat=True)

@@ -59,6 +59,7 @@ class PayerRow:
     enrolled: str
     is_active: bool
     edit_url: str
+    detail_url: str
 
 
 def _row(p: selectors.PayerSummary) -> PayerRow:
@@ -73,6 +74,7 @@ def _row(p: selectors.PayerSummary) -> PayerRow:
         enrolled=f"{p.enrolled_count} provider{'s' if p.enrolled_count != 1 else ''}",
         is_active=p.is_active,
         edit_url=reverse("payers:edit", args=[p.payer_pk]),
+        detail_url=reverse("payers:detail", args=[p.payer_pk]),
     )
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "scheduling",
     "clinical_notes",
     "coding",
+    "authorizations",
     "claims",
     "demo",
 ]

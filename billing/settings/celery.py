@@ -25,6 +25,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The one beat schedule. Each entry: what, when (crontab.guru wording), and `expires`
 # so a backlog of missed runs is dropped rather than replayed.
 CELERY_BEAT_SCHEDULE = {
+    # "At 06:30 every day"
+    "authorization-alerts": {
+        "task": "authorizations.tasks.authorization_alerts_task",
+        "schedule": crontab(minute="30", hour="6"),
+        "options": {"expires": 60 * 60},
+    },
     # "At 02:15 every day"
     "audit-chain-verify": {
         "task": "audit.tasks.audit_chain_verify_task",

@@ -30,9 +30,10 @@ from coding.domain.types import (
     SessionFacts,
     Telehealth,
 )
-from coding.selectors import code_catalog, coding_rules_for_payer, icd10_check, icd10_exists, payer_for_coding
+from coding.selectors import code_catalog, icd10_check, icd10_exists, payer_for_coding
 from core.domain.service_types import ServiceType
 from core.errors import NotFound
+from payers.selectors import payer_coding_rules_on
 from practice.domain.credentials import Credential
 
 TELEHEALTH_CHOICES = {
@@ -157,7 +158,7 @@ class Command(BaseCommand):
             payer = payer_for_coding(payer_id=payer_id)
         except NotFound as error:
             raise CommandError(error.message) from None
-        return coding_rules_for_payer(payer=payer, on=day)
+        return payer_coding_rules_on(payer_pk=payer.payer_pk, on=day)
 
 
 def _as_json(result: CodingResult, extra_problems: list[Any], *, with_diagnoses: bool) -> dict[str, Any]:

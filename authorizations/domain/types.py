@@ -1,0 +1,122 @@
+"""Typed values of the prior-authorization rules (frozen dataclasses; no Django)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class UnitKind(StrEnum):
+    UNITS = "units"  # units of the codes (e.g. 15-minute units of 97153)
+    VISITS = "visits"  # one per date of service with any of the codes
+
+
+class AuthStatus(StrEnum):
+    ACTIVE = "active"
+    EXPIRED = "expired"  # its end date has passed
+    EXHAUSTED = "exhausted"  # every unit or visit is used
+    CANCELLED = "cancelled"  # withdrawn by the payer or entered in error (set by a person)
+
+
+class UsageSource(StrEnum):
+    CHARGE = "charge"  # used: a captured charge
+    APPOINTMENT = "appointment"  # planned: a scheduled appointment
+
+
+class AlertKind(StrEnum):
+    LOW_REMAINING = "low_remaining"  # 20% or less of the units/visits left
+    EXPIRING = "expiring"  # the end date is 14 days away or nearer
+
+
+class AuthorizationProblemCode(StrEnum):
+    # details of an authorization
+    NUMBER_MISSING = "auth_number_missing"
+    NUMBER_FORMAT = "auth_number_format"
+    NUMBER_TAKEN = "auth_number_taken"
+    CODES_MISSING = "auth_codes_missing"
+    CODE_UNKNOWN = "auth_code_unknown"
+    CODE_NOT_EFFECTIVE = "auth_code_not_effective"
+    AMOUNT_RANGE = "auth_amount_range"
+    DATES_ORDER = "auth_dates_order"
+    PERIOD_TOO_LONG = "auth_period_too_long"
+    UNIT_KIND_UNKNOWN = "auth_unit_kind_unknown"
+    NOTES_TOO_LONG = "auth_notes_too_long"
+    STATUS_NOT_SETTABLE = "auth_status_not_settable"
+    PATIENT_UNKNOWN = "auth_patient_unknown"
+    PAYER_UNKNOWN = "auth_payer_unknown"
+    PAYER_SELF_PAY = "auth_payer_self_pay"
+    PROVIDER_UNKNOWN = "auth_provider_unknown"
+    # recording usage
+    USAGE_UNITS = "auth_usage_units"
+    USAGE_OUTSIDE_DATES = "auth_usage_outside_dates"
+    USAGE_CODE_NOT_AUTHORIZED = "auth_usage_code_not_authorized"
+    USAGE_CANCELLED = "auth_usage_cancelled"
+    USAGE_SOURCE = "auth_usage_source"
+    # matching a service (the scrubber)
+    MISSING = "auth_missing"
+    OUTSIDE_DATES = "auth_outside_dates"
+    OTHER_PROVIDER = "auth_other_provider"
+    CANCELLED = "auth_cancelled"
+    UNITS_EXCEEDED = "auth_units_exceeded"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthUsage:
+    """Units (or one visit) of an authorization, used by a charge or planned by an appointment."""
+
+    date: date
+    code: str
+    units: int
+    source: UsageSource
+    ref: str = ""  # "charge-line:12", "appointment:34" (display and tracing only)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationDetails:
+    """What a person enters for an authorization (checked by `rules.authorization_problems`)."""
+
+    number: str
+    codes: tuple[str, ...]
+    unit_kind: str
+    authorized: int
+    start_on: date
+    end_on: date
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationFacts:
+    """An authorization as the matching and the scrubber see it (`used` from recorded charges)."""
+
+    authorization_id: int
+    patient_id: int
+    payer_id: int
+    number: str
+    codes: frozenset[str]
+    unit_kind: UnitKind
+    authorized: int
+    used: int
+    start_on: date
+    end_on: date
+    rendering_provider_id: int | None = None
+    status: AuthStatus = AuthStatus.ACTIVE
+
+    @property
+    def remaining(self) -> int:
+        return self.authorized - self.used
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceToAuthorize:
+    """A service looking for its authorization: a charge line (or a line of a claim to be).
+
+    `units` are the line's units; an authorization counted in visits needs 1 whatever they are.
+    """
+
+    patient_id: int
+    payer_id: int
+    code: str
+    on: date
+    provider_id: int | None = None
+    units: int = 1
