@@ -618,8 +618,12 @@ def note_sign(
         problems = run_documentation_checks(selectors.note_facts_for(note, now=now))
         errors = errors_only(problems)
         warnings = [p for p in problems if p.severity is Severity.WARNING]
-        needs_cosign = requires_cosign(note.author.credential, selectors.payer_requires_cosign(note=note))
         periods = supervision_periods_for_supervisee(supervisee_id=note.author_id)
+        needs_cosign = requires_cosign(
+            note.author.credential,
+            selectors.payer_requires_cosign(note=note),
+            author_is_supervised=bool(supervisors_on(note.date_of_service, periods)),
+        )
         target = target_state_for_sign(needs_cosign)
         transition = TransitionFacts(
             actor_provider_id=me,

@@ -19,11 +19,13 @@ from accounts.services import membership_grant, mfa_device_set_key, user_create
 from audit.services import AuditContext
 from core.domain.identifiers import npi_with_check_digit
 from demo.constants import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
+from demo.seed_authorizations import seed_authorizations
 from demo.seed_clinical import seed_clinical
 from patients import services as patient_services
 from patients.domain.types import ConsentInput, CoverageInput, DiagnosisInput, GuarantorInput, PatientInput
 from patients.selectors import patient_ids_by_account_number
 from payers import services as payer_services
+from payers.demo_rules import demo_payer_rules_seed
 from payers.models import Payer
 from practice import services as practice_services
 from practice.domain.timezones import local_date
@@ -498,7 +500,13 @@ def seed_all(*, now: dt.datetime) -> SeedReport:
     seed_supervision(access, providers, today, report)
     payers = seed_payers(access, report)
     seed_enrollments(access, providers, payers, today)
+    report.count("payer_rule_versions", demo_payer_rules_seed(access=access, payers_by_kind=payers))
     teams = seed_patients(access, providers, payers, today, report)
+    patient_ids = patient_ids_by_account_number(practice_id=practice.pk)
+    report.count(
+        "authorizations",
+        seed_authorizations(access=access, payers=payers, teams=teams, patient_ids=patient_ids, today=today),
+    )
     practice_services.license_expiry_alerts_raise(today=today)
     seed_second_practice(second, users, today, report)
     made = seed_clinical(
@@ -506,7 +514,7 @@ def seed_all(*, now: dt.datetime) -> SeedReport:
         timezone_name=MAIN_PRACTICE.timezone,
         users=users,
         teams=teams,
-        patient_ids=patient_ids_by_account_number(practice_id=practice.pk),
+        patient_ids=patient_ids,
         now=now,
     )
     for what, n in made.items():

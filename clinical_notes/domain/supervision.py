@@ -12,9 +12,16 @@ from datetime import date
 from practice.domain.credentials import Credential, credential_requires_supervision
 
 
-def requires_cosign(author_credential: Credential | str, payer_requires_cosign: bool) -> bool:
-    """A note needs a co-signature when the author's credential is supervised or the payer asks."""
-    return payer_requires_cosign or credential_requires_supervision(author_credential)
+def requires_cosign(
+    author_credential: Credential | str, payer_requires_cosign: bool, *, author_is_supervised: bool
+) -> bool:
+    """A note needs a co-signature when the author's credential always works under supervision,
+    or when the payer asks for one and the author practises under a supervisor on the date of
+    service (an associate-level clinician). An independently licensed clinician with no
+    supervisor of record signs alone: there is nobody who could co-sign."""
+    if credential_requires_supervision(author_credential):
+        return True
+    return payer_requires_cosign and author_is_supervised
 
 
 def cosign_days_waiting(signed_on: date, today: date) -> int:

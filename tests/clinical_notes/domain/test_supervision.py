@@ -10,20 +10,21 @@ from clinical_notes.domain.supervision import cosign_days_waiting, cosign_overdu
 
 
 @pytest.mark.parametrize(
-    ("credential", "payer_requires", "expected"),
+    ("_case", "credential", "payer_requires", "supervised", "expected"),
     [
-        ("RBT", False, True),
-        ("BHT", False, True),
-        ("BCaBA", False, True),
-        ("LMSW", False, True),
-        ("BCBA", False, False),
-        ("LPC", False, False),
-        ("LPC", True, True),
-        ("MD/DO", True, True),
+        ("RBT always", "RBT", False, False, True),
+        ("BHT always", "BHT", False, True, True),
+        ("BCaBA always", "BCaBA", False, False, True),
+        ("LMSW always", "LMSW", False, False, True),
+        ("BCBA alone", "BCBA", False, False, False),
+        ("LPC alone, payer silent", "LPC", False, True, False),
+        ("supervised LPC, payer asks", "LPC", True, True, True),
+        ("independent LPC, payer asks", "LPC", True, False, False),
+        ("psychiatrist, payer asks, no supervisor", "MD/DO", True, False, False),
     ],
 )
-def test_requires_cosign(credential, payer_requires, expected):
-    assert requires_cosign(credential, payer_requires) is expected
+def test_requires_cosign(_case, credential, payer_requires, supervised, expected):
+    assert requires_cosign(credential, payer_requires, author_is_supervised=supervised) is expected
 
 
 @pytest.mark.parametrize(
