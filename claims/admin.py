@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
-from claims.models import BillableNote
+from claims.models import BillableNote, Charge, ChargeEvent, ChargeSet, FeeScheduleEntry
 
 
 @admin.register(BillableNote)
@@ -17,3 +19,59 @@ class BillableNoteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: BillableNote | None = None) -> bool:
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Charges change only through the services (history, audit, re-scrub): read-only here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ChargeSet)
+class ChargeSetAdmin(_ReadOnly):
+    list_display = [
+        "pk",
+        "note_id",
+        "practice_id",
+        "date_of_service",
+        "payer",
+        "self_pay",
+        "status",
+        "error_count",
+    ]
+    list_filter = ["status", "self_pay"]
+
+
+@admin.register(Charge)
+class ChargeAdmin(_ReadOnly):
+    list_display = ["pk", "charge_set_id", "line_number", "code", "units", "place_of_service", "fee_cents"]
+
+
+@admin.register(ChargeEvent)
+class ChargeEventAdmin(_ReadOnly):
+    list_display = ["pk", "charge_set_id", "kind", "actor_label", "occurred_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(FeeScheduleEntry)
+class FeeScheduleEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The fee schedule is reference data (no PHI): admins may keep it here."""
+
+    list_display = [
+        "code",
+        "modifiers_key",
+        "payer",
+        "practice",
+        "amount_cents",
+        "effective_from",
+        "effective_to",
+    ]
+    list_filter = ["practice", "payer"]
+    search_fields = ["code"]

@@ -1,0 +1,95 @@
+"""Forms for the charge screens: list filters and a line's override. They check shape only; the
+services decide what is valid (unknown codes, negative units, pointers, the reason)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+
+from claims.domain.types import CHARGE_STATUS_LABELS, ChargeStatus
+
+SELF_PAY = "self_pay"
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+class ChargeFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False)
+    has_errors = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), ("yes", "With errors"), ("no", "Without errors")],
+        label="Findings",
+    )
+    payer = forms.ChoiceField(required=False)
+    provider = forms.ChoiceField(required=False, label="Rendering provider")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(
+        self,
+        *args: Any,
+        payer_choices: list[tuple[int, str]],
+        provider_choices: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._choices(
+            "status", [("", "Any status")] + [(s.value, CHARGE_STATUS_LABELS[s]) for s in ChargeStatus]
+        )
+        self._choices(
+            "payer",
+            [("", "Any payer"), (SELF_PAY, "Self-pay")] + [(str(pk), name) for pk, name in payer_choices],
+        )
+        self._choices("provider", [("", "Anyone")] + [(str(pk), name) for pk, name in provider_choices])
+
+    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date cannot be before the start date.")
+        return data
+
+
+class ChargeOverrideForm(forms.Form):
+    code = forms.CharField(max_length=5, label="Code")
+    units = forms.IntegerField(label="Units", help_text="0 drops the line from the claim")
+    modifiers = forms.CharField(required=False, max_length=40, label="Modifiers", help_text="e.g. HO, 95")
+    pos = forms.CharField(max_length=2, label="Place of service")
+    diagnosis_pointers = forms.CharField(
+        required=False, max_length=20, label="Diagnosis pointers", help_text="e.g. 1, 2"
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Reason for the change",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required: it is recorded with your name and the time.",
+    )
+
+    def clean_modifiers(self) -> list[str]:
+        raw = self.cleaned_data.get("modifiers") or ""
+        return [m.upper() for m in _SPLIT.split(raw.strip()) if m]
+
+    def clean_diagnosis_pointers(self) -> list[int]:
+        raw = self.cleaned_data.get("diagnosis_pointers") or ""
+        parts = [p for p in _SPLIT.split(raw.strip()) if p]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError("Pointers are diagnosis numbers, like 1, 2.")
+        return [int(p) for p in parts]
+
+
+def override_initial(line: Any) -> dict[str, Any]:
+    return {
+        "code": line.code,
+        "units": line.units,
+        "modifiers": ", ".join(line.modifiers),
+        "pos": line.place_of_service,
+        "diagnosis_pointers": ", ".join(str(p) for p in line.diagnosis_pointers),
+        "reason": "",
+    }

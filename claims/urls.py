@@ -1,0 +1,25 @@
+from django.urls import URLPattern, URLResolver, path
+
+from claims import api, views
+
+app_name = "charges"
+
+# Screens (mounted at /charges/): the list, one note's charges and the biller's actions.
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.charge_list, name="list"),
+    path("<int:charge_set_id>/", views.charge_set_detail, name="detail"),
+    path("<int:charge_set_id>/review/", views.charge_set_review, name="review"),
+    path("<int:charge_set_id>/scrub/", views.charge_set_scrub, name="scrub"),
+    path("notes/<int:note_id>/", views.charges_for_note, name="for_note"),
+    path("lines/<int:charge_id>/override/", views.charge_override, name="override"),
+]
+
+# API (mounted at /api/charges/, namespace charges_api).
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("", api.ChargeListApi.as_view(), name="list"),
+    path("<int:charge_set_id>/", api.ChargeSetDetailApi.as_view(), name="detail"),
+    path("<int:charge_set_id>/scrub/", api.ChargeSetScrubApi.as_view(), name="scrub"),
+    path("<int:charge_set_id>/review/", api.ChargeSetReviewApi.as_view(), name="review"),
+    path("notes/<int:note_id>/", api.ChargeSetForNoteApi.as_view(), name="for_note"),
+    path("lines/<int:charge_id>/override/", api.ChargeOverrideApi.as_view(), name="override"),
+]

@@ -1,0 +1,211 @@
+"""Charge screens for billers: the list (filters, counts by status) and one note's charges (lines,
+the "why", the scrubber's findings with fix hints, an override form per line, mark reviewed,
+re-scrub).
+
+Thin: each view checks the capability, reads through claims.selectors (scoped and audited),
+changes through claims.services and hands the template a view model (claims.view_models).
+A service's ValidationFailed shows on the form (status 400); nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from claims import selectors, services, view_models
+from claims.forms import SELF_PAY, ChargeFilterForm, ChargeOverrideForm, override_initial
+from coding.selectors import icd10_description
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.views import add_errors_to_form
+from practice.selectors import practice_zone
+
+ViewFunc = Callable[..., HttpResponse]
+PAGE_SIZE = 50
+
+
+def _access(request: HttpRequest, capability: Capability) -> PracticeAccess:
+    access: PracticeAccess | None = getattr(request, "practice_access", None)
+    if access is None or not access.can(capability):
+        raise DjangoPermissionDenied
+    return access
+
+
+def _app_errors(view: ViewFunc) -> ViewFunc:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+        except PermissionDenied as error:
+            raise DjangoPermissionDenied from error
+        except Conflict as error:
+            messages.error(request, error.message)
+            return redirect(request.META.get("HTTP_REFERER") or reverse("charges:list"))
+
+    return wrapper
+
+
+def _filters(form: ChargeFilterForm) -> selectors.ChargeFilters:
+    data = form.cleaned_data
+    payer = data.get("payer") or ""
+    provider = data.get("provider") or ""
+    return selectors.ChargeFilters(
+        status=data.get("status") or "",
+        has_errors={"yes": True, "no": False}.get(data.get("has_errors") or ""),
+        payer_id=int(payer) if payer.isdigit() else None,
+        self_pay=payer == SELF_PAY,
+        provider_id=int(provider) if provider.isdigit() else None,
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+
+
+@login_required
+@require_GET
+@_app_errors
+def charge_list(request: HttpRequest) -> HttpResponse:
+    access = _access(request, Capability.BILLING_VIEW)
+    form = ChargeFilterForm(
+        request.GET or None,
+        payer_choices=selectors.payer_choices(access=access),
+        provider_choices=selectors.provider_choices(access=access),
+    )
+    filters = _filters(form) if form.is_valid() else selectors.ChargeFilters()
+    offset_raw = request.GET.get("offset", "")
+    offset = int(offset_raw) if offset_raw.isdigit() else 0
+    try:
+        page = selectors.charge_list(access=access, filters=filters, limit=PAGE_SIZE, offset=offset)
+    except ValidationFailed as error:
+        add_errors_to_form(form, error)
+        page = selectors.charge_list(access=access, limit=PAGE_SIZE)
+    query = {key: str(value) for key, value in request.GET.items() if key != "offset"}
+    context = {
+        "page": view_models.charge_list_page(
+            page=page, form=form, query=query, base_url=reverse("charges:list")
+        )
+    }
+    return render(request, "claims/list.html", context, status=400 if form.errors else 200)
+
+
+def _detail_page(
+    request: HttpRequest,
+    access: PracticeAccess,
+    charge_set: Any,
+    *,
+    bound: Mapping[int, Form] | None = None,
+    open_line: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    bound = bound or {}
+    forms = {
+        line.pk: bound.get(line.pk)
+        or ChargeOverrideForm(initial=override_initial(line), prefix=f"line-{line.pk}")
+        for line in charge_set.lines.all()
+    }
+    page = view_models.charge_set_page(
+        charge_set=charge_set,
+        zone=practice_zone(practice_id=access.practice_id),
+        can_edit=access.can(Capability.BILLING_EDIT),
+        forms=forms,
+        open_line=open_line,
+        diagnosis_labels={code: icd10_description(code) or "" for code in charge_set.claim_diagnoses},
+    )
+    return render(request, "claims/detail.html", {"page": page}, status=status)
+
+
+@login_required
+@require_GET
+@_app_errors
+def charge_set_detail(request: HttpRequest, charge_set_id: int) -> HttpResponse:
+    access = _access(request, Capability.BILLING_VIEW)
+    charge_set = selectors.charge_set_get(access=access, charge_set_id=charge_set_id)
+    return _detail_page(request, access, charge_set)
+
+
+@login_required
+@require_GET
+@_app_errors
+def charges_for_note(request: HttpRequest, note_id: int) -> HttpResponse:
+    access = _access(request, Capability.BILLING_VIEW)
+    charge_set = selectors.charge_set_for_note(access=access, note_id=note_id)
+    return redirect("charges:detail", charge_set_id=charge_set.pk)
+
+
+@login_required
+@require_POST
+@_app_errors
+def charge_override(request: HttpRequest, charge_id: int) -> HttpResponse:
+    access = _access(request, Capability.BILLING_EDIT)
+    form = ChargeOverrideForm(request.POST, prefix=f"line-{charge_id}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            charge_set = services.charge_override(
+                access=access,
+                charge_id=charge_id,
+                code=data["code"],
+                units=data["units"],
+                modifiers=data["modifiers"],
+                place_of_service=data["pos"],
+                diagnosis_pointers=data["diagnosis_pointers"],
+                reason=data["reason"],
+            )
+        except ValidationFailed as error:
+            add_errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                "Line changed and re-scrubbed: "
+                + (
+                    f"{charge_set.error_count} error(s) remain."
+                    if charge_set.error_count
+                    else "no errors remain."
+                ),
+            )
+            return redirect("charges:detail", charge_set_id=charge_set.pk)
+    charge_set = selectors.charge_set_get(
+        access=access, charge_set_id=selectors.charge_set_id_for_line(access=access, charge_id=charge_id)
+    )
+    return _detail_page(request, access, charge_set, bound={charge_id: form}, open_line=charge_id, status=400)
+
+
+@login_required
+@require_POST
+@_app_errors
+def charge_set_review(request: HttpRequest, charge_set_id: int) -> HttpResponse:
+    access = _access(request, Capability.BILLING_EDIT)
+    try:
+        services.charge_set_mark_reviewed(access=access, charge_set_id=charge_set_id)
+    except ValidationFailed as error:
+        for messages_ in error.field_errors.values():
+            for message in messages_:
+                messages.error(request, message)
+    else:
+        messages.success(request, "Charges marked reviewed.")
+    return redirect("charges:detail", charge_set_id=charge_set_id)
+
+
+@login_required
+@require_POST
+@_app_errors
+def charge_set_scrub(request: HttpRequest, charge_set_id: int) -> HttpResponse:
+    access = _access(request, Capability.BILLING_EDIT)
+    charge_set = services.charge_set_scrub(access=access, charge_set_id=charge_set_id)
+    messages.success(
+        request,
+        f"Scrubbed: {charge_set.error_count} error(s), {charge_set.warning_count} warning(s).",
+    )
+    return redirect("charges:detail", charge_set_id=charge_set_id)

@@ -1,0 +1,194 @@
+"""The charge screens: list with counts and filters, the note's charges with the why and the
+findings, the override form (reason required, nothing written on error), review, permissions."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.models import Charge, ChargeEvent
+from core.domain.service_types import ServiceType
+from tests.claims.conftest import charges_of, final_note, lines_of
+from tests.conftest import verified_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def biller(billing):
+    return verified_client(billing.clinic.biller_user)
+
+
+def form_data(line, **changes):
+    prefix = f"line-{line.pk}"
+    data = {
+        "code": line.code,
+        "units": str(line.units),
+        "modifiers": ", ".join(line.modifiers),
+        "pos": line.place_of_service,
+        "diagnosis_pointers": ", ".join(map(str, line.diagnosis_pointers)),
+        "reason": "Checked the note.",
+    }
+    data.update(changes)
+    return {f"{prefix}-{key}": value for key, value in data.items()}
+
+
+def test_the_list_shows_counts_and_rows_and_the_nav_links_to_it(billing, biller):
+    final_note(billing, minutes=45, hour=9)
+    final_note(billing, minutes=45, hour=13)  # a same-day duplicate: on hold
+    # when
+    response = biller.get("/charges/")
+    # then
+    page = response.context["page"]
+    assert response.status_code == 200
+    assert [(c.status, c.count) for c in page.counts] == [
+        ("captured", 0),
+        ("on_hold", 1),
+        ("ready", 1),
+        ("reviewed", 0),
+    ]
+    assert [(r.lines, r.total, r.status_label, r.errors) for r in page.rows] == [
+        ("90834-HO ×1", "$110.00", "On hold", 1),
+        ("90834-HO ×1", "$110.00", "Ready", 0),
+    ]
+    assert {"label": "Charges", "url": "/charges/", "active": True} in response.context["nav_items"]
+    assert "90834-HO ×1" in response.content.decode()
+
+
+def test_the_list_filters_and_shows_bad_filters(billing, biller):
+    final_note(billing, minutes=45, hour=9)
+    final_note(billing, minutes=45, hour=13)
+    assert [r.status for r in biller.get("/charges/?has_errors=yes").context["page"].rows] == ["on_hold"]
+    assert [r.status for r in biller.get("/charges/?status=ready").context["page"].rows] == ["ready"]
+    assert biller.get("/charges/?payer=self_pay").context["page"].rows == []
+    response = biller.get("/charges/?date_from=2026-03-10&date_to=2026-03-01")
+    assert response.status_code == 400
+    assert response.context["page"].form.errors == {
+        "date_to": ["The end date cannot be before the start date."]
+    }
+
+
+def test_the_detail_shows_lines_the_why_and_the_findings_with_fix_hints(billing, biller):
+    note = final_note(billing, minutes=45, hour=9)
+    held = final_note(billing, minutes=45, hour=13)
+    # when
+    response = biller.get(f"/charges/{charges_of(held).pk}/")
+    # then
+    page = response.context["page"]
+    html = response.content.decode()
+    assert (page.status_label, page.payer, page.rendering, page.error_count) == (
+        "On hold",
+        "State Medicaid MCO",
+        f"{billing.clinic.clinician.full_name} (LPC)",
+        1,
+    )
+    [line] = page.lines
+    assert (line.code, line.units, line.modifiers, line.pos, line.pointers, line.fee) == (
+        "90834",
+        1,
+        "HO",
+        "11",
+        "1 (F84.0)",
+        "$110.00",
+    )
+    assert [(f.code, f.field) for f in line.findings] == [("duplicate_line", "lines[0].code")]
+    assert f"90834-HO on 2026-03-09 is already captured (note {note.pk})." in html
+    assert "How to fix: Bill the date&#x27;s units on one line" in html
+    assert "45 minutes of psychotherapy falls in the 38-52 minute band: 90834." in page.why
+    assert page.diagnoses == ["1. F84.0 — Autistic disorder"]
+
+
+def test_an_override_without_a_reason_shows_the_error_and_writes_nothing(billing, biller):
+    note = final_note(billing, minutes=45)
+    line = charges_of(note).lines.get()
+    events = ChargeEvent.objects.count()
+    # when
+    response = biller.post(f"/charges/lines/{line.pk}/override/", form_data(line, code="90837", reason=""))
+    # then
+    assert response.status_code == 400
+    [shown] = response.context["page"].lines
+    assert shown.form_open is True
+    assert shown.form.errors == {"reason": ["Say why the line is changed (the reason is recorded)."]}
+    assert "Nothing was changed. Correct the fields marked below." in response.content.decode()
+    assert Charge.objects.get(pk=line.pk).code == "90834"
+    assert ChargeEvent.objects.count() == events
+
+
+@pytest.mark.parametrize(
+    ("_case", "changes", "field", "message"),
+    [
+        ("unknown code", {"code": "ZZZZZ"}, "code", "ZZZZZ is not a CPT/HCPCS code in the code set on the date of service."),
+        ("negative units", {"units": "-3"}, "units", "Units cannot be negative (0 drops the line)."),
+        ("pointer to a missing diagnosis", {"diagnosis_pointers": "1, 4"}, "diagnosis_pointers", "Diagnosis 4 does not exist: the claim lists 1 diagnosis."),
+        ("pointers not numbers", {"diagnosis_pointers": "one"}, "diagnosis_pointers", "Pointers are diagnosis numbers, like 1, 2."),
+    ],
+)  # fmt: skip
+def test_bad_override_input_on_the_screen(billing, biller, _case, changes, field, message):
+    note = final_note(billing, minutes=45)
+    line = charges_of(note).lines.get()
+    response = biller.post(f"/charges/lines/{line.pk}/override/", form_data(line, **changes))
+    assert response.status_code == 400
+    assert response.context["page"].lines[0].form.errors == {field: [message]}
+    assert lines_of(note) == [("90834", 1, ["HO"])]
+
+
+def test_an_override_with_a_reason_updates_the_findings_and_the_history(billing, biller):
+    note = final_note(billing, service_type=ServiceType.CRISIS_PSYCHOTHERAPY, minutes=80)
+    add_on = charges_of(note).lines.get(code="90840")
+    # when: the biller bills 2 units of +90840 for 80 minutes
+    response = biller.post(
+        f"/charges/lines/{add_on.pk}/override/",
+        form_data(add_on, units="2", reason="Payer's auth says 2."),
+        follow=True,
+    )
+    # then
+    page = response.context["page"]
+    assert (page.status_label, page.error_count) == ("On hold", 1)
+    assert [f.code for f in page.lines[1].findings] == ["minutes_mismatch"]
+    assert page.events[-2].reason == "Payer's auth says 2."
+    assert page.events[-2].change == "units 1 → 2"
+    assert page.events[-2].who == billing.clinic.biller_user.username
+    assert "Line changed and re-scrubbed: 1 error(s) remain." in response.content.decode()
+
+
+def test_mark_reviewed_from_the_screen(billing, biller):
+    note = final_note(billing, minutes=45)
+    charges = charges_of(note)
+    assert biller.get(f"/charges/{charges.pk}/").context["page"].can_review is True
+    response = biller.post(f"/charges/{charges.pk}/review/", follow=True)
+    assert response.context["page"].status_label == "Reviewed"
+    assert response.context["page"].can_review is False
+    assert (
+        biller.post(f"/charges/{charges.pk}/scrub/", follow=True).context["page"].status_label == "Reviewed"
+    )
+
+
+def test_a_technician_gets_403_and_another_practice_404(billing, make_member, other_practice):
+    note = final_note(billing, minutes=45)
+    charges = charges_of(note)
+    line = charges.lines.get()
+    tech = verified_client(billing.clinic.tech_user)
+    assert tech.get("/charges/").status_code == 403
+    assert tech.get(f"/charges/{charges.pk}/").status_code == 403
+    assert tech.post(f"/charges/lines/{line.pk}/override/", form_data(line, code="90837")).status_code == 403
+    admin = verified_client(billing.clinic.admin_user)
+    assert admin.get(f"/charges/{charges.pk}/").context["page"].can_edit is False
+    assert admin.post(f"/charges/lines/{line.pk}/override/", form_data(line, code="90837")).status_code == 403
+    stranger = verified_client(make_member("biller", other_practice))
+    assert stranger.get(f"/charges/{charges.pk}/").status_code == 404
+    assert stranger.get(f"/charges/notes/{note.pk}/").status_code == 404
+    assert (
+        stranger.post(f"/charges/lines/{line.pk}/override/", form_data(line, code="90837")).status_code == 404
+    )
+    assert lines_of(note) == [("90834", 1, ["HO"])]
+
+
+def test_the_list_screen_reads_a_constant_number_of_queries(billing, biller, django_assert_max_num_queries):
+    final_note(billing, minutes=45, hour=9)
+    biller.get("/charges/")
+    with django_assert_max_num_queries(30) as one:
+        biller.get("/charges/")
+    final_note(billing, service_type=ServiceType.CRISIS_PSYCHOTHERAPY, minutes=80, hour=13)
+    final_note(billing, author="tech", service_type=ServiceType.ABA_TECHNICIAN_TREATMENT, minutes=60, hour=16)
+    with django_assert_max_num_queries(len(one.captured_queries)) as three:
+        biller.get("/charges/")
+    assert len(three.captured_queries) == len(one.captured_queries)
