@@ -21,6 +21,7 @@ from core.domain.identifiers import npi_with_check_digit
 from demo.constants import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 from demo.seed_authorizations import seed_authorizations
 from demo.seed_clinical import seed_clinical
+from demo.seed_fees import seed_fees
 from patients import services as patient_services
 from patients.domain.types import ConsentInput, CoverageInput, DiagnosisInput, GuarantorInput, PatientInput
 from patients.selectors import patient_ids_by_account_number
@@ -501,6 +502,7 @@ def seed_all(*, now: dt.datetime) -> SeedReport:
     payers = seed_payers(access, report)
     seed_enrollments(access, providers, payers, today)
     report.count("payer_rule_versions", demo_payer_rules_seed(access=access, payers_by_kind=payers))
+    seed_fees(access=access, payers=payers, since=dt.date(today.year - 1, 1, 1))
     teams = seed_patients(access, providers, payers, today, report)
     patient_ids = patient_ids_by_account_number(practice_id=practice.pk)
     report.count(

@@ -19,4 +19,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["accounts.api_permissions.IsVerifiedMember"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per shared choice set (fields named "kind"/"status" exist in several apps).
+    "ENUM_NAME_OVERRIDES": {
+        "SexEnum": "patients.domain.types.SEX_CODES",
+        "PayerKindEnum": "payers.selectors.KIND_CHOICES",
+        "ChargeStatusEnum": "claims.api.STATUSES",
+        "NoteStatusEnum": "clinical_notes.api.NOTE_STATUSES",
+    },
 }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from audit.models import AuditEvent
 from billing.celery import app as celery_app
-from claims.models import BillableNote
+from claims.models import BillableNote, ChargeSet
 from clinical_notes.models import NoteAddendum, SessionNote
 from demo.seed import DEMO_USERS, PATIENT_COUNT, seed_all
 from patients.models import Consent, Coverage, Patient
@@ -99,6 +99,9 @@ def test_seed_demo_builds_every_role_payer_kind_and_patients_and_is_idempotent(
     assert NoteAddendum.objects.exists()
     assert SessionNote.objects.filter(status="final", requires_cosign=True, cosigned_at__isnull=False).exists()
     assert first["billable"] == SessionNote.objects.filter(status="final").count()
+    # every final note became charges; the scrubber holds some back and passes others
+    assert ChargeSet.objects.count() == first["billable"]
+    assert set(ChargeSet.objects.values_list("status", flat=True)) == {"ready", "on_hold"}
     # every write went through a service, which audits it
     assert AuditEvent.objects.filter(actor_username="system:seed_demo", action="create").count() >= PATIENT_COUNT
 
