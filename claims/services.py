@@ -775,17 +775,35 @@ def fee_schedule_entry_set(
     _raise_problems(problems, message="The fee was not saved.")
     key = modifiers_key(modifiers)
     with transaction.atomic(durable=True):
-        entry, _created = FeeScheduleEntry.objects.update_or_create(
-            practice_id=access.practice_id,
-            payer_id=payer_id,
-            code=code,
-            modifiers_key=key,
-            effective_from=effective_from,
-            defaults={"amount_cents": amount_cents, "effective_to": effective_to},
+        entry = (
+            FeeScheduleEntry.objects.select_for_update()
+            .filter(
+                practice_id=access.practice_id,
+                payer_id=payer_id,
+                code=code,
+                modifiers_key=key,
+                effective_from=effective_from,
+            )
+            .first()
         )
+        if entry is not None and (entry.amount_cents, entry.effective_to) == (amount_cents, effective_to):
+            return entry  # already so: nothing to write, nothing to audit
+        created = entry is None
+        if entry is None:
+            entry = FeeScheduleEntry(
+                practice_id=access.practice_id,
+                payer_id=payer_id,
+                code=code,
+                modifiers_key=key,
+                effective_from=effective_from,
+            )
+        entry.amount_cents = amount_cents
+        entry.effective_to = effective_to
+        entry.full_clean()
+        entry.save()
         audit_event_record(
             context=access.audit,
-            action=AuditEvent.Action.UPDATE,
+            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
             category=Category.BILLING,
             practice_id=access.practice_id,
             object_type="fee_schedule_entry",

@@ -219,3 +219,28 @@ def test_a_fee_for_an_unknown_payer_or_code_is_refused(billing, other_practice):
         "code": ["ZZZZZ is not a CPT/HCPCS code on 2026-01-01."],
         "amount_cents": ["A fee cannot be negative."],
     }
+
+
+def test_setting_the_same_fee_twice_writes_and_audits_once(billing):
+    from audit.models import AuditEvent
+    from claims.models import FeeScheduleEntry
+
+    # given
+    def set_fee(cents):
+        return fee_schedule_entry_set(
+            access=billing.biller, code="90834", amount_cents=cents, effective_from=dt.date(2026, 1, 1)
+        )
+
+    def audited():
+        return AuditEvent.objects.filter(object_type="fee_schedule_entry").count()
+
+    # when
+    first = set_fee(15000)
+    after_first = audited()
+    again = set_fee(15000)
+    after_again = audited()
+    changed = set_fee(16000)
+    # then
+    assert first.pk == again.pk == changed.pk
+    assert (after_again - after_first, audited() - after_again) == (0, 1)
+    assert FeeScheduleEntry.objects.get(pk=first.pk).amount_cents == 16000
