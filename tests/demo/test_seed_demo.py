@@ -97,13 +97,17 @@ def test_seed_demo_builds_every_role_payer_kind_and_patients_and_is_idempotent(
         "final",
     }
     assert NoteAddendum.objects.exists()
-    assert SessionNote.objects.filter(status="final", requires_cosign=True, cosigned_at__isnull=False).exists()
+    assert SessionNote.objects.filter(
+        status="final", requires_cosign=True, cosigned_at__isnull=False
+    ).exists()
     assert first["billable"] == SessionNote.objects.filter(status="final").count()
     # every final note became charges; the scrubber holds some back and passes others
     assert ChargeSet.objects.count() == first["billable"]
     assert set(ChargeSet.objects.values_list("status", flat=True)) == {"ready", "on_hold"}
     # every write went through a service, which audits it
-    assert AuditEvent.objects.filter(actor_username="system:seed_demo", action="create").count() >= PATIENT_COUNT
+    assert (
+        AuditEvent.objects.filter(actor_username="system:seed_demo", action="create").count() >= PATIENT_COUNT
+    )
 
 
 @pytest.mark.django_db

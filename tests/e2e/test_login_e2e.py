@@ -14,7 +14,9 @@ from tests.factories import MembershipFactory, UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_login_with_mfa_reaches_home_and_sign_out_ends_the_session(live_server, page: Page, practice, make_member):
+def test_login_with_mfa_reaches_home_and_sign_out_ends_the_session(
+    live_server, page: Page, practice, make_member
+):
     # given
     user = make_member("biller", practice)
     # when
