@@ -26,7 +26,7 @@ def seed_authorizations(
     shapes = [
         # (authorized units, days since start, days until end)
         (480, 60, 120),
-        (70, 80, 100),
+        (46, 80, 100),  # nearly used up by the seeded sessions: the list shows the alert
         (300, 170, 10),
     ]
     created = 0

@@ -17,6 +17,7 @@ from accounts.access import PracticeAccess, practice_access_for
 from accounts.models import User
 from audit.services import AuditContext
 from clinical_notes import services as note_services
+from clinical_notes.domain.types import Segment
 from core.domain.service_types import ServiceType
 from demo.note_content import complete_content_for
 from patients.selectors import diagnosis_list_for_user
@@ -118,7 +119,53 @@ def seed_clinical(
                     seed=seed,
                     counts=counts,
                 )
+    _billing_cases(
+        author=_access(users["clinician"], practice_id),
+        patient_id=patient_ids[LATE_NOTES_ACCOUNT],
+        today=today,
+        zone=zone,
+        counts=counts,
+    )
     return counts
+
+
+# A commercial patient of the clinician (90-day timely filing): sessions documented late and a
+# long crisis session, so the charge screens show the filing-deadline checks and crisis add-ons.
+LATE_NOTES_ACCOUNT = "HV-0006"
+BILLING_CASES = (
+    # days before today, service, minutes, what it shows
+    (100, ServiceType.INDIVIDUAL_PSYCHOTHERAPY, 53, "notes_past_timely_filing"),
+    (82, ServiceType.INDIVIDUAL_PSYCHOTHERAPY, 45, "notes_near_timely_filing"),
+    (70, ServiceType.CRISIS_PSYCHOTHERAPY, 80, "crisis_sessions"),
+)
+
+
+def _billing_cases(
+    *, author: PracticeAccess, patient_id: int, today: dt.date, zone: ZoneInfo, counts: dict[str, int]
+) -> None:
+    diagnosis_ids = [d.pk for d in diagnosis_list_for_user(access=author, patient_id=patient_id)][:2]
+    for seed, (days_ago, service_type, minutes, what) in enumerate(BILLING_CASES, start=900):
+        day = today - dt.timedelta(days=days_ago)
+        starts = dt.datetime.combine(day, dt.time(16, 0), tzinfo=zone)
+        note = note_services.note_create(
+            access=author, patient_id=patient_id, service_type=service_type, date_of_service=day
+        )
+        note = note_services.note_draft_update(
+            access=author,
+            note_id=note.pk,
+            version=note.version,
+            content=complete_content_for(service_type, seed=seed, patient_present=True),
+            segments=[
+                Segment(
+                    starts_at=starts,
+                    ends_at=starts + dt.timedelta(minutes=minutes),
+                    is_crisis=service_type is ServiceType.CRISIS_PSYCHOTHERAPY,
+                )
+            ],
+            diagnosis_ids=diagnosis_ids,
+        )
+        note_services.note_sign(access=author, note_id=note.pk, attested=True)
+        counts[what] = counts.get(what, 0) + 1
 
 
 def _document(
