@@ -775,11 +775,14 @@ def fee_schedule_entry_set(
     _raise_problems(problems, message="The fee was not saved.")
     key = modifiers_key(modifiers)
     with transaction.atomic(durable=True):
+        payer_lookup: dict[str, object] = (
+            {"payer_id": payer_id} if payer_id is not None else {"payer__isnull": True}
+        )
         entry = (
             FeeScheduleEntry.objects.select_for_update()
             .filter(
+                **payer_lookup,
                 practice_id=access.practice_id,
-                payer_id=payer_id,
                 code=code,
                 modifiers_key=key,
                 effective_from=effective_from,
