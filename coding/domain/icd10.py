@@ -4,7 +4,9 @@ Pure: the code table comes in through `Icd10Source` (the loader in `coding.icd10
 simple-icd-10-cm; tests pass a small fake). A code is billable when it is a valid category or
 subcategory with no children (DOMAIN 10a: `is_valid_item and is_category_or_subcategory and
 is_leaf`). ICD-10-CM fiscal year N runs 1 October N-1 to 30 September N; the package holds one
-year, and `FyChange` rows (coding/data/icd10cm_fy_changes.csv) carry what differs in others.
+year. A year whose complete billable list we ship (FY2025, `coding/data/icd10cm_fy2025_billable.txt.gz`)
+is checked against that list exactly; any other year uses the package's table plus the `FyChange`
+rows (coding/data/icd10cm_fy_changes.csv) and says the answer is inexact.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import csv
 import heapq
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -26,6 +28,7 @@ from core.domain.problems import Problem, Severity
 CODE_SHAPE = re.compile(r"^([A-Z][0-9][0-9A-Z])\.?([0-9A-Z]{1,4})?$")
 WORD = re.compile(r"[a-z0-9]+")
 CODE_PREFIX = re.compile(r"^[A-Z]([0-9][0-9A-Z]{0,5})?$")
+UNDOTTED_CODE = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")  # a billable-list line: 3-7 chars (F99 is billable)
 RELEASE_NAME = re.compile(
     r"(January|February|March|April|May|June|July|August|September|October|November|December)-\d{1,2}-(\d{4})"
 )
@@ -111,6 +114,29 @@ def parse_fy_changes(text: str) -> tuple[FyChange, ...]:
     return tuple(changes)
 
 
+def parse_billable_list(text: str) -> frozenset[str]:
+    """Parse a fiscal year's billable-code list: one undotted upper-case code a line ('#' comments).
+
+    Raises ValueError on a line that is not shaped like a code.
+    """
+    codes: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        code = line.strip()
+        if not code or code.startswith("#"):
+            continue
+        if not UNDOTTED_CODE.match(code):
+            raise ValueError(f"billable list line {number} is not an undotted ICD-10-CM code: {code!r}")
+        codes.add(code)
+    return frozenset(codes)
+
+
+BillableList = Callable[[], frozenset[str]]
+"""Gives one fiscal year's complete set of billable codes (undotted, upper-case).
+
+Called when a date of service in that year is checked; the loader outside the domain reads the
+file once and returns the same frozenset on every call."""
+
+
 @dataclass(frozen=True, slots=True)
 class Icd10Entry:
     """A category or subcategory of the table (chapters and blocks are not entries)."""
@@ -144,7 +170,7 @@ class Icd10Check:
     billable: bool  # valid and a leaf (no longer code exists)
     description: str
     fiscal_year: int  # the date of service's fiscal year
-    table_fiscal_year: int  # the year of the table the answer comes from
+    table_fiscal_year: int  # the year of the table (or billable list) the answer comes from
     exact: bool  # False when the answer for another year was inferred from the change rows
     reason: str  # plain-language why
 
@@ -184,11 +210,25 @@ def diagnosis_problems(checks: Sequence[Icd10Check]) -> list[Problem]:
 
 
 class Icd10Catalog:
-    """Billable checks by date of service and search over one source plus fiscal-year changes."""
+    """Billable checks by date of service and search over one source plus fiscal-year changes.
 
-    def __init__(self, source: Icd10Source, changes: Sequence[FyChange] = ()) -> None:
+    `billable_lists` maps a fiscal year to its complete billable list (see `BillableList`): a
+    date of service in such a year is checked against it exactly. Descriptions and headers still
+    come from `source` (a code that is not billable in the list is a header that year when the
+    source has it and some longer code under it is in the list; checked on the real FY2025 and
+    FY2026 data, where it holds for every code).
+    """
+
+    def __init__(
+        self,
+        source: Icd10Source,
+        changes: Sequence[FyChange] = (),
+        billable_lists: Mapping[int, BillableList] | None = None,
+    ) -> None:
         self.source = source
         self.changes = tuple(changes)
+        self.billable_lists = dict(billable_lists or {})
+        self._sorted_lists: dict[int, tuple[frozenset[str], list[str]]] = {}
         self._changes_by_code: dict[str, list[FyChange]] = {}
         for change in self.changes:
             self._changes_by_code.setdefault(change.code, []).append(change)
@@ -212,6 +252,9 @@ class Icd10Catalog:
                 True,
                 f"{raw.strip()!r} is not shaped like an ICD-10-CM code.",
             )
+        listed = self.billable_lists.get(year) if year != table_year else None
+        if listed is not None:
+            return self._check_against_list(raw, code, year, listed())
         entry = self.source.entry(code)
         valid = entry is not None
         billable = entry is not None and entry.billable
@@ -236,13 +279,54 @@ class Icd10Catalog:
             )
         return Icd10Check(raw, code, valid, billable, description, year, table_year, exact, reason)
 
+    def _check_against_list(
+        self, raw: str, code: str, year: int, billable_codes: frozenset[str]
+    ) -> Icd10Check:
+        """The exact answer for `year` from its complete billable list."""
+        key = code.replace(".", "")
+        entry = self.source.entry(code)
+        billable = key in billable_codes
+        # Not billable: a header that year if the table has it and a longer code under it is billable.
+        valid = billable or (entry is not None and self._has_longer_code(year, billable_codes, key))
+        description = entry.description if entry is not None else self._change_description(code)
+        if billable:
+            reason = f"{code} is a billable ICD-10-CM code in FY{year}."
+        elif valid:
+            reason = f"{code} is a header, not a billable code: a more specific code is needed."
+        elif entry is not None and year < self.source.fiscal_year:
+            added = f"in FY{year + 1}" if self.source.fiscal_year == year + 1 else f"after FY{year}"
+            reason = f"{code} was added {added}; it is not valid for a date of service in FY{year}."
+            description = ""
+        else:
+            reason = f"{code} is not an ICD-10-CM code in FY{year}."
+            description = ""
+        return Icd10Check(raw, code, valid, billable, description, year, year, True, reason)
+
+    def _has_longer_code(self, year: int, billable_codes: frozenset[str], key: str) -> bool:
+        cached = self._sorted_lists.get(year)
+        if cached is None or cached[0] is not billable_codes:
+            cached = (billable_codes, sorted(billable_codes))  # once per list (~20 ms for FY2025)
+            self._sorted_lists[year] = cached
+        ordered = cached[1]
+        at = bisect.bisect_right(ordered, key)
+        return at < len(ordered) and ordered[at].startswith(key)
+
+    def _change_description(self, code: str) -> str:
+        return next((c.description for c in self._changes_by_code.get(code, []) if c.description), "")
+
     def is_billable(self, raw: str, *, on: date | None = None) -> bool:
         return self.check(raw, on=on).billable
 
     def exists(self, raw: str) -> bool:
-        """Whether `raw` is a category/subcategory in the table or in any fiscal-year change row."""
+        """Whether `raw` is a category/subcategory in the table, a fiscal-year change row, or a
+        shipped billable list (loads the lists on first use)."""
         code = normalise_icd10(raw)
-        return code is not None and (self.source.entry(code) is not None or code in self._changes_by_code)
+        if code is None:
+            return False
+        if self.source.entry(code) is not None or code in self._changes_by_code:
+            return True
+        key = code.replace(".", "")
+        return any(key in listed() for listed in self.billable_lists.values())
 
     def description(self, raw: str) -> str | None:
         code = normalise_icd10(raw)

@@ -1,4 +1,5 @@
-"""ICD-10-CM through simple-icd-10-cm (the real FY2026 table; loads once, a few seconds)."""
+"""ICD-10-CM through simple-icd-10-cm (the real FY2026 table; loads once, a few seconds) and the
+shipped FY2025 billable list."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from coding.domain.icd10 import diagnosis_problems
 from coding.icd10 import (
     icd10_catalog,
     icd10_check,
     icd10_description,
     icd10_exists,
+    icd10_fy_billable_codes,
     icd10_is_billable,
     icd10_search,
 )
@@ -73,9 +76,70 @@ def test_a_code_new_in_fy2026_is_not_billable_the_day_before(day, billable):
     # when
     check = icd10_check("E11.A", on=day)
 
-    # then
+    # then: both answers come from a full table of their year, so no "inexact" warning
     assert check.billable is billable
-    assert check.fiscal_year == (2025 if day.month == 9 else 2026)
+    assert check.fiscal_year == check.table_fiscal_year == (2025 if day.month == 9 else 2026)
+    assert check.exact is True
+    assert [p.code for p in diagnosis_problems([check])] == ([] if billable else ["diagnosis_invalid"])
+
+
+def test_the_fy2025_list_is_the_fy2025_release():
+    # when
+    codes = icd10_fy_billable_codes(2025)
+
+    # then: DOMAIN 10c's count; F32.A (FY2022) and F50.810 (FY2025) in, E11.A (FY2026) out
+    assert len(codes) == 74_260
+    assert {"F32A", "F50810", "F50010"} <= codes
+    assert "E11A" not in codes
+    assert icd10_fy_billable_codes(2025) is codes  # read once
+
+
+@pytest.mark.parametrize("day", [date(2024, 10, 1), date(2025, 9, 30), date(2025, 10, 1), date(2026, 9, 30)])
+def test_f32a_is_billable_in_fy2025_and_fy2026(day):
+    # when
+    check = icd10_check("F32.A", on=day)
+
+    # then
+    assert (check.billable, check.exact, check.description) == (True, True, "Depression, unspecified")
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "valid", "billable"),
+    [
+        # deleted in FY2026: S30.1 (contusion of abdominal wall) was split into S30.11-S30.13
+        ("S30.1XXA", date(2025, 9, 30), True, True),
+        ("S30.1XXA", date(2025, 10, 1), False, False),
+        # a BH-relevant social determinant expanded in FY2026: billable, then a header
+        ("Z59.86", date(2025, 9, 30), True, True),
+        ("Z59.86", date(2025, 10, 1), True, False),
+    ],
+)
+def test_codes_gone_in_fy2026_are_billable_the_day_before(code, day, valid, billable):
+    # when
+    check = icd10_check(code, on=day)
+
+    # then
+    assert (check.valid, check.billable, check.exact) == (valid, billable, True)
+
+
+def test_the_fy2025_list_and_fy2026_table_differ_by_cms_counts():
+    # given
+    fy2025 = icd10_fy_billable_codes(2025)
+    fy2026 = {e.code.replace(".", "") for e in icd10_catalog().indexed_entries() if e.billable}
+
+    # then: CMS's FY2026 addenda: 487 new codes, 28 deleted (deleted outright or made headers)
+    assert len(fy2026 - fy2025) == 487
+    assert len(fy2025 - fy2026) == 28
+    assert {"S301XXA", "Z5986", "G35"} <= fy2025 - fy2026
+
+
+def test_fy2025_headers_are_not_billable_and_not_invalid():
+    # when
+    check = icd10_check("F43.2", on=date(2025, 3, 1))
+
+    # then
+    assert (check.valid, check.billable, check.exact) == (True, False, True)
+    assert check.description == "Adjustment disorders"
 
 
 @pytest.mark.parametrize(
@@ -97,6 +161,20 @@ def test_descriptions_and_existence():
     assert icd10_description("nope") is None
     assert icd10_exists("F32") is True
     assert icd10_exists("F32.99") is False
+
+
+def test_every_change_row_agrees_with_the_fy2025_list():
+    # given
+    catalog = icd10_catalog()
+    fy2025 = icd10_fy_billable_codes(2025)
+
+    # then: rows up to FY2025 describe FY2025; FY2026 additions are not in it
+    for change in catalog.changes:
+        key = change.code.replace(".", "")
+        if change.fiscal_year <= 2025:
+            assert (key in fy2025) is (change.change == "added"), change
+        elif change.fiscal_year == 2026 and change.change == "added":
+            assert key not in fy2025, change
 
 
 def test_every_change_row_agrees_with_the_fy2026_table():
@@ -162,7 +240,7 @@ def test_the_package_is_not_imported_at_django_startup():
         "import sys, django; django.setup(); "
         "import coding.selectors, coding.icd10, coding.domain.rules; "
         "from django.core.management import call_command; "
-        "print('simple_icd_10_cm' in sys.modules)"
+        "print('simple_icd_10_cm' in sys.modules, bool(coding.icd10._billable_lists))"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "billing.settings.test"}
 
@@ -171,5 +249,5 @@ def test_the_package_is_not_imported_at_django_startup():
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
 
-    # then
-    assert out.stdout.strip() == "False"
+    # then: neither the package nor the FY2025 list is loaded
+    assert out.stdout.strip() == "False False"

@@ -15,6 +15,7 @@ from coding.domain.icd10 import (
     diagnosis_problems,
     icd10_fiscal_year,
     normalise_icd10,
+    parse_billable_list,
     parse_fy_changes,
     release_fiscal_year,
 )
@@ -253,3 +254,120 @@ def test_parse_fy_changes():
     )
     with pytest.raises(ValueError, match="row 2"):
         parse_fy_changes("fiscal_year,code,change,description\n2026,E11.A,renamed,\n")
+
+
+# ---- a fiscal year with a complete billable list ----------------------------------------------------
+
+FY2025_BILLABLE = frozenset({"F321", "F32A", "F411", "F4323", "F50010", "F902", "F99X1"})
+
+
+class CountingList:
+    """A `BillableList` that counts how often it was asked."""
+
+    def __init__(self, codes: frozenset[str]) -> None:
+        self.codes = codes
+        self.calls = 0
+
+    def __call__(self) -> frozenset[str]:
+        self.calls += 1
+        return self.codes
+
+
+@pytest.fixture
+def fy2025_list() -> CountingList:
+    return CountingList(FY2025_BILLABLE)
+
+
+@pytest.fixture
+def listed_catalog(fy2025_list) -> Icd10Catalog:
+    return Icd10Catalog(FakeSource(TABLE), CHANGES, {2025: fy2025_list})
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "valid", "billable", "table_year"),
+    [
+        ("E11.A", date(2025, 9, 30), False, False, 2025),  # not in the FY2025 list
+        ("E11.A", date(2025, 10, 1), True, True, 2026),
+        ("F32.A", date(2024, 10, 1), True, True, 2025),
+        ("F32.A", date(2025, 10, 1), True, True, 2026),
+        ("F50.01", date(2025, 9, 30), True, False, 2025),  # a header: F50.010 is under it
+        ("F50.010", date(2025, 9, 30), True, True, 2025),
+        ("F99.X1", date(2025, 9, 30), True, True, 2025),  # in FY2025 only
+        ("F32", date(2025, 9, 30), True, False, 2025),  # a header: F32.1 is under it
+        ("F43.2", date(2025, 9, 30), True, False, 2025),
+        ("F99.9", date(2025, 9, 30), False, False, 2025),
+    ],
+)
+def test_a_year_with_a_billable_list_is_checked_exactly(
+    listed_catalog, code, day, valid, billable, table_year
+):
+    # when
+    check = listed_catalog.check(code, on=day)
+
+    # then
+    assert (check.valid, check.billable, check.exact, check.table_fiscal_year) == (
+        valid,
+        billable,
+        True,
+        table_year,
+    )
+    assert [p.severity for p in diagnosis_problems([check])] == ([] if billable else ["error"])
+
+
+def test_billable_list_reasons_and_descriptions(listed_catalog):
+    # when
+    added = listed_catalog.check("E11.A", on=date(2025, 9, 30))
+    deleted = listed_catalog.check("F99.X1", on=date(2025, 9, 30))
+    header = listed_catalog.check("F43.2", on=date(2025, 9, 30))
+
+    # then
+    assert added.reason == "E11.A was added in FY2026; it is not valid for a date of service in FY2025."
+    assert added.description == ""
+    assert deleted.reason == "F99.X1 is a billable ICD-10-CM code in FY2025."
+    assert deleted.description == "A code deleted in FY2025"  # not in the table: from its change row
+    assert header.reason == "F43.2 is a header, not a billable code: a more specific code is needed."
+    assert header.description == "Adjustment disorders"
+
+
+def test_other_years_still_use_the_change_rows(listed_catalog, fy2025_list):
+    # when: FY2024 and FY2027 have no list
+    before = listed_catalog.check("F50.01", on=date(2024, 9, 30))
+    after = listed_catalog.check("F41.1", on=date(2026, 10, 1))
+
+    # then
+    assert (before.billable, before.exact, before.table_fiscal_year) == (True, False, 2026)
+    assert (after.billable, after.exact) == (False, False)
+    assert fy2025_list.calls == 0
+
+
+def test_the_list_is_asked_for_only_when_its_year_is_checked(listed_catalog, fy2025_list):
+    # when: checks in the table's year, and without a date
+    listed_catalog.check("F32.A", on=date(2026, 3, 1))
+    listed_catalog.check("F32.A")
+
+    # then
+    assert fy2025_list.calls == 0
+
+    # when
+    listed_catalog.check("F32.A", on=date(2025, 3, 1))
+
+    # then
+    assert fy2025_list.calls == 1
+
+
+def test_exists_knows_codes_only_in_a_billable_list(listed_catalog):
+    assert listed_catalog.exists("F99.X1") is True  # also a change row
+    assert Icd10Catalog(FakeSource(TABLE), (), {2025: CountingList(frozenset({"S301XXA"}))}).exists(
+        "s30.1xxa"
+    )
+    assert listed_catalog.exists("F99.9") is False
+
+
+def test_parse_billable_list():
+    # when
+    codes = parse_billable_list("# FY2025\nF32A\n\nF99\nT7411XA\nF32A\n")
+
+    # then
+    assert codes == frozenset({"F32A", "F99", "T7411XA"})
+    with pytest.raises(ValueError, match="line 2"):
+        parse_billable_list("F32A\nF32.1\n")
