@@ -232,6 +232,36 @@ def _next_account_number(practice_id: int) -> str:
     return candidate
 
 
+def _date_change_save(
+    access: PracticeAccess,
+    *,
+    patient: Patient,
+    row: Any,
+    field: str,
+    value: dt.date | None,
+    category: Category,
+    object_type: str,
+    detail: str,
+) -> Any:
+    """Set one date on a child row (end a coverage, resolve a diagnosis, revoke a consent) and
+    audit it; setting the date it already has writes nothing, so a repeat is harmless."""
+    if getattr(row, field) == value:
+        return row
+    setattr(row, field, value)
+    _full_clean(row)
+    row.save(update_fields=[field, "updated_at"])
+    _audit(
+        access,
+        action=AuditEvent.Action.UPDATE,
+        category=category,
+        patient_id=patient.pk,
+        object_type=object_type,
+        object_id=row.pk,
+        detail=detail,
+    )
+    return row
+
+
 def _today(access: PracticeAccess, today: dt.date | None) -> dt.date:
     return today if today is not None else practice_today(practice_id=access.practice_id)
 
@@ -499,21 +529,16 @@ def coverage_terminate(
                 terminates_on=terminates_on,
             )
         )
-        if row.terminates_on == terminates_on:
-            return row  # already so: nothing to write
-        row.terminates_on = terminates_on
-        _full_clean(row)
-        row.save(update_fields=["terminates_on", "updated_at"])
-        _audit(
+        return _date_change_save(
             access,
-            action=AuditEvent.Action.UPDATE,
+            patient=patient,
+            row=row,
+            field="terminates_on",
+            value=terminates_on,
             category=Category.COVERAGE,
-            patient_id=patient.pk,
             object_type="coverage",
-            object_id=row.pk,
             detail="fields=terminates_on;terminated",
         )
-    return row
 
 
 # ---------------------------------------------------------------------------------------------
@@ -574,21 +599,16 @@ def diagnosis_resolve(
                 today=today,
             )
         )
-        if row.resolved_on == resolved_on:
-            return row  # already so: nothing to write
-        row.resolved_on = resolved_on
-        _full_clean(row)
-        row.save(update_fields=["resolved_on", "updated_at"])
-        _audit(
+        return _date_change_save(
             access,
-            action=AuditEvent.Action.UPDATE,
+            patient=patient,
+            row=row,
+            field="resolved_on",
+            value=resolved_on,
             category=Category.DIAGNOSIS,
-            patient_id=patient.pk,
             object_type="diagnosis",
-            object_id=row.pk,
             detail="fields=resolved_on",
         )
-    return row
 
 
 # ---------------------------------------------------------------------------------------------
@@ -648,21 +668,16 @@ def consent_revoke(
                 signed_on=row.signed_on, revoked_already_on=row.revoked_on, revoked_on=revoked_on, today=today
             )
         )
-        if row.revoked_on == revoked_on:
-            return row  # already so: nothing to write
-        row.revoked_on = revoked_on
-        _full_clean(row)
-        row.save(update_fields=["revoked_on", "updated_at"])
-        _audit(
+        return _date_change_save(
             access,
-            action=AuditEvent.Action.UPDATE,
+            patient=patient,
+            row=row,
+            field="revoked_on",
+            value=revoked_on,
             category=Category.CONSENT,
-            patient_id=patient.pk,
             object_type="consent",
-            object_id=row.pk,
             detail=f"fields=revoked_on;kind={row.kind}",
         )
-    return row
 
 
 # ---------------------------------------------------------------------------------------------
