@@ -51,8 +51,9 @@ from coding.domain.pointers import plan_diagnosis_pointers
 from coding.domain.rules import code_day
 from coding.domain.types import CodeKind, SessionFacts
 from coding.selectors import icd10_check
-from core.domain.problems import Problem, Severity, errors_only, field_errors
+from core.domain.problems import Problem, Severity, problem_as_dict
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.validation import raise_for_problems
 from payers.domain.policy import PayerPolicy, RenderingBilling, rendering_decision
 from practice.selectors import practice_today
 
@@ -60,22 +61,8 @@ SYSTEM = "charges"
 OBJECT_TYPE = selectors.CHARGE_OBJECT_TYPE
 
 
-def problem_dict(problem: Problem) -> dict[str, str]:
-    return {
-        "code": str(problem.code),
-        "severity": str(problem.severity),
-        "message": problem.message,
-        "field": problem.field,
-        "fix_hint": problem.fix_hint,
-    }
-
-
 def _raise_problems(problems: Sequence[Problem], message: str = "The data is not valid.") -> None:
-    errors = errors_only(list(problems))
-    if errors:
-        failed = ValidationFailed(message, field_errors=field_errors(errors))
-        failed.extra["problems"] = [problem_dict(p) for p in errors]
-        raise failed
+    raise_for_problems(problems, message=message, include_problems=True)
 
 
 def _require_edit(access: PracticeAccess, *, object_id: int | str = "") -> None:
@@ -379,7 +366,7 @@ def _capture(note: selectors.NoteForCapture) -> int:
     if not rows:
         why.append("Nothing on this note is billable (see the coding notes).")
     charge_set.why = list(dict.fromkeys(why))
-    charge_set.coding_problems = [problem_dict(p) for p in coding_problems]
+    charge_set.coding_problems = [problem_as_dict(p) for p in coding_problems]
     charge_set.save(update_fields=["why", "coding_problems", "updated_at"])
     _event(
         charge_set,
@@ -467,7 +454,7 @@ def _scrub(charge_set: ChargeSet, *, actor: PracticeAccess | None, at: datetime)
     before = charge_set.status
     after = status_after_scrub(has_errors=errors > 0, reviewed=charge_set.reviewed_at is not None)
     updated = ChargeSet.objects.filter(pk=charge_set.pk, status=before).update(
-        findings=[problem_dict(p) for p in problems],
+        findings=[problem_as_dict(p) for p in problems],
         error_count=errors,
         warning_count=warnings,
         status=after.value,

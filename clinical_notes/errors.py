@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError
 
-from core.domain.problems import Problem, field_errors
+from core.domain.problems import Problem, field_errors, problem_as_dict
 from core.errors import ValidationFailed
 
 
@@ -19,23 +19,13 @@ class NoteErrorCode:
     TRANSITION_INVALID = "transition_invalid"
 
 
-def _problem_dict(problem: Problem) -> dict[str, str]:
-    return {
-        "code": str(problem.code),
-        "message": problem.message,
-        "field": problem.field,
-        "severity": str(problem.severity),
-        "fix_hint": problem.fix_hint,
-    }
-
-
 class NoteRuleViolation(ValidationFailed):
     """A rule blocked the change. `extra` = {"fields": {...}, "problems": [problem dicts]}."""
 
     def __init__(self, message: str, *, problems: Sequence[Problem], code: str) -> None:
         super().__init__(message, field_errors=field_errors(list(problems)), code=code)
         self.problems = tuple(problems)
-        self.extra["problems"] = [_problem_dict(p) for p in problems]
+        self.extra["problems"] = [problem_as_dict(p) for p in problems]
 
 
 class FinalNoteImmutable(IntegrityError):

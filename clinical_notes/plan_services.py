@@ -35,18 +35,15 @@ from clinical_notes.domain.plans import (
     plan_sign_problems,
 )
 from clinical_notes.models import PlanGoal, PlanObjective, PlanProblem, TreatmentPlan
-from core.domain.problems import Problem, errors_only, field_errors
+from core.domain.problems import Problem
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.validation import raise_for_problems
 from practice.selectors import practice_zone
 from scheduling.selectors import patient_facts
 
 
 def _raise_if_errors(problems: Sequence[Problem], message: str) -> None:
-    errors = errors_only(list(problems))
-    if errors:
-        raise ValidationFailed(
-            errors[0].message if len(errors) == 1 else message, field_errors=field_errors(errors)
-        )
+    raise_for_problems(problems, message=message, single_error_message=True)
 
 
 def _clean(instance: models.Model) -> None:

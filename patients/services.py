@@ -23,8 +23,9 @@ from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from core.domain.problems import Problem, errors_only, field_errors
+from core.domain.problems import Problem, field_errors
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.validation import raise_for_problems
 from patients.domain.consents import consent_problems, consent_revocation_problems
 from patients.domain.coverage import coverage_problems, coverage_termination_problems
 from patients.domain.demographics import guarantor_from_patient, guarantor_problems, patient_problems
@@ -105,9 +106,7 @@ def _denials_audited(action: str, category: Category) -> Callable[[Callable[P, R
 
 
 def _raise_if_errors(problems: list[Problem]) -> None:
-    errors = errors_only(problems)
-    if errors:
-        raise ValidationFailed(field_errors=field_errors(errors))
+    raise_for_problems(problems)
 
 
 def _full_clean(obj: models.Model, *, prefix: str = "", exclude: list[str] | None = None) -> None:

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from accounts.domain.roles import Role
 from accounts.models import Membership
-from core.domain.problems import Problem, field_errors
-from core.errors import ValidationFailed
+from core.domain.problems import Problem
+from core.validation import raise_for_problems
 from practice.domain.rules import practice_details_normalized, practice_problems
 from practice.domain.types import PracticeDetails
 from practice.models import Practice
@@ -23,9 +23,7 @@ def practice_create(*, details: PracticeDetails, admin_user_id: int) -> Practice
         problems.append(
             Problem("billing_npi_taken", "Another practice already uses this billing NPI.", "billing_npi")
         )
-    errors = field_errors(problems)
-    if errors:
-        raise ValidationFailed(field_errors=errors)
+    raise_for_problems(problems)
     with transaction.atomic(durable=True):
         practice = Practice(**asdict(normalized))
         practice.full_clean()

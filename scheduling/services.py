@@ -31,8 +31,9 @@ from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from core.domain.problems import Problem, Severity, errors_only, field_errors
+from core.domain.problems import Problem, Severity, field_errors
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.validation import raise_for_problems
 from practice.lock_objects import providers_lock
 from practice.selectors import practice_zone
 from scheduling import selectors
@@ -71,11 +72,7 @@ class GroupOutcome:
 
 
 def _raise_if_errors(problems: Sequence[Problem], message: str) -> None:
-    errors = errors_only(list(problems))
-    if errors:
-        raise ValidationFailed(
-            errors[0].message if len(errors) == 1 else message, field_errors=field_errors(errors)
-        )
+    raise_for_problems(problems, message=message, single_error_message=True)
 
 
 def _warnings(problems: Sequence[Problem]) -> tuple[Problem, ...]:

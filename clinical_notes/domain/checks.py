@@ -26,7 +26,7 @@ from clinical_notes.domain.templates import (
     catalog,
 )
 from clinical_notes.domain.types import NoteFacts, PreviousNote, Segment
-from core.domain.problems import Problem, Severity
+from core.domain.problems import Problem, Severity, problem_as_dict
 from core.domain.service_types import ServiceType
 
 WARNING = Severity.WARNING
@@ -744,12 +744,4 @@ def documentation_report(facts: NoteFacts, cat: TemplateCatalog | None = None) -
     )
 
 
-def problem_to_dict(problem: Problem) -> dict[str, str]:
-    """The stored/JSON form of a problem (the note's `findings`, the API's `extra.problems`)."""
-    return {
-        "code": str(problem.code),
-        "message": problem.message,
-        "field": problem.field,
-        "severity": str(problem.severity),
-        "fix_hint": problem.fix_hint,
-    }
+problem_to_dict = problem_as_dict  # the note's `findings` and the API's `extra.problems`

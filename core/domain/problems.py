@@ -30,3 +30,14 @@ def field_errors(problems: list[Problem]) -> dict[str, list[str]]:
     for problem in errors_only(problems):
         grouped.setdefault(problem.field or "__all__", []).append(problem.message)
     return grouped
+
+
+def problem_as_dict(problem: Problem) -> dict[str, str]:
+    """The stored and JSON form of a problem (findings columns, the API's `extra.problems`)."""
+    return {
+        "code": str(problem.code),
+        "message": problem.message,
+        "field": problem.field,
+        "severity": str(problem.severity),
+        "fix_hint": problem.fix_hint,
+    }

@@ -5,29 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 
-from core.domain.problems import Problem, errors_only, field_errors
-from core.errors import ValidationFailed
+from core.domain.problems import Problem
+from core.validation import full_clean_or_raise, raise_for_problems
 
 # --- helpers shared by the practice and payer services ----------------------------------------
 
 
 def raise_if_problems(problems: Iterable[Problem]) -> None:
     """Raise ValidationFailed with field errors when any problem is an error."""
-    errors = errors_only(list(problems))
-    if errors:
-        raise ValidationFailed(field_errors=field_errors(errors))
+    raise_for_problems(problems)
 
 
-def model_full_clean(instance: models.Model) -> None:
-    """`full_clean()`, with Django's ValidationError turned into our ValidationFailed."""
-    try:
-        instance.full_clean()
-    except DjangoValidationError as error:
-        fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        raise ValidationFailed(field_errors=fields) from error
+model_full_clean = full_clean_or_raise
 
 
 def assign_changed(instance: models.Model, values: Mapping[str, Any]) -> list[str]:
