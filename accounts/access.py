@@ -92,3 +92,13 @@ def practice_access_from_request(request: HttpRequest) -> PracticeAccess | None:
         # A stale session choice (membership ended): fall back to the first practice.
         access = practice_access_for(user=user, audit=AuditContext.from_request(request))
     return access
+
+
+def screen_access(request: HttpRequest, capability: Capability) -> PracticeAccess:
+    """The current practice access for a screen that needs `capability` (else Django's 403)."""
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+    access: PracticeAccess | None = getattr(request, "practice_access", None)
+    if access is None or not access.can(capability):
+        raise DjangoPermissionDenied
+    return access

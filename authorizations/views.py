@@ -7,23 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from authorizations import selectors, services
 from authorizations.domain.types import AlertKind, AuthStatus, UnitKind
 from authorizations.forms import AuthorizationEditForm, AuthorizationForm, FilterForm
-from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.views import add_errors_to_form
+from core.errors import ValidationFailed
+from core.views import add_errors_to_form, app_errors
 from patients.selectors import patient_list_for_user
 from payers.selectors import payer_choices
 from practice.selectors import provider_choices
@@ -39,24 +37,8 @@ STATUS_CSS = {
 ALERT_LABELS = {AlertKind.LOW_REMAINING: "Little left", AlertKind.EXPIRING: "Ending soon"}
 
 
-def _access(request: HttpRequest, capability: Capability) -> PracticeAccess:
-    access: PracticeAccess | None = getattr(request, "practice_access", None)
-    if access is None or not access.can(capability):
-        raise DjangoPermissionDenied
-    return access
-
-
-def _app_errors(view: ViewFunc) -> ViewFunc:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied from error
-
-    return wrapper
+_access = screen_access
+_app_errors = app_errors
 
 
 # ---- view models -----------------------------------------------------------------------------------

@@ -10,52 +10,31 @@ A service's ValidationFailed shows on the form (status 400); nothing is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from claims import selectors, services, view_models
 from claims.forms import SELF_PAY, ChargeFilterForm, ChargeOverrideForm, override_initial
 from coding.selectors import icd10_description
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from core.views import add_errors_to_form
+from core.errors import ValidationFailed
+from core.views import add_errors_to_form, app_errors
 from practice.selectors import practice_zone
 
 ViewFunc = Callable[..., HttpResponse]
 PAGE_SIZE = 50
 
 
-def _access(request: HttpRequest, capability: Capability) -> PracticeAccess:
-    access: PracticeAccess | None = getattr(request, "practice_access", None)
-    if access is None or not access.can(capability):
-        raise DjangoPermissionDenied
-    return access
-
-
-def _app_errors(view: ViewFunc) -> ViewFunc:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied from error
-        except Conflict as error:
-            messages.error(request, error.message)
-            return redirect(request.META.get("HTTP_REFERER") or reverse("charges:list"))
-
-    return wrapper
+_access = screen_access
+_app_errors = app_errors(conflict_redirect="charges:list")
 
 
 def _filters(form: ChargeFilterForm) -> selectors.ChargeFilters:

@@ -13,21 +13,20 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from clinical_notes import plan_selectors, plan_services
 from clinical_notes.domain.plans import GoalDraft, ObjectiveDraft, PlanDraft, ProblemDraft
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.views import app_errors
 from practice.selectors import practice_today
 
 ViewFunc = Callable[..., HttpResponse]
@@ -37,24 +36,8 @@ BLANK_GOAL_SLOTS = 2
 BLANK_OBJECTIVE_SLOTS = 2
 
 
-def _access(request: HttpRequest, capability: Capability) -> PracticeAccess:
-    access: PracticeAccess | None = getattr(request, "practice_access", None)
-    if access is None or not access.can(capability):
-        raise DjangoPermissionDenied
-    return access
-
-
-def _app_errors(view: ViewFunc) -> ViewFunc:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied from error
-
-    return wrapper
+_access = screen_access
+_app_errors = app_errors
 
 
 # --- the plan form: values ⇄ slots ⇄ draft -----------------------------------------------------

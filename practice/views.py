@@ -7,20 +7,18 @@ ready-made rows from `view_models`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
-from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.views import add_errors_to_form
+from core.errors import ValidationFailed
+from core.views import add_errors_to_form, app_errors
 from practice import selectors, services
 from practice.forms import (
     LicenseForm,
@@ -38,26 +36,8 @@ from practice.view_models import location_row, provider_page, provider_row
 ViewFunc = Callable[..., HttpResponse]
 
 
-def _access(request: HttpRequest, capability: Capability) -> PracticeAccess:
-    access: PracticeAccess | None = getattr(request, "practice_access", None)
-    if access is None or not access.can(capability):
-        raise DjangoPermissionDenied
-    return access
-
-
-def _app_errors(view: ViewFunc) -> ViewFunc:
-    """Our NotFound/PermissionDenied become Django's 404/403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied from error
-
-    return wrapper
+_access = screen_access
+_app_errors = app_errors
 
 
 # --- providers --------------------------------------------------------------------------------

@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from core.domain.problems import Problem
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from core.views import add_errors_to_form
+from core.errors import ValidationFailed
+from core.views import add_errors_to_form, app_errors
 from practice.selectors import practice_today
 from scheduling import selectors, services
 from scheduling.forms import (
@@ -44,33 +41,8 @@ from scheduling.forms import (
 ViewFunc = Callable[..., HttpResponse]
 
 
-def _access(request: HttpRequest, capability: Capability) -> PracticeAccess:
-    access: PracticeAccess | None = getattr(request, "practice_access", None)
-    if access is None or not access.can(capability):
-        raise DjangoPermissionDenied
-    return access
-
-
-def _app_errors(view: ViewFunc) -> ViewFunc:
-    """Our NotFound/PermissionDenied become Django's 404/403; a lost race (Conflict) goes back
-    to the page the user came from with the message."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied from error
-        except Conflict as error:
-            messages.error(request, error.message)
-            back = request.META.get("HTTP_REFERER", "")
-            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                back = reverse("scheduling:day")
-            return redirect(back)
-
-    return wrapper
+_access = screen_access
+_app_errors = app_errors(conflict_redirect="scheduling:day")
 
 
 def _form_error(form: Any, error: ValidationFailed) -> None:
