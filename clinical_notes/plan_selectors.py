@@ -15,7 +15,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
@@ -28,7 +27,7 @@ from core.errors import NotFound
 from patients.models import PatientDiagnosis
 from patients.selectors import diagnosis_list_for_user, patient_get_for_user
 from practice.domain.supervision import supervisors_on
-from practice.selectors import practice_zone, supervision_periods_for_supervisee
+from practice.selectors import practice_today, practice_zone, supervision_periods_for_supervisee
 
 STATUS_LABELS = dict(TreatmentPlan.Status.choices)
 STATUS_CSS = {PlanStatus.DRAFT: "warn", PlanStatus.ACTIVE: "ok", PlanStatus.SUPERSEDED: ""}
@@ -125,10 +124,6 @@ class PlanFacts:
 # Helpers
 
 
-def _today(practice_id: int) -> dt.date:
-    return timezone.now().astimezone(practice_zone(practice_id=practice_id)).date()
-
-
 def _caseload_plans(provider_id: int, today: dt.date) -> Q:
     """Plans of patients on the provider's care team today (one join, conditions together)."""
     plans = TreatmentPlan.objects.filter(
@@ -187,7 +182,7 @@ def plan_list_for_patient(*, access: PracticeAccess, patient_id: int) -> PlanLis
     """The patient's plans, newest start first."""
     access.require(Capability.CLINICAL_VIEW)
     patient = patient_get_for_user(access=access, patient_id=patient_id, purpose="treatment_plans")
-    today = _today(access.practice_id)
+    today = practice_today(practice_id=access.practice_id)
     plans = list(
         _visible_plans(access, today=today)
         .filter(patient_id=patient.pk)
@@ -233,7 +228,7 @@ def _tree(plan_id: int) -> list[PlanProblem]:
 def plan_get(*, access: PracticeAccess, plan_id: int) -> PlanDetail:
     """One plan with its problems, goals and objectives, and what this user may do with it."""
     access.require(Capability.CLINICAL_VIEW)
-    today = _today(access.practice_id)
+    today = practice_today(practice_id=access.practice_id)
     plan = (
         _visible_plans(access, today=today)
         .select_related("patient", "author", "signed_by")

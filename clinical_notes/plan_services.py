@@ -38,7 +38,7 @@ from clinical_notes.models import PlanGoal, PlanObjective, PlanProblem, Treatmen
 from core.domain.problems import Problem
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.validation import raise_for_problems
-from practice.selectors import practice_zone
+from practice.selectors import practice_today
 from scheduling.selectors import patient_facts
 
 
@@ -58,10 +58,6 @@ def _author(access: PracticeAccess) -> int:
     if access.provider_id is None:
         raise PermissionDenied("Only providers write and sign treatment plans.")
     return access.provider_id
-
-
-def _today(practice_id: int) -> dt.date:
-    return timezone.now().astimezone(practice_zone(practice_id=practice_id)).date()
 
 
 def _audit(access: PracticeAccess, *, action: str, plan: TreatmentPlan, detail: str) -> None:
@@ -184,7 +180,7 @@ def treatment_plan_sign(
     signer_provider_id = _author(access)
     with transaction.atomic(durable=True):
         plan = _locked_plan(access, plan_id)
-        today = _today(access.practice_id)
+        today = practice_today(practice_id=access.practice_id)
         _raise_if_errors(
             plan_sign_problems(
                 status=PlanStatus(plan.status),

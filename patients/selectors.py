@@ -20,13 +20,11 @@ publish selectors for them.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
@@ -39,7 +37,8 @@ from patients.domain.search import parse_name_query, parse_search_date, search_d
 from patients.domain.types import ConsentFacts, CoverageSpan, PayerFacts
 from patients.models import CareTeamMember, Consent, Coverage, Guarantor, Patient, PatientDiagnosis
 from payers.models import Payer
-from practice.models import Practice, Provider
+from practice.models import Provider
+from practice.selectors import practice_today as practice_today  # today where the practice is
 
 LIST_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -72,16 +71,6 @@ DENIED_CAPABILITY = "reason=capability"
 
 # ---------------------------------------------------------------------------------------------
 # Time and scoping
-
-
-def practice_today(*, practice_id: int) -> dt.date:
-    """Today's date in the practice's time zone (coverage and caseload dates are local dates)."""
-    name = Practice.objects.filter(pk=practice_id).values_list("timezone", flat=True).first()
-    try:
-        zone = zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.now().astimezone(zone).date()
 
 
 def _on_caseload(provider_id: int, today: dt.date) -> QuerySet[CareTeamMember]:

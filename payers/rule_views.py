@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
@@ -34,6 +33,7 @@ from payers.domain.policy import (
 )
 from payers.rule_forms import LIST_GROUPS, RuleSetForms, TryItForm, split_list
 from payers.views import _access, _app_errors
+from practice.selectors import practice_today
 
 UNIT_RULE_LABELS = {"cpt_midpoint": "CPT midpoint rule", "cms_8_minute": "CMS 8-minute rule"}
 TELEHEALTH_POS_LABELS = {
@@ -254,17 +254,13 @@ def try_session(policy: PayerPolicy, data: dict, *, version_in_force: bool) -> T
 # ---- screens ---------------------------------------------------------------------------------------
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 @login_required
 @_app_errors
 def payer_detail(request: HttpRequest, payer_pk: int) -> HttpResponse:
     access = _access(request, Capability.PAYER_VIEW)
     payer = selectors.payer_get(access=access, payer_pk=payer_pk)
     can_manage = access.can(Capability.PRACTICE_MANAGE)
-    today = _today()
+    today = practice_today(practice_id=access.practice_id)
     rows = []
     for entry in selectors.payer_rule_sets(access=access, payer_pk=payer.pk):
         state, css = _state(entry.effective_from, entry.effective_to, today)
@@ -302,7 +298,7 @@ def payer_detail(request: HttpRequest, payer_pk: int) -> HttpResponse:
 def rule_set_detail(request: HttpRequest, payer_pk: int, rule_set_id: int) -> HttpResponse:
     access = _access(request, Capability.PAYER_VIEW)
     entry = selectors.payer_rule_set_get(access=access, payer_pk=payer_pk, rule_set_id=rule_set_id)
-    today = _today()
+    today = practice_today(practice_id=access.practice_id)
     in_force_today = entry.effective_from <= today and (
         entry.effective_to is None or today <= entry.effective_to
     )
@@ -387,7 +383,7 @@ def _base_entry(*, access: PracticeAccess, payer_pk: int, wanted: str) -> select
     if wanted.isdigit():
         return selectors.payer_rule_set_get(access=access, payer_pk=payer_pk, rule_set_id=int(wanted))
     entries = selectors.payer_rule_sets(access=access, payer_pk=payer_pk)
-    today = _today()
+    today = practice_today(practice_id=access.practice_id)
     for entry in entries:
         if entry.effective_from <= today and (entry.effective_to is None or today <= entry.effective_to):
             return entry
