@@ -9,6 +9,7 @@ from claims import urls as claims_urls
 from clinical_notes import plan_urls
 from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
+from dashboard import urls as dashboard_urls
 from patients import urls as patients_urls
 from payers import urls as payers_urls
 from practice import urls as practice_urls
@@ -41,6 +42,7 @@ urlpatterns = [
     path("plans/", include((plan_urls.plan_urlpatterns, "plans"))),
     path("authorizations/", include(authorizations_urls)),
     path("charges/", include(claims_urls)),
+    path("jobs/", include(dashboard_urls)),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -74,7 +74,7 @@ from clinical_notes.models import (
 from core.domain.problems import Problem, Severity, errors_only
 from core.domain.service_types import ServiceType
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from core.tasks import enqueue_named_on_commit
+from core.jobs import job_enqueue_on_commit
 from practice.domain.place_of_service import place_of_service_problems
 from practice.domain.supervision import supervisor_on, supervisors_on
 from practice.selectors import practice_zone, provider_get, supervision_periods_for_supervisee
@@ -256,9 +256,16 @@ def _signature(text: str, *, name: str, credential: str, at: datetime, practice_
     return f"{text} Signed electronically by {name}, {credential}, on {local:%Y-%m-%d at %H:%M %Z}."
 
 
-def _hand_off_if_final(note_id: int, status: str) -> None:
+def _hand_off_if_final(note: SessionNote, status: str) -> None:
+    """A final note is handed to claims: the job commits with the note's change (durable)."""
     if status == NoteStatus.FINAL:
-        enqueue_named_on_commit(READY_TO_BILL_TASK, note_id=note_id)
+        job_enqueue_on_commit(
+            READY_TO_BILL_TASK,
+            key=f"{READY_TO_BILL_TASK}:note={note.pk}",
+            label=f"Capture charges for note #{note.pk}",
+            practice_id=note.practice_id,
+            note_id=note.pk,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -668,7 +675,7 @@ def note_sign(
         _audit(
             access, action=action, note=note, detail=f"sign:{from_status}->{target};warnings={len(warnings)}"
         )
-        _hand_off_if_final(note.pk, target)
+        _hand_off_if_final(note, target)
     return selectors.note_detail_after_change(note_id=note_id)
 
 
@@ -724,7 +731,7 @@ def note_cosign(*, access: PracticeAccess, note_id: int, attested: bool) -> Sess
             note, access=access, from_status=NoteStatus.AWAITING_COSIGN, to_status=NoteStatus.FINAL, at=now
         )
         _audit(access, action=action, note=note, detail="cosign:awaiting_cosign->final")
-        _hand_off_if_final(note.pk, NoteStatus.FINAL)
+        _hand_off_if_final(note, NoteStatus.FINAL)
     return selectors.note_detail_after_change(note_id=note_id)
 
 

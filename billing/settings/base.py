@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "coding",
     "authorizations",
     "claims",
+    "dashboard",
     "demo",
 ]
 

@@ -1,4 +1,15 @@
-"""Celery: Redis broker when REDIS_URL is set, otherwise tasks run in-process (eager)."""
+"""Celery: Redis broker when REDIS_URL is set, otherwise tasks run in-process (eager).
+
+Why the delivery settings are what they are (docs/decisions/0014-durable-hand-offs-with-an-outbox.md):
+the BackgroundJob outbox, not the broker, makes work durable. The broker's job is to be quick:
+- acks_late + reject_on_worker_lost: a message is acknowledged only after its task ran, and a
+  prefork child that dies hands its message straight back to the queue;
+- visibility_timeout 15 min: a message whose whole worker died comes back after that; it must be
+  longer than any task runs (hard limit 3 min) or a running task would be delivered twice; the
+  relay (every minute, lease JOBS_LEASE_SECONDS) resends lost work well before it;
+- publishing gives up fast (2 retries, 2 s connect timeout) when Redis is down: the request that
+  changed state has committed its job row, and the relay sends it when Redis is back.
+"""
 
 import environ
 from celery.schedules import crontab
@@ -6,9 +17,22 @@ from celery.schedules import crontab
 _env = environ.Env()
 
 REDIS_URL = _env("REDIS_URL", default="")
+# Without REDIS_URL, tasks run eagerly in-process and nothing opens a broker connection
+# (tests/core/test_jobs.py checks that a co-sign's hand-off never touches kombu).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# How long a sent or running background job is left alone before the relay sends it again:
+# longer than CELERY_TASK_TIME_LIMIT, so a running task is never sent twice.
+JOBS_LEASE_SECONDS = _env.int("JOBS_LEASE_SECONDS", default=5 * 60)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
@@ -25,6 +49,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The one beat schedule. Each entry: what, when (crontab.guru wording), and `expires`
 # so a backlog of missed runs is dropped rather than replayed.
 CELERY_BEAT_SCHEDULE = {
+    # "Every minute": send again every background job that is due (core.jobs.jobs_relay).
+    "jobs-relay": {
+        "task": "core.tasks.jobs_relay_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     # "At 06:30 every day"
     "authorization-alerts": {
         "task": "authorizations.tasks.authorization_alerts_task",

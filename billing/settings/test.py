@@ -6,6 +6,11 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "t" * 40)
 
 from billing.settings.base import *  # noqa: E402, F403
 
+# Tasks run in-process in every test, so no test leaves a message in Redis for a later worker to
+# run against some other database. Tests with a real worker turn this off around their worker
+# and use a queue (or a Redis server) of their own.
+CELERY_TASK_ALWAYS_EAGER = True
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -75,3 +75,31 @@ def test_a_note_that_is_not_final_is_not_recorded(clinic):
     assert note_ready_to_bill_record(note_id=note.pk) is None
     assert note_ready_to_bill_record(note_id=999_999) is None
     assert BillableNote.objects.count() == 0
+
+
+def test_the_hand_off_is_a_durable_job_committed_with_the_note(clinic, django_capture_on_commit_callbacks):
+    from core.models import BackgroundJob
+
+    note = signed_tech_note(clinic)
+    # when: co-signed, but the task is never sent (no commit callbacks run: a lost message)
+    with django_capture_on_commit_callbacks():
+        services.note_cosign(access=clinic.access(clinic.supervisor_user), note_id=note.pk, attested=True)
+    # then: the intent is on record with the final note, for the relay to send
+    job = BackgroundJob.objects.get()
+    assert (job.key, job.task_name, job.kwargs, job.practice_id, job.status) == (
+        f"claims.tasks.note_ready_to_bill_task:note={note.pk}",
+        "claims.tasks.note_ready_to_bill_task",
+        {"note_id": note.pk},
+        clinic.practice.pk,
+        "pending",
+    )
+    # when: the relay runs once the lease has passed
+    from django.utils import timezone
+
+    from core.jobs import jobs_relay
+
+    BackgroundJob.objects.update(next_attempt_at=timezone.now())
+    assert jobs_relay() == 1
+    assert list(BillableNote.objects.values_list("note_id", flat=True)) == [note.pk]
+    job.refresh_from_db()
+    assert job.status == "done"
