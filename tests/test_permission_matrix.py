@@ -21,6 +21,7 @@ from tests.audit.matrix_entries import ENTRIES as AUDIT_ENTRIES
 from tests.authorizations.matrix_entries import ENTRIES as AUTHORIZATION_ENTRIES
 from tests.claims.matrix_entries import ENTRIES as CHARGE_ENTRIES
 from tests.clinical_notes.matrix_entries import ENTRIES as NOTE_ENTRIES
+from tests.dashboard.matrix_entries import ENTRIES as JOB_ENTRIES
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, ProviderFactory
 from tests.patients.matrix_entries import ENTRIES as PATIENT_ENTRIES
 from tests.payers.rules_matrix_entries import ENTRIES as PAYER_RULE_ENTRIES
@@ -66,6 +67,7 @@ MATRIX.update({name: Entry(**spec) for name, spec in AUDIT_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in CHARGE_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in PAYER_RULE_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in AUTHORIZATION_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in JOB_ENTRIES.items()})
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
