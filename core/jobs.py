@@ -124,7 +124,11 @@ def job_run(*, job_id: int, handler: Callable[..., object], kwargs: dict[str, An
 
 def _record_failure(job_id: int, error: Exception) -> None:
     job = BackgroundJob.objects.get(pk=job_id)
-    decision = retry_after_failure(attempts=job.attempts, rand=random.random())  # noqa: S311 (jitter)
+    decision = retry_after_failure(
+        attempts=job.attempts,
+        rand=random.random(),  # noqa: S311 (jitter, not secrecy)
+        base_seconds=settings.JOBS_RETRY_BASE_SECONDS,
+    )
     now = timezone.now()
     BackgroundJob.objects.filter(pk=job_id, status=Status.PENDING).update(
         status=Status.NEEDS_ATTENTION if decision.give_up else Status.PENDING,

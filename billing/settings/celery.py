@@ -33,6 +33,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # How long a sent or running background job is left alone before the relay sends it again:
 # longer than CELERY_TASK_TIME_LIMIT, so a running task is never sent twice.
 JOBS_LEASE_SECONDS = _env.int("JOBS_LEASE_SECONDS", default=5 * 60)
+# The first retry of a failed job waits 15–30 s, then the wait doubles (core.domain.backoff).
+JOBS_RETRY_BASE_SECONDS = _env.float("JOBS_RETRY_BASE_SECONDS", default=30.0)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"

@@ -1,14 +1,13 @@
 """A real Celery worker (Redis broker, embedded solo worker) runs the chain verifier.
 
-Needs REDIS_URL and PostgreSQL (it tampers by disabling the triggers); without them the test
-fails and says so, it never skips. The worker runs in a thread on its own DB connection, so
-the test's data must be committed: `django_db(transaction=True)`. The worker consumes a
-private queue so that another worker on the same Redis cannot take the task.
+Needs PostgreSQL (it tampers by disabling the triggers); without it the test fails and says so,
+it never skips. The broker is a Redis server of the test's own (tests.workers.RedisServer), so
+nothing is left in anyone's Redis. The worker runs in a thread on its own DB connection, so the
+test's data must be committed: `django_db(transaction=True)`.
 """
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,32 +22,33 @@ from audit.services import AuditContext, audit_chain_verify_request, audit_event
 from audit.tasks import audit_chain_verify_task
 from billing.celery import app
 from core.tasks import enqueue_on_commit
+from tests.workers import RedisServer, sending_to
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def audit_worker() -> Iterator[str]:
-    if not os.environ.get("REDIS_URL"):
-        pytest.fail("Worker tests need Redis: set REDIS_URL=redis://127.0.0.1:6379/<db>.")
     if connection.vendor != "postgresql":
         pytest.fail("This worker test tampers through PostgreSQL triggers: set DATABASE_URL=postgres://…")
     queue = f"test-audit-{uuid.uuid4().hex[:8]}"
-    saved = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue  # where enqueue_on_commit's apply_async() sends it
+    redis = RedisServer()
+    redis.start()
     try:
-        with start_worker(
-            app,
-            pool="solo",
-            perform_ping_check=False,
-            shutdown_timeout=30,
-            queues=[queue],
-            loglevel="WARNING",
+        with (
+            sending_to(redis.url, queue),
+            start_worker(
+                app,
+                pool="solo",
+                perform_ping_check=False,
+                shutdown_timeout=30,
+                queues=[queue],
+                loglevel="WARNING",
+            ),
         ):
             yield queue
     finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = saved
+        redis.stop()
 
 
 def _wait_for_verifications(count: int, timeout: float = 60.0) -> list[AuditVerification]:
