@@ -7,7 +7,7 @@ Provider data is not PHI, so these reads write no audit events.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -409,22 +409,32 @@ class BillingProvider:
 
 
 def billing_providers(*, provider_ids: Iterable[int]) -> dict[int, BillingProvider]:
-    """The providers by id, with their licences (two queries whatever the number)."""
-    rows = Provider.objects.filter(pk__in=set(provider_ids)).prefetch_related(
-        Prefetch("licenses", queryset=License.objects.order_by("expires_on", "pk"))
-    )
-    return {
-        p.pk: BillingProvider(
-            provider_id=p.pk,
-            name=p.full_name,
-            npi=p.npi,
-            credential=p.credential,
-            licenses=tuple(
-                LicenseSpan(issued_on=lic.issued_on, expires_on=lic.expires_on) for lic in p.licenses.all()
-            ),
+    """The providers by id, with their licences (one query whatever the number)."""
+    rows = (
+        Provider.objects.filter(pk__in=set(provider_ids))
+        .order_by("pk", "licenses__expires_on", "licenses__pk")
+        .values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "npi",
+            "credential",
+            "licenses__issued_on",
+            "licenses__expires_on",
         )
-        for p in rows
-    }
+    )
+    found: dict[int, BillingProvider] = {}
+    for pk, first, last, npi, credential, issued_on, expires_on in rows:
+        provider = found.get(pk) or BillingProvider(
+            provider_id=pk, name=f"{first} {last}", npi=npi, credential=credential, licenses=()
+        )
+        if expires_on is not None:
+            provider = replace(
+                provider,
+                licenses=(*provider.licenses, LicenseSpan(issued_on=issued_on, expires_on=expires_on)),
+            )
+        found[pk] = provider
+    return found
 
 
 @dataclass(frozen=True, slots=True)
