@@ -1,23 +1,23 @@
-"""Row locks for the claims services (ordered by pk; `select_for_update` does nothing on SQLite)."""
+"""Row locks for the claims services: claims' own rows only (ordered by pk where several)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from claims.models import Charge, ChargeSet
-from clinical_notes.models import NoteStatus, SessionNote
+from claims.models import CaptureDay, Charge, ChargeSet
 
 
-def lock_patient_day(*, patient_id: int, day: date) -> list[int]:
-    """Lock the patient's final notes of `day`: captures of the same patient and date run one at a
-    time (each note's share of the day depends on what the others already captured)."""
-    notes = (
-        SessionNote.objects.select_for_update(of=("self",))
-        .filter(patient_id=patient_id, date_of_service=day, status=NoteStatus.FINAL)
-        .order_by("pk")
-        .only("pk")
+def lock_patient_day(*, patient_id: int, day: date, at: datetime) -> None:
+    """Lock the patient's `CaptureDay` row for `day` until the transaction ends, creating it when
+    missing, in one statement: an upsert (INSERT ... ON CONFLICT DO UPDATE) holds the row lock on
+    PostgreSQL whether it inserted or updated, and a concurrent capture of the same patient and
+    date waits for this one to commit. (SQLite serialises writers anyway.)"""
+    CaptureDay.objects.bulk_create(
+        [CaptureDay(patient_id=patient_id, date_of_service=day, locked_at=at)],
+        update_conflicts=True,
+        unique_fields=["patient", "date_of_service"],
+        update_fields=["locked_at"],
     )
-    return [note.pk for note in notes]
 
 
 def lock_charge_set(*, practice_id: int, charge_set_id: int) -> ChargeSet | None:

@@ -34,6 +34,25 @@ class BillableNote(models.Model):
         return f"Billable note {self.note_id} ({self.status})"
 
 
+class CaptureDay(models.Model):
+    """A patient's date of service as charge capture sees it: the row that captures of the same
+    patient and date lock, so they run one at a time (each note's share of the day depends on
+    what the day's other notes already captured). Claims' own row: capture locks nothing of
+    another app's. See `claims.lock_objects.lock_patient_day`."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="+")
+    date_of_service = models.DateField()
+    locked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date_of_service"], name="claims_captureday_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Capture day {self.date_of_service} of patient {self.patient_id}"
+
+
 class ChargeStatus(models.TextChoices):
     # Values mirror claims.domain.types.ChargeStatus (a test keeps them in step).
     CAPTURED = "captured", "Captured"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -625,3 +625,79 @@ def appointment_for_note(*, practice_id: int, appointment_id: int) -> Appointmen
         status=status,
         existing_note_id=note_id,
     )
+
+
+# ---- the day's final sessions (claims' charge capture and scrubber read these) ---------------------
+
+
+@dataclass(frozen=True)
+class FinalSession:
+    """A final session note as billing needs it (plain values). `diagnosis_codes`: the note's
+    ICD-10-CM codes by rank, as stored. `patient_at_home`: from the appointment, else POS 10."""
+
+    note_id: int
+    practice_id: int
+    patient_id: int
+    author_id: int
+    author_credential: str
+    supervisor_id: int | None
+    date_of_service: date
+    service_type: ServiceType
+    place_of_service: str
+    telehealth: str
+    patient_at_home: bool
+    content: dict[str, object]
+    segments: tuple[Segment, ...]
+    diagnosis_codes: tuple[str, ...]
+    requires_cosign: bool
+    cosigned: bool
+
+
+def _final_session(note: SessionNote) -> FinalSession:
+    segments = sorted(note.segments.all(), key=lambda s: (s.starts_at, s.pk))
+    appointment = note.appointment
+    return FinalSession(
+        note_id=note.pk,
+        practice_id=note.practice_id,
+        patient_id=note.patient_id,
+        author_id=note.author_id,
+        author_credential=note.author.credential,
+        supervisor_id=note.supervisor_id,
+        date_of_service=note.date_of_service,
+        service_type=ServiceType(note.service_type),
+        place_of_service=note.place_of_service,
+        telehealth=note.telehealth,
+        patient_at_home=appointment.patient_at_home
+        if appointment is not None
+        else note.place_of_service == "10",
+        content=dict(note.content) if isinstance(note.content, dict) else {},
+        segments=tuple(
+            Segment(starts_at=s.starts_at, ends_at=s.ends_at, is_crisis=s.is_crisis) for s in segments
+        ),
+        diagnosis_codes=tuple(nd.diagnosis.code for nd in note.note_diagnoses.all()),
+        requires_cosign=note.requires_cosign,
+        cosigned=note.cosigned_at is not None,
+    )
+
+
+def final_sessions_of_day(*, note_id: int) -> list[FinalSession]:
+    """The final notes of the patient and date of final note `note_id` (it included), oldest
+    note first; [] when that note is missing or not final. Three queries whatever the number."""
+    target = SessionNote.objects.filter(pk=note_id, status=NoteStatus.FINAL)
+    notes = (
+        SessionNote.objects.filter(
+            status=NoteStatus.FINAL,
+            patient_id=Subquery(target.values("patient_id")[:1]),
+            date_of_service=Subquery(target.values("date_of_service")[:1]),
+        )
+        .select_related("author", "appointment")
+        .prefetch_related(
+            "segments",
+            Prefetch(
+                "note_diagnoses",
+                queryset=NoteDiagnosis.objects.select_related("diagnosis").order_by("position", "pk"),
+            ),
+        )
+        .order_by("pk")
+    )
+    return [_final_session(note) for note in notes]

@@ -563,3 +563,82 @@ def primary_payer_id_on(*, patient_id: int, on: dt.date) -> int | None:
         .values_list("payer_id", flat=True)
         .first()
     )
+
+
+# ---- facts for billing (claims reads these; plain values, no audit: the caller audits) ------------
+
+
+@dataclass(frozen=True, slots=True)
+class BilledCoverage:
+    """A coverage as a claim names it, with its payer (never a self-pay payer)."""
+
+    coverage_id: int
+    payer_id: int
+    payer_name: str
+    member_id: str
+    effective_on: dt.date
+    terminates_on: dt.date | None
+
+
+_BILLED_COVERAGE_FIELDS = ("pk", "payer_id", "payer__name", "member_id", "effective_on", "terminates_on")
+
+
+def _billed_coverage(row: tuple[int, int, str, str, dt.date, dt.date | None]) -> BilledCoverage:
+    pk, payer_id, payer_name, member_id, effective_on, terminates_on = row
+    return BilledCoverage(
+        coverage_id=pk,
+        payer_id=payer_id,
+        payer_name=payer_name,
+        member_id=member_id,
+        effective_on=effective_on,
+        terminates_on=terminates_on,
+    )
+
+
+def primary_billed_coverage_on(*, patient_id: int, on: dt.date) -> BilledCoverage | None:
+    """The patient's primary coverage active on `on` (the latest-starting one if several), with
+    its payer; None when there is none or its payer is self-pay (one query)."""
+    row = (
+        Coverage.objects.filter(patient_id=patient_id, priority=1, effective_on__lte=on)
+        .filter(Q(terminates_on__isnull=True) | Q(terminates_on__gte=on))
+        .order_by("-effective_on", "-pk")
+        .values_list("payer__kind", *_BILLED_COVERAGE_FIELDS)
+        .first()
+    )
+    if row is None or row[0] == Payer.Kind.SELF_PAY:
+        return None
+    return _billed_coverage(row[1:])
+
+
+def billed_coverage_get(*, coverage_id: int) -> BilledCoverage | None:
+    """A coverage by id with its payer (one query); None when it is missing."""
+    row = Coverage.objects.filter(pk=coverage_id).values_list(*_BILLED_COVERAGE_FIELDS).first()
+    return _billed_coverage(row) if row is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class PatientBillingFacts:
+    """What a claim needs about the patient. `consents` are read only for patients in a 42 CFR
+    Part 2 program (the only claims they decide)."""
+
+    patient_id: int
+    date_of_birth: dt.date
+    in_part2_program: bool
+    consents: tuple[ConsentFacts, ...] = ()
+
+
+def patient_billing_facts(*, patient_id: int) -> PatientBillingFacts:
+    """One query (two for a Part 2 patient). Raises NotFound."""
+    row = (
+        Patient.objects.filter(pk=patient_id).values_list("date_of_birth", "is_substance_use_program").first()
+    )
+    if row is None:
+        raise NotFound()
+    date_of_birth, part2 = row
+    consents = Consent.objects.filter(patient_id=patient_id) if part2 else Consent.objects.none()
+    return PatientBillingFacts(
+        patient_id=patient_id,
+        date_of_birth=date_of_birth,
+        in_part2_program=part2,
+        consents=tuple(consent_facts(consents)),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,8 +81,12 @@ def payer_get(*, access: PracticeAccess, payer_pk: int) -> Payer:
     return payer
 
 
-def payer_choices(*, access: PracticeAccess, include_self_pay: bool = False) -> list[tuple[int, str]]:
-    payers = Payer.objects.filter(practice_id=access.practice_id, is_active=True)
+def payer_choices(
+    *, access: PracticeAccess, include_self_pay: bool = False, active_only: bool = True
+) -> list[tuple[int, str]]:
+    payers = Payer.objects.filter(practice_id=access.practice_id)
+    if active_only:
+        payers = payers.filter(is_active=True)
     if not include_self_pay:
         payers = payers.exclude(kind=Payer.Kind.SELF_PAY)
     return list(payers.order_by("name", "pk").values_list("pk", "name"))
@@ -245,3 +250,28 @@ def _entry(rule_set: PayerRuleSet, payer: Payer) -> RuleSetEntry:
         ),
         document=dict(rule_set.rules),
     )
+
+
+# ---- facts for billing (claims reads these; plain values) ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentSpan:
+    status: str  # PayerEnrollment.Status values
+    effective_on: date | None
+    ends_on: date | None
+
+
+def enrollments_with_payer(*, provider_ids: Iterable[int], payer_pk: int) -> dict[int, EnrollmentSpan]:
+    """Provider id -> their enrolment with the payer (one query; providers without one are absent)."""
+    rows = PayerEnrollment.objects.filter(provider_id__in=set(provider_ids), payer_id=payer_pk).values_list(
+        "provider_id", "status", "effective_on", "ends_on"
+    )
+    return {
+        provider_id: EnrollmentSpan(status=status, effective_on=start, ends_on=end)
+        for provider_id, status, start, end in rows
+    }
+
+
+def payer_in_practice(*, practice_id: int, payer_pk: int) -> bool:
+    return Payer.objects.filter(pk=payer_pk, practice_id=practice_id).exists()

@@ -6,7 +6,8 @@ Provider data is not PHI, so these reads write no audit events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -385,3 +386,70 @@ def license_alert_get(*, access: PracticeAccess, alert_id: int) -> LicenseAlert:
 def practice_timezones() -> dict[int, str]:
     """Every practice's time-zone name, by practice id (for jobs that span practices)."""
     return dict(Practice.objects.values_list("pk", "timezone"))
+
+
+# --- facts for billing (claims reads these; plain values) ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseSpan:
+    issued_on: date | None
+    expires_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class BillingProvider:
+    """A provider as a claim names them, with their licences."""
+
+    provider_id: int
+    name: str
+    npi: str
+    credential: str
+    licenses: tuple[LicenseSpan, ...]
+
+
+def billing_providers(*, provider_ids: Iterable[int]) -> dict[int, BillingProvider]:
+    """The providers by id, with their licences (one query whatever the number)."""
+    rows = (
+        Provider.objects.filter(pk__in=set(provider_ids))
+        .order_by("pk", "licenses__expires_on", "licenses__pk")
+        .values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "npi",
+            "credential",
+            "licenses__issued_on",
+            "licenses__expires_on",
+        )
+    )
+    found: dict[int, BillingProvider] = {}
+    for pk, first, last, npi, credential, issued_on, expires_on in rows:
+        provider = found.get(pk) or BillingProvider(
+            provider_id=pk, name=f"{first} {last}", npi=npi, credential=credential, licenses=()
+        )
+        if expires_on is not None:
+            provider = replace(
+                provider,
+                licenses=(*provider.licenses, LicenseSpan(issued_on=issued_on, expires_on=expires_on)),
+            )
+        found[pk] = provider
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeBillingFacts:
+    billing_npi: str
+    today: date  # today where the practice is
+
+
+def practice_billing_facts(*, practice_id: int) -> PracticeBillingFacts:
+    """The practice's billing NPI and today's date in its time zone (one query). Raises NotFound."""
+    row = Practice.objects.filter(pk=practice_id).values_list("billing_npi", "timezone").first()
+    if row is None:
+        raise NotFound()
+    try:
+        zone = ZoneInfo(row[1] or FALLBACK_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(FALLBACK_TIMEZONE)
+    return PracticeBillingFacts(billing_npi=row[0], today=timezone.now().astimezone(zone).date())

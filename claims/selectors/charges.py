@@ -1,0 +1,231 @@
+"""Reads of charges for the screens and the API (scoped, audited), and claims' own look-ups.
+
+* Screens and the API read through `charge_list`, `charge_set_get` and `charge_set_for_note`:
+  scoped to the reader's practice, BILLING_VIEW required, one audit event per read (category
+  billing); another practice's charges are NotFound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from audit.domain.categories import Category
+from audit.models import AuditEvent
+from audit.services import audit_event_record
+from claims.models import Charge, ChargeEvent, ChargeSet, ChargeStatus
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from payers.selectors import payer_choices as payers_of_practice
+from payers.selectors import payer_in_practice
+from practice.selectors import provider_choices as providers_of_practice
+
+CHARGE_OBJECT_TYPE = "charge_set"
+LIST_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+def charge_set_id_for_note(*, note_id: int) -> int | None:
+    return ChargeSet.objects.filter(note_id=note_id).values_list("pk", flat=True).first()
+
+
+def charge_set_id_of_line(*, practice_id: int, charge_id: int) -> int:
+    """The charge set of line `charge_id` in the practice (NotFound otherwise; no audit: the
+    service that acts on it audits)."""
+    found = (
+        Charge.objects.filter(pk=charge_id, charge_set__practice_id=practice_id)
+        .values_list("charge_set_id", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads for screens and the API (scoped, audited)
+
+
+def _require(access: PracticeAccess, *, action: str, object_id: int | None = None) -> None:
+    if access.can(Capability.BILLING_VIEW):
+        return
+    audit_event_record(
+        context=access.audit,
+        action=action,
+        category=Category.BILLING,
+        practice_id=access.practice_id,
+        object_type=CHARGE_OBJECT_TYPE,
+        object_id=object_id if object_id is not None else "",
+        outcome=AuditEvent.Outcome.DENIED,
+        detail="reason=capability",
+    )
+    raise PermissionDenied()
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeFilters:
+    status: str = ""
+    has_errors: bool | None = None
+    payer_id: int | None = None
+    self_pay: bool = False
+    provider_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class ChargePage:
+    charge_sets: list[ChargeSet]  # note, patient, payer, rendering provider joined; lines prefetched
+    total: int
+    counts_by_status: dict[str, int]
+    limit: int
+    offset: int
+
+
+def _filtered(access: PracticeAccess, filters: ChargeFilters) -> tuple[QuerySet[ChargeSet], list[str]]:
+    sets = ChargeSet.objects.filter(practice_id=access.practice_id)
+    described: list[str] = []
+    if filters.payer_id is not None:
+        if not payer_in_practice(practice_id=access.practice_id, payer_pk=filters.payer_id):
+            raise ValidationFailed(
+                "Unknown payer.", field_errors={"payer": ["No such payer in this practice."]}
+            )
+        sets = sets.filter(payer_id=filters.payer_id)
+        described.append(f"payer={filters.payer_id}")
+    if filters.self_pay:
+        sets = sets.filter(self_pay=True)
+        described.append("self_pay")
+    if filters.provider_id is not None:
+        sets = sets.filter(rendering_provider_id=filters.provider_id)
+        described.append(f"provider={filters.provider_id}")
+    if filters.date_from is not None:
+        sets = sets.filter(date_of_service__gte=filters.date_from)
+        described.append(f"from={filters.date_from}")
+    if filters.date_to is not None:
+        sets = sets.filter(date_of_service__lte=filters.date_to)
+        described.append(f"to={filters.date_to}")
+    if filters.has_errors is not None:
+        sets = sets.filter(error_count__gt=0) if filters.has_errors else sets.filter(error_count=0)
+        described.append(f"has_errors={filters.has_errors}")
+    return sets, described
+
+
+def charge_list(
+    *,
+    access: PracticeAccess,
+    filters: ChargeFilters | None = None,
+    limit: int = LIST_PAGE_SIZE,
+    offset: int = 0,
+) -> ChargePage:
+    """The practice's charge sets, newest date of service first, with counts by status (over the
+    other filters). One `list` audit event. Unknown payer: ValidationFailed."""
+    _require(access, action=AuditEvent.Action.LIST)
+    filters = filters or ChargeFilters()
+    if filters.status and filters.status not in ChargeStatus.values:
+        raise ValidationFailed("Unknown status.", field_errors={"status": ["Choose a charge status."]})
+    sets, described = _filtered(access, filters)
+    counts = dict.fromkeys(ChargeStatus.values, 0)
+    for row in sets.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    if filters.status:
+        sets = sets.filter(status=filters.status)
+        described.append(f"status={filters.status}")
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    offset = max(0, offset)
+    total = sets.count()
+    page = list(
+        sets.select_related("patient", "payer", "rendering_provider")
+        .prefetch_related(Prefetch("lines", queryset=Charge.objects.order_by("line_number")))
+        .order_by("-date_of_service", "-pk")[offset : offset + limit]
+    )
+    audit_event_record(
+        context=access.audit,
+        action=AuditEvent.Action.LIST,
+        category=Category.BILLING,
+        practice_id=access.practice_id,
+        object_type=CHARGE_OBJECT_TYPE,
+        detail=";".join([f"results={len(page)}", f"total={total}", *described])[:200],
+    )
+    return ChargePage(charge_sets=page, total=total, counts_by_status=counts, limit=limit, offset=offset)
+
+
+def _detail(sets: QuerySet[ChargeSet]) -> QuerySet[ChargeSet]:
+    return sets.select_related(
+        "patient", "payer", "coverage", "rendering_provider", "supervising_provider", "note", "reviewed_by"
+    ).prefetch_related(
+        Prefetch("lines", queryset=Charge.objects.order_by("line_number")),
+        Prefetch(
+            "events",
+            queryset=ChargeEvent.objects.select_related("actor", "charge").order_by("occurred_at", "pk"),
+        ),
+    )
+
+
+def _found_or_denied(access: PracticeAccess, charge_set: ChargeSet | None, *, object_id: int) -> ChargeSet:
+    if charge_set is None:
+        audit_event_record(
+            context=access.audit,
+            action=AuditEvent.Action.VIEW,
+            category=Category.BILLING,
+            practice_id=access.practice_id,
+            object_type=CHARGE_OBJECT_TYPE,
+            object_id=object_id,
+            outcome=AuditEvent.Outcome.DENIED,
+            detail="reason=not_accessible",
+        )
+        raise NotFound()
+    audit_event_record(
+        context=access.audit,
+        action=AuditEvent.Action.VIEW,
+        category=Category.BILLING,
+        practice_id=access.practice_id,
+        patient_id=charge_set.patient_id,
+        object_type=CHARGE_OBJECT_TYPE,
+        object_id=charge_set.pk,
+        detail=f"status={charge_set.status}",
+    )
+    return charge_set
+
+
+def charge_set_get(*, access: PracticeAccess, charge_set_id: int) -> ChargeSet:
+    """One note's charges with lines and history. One `view` audit event; NotFound elsewhere."""
+    _require(access, action=AuditEvent.Action.VIEW, object_id=charge_set_id)
+    found = _detail(ChargeSet.objects.filter(practice_id=access.practice_id, pk=charge_set_id)).first()
+    return _found_or_denied(access, found, object_id=charge_set_id)
+
+
+def charge_set_for_note(*, access: PracticeAccess, note_id: int) -> ChargeSet:
+    """The charges of note `note_id` (NotFound when none were captured or another practice's)."""
+    _require(access, action=AuditEvent.Action.VIEW)
+    found = _detail(ChargeSet.objects.filter(practice_id=access.practice_id, note_id=note_id)).first()
+    return _found_or_denied(access, found, object_id=note_id)
+
+
+def charge_set_id_for_line(*, access: PracticeAccess, charge_id: int) -> int:
+    """The charge set of line `charge_id` in the reader's practice (NotFound otherwise)."""
+    _require(access, action=AuditEvent.Action.VIEW, object_id=charge_id)
+    found = (
+        Charge.objects.filter(pk=charge_id, charge_set__practice_id=access.practice_id)
+        .values_list("charge_set_id", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def charge_set_after_change(*, charge_set_id: int) -> ChargeSet:
+    """The charges a service just changed (that service wrote the audit event)."""
+    return _detail(ChargeSet.objects.filter(pk=charge_set_id)).get()
+
+
+def payer_choices(*, access: PracticeAccess) -> list[tuple[int, str]]:
+    """Payers of the practice (inactive ones too: older charges name them), for the filters."""
+    return payers_of_practice(access=access, active_only=False)
+
+
+def provider_choices(*, access: PracticeAccess) -> list[tuple[int, str]]:
+    return providers_of_practice(access=access, active_only=False)
