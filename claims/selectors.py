@@ -41,7 +41,8 @@ from claims.domain.types import (
 from claims.models import Charge, ChargeEvent, ChargeSet, ChargeStatus, FeeScheduleEntry
 from clinical_notes.domain.checks import segment_minutes, session_minutes
 from clinical_notes.domain.types import Segment
-from clinical_notes.models import NoteDiagnosis, NoteStatus, SessionNote
+from clinical_notes.models import NoteStatus, SessionNote
+from clinical_notes.selectors import note_diagnosis_lines, note_diagnosis_rows
 from coding.domain.code_sets import CodeCatalog, shipped_catalog
 from coding.domain.families import Family, coding_data
 from coding.domain.icd10 import normalise_icd10
@@ -121,13 +122,9 @@ def _telehealth(value: str) -> Telehealth:
 def _notes_with_parts(notes: QuerySet[SessionNote]) -> list[SessionNote]:
     return list(
         notes.select_related("author", "appointment").prefetch_related(
-            "segments", Prefetch("note_diagnoses", queryset=_ranked_diagnoses())
+            "segments", Prefetch("note_diagnoses", queryset=note_diagnosis_rows())
         )
     )
-
-
-def _ranked_diagnoses() -> QuerySet[NoteDiagnosis]:
-    return NoteDiagnosis.objects.select_related("diagnosis").order_by("position", "pk")
 
 
 def _session_facts(note: SessionNote) -> tuple[SessionFacts, tuple[str, ...]]:
@@ -135,9 +132,7 @@ def _session_facts(note: SessionNote) -> tuple[SessionFacts, tuple[str, ...]]:
     domain = [Segment(starts_at=s.starts_at, ends_at=s.ends_at, is_crisis=s.is_crisis) for s in segments]
     crisis = [segment_minutes(d) for d in domain if d.is_crisis]
     minutes = session_minutes(domain)
-    diagnoses = tuple(
-        normalise_icd10(nd.diagnosis.code) or nd.diagnosis.code for nd in note.note_diagnoses.all()
-    )
+    diagnoses = tuple(normalise_icd10(d.code) or d.code for d in note_diagnosis_lines(note))
     content = note.content if isinstance(note.content, Mapping) else {}
     em_code = _content_value(content, "em_code")
     service = ServiceType(note.service_type)

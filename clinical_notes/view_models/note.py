@@ -13,6 +13,7 @@ from clinical_notes.domain.checks import format_icd10, segment_minutes, session_
 from clinical_notes.domain.templates import FieldKind, NoteTemplate, catalog
 from clinical_notes.domain.transitions import NoteState
 from clinical_notes.domain.types import Segment
+from clinical_notes.selectors import note_diagnosis_lines
 from clinical_notes.view_models.formatting import (
     TELEHEALTH_LABELS,
     date_label,
@@ -212,10 +213,7 @@ def note_view(note: Any, *, zone: ZoneInfo, practice_name: str) -> NoteView:
             )
             for m in note.measurements.all()
         ],
-        diagnoses=[
-            f"{format_icd10(d.diagnosis.code)} {d.diagnosis.description}".strip()
-            for d in note.note_diagnoses.all()
-        ],
+        diagnoses=[f"{format_icd10(d.code)} {d.description}".strip() for d in note_diagnosis_lines(note)],
         goals=[GoalView(description=g.goal.description, progress=g.progress) for g in note.note_goals.all()],
         requires_cosign=note.requires_cosign,
         supervisor_name=provider_label(note.supervisor),
