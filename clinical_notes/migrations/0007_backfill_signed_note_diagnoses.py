@@ -21,6 +21,8 @@ TABLE = "clinical_notes_notediagnosis"
 def _set_part_trigger(schema_editor, *, enabled):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         verb = "ENABLE" if enabled else "DISABLE"
+        # ALTER TABLE refuses to run while deferred constraint checks are pending on the table.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE;", params=None)
         schema_editor.execute(f"ALTER TABLE {TABLE} {verb} TRIGGER {PART_TRIGGER};", params=None)
 
 
