@@ -136,6 +136,8 @@ def _presence_label(content: Mapping[str, object]) -> tuple[str, str]:
 
 
 def _sections(content: Mapping[str, object], template: NoteTemplate | None) -> list[SectionView]:
+    """The text answers in the catalog's order, then any answer the catalog no longer knows
+    (a field since renamed or dropped): a signed note never loses text when the templates change."""
     cat = catalog()
     sections = []
     for key, spec in cat.fields.items():
@@ -144,6 +146,9 @@ def _sections(content: Mapping[str, object], template: NoteTemplate | None) -> l
         value = content.get(key)
         if isinstance(value, str) and value.strip():
             sections.append(SectionView(label=spec.label, text=value.strip()))
+    for key, value in content.items():
+        if key not in cat.fields and isinstance(value, str) and value.strip():
+            sections.append(SectionView(label=key.replace("_", " ").capitalize(), text=value.strip()))
     return sections
 
 
