@@ -152,11 +152,11 @@ def _detail(note: Any) -> dict[str, Any]:
         "diagnoses": [
             {
                 "id": d.diagnosis_id,
-                "code": format_icd10(d.diagnosis.code),
-                "description": d.diagnosis.description,
+                "code": format_icd10(d.code),
+                "description": d.description,
                 "position": d.position,
             }
-            for d in note.note_diagnoses.all()
+            for d in selectors.note_diagnosis_lines(note)
         ],
         "goals": [
             {"goal_id": g.goal_id, "description": g.goal.description, "progress": g.progress}

@@ -2,7 +2,9 @@
 
 A final note is immutable: the service layer refuses changes, and on PostgreSQL a trigger
 rejects any UPDATE or DELETE of a final note (and of its segments, scores, diagnoses and goal
-links), whatever path it comes from (ORM, bulk update, admin, raw SQL). Corrections are addenda.
+links), whatever path it comes from (ORM, bulk update, admin, raw SQL), and TRUNCATE of any of
+their tables. Corrections are addenda. The diagnoses a note was signed with are copied onto its
+own rows (`NoteDiagnosis.code`, `.description`), so the patient's problem list can change later.
 """
 
 from typing import Any
@@ -289,9 +291,21 @@ class NoteMeasurement(NotePart):
 
 
 class NoteDiagnosis(NotePart):
+    """A diagnosis the note addresses, in pointer order.
+
+    `code` and `description` are the diagnosis as signed: copied from the patient's problem list
+    when the note is signed (cleared when it is returned for revision), so a signed note keeps
+    saying what it said whatever later happens to the problem list. Empty while the note is
+    editable: the editable note shows the problem list as it is today.
+    """
+
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="note_diagnoses")
     diagnosis = models.ForeignKey("patients.PatientDiagnosis", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=1)
+    code = models.CharField(
+        max_length=8, blank=True, default="", help_text="ICD-10-CM as signed, without the dot (F411)"
+    )
+    description = models.CharField(max_length=250, blank=True, default="", help_text="As signed")
 
     class Meta:
         constraints = [

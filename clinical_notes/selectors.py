@@ -36,6 +36,7 @@ from clinical_notes.domain.supervision import cosign_days_waiting, cosign_overdu
 from clinical_notes.domain.types import (
     DiagnosisFact,
     Measurement,
+    NoteDiagnosisLine,
     NoteFacts,
     OtherSession,
     PlanReview,
@@ -145,13 +146,34 @@ def _detail_relations(notes: QuerySet[SessionNote]) -> QuerySet[SessionNote]:
     ).prefetch_related(
         Prefetch("segments", queryset=NoteSegment.objects.order_by("starts_at", "pk")),
         "measurements",
-        Prefetch("note_diagnoses", queryset=NoteDiagnosis.objects.select_related("diagnosis")),
+        Prefetch("note_diagnoses", queryset=note_diagnosis_rows()),
         Prefetch("note_goals", queryset=NoteGoal.objects.select_related("goal").order_by("pk")),
         Prefetch("events", queryset=NoteEvent.objects.select_related("actor").order_by("occurred_at", "pk")),
         Prefetch(
             "addenda", queryset=NoteAddendum.objects.select_related("author").order_by("created_at", "pk")
         ),
     )
+
+
+def note_diagnosis_rows() -> QuerySet[NoteDiagnosis]:
+    """The queryset to prefetch `note_diagnoses` with for `note_diagnosis_lines`."""
+    return NoteDiagnosis.objects.select_related("diagnosis").order_by("position", "pk")
+
+
+def note_diagnosis_lines(note: SessionNote) -> list[NoteDiagnosisLine]:
+    """The diagnoses `note` addresses, in pointer order, as the note says them.
+
+    A signed note (awaiting co-signature or final) says what it was signed with: the code and
+    description copied onto its own rows when it was signed, whatever the patient's problem
+    list says today. An editable note (draft, returned) shows the problem list as it is today.
+    Reads the prefetched `note_diagnoses` (prefetch with `note_diagnosis_rows()`).
+    """
+    return [
+        NoteDiagnosisLine(row.diagnosis_id, row.position, row.code, row.description)
+        if row.code
+        else NoteDiagnosisLine(row.diagnosis_id, row.position, row.diagnosis.code, row.diagnosis.description)
+        for row in sorted(note.note_diagnoses.all(), key=lambda r: (r.position, r.pk))
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -674,7 +696,7 @@ def _final_session(note: SessionNote) -> FinalSession:
         segments=tuple(
             Segment(starts_at=s.starts_at, ends_at=s.ends_at, is_crisis=s.is_crisis) for s in segments
         ),
-        diagnosis_codes=tuple(nd.diagnosis.code for nd in note.note_diagnoses.all()),
+        diagnosis_codes=tuple(line.code for line in note_diagnosis_lines(note)),  # as signed
         requires_cosign=note.requires_cosign,
         cosigned=note.cosigned_at is not None,
     )
@@ -693,10 +715,7 @@ def final_sessions_of_day(*, note_id: int) -> list[FinalSession]:
         .select_related("author", "appointment")
         .prefetch_related(
             "segments",
-            Prefetch(
-                "note_diagnoses",
-                queryset=NoteDiagnosis.objects.select_related("diagnosis").order_by("position", "pk"),
-            ),
+            Prefetch("note_diagnoses", queryset=note_diagnosis_rows()),
         )
         .order_by("pk")
     )

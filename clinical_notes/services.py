@@ -21,6 +21,9 @@ Errors (all `core.errors` types, so the API and the screens show them the same w
 
 When a note becomes final, `claims.tasks.note_ready_to_bill_task(note_id=...)` is queued by
 name after commit (clinical_notes sits below claims and never imports it).
+
+Signing records the note's diagnoses as signed (code and description copied onto its
+`NoteDiagnosis` rows); returning a note for revision forgets them (issue #7).
 """
 
 from __future__ import annotations
@@ -254,6 +257,25 @@ def _record_event(
 def _signature(text: str, *, name: str, credential: str, at: datetime, practice_id: int) -> str:
     local = at.astimezone(practice_zone(practice_id=practice_id))
     return f"{text} Signed electronically by {name}, {credential}, on {local:%Y-%m-%d at %H:%M %Z}."
+
+
+def _record_signed_diagnoses(note_id: int, *, keep_recorded: bool) -> None:
+    """Copy each diagnosis's code and description onto the note's own rows: what it is signed
+    with. `keep_recorded` leaves rows already recorded (the co-signer signs what the author
+    signed). Runs before the status change (a trigger checks it, issue #7)."""
+    rows = NoteDiagnosis.objects.filter(note_id=note_id).select_related("diagnosis")
+    if keep_recorded:
+        rows = rows.filter(code="")
+    changed = list(rows)
+    for row in changed:
+        row.code, row.description = row.diagnosis.code, row.diagnosis.description
+    if changed:
+        NoteDiagnosis.objects.bulk_update(changed, ["code", "description"])
+
+
+def _forget_signed_diagnoses(note_id: int) -> None:
+    """A note returned for revision shows the problem list as it is again until signed anew."""
+    NoteDiagnosis.objects.filter(note_id=note_id).update(code="", description="")
 
 
 def _hand_off_if_final(note: SessionNote, status: str) -> None:
@@ -647,6 +669,7 @@ def note_sign(
             extra=[*errors, *warnings],
         )
         from_status = note.status
+        _record_signed_diagnoses(note.pk, keep_recorded=False)
         updated = SessionNote.objects.filter(pk=note.pk, status=from_status, version=note.version).update(
             status=target,
             requires_cosign=needs_cosign,
@@ -708,6 +731,7 @@ def note_cosign(*, access: PracticeAccess, note_id: int, attested: bool) -> Sess
             message="The note cannot be co-signed.",
         )
         signer = provider_get(access=access, provider_id=me)
+        _record_signed_diagnoses(note.pk, keep_recorded=True)
         updated = SessionNote.objects.filter(pk=note.pk, status=NoteStatus.AWAITING_COSIGN).update(
             status=NoteStatus.FINAL,
             supervisor_id=me,
@@ -775,6 +799,7 @@ def note_return(*, access: PracticeAccess, note_id: int, comment: str) -> Sessio
             raise Conflict(
                 "Someone acted on this note first; reload it.", code=NoteErrorCode.TRANSITION_CONFLICT
             )
+        _forget_signed_diagnoses(note.pk)
         _record_event(
             note,
             access=access,

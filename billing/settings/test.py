@@ -23,7 +23,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# The audit tables refuse TRUNCATE (audit/migrations/0005) unless a superuser session opts in.
-# Django flushes transactional tests with one TRUNCATE of every table, so test connections opt in.
+# The audit tables (audit/migrations/0005) and the final-note tables (clinical_notes/migrations/0005)
+# refuse TRUNCATE unless a superuser session opts in. Django flushes transactional tests with one
+# TRUNCATE of every table, so test connections opt in to both.
+TRUNCATE_OPT_INS = ("parity.audit_truncate", "parity.final_note_truncate")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c parity.audit_truncate=allow"  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(  # noqa: F405
+        f"-c {name}=allow" for name in TRUNCATE_OPT_INS
+    )

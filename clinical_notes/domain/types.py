@@ -47,6 +47,16 @@ class DiagnosisFact:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteDiagnosisLine:
+    """A diagnosis a note addresses, as the note says it: as signed once the note is signed."""
+
+    diagnosis_id: int
+    position: int
+    code: str  # ICD-10-CM without the dot
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class OtherSession:
     """Another documented session (note) that may overlap this one in time."""
 

@@ -10,7 +10,7 @@ Whatever the path (ORM save, queryset update, bulk_update, admin, raw SQL), on P
   'draft' (never signed), so that deleting an unsigned draft removes its own "created" event.
 
 Errors are raised with SQLSTATE 23001 (restrict_violation), which Django reports as
-IntegrityError. TRUNCATE is not blocked (Django's test flush uses it).
+IntegrityError. TRUNCATE is not blocked here; 0005 refuses it (with an opt-in for the test flush).
 
 SQLite (the demo) gets no triggers: the model and service guards refuse the ORM paths there.
 Installed with RunPython so the SQL runs only when the database is PostgreSQL.

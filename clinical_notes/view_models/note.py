@@ -13,6 +13,7 @@ from clinical_notes.domain.checks import format_icd10, segment_minutes, session_
 from clinical_notes.domain.templates import FieldKind, NoteTemplate, catalog
 from clinical_notes.domain.transitions import NoteState
 from clinical_notes.domain.types import Segment
+from clinical_notes.selectors import note_diagnosis_lines
 from clinical_notes.view_models.formatting import (
     TELEHEALTH_LABELS,
     date_label,
@@ -135,6 +136,8 @@ def _presence_label(content: Mapping[str, object]) -> tuple[str, str]:
 
 
 def _sections(content: Mapping[str, object], template: NoteTemplate | None) -> list[SectionView]:
+    """The text answers in the catalog's order, then any answer the catalog no longer knows
+    (a field since renamed or dropped): a signed note never loses text when the templates change."""
     cat = catalog()
     sections = []
     for key, spec in cat.fields.items():
@@ -143,6 +146,9 @@ def _sections(content: Mapping[str, object], template: NoteTemplate | None) -> l
         value = content.get(key)
         if isinstance(value, str) and value.strip():
             sections.append(SectionView(label=spec.label, text=value.strip()))
+    for key, value in content.items():
+        if key not in cat.fields and isinstance(value, str) and value.strip():
+            sections.append(SectionView(label=key.replace("_", " ").capitalize(), text=value.strip()))
     return sections
 
 
@@ -212,10 +218,7 @@ def note_view(note: Any, *, zone: ZoneInfo, practice_name: str) -> NoteView:
             )
             for m in note.measurements.all()
         ],
-        diagnoses=[
-            f"{format_icd10(d.diagnosis.code)} {d.diagnosis.description}".strip()
-            for d in note.note_diagnoses.all()
-        ],
+        diagnoses=[f"{format_icd10(d.code)} {d.description}".strip() for d in note_diagnosis_lines(note)],
         goals=[GoalView(description=g.goal.description, progress=g.progress) for g in note.note_goals.all()],
         requires_cosign=note.requires_cosign,
         supervisor_name=provider_label(note.supervisor),
