@@ -85,3 +85,21 @@ def verified_client(user: User) -> Client:
 @pytest.fixture
 def client_for() -> Callable[[User], Client]:
     return verified_client
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _nothing_left_in_redis():  # type: ignore[no-untyped-def]
+    """The suite leaves no key behind in $REDIS_URL's database (a queued message there would be
+    run by the next `make worker`, against whatever database that worker points at). Tasks run
+    in-process in tests; worker tests use a Redis server of their own (tests.workers)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        yield
+        return
+    import redis
+
+    client = redis.Redis.from_url(url)
+    before = set(client.keys("*"))
+    yield
+    left = sorted(set(client.keys("*")) - before)
+    assert left == [], f"The test run left keys in {url}: {left[:10]}"

@@ -46,9 +46,10 @@ NOT_APP_CODE = {
 # (a) money and X12: exact arithmetic only.
 NO_FLOAT_PATTERNS = ("core/money.py", "x12*.py", "*/x12*.py", "edi/*", "*/edi/*")
 
-# (b) the one way to queue a task: core.tasks.enqueue_on_commit.
+# (b) the ways to queue a task: core.jobs.job_enqueue_on_commit (durable) and
+# core.tasks.enqueue_on_commit (fire and forget).
 TASK_QUEUE_METHODS = {"delay", "apply_async"}
-TASK_QUEUE_ALLOWED = {"core/tasks.py"}
+TASK_QUEUE_ALLOWED = {"core/tasks.py", "core/jobs.py"}
 
 # (c) PHI models and the app that owns each. Their managers are used only in the owning app's
 # data modules (reads through selectors, writes through services), never in views/api/tasks or

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -128,3 +129,34 @@ def sending_to(broker_url: str, queue: str) -> Iterator[None]:
         conf.broker_url, conf.task_always_eager, conf.task_default_queue = saved
         app._pool = None
         app.amqp._producer_pool = None
+
+
+@contextmanager
+def real_worker(log_dir: Path, *, pool: str = "solo", env: dict[str, str] | None = None) -> Iterator[Worker]:
+    """A private Redis, this process (and its live server thread) sending to it, and one worker."""
+    redis = RedisServer()
+    redis.start()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    try:
+        with sending_to(redis.url, queue):
+            worker = Worker(redis_url=redis.url, queue=queue, pool=pool, log=log_dir / "worker.log", env=env)
+            try:
+                yield worker
+            finally:
+                worker.kill()
+    finally:
+        redis.stop()
+
+
+def wait_for_jobs_done(count: int, *, timeout: float = 120.0) -> None:
+    """Wait until `count` background jobs are done, running the relay as beat would."""
+    from core.jobs import jobs_relay
+    from core.models import BackgroundJob
+
+    deadline = time.monotonic() + timeout
+    while BackgroundJob.objects.filter(status=BackgroundJob.Status.DONE).count() < count:
+        if time.monotonic() > deadline:
+            states = list(BackgroundJob.objects.values_list("status", "attempts", "last_error"))
+            pytest.fail(f"{count} job(s) not done within {timeout:.0f} s: {states}")
+        jobs_relay()
+        time.sleep(0.25)

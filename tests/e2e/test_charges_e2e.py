@@ -1,5 +1,5 @@
 """Charges in a real browser: two final notes of one patient on one day (written through the notes
-services) → the biller opens Charges, sees the lines with the "why" and the scrubber's duplicate
+services, handed off to a real Celery worker through a Redis broker, as in production) → the biller opens Charges, sees the lines with the "why" and the scrubber's duplicate
 finding with its fix hint, tries an override without a reason (refused, nothing changed), then
 overrides with a reason (59, a separate session): the findings update and the history shows who,
 what and why."""
@@ -16,7 +16,6 @@ from playwright.sync_api import Page, expect
 
 from accounts.access import practice_access_for
 from claims.models import ChargeEvent, ChargeSet
-from claims.services import note_ready_to_bill_record
 from core.domain.service_types import ServiceType
 from payers.models import PayerEnrollment
 from payers.rule_services import payer_rule_set_create
@@ -25,6 +24,7 @@ from tests.clinical_notes.helpers import sign, write_note
 from tests.e2e.helpers import login_with_mfa
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, PracticeFactory
 from tests.factories.clinical import CareTeamMemberFactory, PatientDiagnosisFactory
+from tests.workers import real_worker, wait_for_jobs_done
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ NY = ZoneInfo("America/New_York")
 
 
 @pytest.fixture
-def day_of_two_sessions(make_member):
+def day_of_two_sessions(make_member, tmp_path):
     practice = PracticeFactory(timezone="America/New_York")
     clinician = make_member("clinician", practice, provider=True, credential="LPC")
     admin = make_member("practice_admin", practice)
@@ -64,21 +64,23 @@ def day_of_two_sessions(make_member):
     access = practice_access_for(user=clinician, practice_id=practice.pk)
     yesterday = (timezone.now().astimezone(NY) - dt.timedelta(days=1)).date()
     notes = []
-    for hour in (9, 15):
-        start = dt.datetime(yesterday.year, yesterday.month, yesterday.day, hour, 0, tzinfo=NY)
-        note = sign(
-            access,
-            write_note(
+    with real_worker(tmp_path):
+        for hour in (9, 15):
+            start = dt.datetime(yesterday.year, yesterday.month, yesterday.day, hour, 0, tzinfo=NY)
+            note = sign(
                 access,
-                patient_id=patient.pk,
-                diagnosis_ids=[diagnosis.pk],
-                service_type=ServiceType.INDIVIDUAL_PSYCHOTHERAPY,
-                start=start,
-                minutes=45,
-            ),
-        )
-        note_ready_to_bill_record(note_id=note.pk)  # what the hand-off task runs
-        notes.append(note)
+                write_note(
+                    access,
+                    patient_id=patient.pk,
+                    diagnosis_ids=[diagnosis.pk],
+                    service_type=ServiceType.INDIVIDUAL_PSYCHOTHERAPY,
+                    start=start,
+                    minutes=45,
+                ),
+            )
+            notes.append(note)
+            # one at a time: the second note's capture must see the first's charges
+            wait_for_jobs_done(len(notes))
     return {"biller": biller, "notes": notes}
 
 

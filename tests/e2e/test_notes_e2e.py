@@ -1,6 +1,7 @@
 """Session notes in a real browser: a technician writes a note (autosaved), signs it; the supervisor
 returns it with a comment; the technician revises and re-signs; the supervisor co-signs; the note
-is final and read-only; an addendum appears below it."""
+is final and read-only, and a real Celery worker (through Redis) captures its charges; an addendum
+appears below it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.access import practice_access_for
+from claims.models import ChargeSet
 from clinical_notes import services
 from clinical_notes.models import NoteAddendum, NoteEvent, SessionNote
 from tests.e2e.helpers import login_with_mfa
@@ -28,6 +30,7 @@ from tests.factories.clinical import (
     TreatmentPlanFactory,
 )
 from tests.factories.scheduling import AppointmentFactory
+from tests.workers import real_worker, wait_for_jobs_done
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -100,7 +103,16 @@ def _write(page: Page, response: str) -> None:
     )
 
 
-def test_write_sign_return_revise_cosign_and_add_an_addendum(live_server, page: Page, new_context, clinic):
+@pytest.fixture
+def worker(tmp_path):
+    """Hand-offs from the live server go through Redis to a real Celery worker process."""
+    with real_worker(tmp_path) as running:
+        yield running
+
+
+def test_write_sign_return_revise_cosign_and_add_an_addendum(
+    live_server, page: Page, new_context, clinic, worker
+):
     base = live_server.url
     appointment = clinic["appointment"]
 
@@ -173,6 +185,10 @@ def test_write_sign_return_revise_cosign_and_add_an_addendum(live_server, page: 
     expect(page.locator("#edit-note")).to_have_count(0)
     expect(page.locator("#note-content")).to_contain_text(REVISED)
     expect(page.locator("#cosignature-line")).to_contain_text("Signed electronically by")
+
+    # then: the co-sign handed the note to claims; a real worker captured its charges, once
+    wait_for_jobs_done(1)
+    assert ChargeSet.objects.filter(note_id=note.pk).count() == 1
 
     # when: the technician adds an addendum
     page.fill("#id_reason", "Late entry")

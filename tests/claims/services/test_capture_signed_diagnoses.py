@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from claims.selectors import note_for_capture
+from claims.selectors.facts import diagnosis_codes, final_sessions, session_of
 from claims.services import note_ready_to_bill_record
 from patients.models import PatientDiagnosis
 from tests.claims.conftest import charges_of, final_note
@@ -29,7 +29,7 @@ def test_capture_after_the_problem_list_changed_uses_the_signed_code(billing, _c
             )
     note_ready_to_bill_record(note_id=note.pk)
     # then
-    captured = note_for_capture(note_id=note.pk)
+    captured = session_of(final_sessions(note_id=note.pk), note.pk)
     assert captured is not None
-    assert captured.diagnoses == ("F84.0",)
+    assert diagnosis_codes(captured) == ("F84.0",)
     assert charges_of(note).claim_diagnoses == ["F84.0"]
