@@ -88,6 +88,18 @@ def job_enqueue_on_commit(
     return job
 
 
+def task_send(task: Task, kwargs: dict[str, Any]) -> None:  # type: ignore[type-arg]
+    """Send `task` to the broker, or run it here when there is none (no REDIS_URL).
+
+    In-process runs use `apply`: Celery's eager `apply_async` still asks kombu for a producer
+    (and kombu then warns "No hostname was supplied"), so `make run` would touch a broker.
+    """
+    if task.app.conf.task_always_eager:
+        task.apply(kwargs=kwargs)
+    else:
+        task.apply_async(kwargs=kwargs)
+
+
 def job_send(job_id: int, task_name: str, kwargs: dict[str, Any]) -> bool:
     """Hand the job to the broker (in-process when there is none). False if the broker is down.
 
@@ -95,7 +107,7 @@ def job_send(job_id: int, task_name: str, kwargs: dict[str, Any]) -> bool:
     now, and the relay sends it again on its next run.
     """
     try:
-        registered_task(task_name).apply_async(kwargs={**kwargs, "job_id": job_id})
+        task_send(registered_task(task_name), {**kwargs, "job_id": job_id})
     except Exception:
         logger.warning("Job %s (%s) was not sent; the relay will send it again.", job_id, task_name)
         BackgroundJob.objects.filter(pk=job_id, status=Status.PENDING).update(next_attempt_at=timezone.now())

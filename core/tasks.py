@@ -15,7 +15,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.db import transaction
 
-from core.jobs import job_run, jobs_relay
+from core.jobs import job_run, jobs_relay, task_send
 
 JOBS_RELAY_TASK = "core.tasks.jobs_relay_task"
 
@@ -26,7 +26,7 @@ def enqueue_on_commit(task: Task, /, **kwargs: Any) -> None:  # type: ignore[typ
     Not durable: use `job_enqueue_on_commit` for work that must not be lost. Without REDIS_URL
     the task runs in-process (eager), which keeps the newcomer's `make run` free of services.
     """
-    transaction.on_commit(lambda: task.apply_async(kwargs=kwargs))
+    transaction.on_commit(lambda: task_send(task, kwargs))
 
 
 def durable_task(name: str) -> Callable[[Callable[..., object]], Task]:  # type: ignore[type-arg]

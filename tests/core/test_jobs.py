@@ -90,9 +90,14 @@ def test_a_broker_that_is_down_makes_the_job_due_now_and_the_caller_is_unharmed(
     def refuse(*args, **kwargs):
         raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
+    conf = record_call.app.conf
     monkeypatch.setattr(record_call, "apply_async", refuse)
-    with django_capture_on_commit_callbacks(execute=True):
-        job = enqueue(5)
+    conf.task_always_eager = False  # a broker is configured, and it is down
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = enqueue(5)
+    finally:
+        conf.task_always_eager = True
     job.refresh_from_db()
     assert job.status == Status.PENDING
     assert job.next_attempt_at <= timezone.now()
@@ -208,12 +213,17 @@ def test_waiting_lists_failed_and_overdue_jobs_but_not_fresh_ones(django_capture
 
 
 def test_without_a_broker_the_hand_off_runs_in_process_and_never_opens_a_broker_connection(
-    monkeypatch, settings, django_capture_on_commit_callbacks
+    monkeypatch, django_capture_on_commit_callbacks
 ):
-    def no_connection(*args, **kwargs):
-        raise AssertionError("a broker connection was opened")
+    from celery import current_app
 
-    monkeypatch.setattr(kombu.Connection, "__init__", no_connection)
+    def no_broker(*args, **kwargs):
+        raise AssertionError("a broker connection or producer was asked for")
+
+    assert current_app.conf.task_always_eager is True  # tests run as `make run` does: no REDIS_URL
+    for method in ("producer_or_acquire", "connection_for_write", "connection_for_read"):
+        monkeypatch.setattr(type(current_app._get_current_object()), method, no_broker)
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue(5)
-    assert calls == [{"value": 5}]
+        job = enqueue(5)
+    job.refresh_from_db()
+    assert (job.status, calls) == (Status.DONE, [{"value": 5}])
