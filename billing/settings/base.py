@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "payers",
     "patients",
     "scheduling",
+    "treatment_plans",
     "clinical_notes",
     "coding",
     "authorizations",

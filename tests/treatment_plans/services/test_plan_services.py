@@ -5,17 +5,17 @@ import datetime as dt
 import pytest
 
 from audit.models import AuditEvent
-from clinical_notes.domain.plans import GoalDraft, ObjectiveDraft, PlanDraft, ProblemDraft
-from clinical_notes.models import PlanGoal, PlanObjective, PlanProblem, TreatmentPlan
-from clinical_notes.plan_services import (
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from tests.factories import PatientFactory, PracticeFactory
+from tests.factories.clinical import PatientDiagnosisFactory, SupervisionFactory, TreatmentPlanFactory
+from treatment_plans.domain.types import GoalDraft, ObjectiveDraft, PlanDraft, ProblemDraft
+from treatment_plans.models import PlanGoal, PlanObjective, PlanProblem, TreatmentPlan
+from treatment_plans.services import (
     treatment_plan_activate,
     treatment_plan_create,
     treatment_plan_sign,
     treatment_plan_update,
 )
-from core.errors import NotFound, PermissionDenied, ValidationFailed
-from tests.factories import PatientFactory, PracticeFactory
-from tests.factories.clinical import PatientDiagnosisFactory, SupervisionFactory, TreatmentPlanFactory
 
 pytestmark = pytest.mark.django_db
 

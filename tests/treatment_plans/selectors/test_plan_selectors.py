@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from audit.models import AuditEvent
-from clinical_notes.plan_selectors import active_plan_goal_choices, plan_get, plan_list_for_patient
 from core.errors import NotFound, PermissionDenied
 from tests.factories.clinical import PlanGoalFactory, PlanProblemFactory, TreatmentPlanFactory
+from treatment_plans.selectors import active_plan_goal_choices, plan_get, plan_list_for_patient
 
 pytestmark = pytest.mark.django_db
 

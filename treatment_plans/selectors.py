@@ -21,13 +21,14 @@ from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from clinical_notes.domain.plans import PlanStatus, plan_review_overdue
-from clinical_notes.models import PlanGoal, PlanObjective, PlanProblem, TreatmentPlan
 from core.errors import NotFound
 from patients.models import PatientDiagnosis
 from patients.selectors import diagnosis_list_for_user, patient_get_for_user
 from practice.domain.supervision import supervisors_on
 from practice.selectors import practice_today, practice_zone, supervision_periods_for_supervisee
+from treatment_plans.domain.plans import plan_review_overdue
+from treatment_plans.domain.types import PlanStatus
+from treatment_plans.models import PlanGoal, PlanObjective, PlanProblem, TreatmentPlan
 
 STATUS_LABELS = dict(TreatmentPlan.Status.choices)
 STATUS_CSS = {PlanStatus.DRAFT: "warn", PlanStatus.ACTIVE: "ok", PlanStatus.SUPERSEDED: ""}
@@ -106,6 +107,15 @@ class PlanListPage:
     rows: tuple[PlanRow, ...]
     can_create: bool
     overdue_message: str  # the active plan's review-overdue warning, or ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDates:
+    """The dates of a patient's active plan, for the note checks (no PHI)."""
+
+    plan_id: int
+    starts_on: dt.date
+    review_on: dt.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,3 +376,25 @@ def active_plan_goal_choices(*, practice_id: int, patient_id: int) -> list[tuple
         .values_list("pk", "description")
     )
     return [(pk, description) for pk, description in rows]
+
+
+def active_plan_dates_on(*, patient_id: int, on: dt.date) -> PlanDates | None:
+    """The patient's active plan that had started by `on` (the newest start), for a note's checks."""
+    row = (
+        TreatmentPlan.objects.filter(patient_id=patient_id, status=PlanStatus.ACTIVE, starts_on__lte=on)
+        .order_by("-starts_on", "-pk")
+        .values_list("pk", "starts_on", "review_on")
+        .first()
+    )
+    return PlanDates(plan_id=row[0], starts_on=row[1], review_on=row[2]) if row else None
+
+
+def goal_ids_of_patient(*, patient_id: int, goal_ids: list[int]) -> set[int]:
+    """Which of `goal_ids` belong to one of this patient's treatment plans."""
+    if not goal_ids:
+        return set()
+    return set(
+        PlanGoal.objects.filter(pk__in=goal_ids, problem__plan__patient_id=patient_id).values_list(
+            "pk", flat=True
+        )
+    )

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from clinical_notes.models import PlanObjective, TreatmentPlan
-from clinical_notes.plan_views import form_key
 from tests.factories.clinical import TreatmentPlanFactory
+from treatment_plans.models import PlanObjective, TreatmentPlan
+from treatment_plans.views import form_key
 
 pytestmark = pytest.mark.django_db
 

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
-from clinical_notes import plan_selectors, plan_services
-from clinical_notes.domain.plans import GoalDraft, ObjectiveDraft, PlanDraft, ProblemDraft
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.views import app_errors
 from practice.selectors import practice_today
+from treatment_plans import selectors, services
+from treatment_plans.domain.types import GoalDraft, ObjectiveDraft, PlanDraft, ProblemDraft
 
 ViewFunc = Callable[..., HttpResponse]
 
@@ -119,7 +119,7 @@ def values_from_post(post: Mapping[str, Any]) -> Values:
     return {"starts_on": get("starts_on"), "review_on": get("review_on"), "problems": problems}
 
 
-def values_from_plan(plan: plan_selectors.PlanDetail) -> Values:
+def values_from_plan(plan: selectors.PlanDetail) -> Values:
     return {
         "starts_on": plan.starts_on.isoformat(),
         "review_on": plan.review_on.isoformat(),
@@ -277,16 +277,16 @@ def _errors_by_key(error: ValidationFailed) -> dict[str, list[str]]:
 @_app_errors
 def plan_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     access = _access(request, Capability.CLINICAL_VIEW)
-    page = plan_selectors.plan_list_for_patient(access=access, patient_id=patient_id)
-    return render(request, "clinical_notes/plan_list.html", {"page": page})
+    page = selectors.plan_list_for_patient(access=access, patient_id=patient_id)
+    return render(request, "treatment_plans/list.html", {"page": page})
 
 
 @login_required
 @_app_errors
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     access = _access(request, Capability.CLINICAL_VIEW)
-    plan = plan_selectors.plan_get(access=access, plan_id=plan_id)
-    return render(request, "clinical_notes/plan_detail.html", {"plan": plan})
+    plan = selectors.plan_get(access=access, plan_id=plan_id)
+    return render(request, "treatment_plans/detail.html", {"plan": plan})
 
 
 def _form_page(
@@ -310,23 +310,23 @@ def _form_page(
         "review_on": Slot("review_on", values["review_on"], list(errors.get("review_on", []))),
         "problems": slots_for(values, errors, new=new),
         "problems_errors": list(errors.get("problems", [])) + list(errors.get("__all__", [])),
-        "diagnoses": plan_selectors.plan_diagnosis_choices(access=access, patient_id=patient_id),
+        "diagnoses": selectors.plan_diagnosis_choices(access=access, patient_id=patient_id),
     }
-    return render(request, "clinical_notes/plan_form.html", context, status=status)
+    return render(request, "treatment_plans/form.html", context, status=status)
 
 
 @login_required
 @_app_errors
 def plan_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     access = _access(request, Capability.TREATMENT_PLAN_EDIT)
-    page = plan_selectors.plan_list_for_patient(access=access, patient_id=patient_id)
+    page = selectors.plan_list_for_patient(access=access, patient_id=patient_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = values_from_post(request.POST)
         draft, errors = draft_from_values(values)
         if draft is not None:
             try:
-                plan = plan_services.treatment_plan_create(access=access, patient_id=patient_id, draft=draft)
+                plan = services.treatment_plan_create(access=access, patient_id=patient_id, draft=draft)
             except ValidationFailed as error:
                 errors = _errors_by_key(error)
             else:
@@ -351,7 +351,7 @@ def plan_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 @_app_errors
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     access = _access(request, Capability.TREATMENT_PLAN_EDIT)
-    plan = plan_selectors.plan_get(access=access, plan_id=plan_id)
+    plan = selectors.plan_get(access=access, plan_id=plan_id)
     if not plan.can_edit:
         messages.error(
             request, "Only an unsigned draft can be edited; write a new plan to change a signed one."
@@ -364,7 +364,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         draft, errors = draft_from_values(values)
         if draft is not None:
             try:
-                plan_services.treatment_plan_update(access=access, plan_id=plan_id, draft=draft)
+                services.treatment_plan_update(access=access, plan_id=plan_id, draft=draft)
             except ValidationFailed as error:
                 errors = _errors_by_key(error)
             except Conflict as error:
@@ -407,7 +407,7 @@ def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, "Enter the patient's signature date as a valid date.")
         return redirect("plans:detail", plan_id=plan_id)
     try:
-        plan_services.treatment_plan_sign(access=access, plan_id=plan_id, patient_signed_on=patient_signed_on)
+        services.treatment_plan_sign(access=access, plan_id=plan_id, patient_signed_on=patient_signed_on)
     except ApplicationError as error:
         if isinstance(error, NotFound | PermissionDenied):
             raise
@@ -423,7 +423,7 @@ def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_activate(request: HttpRequest, plan_id: int) -> HttpResponse:
     access = _access(request, Capability.TREATMENT_PLAN_EDIT)
     try:
-        plan_services.treatment_plan_activate(access=access, plan_id=plan_id)
+        services.treatment_plan_activate(access=access, plan_id=plan_id)
     except ApplicationError as error:
         if isinstance(error, NotFound | PermissionDenied):
             raise

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from clinical_notes.models import TreatmentPlan
 from tests.factories.clinical import TreatmentPlanFactory
+from treatment_plans.models import TreatmentPlan
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
-from clinical_notes import plan_selectors, plan_services
-from clinical_notes.domain.plans import GoalDraft, ObjectiveDraft, PlanDraft, ProblemDraft
 from core.api.mixins import validated
+from treatment_plans import selectors, services
+from treatment_plans.domain.types import GoalDraft, ObjectiveDraft, PlanDraft, ProblemDraft
 
 
 def _access(request: Request) -> PracticeAccess:
@@ -138,12 +138,12 @@ class PlanOutput(serializers.Serializer):  # type: ignore[type-arg]
     patient_signed_on = serializers.DateField(allow_null=True)
     problems = ProblemOutput(many=True)
 
-    def get_review_overdue(self, plan: plan_selectors.PlanDetail) -> bool:
+    def get_review_overdue(self, plan: selectors.PlanDetail) -> bool:
         return bool(plan.overdue_message)
 
 
 def _plan(request: Request, plan_id: int, *, status_code: int = 200) -> Response:
-    detail = plan_selectors.plan_get(access=_access(request), plan_id=plan_id)
+    detail = selectors.plan_get(access=_access(request), plan_id=plan_id)
     return Response(PlanOutput(detail).data, status=status_code)
 
 
@@ -168,7 +168,7 @@ class PlanListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         filters = validated(self.FilterSerializer, request.query_params)
-        page = plan_selectors.plan_list_for_patient(access=_access(request), patient_id=filters["patient"])
+        page = selectors.plan_list_for_patient(access=_access(request), patient_id=filters["patient"])
         return Response(self.OutputSerializer(page.rows, many=True).data)
 
 
@@ -183,7 +183,7 @@ class PlanCreateApi(APIView):
     def post(self, request: Request) -> Response:
         access = _writer(request)
         data = validated(self.InputSerializer, request.data)
-        plan = plan_services.treatment_plan_create(
+        plan = services.treatment_plan_create(
             access=access, patient_id=data["patient_id"], draft=_draft(data)
         )
         return _plan(request, plan.pk, status_code=status.HTTP_201_CREATED)
@@ -209,7 +209,7 @@ class PlanUpdateApi(APIView):
     def post(self, request: Request, plan_id: int) -> Response:
         access = _writer(request)
         data = validated(self.InputSerializer, request.data)
-        plan_services.treatment_plan_update(access=access, plan_id=plan_id, draft=_draft(data))
+        services.treatment_plan_update(access=access, plan_id=plan_id, draft=_draft(data))
         return _plan(request, plan_id)
 
 
@@ -224,7 +224,7 @@ class PlanSignApi(APIView):
     def post(self, request: Request, plan_id: int) -> Response:
         access = _writer(request)
         data = validated(self.InputSerializer, request.data)
-        plan_services.treatment_plan_sign(access=access, plan_id=plan_id, **data)
+        services.treatment_plan_sign(access=access, plan_id=plan_id, **data)
         return _plan(request, plan_id)
 
 
@@ -235,5 +235,5 @@ class PlanActivateApi(APIView):
     @extend_schema(request=None, responses=OutputSerializer)
     def post(self, request: Request, plan_id: int) -> Response:
         access = _writer(request)
-        plan_services.treatment_plan_activate(access=access, plan_id=plan_id)
+        services.treatment_plan_activate(access=access, plan_id=plan_id)
         return _plan(request, plan_id)

@@ -5,13 +5,8 @@ import datetime as dt
 
 import pytest
 
-from clinical_notes.domain.plans import (
-    GoalDraft,
-    ObjectiveDraft,
-    PlanCode,
-    PlanDraft,
-    PlanStatus,
-    ProblemDraft,
+from core.domain.problems import Severity
+from treatment_plans.domain.plans import (
     plan_activate_problems,
     plan_date_problems,
     plan_draft_problems,
@@ -19,8 +14,15 @@ from clinical_notes.domain.plans import (
     plan_review_overdue,
     plan_sign_problems,
 )
-from clinical_notes.models import TreatmentPlan
-from core.domain.problems import Severity
+from treatment_plans.domain.types import (
+    GoalDraft,
+    ObjectiveDraft,
+    PlanCode,
+    PlanDraft,
+    PlanStatus,
+    ProblemDraft,
+)
+from treatment_plans.models import TreatmentPlan
 
 START = dt.date(2026, 3, 1)
 OBJECTIVE = ObjectiveDraft(

@@ -1,6 +1,6 @@
 """Treatment-plan use cases: create, edit (unsigned drafts), sign, activate.
 
-Each opens `transaction.atomic(durable=True)`, checks the rules in clinical_notes.domain.plans,
+Each opens `transaction.atomic(durable=True)`, checks the rules in treatment_plans.domain.plans,
 writes with `full_clean()` and records an audit event (category treatment_plan) in the same
 transaction; on any error nothing is written. Needs TREATMENT_PLAN_EDIT (clinicians and
 supervisors) and a provider profile: the author is the signed-in provider.
@@ -24,22 +24,20 @@ from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from clinical_notes import plan_selectors
-from clinical_notes.domain.plans import (
-    PlanDraft,
-    PlanStatus,
-    ProblemDraft,
-    plan_activate_problems,
-    plan_draft_problems,
-    plan_edit_problems,
-    plan_sign_problems,
-)
-from clinical_notes.models import PlanGoal, PlanObjective, PlanProblem, TreatmentPlan
 from core.domain.problems import Problem
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.validation import raise_for_problems
 from practice.selectors import practice_today
 from scheduling.selectors import patient_facts
+from treatment_plans import selectors
+from treatment_plans.domain.plans import (
+    plan_activate_problems,
+    plan_draft_problems,
+    plan_edit_problems,
+    plan_sign_problems,
+)
+from treatment_plans.domain.types import PlanDraft, PlanStatus, ProblemDraft
+from treatment_plans.models import PlanGoal, PlanObjective, PlanProblem, TreatmentPlan
 
 
 def _raise_if_errors(problems: Sequence[Problem], message: str) -> None:
@@ -105,7 +103,7 @@ def _diagnoses(access: PracticeAccess, patient_id: int, draft: PlanDraft) -> set
     """The patient's active diagnosis ids, read only when the plan names a diagnosis."""
     if all(p.diagnosis_id is None for p in draft.problems):
         return set()
-    return plan_selectors.active_diagnosis_ids(access=access, patient_id=patient_id)
+    return selectors.active_diagnosis_ids(access=access, patient_id=patient_id)
 
 
 def _locked_plan(access: PracticeAccess, plan_id: int) -> TreatmentPlan:
@@ -186,7 +184,7 @@ def treatment_plan_sign(
                 status=PlanStatus(plan.status),
                 signed=plan.signed_at is not None,
                 signer_is_author=signer_provider_id == plan.author_id,
-                signer_supervises_author=plan_selectors.signer_supervises(
+                signer_supervises_author=selectors.signer_supervises(
                     signer_provider_id=signer_provider_id, author_id=plan.author_id, on=today
                 ),
                 patient_signed_on=patient_signed_on,
@@ -212,7 +210,7 @@ def treatment_plan_activate(*, access: PracticeAccess, plan_id: int) -> Treatmen
     """Make a signed draft the patient's active plan; the previous active plan is superseded."""
     _author(access)
     with transaction.atomic(durable=True):
-        facts = plan_selectors.plan_facts(practice_id=access.practice_id, plan_id=plan_id)
+        facts = selectors.plan_facts(practice_id=access.practice_id, plan_id=plan_id)
         if facts is None:
             raise NotFound()
         # Lock every plan of the patient, in pk order: concurrent activations queue here.
