@@ -9,6 +9,7 @@ from claims import urls as claims_urls
 from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
 from patients import urls as patients_urls
+from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
 from practice import urls as practice_urls
 from scheduling import urls as scheduling_urls
@@ -34,7 +35,9 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("patients/", include(patients_urls)),
     path("practice/", include(practice_urls)),
-    path("payers/", include(payers_urls)),
+    # One "payers" namespace for the payer screens: payers (list, edit, enrolment) and payer_rules
+    # (a payer's page and its rule versions), so the paths and URL names stayed as they were.
+    path("payers/", include((payers_urls.urlpatterns + payer_rules_urls.urlpatterns, "payers"))),
     path("audit/", include(audit_urls)),
     path("notes/", include(clinical_notes_urls)),
     path("schedule/", include(scheduling_urls)),

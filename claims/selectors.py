@@ -56,9 +56,9 @@ from coding.selectors import code_catalog, icd10_check
 from core.domain.service_types import ServiceType
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from patients.selectors import consent_facts, coverage_spans
-from payers.domain.policy import PayerPolicy
+from payer_rules.domain.policy import PayerPolicy
+from payer_rules.selectors import payer_policy_on
 from payers.models import Payer, PayerEnrollment
-from payers.selectors import payer_policy_on
 from practice.domain.credentials import credential_requires_supervision
 from practice.domain.supervision import supervisor_on
 from practice.models import Provider

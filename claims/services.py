@@ -54,7 +54,7 @@ from coding.selectors import icd10_check
 from core.domain.problems import Problem, Severity, problem_as_dict
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.validation import raise_for_problems
-from payers.domain.policy import PayerPolicy, RenderingBilling, rendering_decision
+from payer_rules.domain.policy import PayerPolicy, RenderingBilling, rendering_decision
 from practice.selectors import practice_today
 
 SYSTEM = "charges"

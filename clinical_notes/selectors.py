@@ -54,7 +54,7 @@ from clinical_notes.models import (
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import NotFound, PermissionDenied
 from patients.selectors import primary_payer_id_on
-from payers.selectors import payer_requires_cosign_on
+from payer_rules.selectors import payer_requires_cosign_on
 from practice.selectors import practice_zone
 from scheduling.models import Appointment
 from treatment_plans.selectors import active_plan_dates_on, goal_ids_of_patient

@@ -23,7 +23,7 @@ from tests.claims.matrix_entries import ENTRIES as CHARGE_ENTRIES
 from tests.clinical_notes.matrix_entries import ENTRIES as NOTE_ENTRIES
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, ProviderFactory
 from tests.patients.matrix_entries import ENTRIES as PATIENT_ENTRIES
-from tests.payers.rules_matrix_entries import ENTRIES as PAYER_RULE_ENTRIES
+from tests.payer_rules.matrix_entries import ENTRIES as PAYER_RULE_ENTRIES
 from tests.practice.matrix_entries import ENTRIES as PRACTICE_PAYER_ENTRIES
 from tests.scheduling.matrix_entries import ENTRIES as SCHEDULING_ENTRIES
 from tests.treatment_plans.matrix_entries import ENTRIES as PLAN_ENTRIES

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "audit",
     "practice",
     "payers",
+    "payer_rules",
     "patients",
     "scheduling",
     "treatment_plans",

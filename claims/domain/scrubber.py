@@ -38,7 +38,7 @@ from coding.domain.units import (
 from core.domain.identifiers import member_id_problems, npi_problems
 from core.domain.problems import Problem, Severity
 from patients.domain.consents import part2_consent_active
-from payers.domain.policy import (
+from payer_rules.domain.policy import (
     RenderingBilling,
     RenderingDecision,
     age_on,

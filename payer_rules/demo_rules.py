@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from accounts.access import PracticeAccess
-from payers import selectors
-from payers.models import Payer
-from payers.rule_services import payer_rule_set_create
+from payer_rules import selectors
+from payer_rules.services import payer_rule_set_create
 
 ABA_CODES = ["97151", "97152", "97153", "97154", "97155", "97156", "97157", "97158", "0362T", "0373T"]
 PSYCHOTHERAPY_VISIT_CODES = [
@@ -154,15 +153,23 @@ SELF_PAY = DemoVersion(
     rules={},
 )
 
+
+class _HasPk(Protocol):
+    """A payer row (or anything with its pk)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+
 DEMO_RULES: Mapping[str, list[DemoVersion]] = {
-    Payer.Kind.COMMERCIAL: [COMMERCIAL],
-    Payer.Kind.MEDICAID: [MEDICAID],
-    Payer.Kind.MEDICARE: MEDICARE,
-    Payer.Kind.SELF_PAY: [SELF_PAY],
+    "commercial": [COMMERCIAL],
+    "medicaid": [MEDICAID],
+    "medicare": MEDICARE,
+    "self_pay": [SELF_PAY],
 }
 
 
-def demo_payer_rules_seed(*, access: PracticeAccess, payers_by_kind: Mapping[str, Payer | int]) -> int:
+def demo_payer_rules_seed(*, access: PracticeAccess, payers_by_kind: Mapping[str, _HasPk | int]) -> int:
     """Create the demo rule sets for the given payers; return how many versions were created."""
     created = 0
     for kind, versions in DEMO_RULES.items():

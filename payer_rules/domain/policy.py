@@ -1,12 +1,12 @@
 """Payer rules as data: one payer's billing policy, versioned by effective date (pure).
 
-A payer's rules live in versions (`payers.PayerRuleSet` rows), each a JSON document in force
+A payer's rules live in versions (`payer_rules.PayerRuleSet` rows), each a JSON document in force
 from `effective_from` to `effective_to` (open-ended when None). This module turns a document
 into a frozen `PayerPolicy`, dumps it back (canonical form), picks the version in force on a
 date (`policy_for`), and answers the questions the coding, the scrubber and the screens ask:
 who may render a code and who goes on the claim, which codes need a prior authorization, visit
 limits, diagnosis-age rules. Checking a document against the code set and the credentials is in
-`payers.domain.policy_checks`.
+`payer_rules.domain.policy_checks`.
 
 `PayerPolicy.coding` IS coding's `PayerCodingRules` (unit rule, practitioner-level modifiers,
 telehealth POS and modifiers, code substitutions, daily unit maxima, distinct modifier): the
@@ -164,7 +164,7 @@ class DiagnosisAgeRule:
 @dataclass(frozen=True, slots=True)
 class PayerPolicy:
     """One payer's rules on one date. `timely_filing_days`/`appeal_window_days` None in a document
-    mean "the payer's own fields"; `payers.selectors.payer_policy_on` fills them in."""
+    mean "the payer's own fields"; `payer_rules.selectors.payer_policy_on` fills them in."""
 
     coding: PayerCodingRules = field(default_factory=PayerCodingRules)
     rendering: tuple[RenderingRule, ...] = ()

@@ -2,7 +2,7 @@
 
 Billers and admins read (PAYER_VIEW); only admins add or change versions (PRACTICE_MANAGE). The
 "try it" panel runs a sample session through coding's `code_session` with the version's rules
-and the payer-side review (`payers.domain.policy.policy_review`): a pure call, nothing written.
+and the payer-side review (`payer_rules.domain.policy.policy_review`): a pure call, nothing written.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from coding.domain.code_sets import shipped_catalog
 from coding.domain.rules import code_session
@@ -24,16 +25,20 @@ from coding.domain.types import SessionFacts, Telehealth
 from core.domain.problems import Problem, Severity
 from core.domain.service_types import ServiceType
 from core.errors import ValidationFailed
-from payers import rule_services, selectors
-from payers.domain.policy import (
+from core.views import app_errors
+from payer_rules import selectors, services
+from payer_rules.domain.policy import (
     BILLING_FREQUENCY_LABELS,
     RENDERING_BILLING_LABELS,
     PayerPolicy,
     policy_review,
 )
-from payers.rule_forms import LIST_GROUPS, RuleSetForms, TryItForm, split_list
-from payers.views import _access, _app_errors
+from payer_rules.forms import LIST_GROUPS, RuleSetForms, TryItForm, split_list
+from payers.selectors import payer_terms_for_user
 from practice.selectors import practice_today
+
+_access = screen_access
+_app_errors = app_errors
 
 UNIT_RULE_LABELS = {"cpt_midpoint": "CPT midpoint rule", "cms_8_minute": "CMS 8-minute rule"}
 TELEHEALTH_POS_LABELS = {
@@ -254,43 +259,53 @@ def try_session(policy: PayerPolicy, data: dict, *, version_in_force: bool) -> T
 # ---- screens ---------------------------------------------------------------------------------------
 
 
+def _version_row(entry: selectors.RuleSetEntry, today: date) -> VersionRow:
+    state, css = _state(entry.effective_from, entry.effective_to, today)
+    return VersionRow(
+        rule_set_id=entry.rule_set_id,
+        period=_period(entry.effective_from, entry.effective_to),
+        state=state,
+        css=css,
+        notes=entry.notes,
+        created_by=entry.created_by,
+        url=reverse("payers:rule_set_detail", args=[entry.payer_pk, entry.rule_set_id]),
+        edit_url=reverse("payers:rule_set_edit", args=[entry.payer_pk, entry.rule_set_id]),
+        copy_url=reverse("payers:rule_set_create", args=[entry.payer_pk]) + f"?from={entry.rule_set_id}",
+    )
+
+
+def _page_url(number: int | None) -> str:
+    return f"?{urlencode({'page': number})}" if number is not None else ""
+
+
 @login_required
 @_app_errors
 def payer_detail(request: HttpRequest, payer_pk: int) -> HttpResponse:
     access = _access(request, Capability.PAYER_VIEW)
-    payer = selectors.payer_get(access=access, payer_pk=payer_pk)
-    can_manage = access.can(Capability.PRACTICE_MANAGE)
+    page = selectors.payer_rule_set_page(access=access, payer_pk=payer_pk, page=request.GET.get("page", 1))
     today = practice_today(practice_id=access.practice_id)
-    rows = []
-    for entry in selectors.payer_rule_sets(access=access, payer_pk=payer.pk):
-        state, css = _state(entry.effective_from, entry.effective_to, today)
-        rows.append(
-            VersionRow(
-                rule_set_id=entry.rule_set_id,
-                period=_period(entry.effective_from, entry.effective_to),
-                state=state,
-                css=css,
-                notes=entry.notes,
-                created_by=entry.created_by,
-                url=reverse("payers:rule_set_detail", args=[payer.pk, entry.rule_set_id]),
-                edit_url=reverse("payers:rule_set_edit", args=[payer.pk, entry.rule_set_id]),
-                copy_url=reverse("payers:rule_set_create", args=[payer.pk]) + f"?from={entry.rule_set_id}",
-            )
-        )
+    payer = page.payer
     context = {
         "payer": {
             "name": payer.name,
-            "kind": payer.get_kind_display(),
+            "kind": payer.kind_label,
             "payer_id": payer.payer_id or "—",
             "timely_filing": f"{payer.timely_filing_days} days",
             "appeal_window": f"{payer.appeal_window_days} days",
         },
-        "versions": rows,
-        "can_manage": can_manage,
-        "new_url": reverse("payers:rule_set_create", args=[payer.pk]),
-        "edit_payer_url": reverse("payers:edit", args=[payer.pk]),
+        "versions": [_version_row(entry, today) for entry in page.entries],
+        "pagination": {
+            "page": page.number,
+            "pages": page.num_pages,
+            "total": page.total,
+            "previous_url": _page_url(page.previous_number),
+            "next_url": _page_url(page.next_number),
+        },
+        "can_manage": access.can(Capability.PRACTICE_MANAGE),
+        "new_url": reverse("payers:rule_set_create", args=[payer.payer_pk]),
+        "edit_payer_url": reverse("payers:edit", args=[payer.payer_pk]),
     }
-    return render(request, "payers/detail.html", context)
+    return render(request, "payer_rules/payer_detail.html", context)
 
 
 @login_required
@@ -335,7 +350,7 @@ def rule_set_detail(request: HttpRequest, payer_pk: int, rule_set_id: int) -> Ht
         "edit_url": reverse("payers:rule_set_edit", args=[payer_pk, rule_set_id]),
         "copy_url": reverse("payers:rule_set_create", args=[payer_pk]) + f"?from={rule_set_id}",
     }
-    return render(request, "payers/rule_set_detail.html", context, status=400 if form.errors else 200)
+    return render(request, "payer_rules/rule_set_detail.html", context, status=400 if form.errors else 200)
 
 
 def _render_form(request: HttpRequest, forms: RuleSetForms, *, title: str, cancel_url: str) -> HttpResponse:
@@ -345,23 +360,23 @@ def _render_form(request: HttpRequest, forms: RuleSetForms, *, title: str, cance
         "groups": [(key, forms.titles[key], forms.formsets[key]) for key, _, _ in LIST_GROUPS],
         "cancel_url": cancel_url,
     }
-    return render(request, "payers/rule_set_form.html", context, status=400 if forms.has_errors else 200)
+    return render(request, "payer_rules/rule_set_form.html", context, status=400 if forms.has_errors else 200)
 
 
 @login_required
 @_app_errors
 def rule_set_create(request: HttpRequest, payer_pk: int) -> HttpResponse:
     access = _access(request, Capability.PRACTICE_MANAGE)
-    payer = selectors.payer_get(access=access, payer_pk=payer_pk)
-    cancel_url = reverse("payers:detail", args=[payer.pk])
+    payer = payer_terms_for_user(access=access, payer_pk=payer_pk)
+    cancel_url = reverse("payers:detail", args=[payer.payer_pk])
     if request.method == "POST":
         forms = RuleSetForms(request.POST)
         if forms.is_valid():
             effective_from, effective_to, notes = forms.dates()
             try:
-                rule_set = rule_services.payer_rule_set_create(
+                rule_set = services.payer_rule_set_create(
                     access=access,
-                    payer_pk=payer.pk,
+                    payer_pk=payer.payer_pk,
                     effective_from=effective_from,
                     effective_to=effective_to,
                     rules=forms.document(),
@@ -371,9 +386,9 @@ def rule_set_create(request: HttpRequest, payer_pk: int) -> HttpResponse:
                 forms.add_errors(error.field_errors)
             else:
                 messages.success(request, "Rules saved.")
-                return redirect("payers:rule_set_detail", payer_pk=payer.pk, rule_set_id=rule_set.pk)
+                return redirect("payers:rule_set_detail", payer_pk=payer.payer_pk, rule_set_id=rule_set.pk)
         return _render_form(request, forms, title=f"New rules for {payer.name}", cancel_url=cancel_url)
-    base = _base_entry(access=access, payer_pk=payer.pk, wanted=request.GET.get("from", ""))
+    base = _base_entry(access=access, payer_pk=payer.payer_pk, wanted=request.GET.get("from", ""))
     forms = RuleSetForms(document=base.document if base else {}, notes="")
     return _render_form(request, forms, title=f"New rules for {payer.name}", cancel_url=cancel_url)
 
@@ -382,12 +397,8 @@ def _base_entry(*, access: PracticeAccess, payer_pk: int, wanted: str) -> select
     """The version a new one starts from: ?from=<id>, else the one in force today, else the newest."""
     if wanted.isdigit():
         return selectors.payer_rule_set_get(access=access, payer_pk=payer_pk, rule_set_id=int(wanted))
-    entries = selectors.payer_rule_sets(access=access, payer_pk=payer_pk)
     today = practice_today(practice_id=access.practice_id)
-    for entry in entries:
-        if entry.effective_from <= today and (entry.effective_to is None or today <= entry.effective_to):
-            return entry
-    return entries[0] if entries else None
+    return selectors.payer_rule_set_to_copy(access=access, payer_pk=payer_pk, today=today)
 
 
 @login_required
@@ -402,7 +413,7 @@ def rule_set_edit(request: HttpRequest, payer_pk: int, rule_set_id: int) -> Http
         if forms.is_valid():
             effective_from, effective_to, notes = forms.dates()
             try:
-                rule_services.payer_rule_set_update(
+                services.payer_rule_set_update(
                     access=access,
                     payer_pk=payer_pk,
                     rule_set_id=rule_set_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from payers.models import PayerRuleSet
+from payer_rules.models import PayerRuleSet
 
 ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
 PAYER_READERS = ("biller", "practice_admin")

@@ -7,10 +7,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from payers.admin import PayerRuleSetAdminForm
-from payers.demo_rules import MEDICAID
-from payers.models import PayerRuleSet
-from payers.rule_forms import RuleSetForms
+from payer_rules.demo_rules import MEDICAID
+from payer_rules.forms import RuleSetForms
+from payer_rules.models import PayerRuleSet
 from tests.factories import PayerFactory
 from tests.factories.authorizations import PayerRuleSetFactory
 
@@ -281,46 +280,6 @@ def test_edit_through_the_form(web, medicaid):
         "per_session",
         "2027 manual",
     )
-
-
-# ---- Django admin form -----------------------------------------------------------------------------
-
-
-def test_admin_form_checks_the_rules(practice):
-    # given
-    payer = PayerFactory(practice=practice)
-    data = {
-        "payer": payer.pk,
-        "effective_from": "2025-01-01",
-        "rules": '{"prior_auth": [{"codes": ["12345"]}], "coding": {"video_modifier": "93"}}',
-        "notes": "",
-    }
-
-    # when
-    form = PayerRuleSetAdminForm(data=data)
-
-    # then
-    assert not form.is_valid()
-    assert form.errors["rules"] == [
-        "coding.video_modifier: The audio-video telehealth modifier must be one of 95, GT, none, not '93'.",
-        "prior_auth[0].codes: 12345 is not a CPT or HCPCS code in the code set.",
-    ]
-
-
-def test_admin_form_stores_the_canonical_document(practice):
-    payer = PayerFactory(practice=practice)
-    form = PayerRuleSetAdminForm(
-        data={
-            "payer": payer.pk,
-            "effective_from": "2025-01-01",
-            "rules": '{"cosign_required": true}',
-            "notes": "",
-        }
-    )
-    assert form.is_valid(), form.errors
-    rule_set = form.save()
-    assert rule_set.rules["cosign_required"] is True
-    assert rule_set.rules["coding"]["unit_rule"] == "cpt_midpoint"
 
 
 def test_diagnosis_rule_errors_land_on_the_diagnosis_field(web, medicaid):

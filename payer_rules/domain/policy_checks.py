@@ -16,7 +16,7 @@ from datetime import date
 from coding.domain.code_sets import CodeCatalog
 from coding.domain.types import CodeKind
 from core.domain.problems import Problem, Severity
-from payers.domain.policy import PayerPolicy, PolicyProblemCode, field_path
+from payer_rules.domain.policy import PayerPolicy, PolicyProblemCode, field_path
 from practice.domain.credentials import Credential
 
 VIDEO_MODIFIERS = ("95", "GT", "")

@@ -1,7 +1,7 @@
 """Forms for the payer-rules screens: one form (or formset) per rule group, shape only.
 
 `RuleSetForms` bundles them: it builds the rules document the service checks
-(`payers.rule_services`), fills itself from a stored document (a new version starts as a copy),
+(`payer_rules.services`), fills itself from a stored document (a new version starts as a copy),
 and puts the service's field errors (`prior_auth[0].codes`, `coding.max_units_per_day.97153`, ...)
 back on the row and field they are about.
 """
@@ -18,13 +18,13 @@ from django.forms import BaseFormSet, formset_factory
 
 from coding.domain.types import Telehealth, TelehealthPos, UnitRule
 from core.domain.service_types import service_type_choices
-from payers.domain.policy import (
+from payer_rules.domain.policy import (
     BILLING_FREQUENCY_LABELS,
     RENDERING_BILLING_LABELS,
     BillingFrequency,
     RenderingBilling,
 )
-from payers.domain.policy_checks import AUDIO_ONLY_MODIFIERS, DISTINCT_MODIFIERS, VIDEO_MODIFIERS
+from payer_rules.domain.policy_checks import AUDIO_ONLY_MODIFIERS, DISTINCT_MODIFIERS, VIDEO_MODIFIERS
 from practice.domain.credentials import Credential
 
 _SPLIT = re.compile(r"[\s,;]+")

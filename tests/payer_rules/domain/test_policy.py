@@ -10,8 +10,8 @@ import pytest
 from coding.domain.code_sets import shipped_catalog
 from coding.domain.types import CodeSubstitution, PayerCodingRules, TelehealthPos, UnitRule
 from core.domain.problems import Severity
-from payers.demo_rules import COMMERCIAL, MEDICAID, MEDICARE
-from payers.domain.policy import (
+from payer_rules.demo_rules import COMMERCIAL, MEDICAID, MEDICARE
+from payer_rules.domain.policy import (
     BillingFrequency,
     DiagnosisAgeRule,
     PayerPolicy,
@@ -36,8 +36,7 @@ from payers.domain.policy import (
     version_to_close,
     visit_limit_problems,
 )
-from payers.domain.policy_checks import policy_problems
-from payers.domain.rules import PayerPolicy as ReExportedPolicy
+from payer_rules.domain.policy_checks import policy_problems
 
 CATALOG = shipped_catalog()
 ON = date(2026, 1, 1)
@@ -68,7 +67,6 @@ def test_empty_document_is_the_cpt_rules_alone():
     # then
     assert policy == PayerPolicy()
     assert policy.coding == PayerCodingRules()
-    assert ReExportedPolicy is PayerPolicy
 
 
 def test_document_maps_onto_coding_rules_and_is_normalised():

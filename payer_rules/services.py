@@ -1,7 +1,7 @@
 """Payer rules use cases: add a version of a payer's rules, or change one (admins).
 
-Each call reads the document (`payers.domain.policy`), checks it against coding's code set and
-the credentials (`payers.domain.policy_checks`) and against the payer's other versions (no two
+Each call reads the document (`payer_rules.domain.policy`), checks it against coding's code set and
+the credentials (`payer_rules.domain.policy_checks`) and against the payer's other versions (no two
 share a day), all under a lock on the payer; anything wrong raises ValidationFailed with field
 paths (`prior_auth[0].codes`, `effective_from`, ...) and nothing is written. A new open-ended
 version ends the open-ended version before it on the day before it starts.
@@ -21,8 +21,8 @@ from accounts.domain.roles import Capability
 from coding.domain.code_sets import shipped_catalog
 from core.domain.problems import Problem
 from core.errors import NotFound, ValidationFailed
-from payers import selectors
-from payers.domain.policy import (
+from payer_rules import selectors
+from payer_rules.domain.policy import (
     PayerPolicy,
     VersionSpan,
     policy_document,
@@ -31,19 +31,17 @@ from payers.domain.policy import (
     version_overlap_problems,
     version_to_close,
 )
-from payers.domain.policy_checks import policy_problems
-from payers.models import Payer, PayerRuleSet
+from payer_rules.domain.policy_checks import policy_problems
+from payer_rules.models import PayerRuleSet
+from payers.lock_objects import payer_lock
+from payers.selectors import PayerTerms
 from practice.services.common import model_full_clean, raise_if_problems
 
 NOTES_MAX = 2000
 
 
-def _locked_payer(*, access: PracticeAccess, payer_pk: int) -> Payer:
-    payer = (
-        Payer.objects.select_for_update(of=("self",))
-        .filter(pk=payer_pk, practice_id=access.practice_id)
-        .first()
-    )
+def _locked_payer(*, access: PracticeAccess, payer_pk: int) -> PayerTerms:
+    payer = payer_lock(practice_id=access.practice_id, payer_pk=payer_pk)
     if payer is None:
         raise NotFound()
     return payer
@@ -51,7 +49,7 @@ def _locked_payer(*, access: PracticeAccess, payer_pk: int) -> Payer:
 
 def _checked(
     *,
-    payer: Payer,
+    payer: PayerTerms,
     rules: Mapping[str, Any],
     effective_from: date,
     effective_to: date | None,
@@ -67,7 +65,7 @@ def _checked(
     problems += version_dates_problems(effective_from, effective_to)
     if len(notes) > NOTES_MAX:
         problems.append(Problem("notes_too_long", f"Keep the notes under {NOTES_MAX} characters.", "notes"))
-    others = [s for s in selectors.rule_set_spans(payer_pk=payer.pk) if s.rule_set_id != rule_set_id]
+    others = [s for s in selectors.rule_set_spans(payer_pk=payer.payer_pk) if s.rule_set_id != rule_set_id]
     to_close = (
         version_to_close(effective_from, others) if effective_to is None and rule_set_id is None else None
     )
@@ -113,7 +111,7 @@ def payer_rule_set_create(
             model_full_clean(previous)
             previous.save(update_fields=["effective_to", "updated_at"])
         rule_set = PayerRuleSet(
-            payer=payer,
+            payer_id=payer.payer_pk,
             effective_from=effective_from,
             effective_to=effective_to,
             rules=policy_document(policy),
@@ -140,7 +138,7 @@ def payer_rule_set_update(
     notes = notes.strip()
     with transaction.atomic(durable=True):
         payer = _locked_payer(access=access, payer_pk=payer_pk)
-        rule_set = PayerRuleSet.objects.filter(pk=rule_set_id, payer_id=payer.pk).first()
+        rule_set = PayerRuleSet.objects.filter(pk=rule_set_id, payer_id=payer.payer_pk).first()
         if rule_set is None:
             raise NotFound()
         policy, _, problems = _checked(
