@@ -11,6 +11,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +20,7 @@ from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
 from core.api.mixins import validated
 from treatment_plans import selectors, services
-from treatment_plans.domain.types import GoalDraft, ObjectiveDraft, PlanDraft, ProblemDraft
+from treatment_plans.domain.types import GoalDraft, ObjectiveDraft, PlanDraft, PlanStatus, ProblemDraft
 
 
 def _access(request: Request) -> PracticeAccess:
@@ -153,6 +154,7 @@ def _plan(request: Request, plan_id: int, *, status_code: int = 200) -> Response
 class PlanListApi(APIView):
     class FilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
         patient = serializers.IntegerField()
+        status = serializers.ChoiceField(choices=[s.value for s in PlanStatus], required=False)
 
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         id = serializers.IntegerField(source="plan_id")
@@ -167,9 +169,21 @@ class PlanListApi(APIView):
         parameters=[FilterSerializer], responses=OutputSerializer(many=True), operation_id="plans_list"
     )
     def get(self, request: Request) -> Response:
+        """A page of the patient's plans (`limit`/`offset`), filtered before the page is cut."""
         filters = validated(self.FilterSerializer, request.query_params)
-        page = selectors.plan_list_for_patient(access=_access(request), patient_id=filters["patient"])
-        return Response(self.OutputSerializer(page.rows, many=True).data)
+        wanted = filters.get("status")
+        page = selectors.plan_list_for_patient(
+            access=_access(request),
+            patient_id=filters["patient"],
+            filters=selectors.PlanListFilters(status=PlanStatus(wanted) if wanted else None),
+        )
+        paginator = LimitOffsetPagination()
+        rows = paginator.paginate_queryset(
+            page.rows,  # type: ignore[arg-type]  # a lazy sequence pages like a queryset
+            request,
+            view=self,
+        )
+        return paginator.get_paginated_response(self.OutputSerializer(rows, many=True).data)
 
 
 class PlanCreateApi(APIView):

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -101,10 +102,41 @@ class PlanDetail:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanListFilters:
+    """The list's filters (the patient is the list's own argument)."""
+
+    status: PlanStatus | None = None
+
+
+class PlanRows:
+    """A patient's filtered plans as rows, read a slice at a time: what Django's Paginator and
+    DRF's pagination cut into pages (`count()` once, then one query for the page's slice)."""
+
+    def __init__(self, plans: QuerySet[TreatmentPlan], *, today: dt.date) -> None:
+        self._plans = plans
+        self._today = today
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._plans.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[PlanRow]:
+        return [_row(plan, self._today) for plan in self._plans[index]]
+
+    def __iter__(self) -> Iterator[PlanRow]:
+        return iter(self[0 : self.count()])
+
+
+@dataclass(frozen=True, slots=True)
 class PlanListPage:
     patient_id: int
     patient_name: str
-    rows: tuple[PlanRow, ...]
+    rows: PlanRows  # filtered, newest start first; not yet cut into pages
     can_create: bool
     overdue_message: str  # the active plan's review-overdue warning, or ""
 
@@ -188,17 +220,22 @@ def _row(plan: TreatmentPlan, today: dt.date) -> PlanRow:
 # Reads for people
 
 
-def plan_list_for_patient(*, access: PracticeAccess, patient_id: int) -> PlanListPage:
-    """The patient's plans, newest start first."""
+def plan_list_for_patient(
+    *, access: PracticeAccess, patient_id: int, filters: PlanListFilters | None = None
+) -> PlanListPage:
+    """The patient's plans, newest start first, filtered in the database; `rows` is cut into
+    pages by the caller (Django's Paginator on the screen, DRF's on the API). One `list` event
+    with the number of matches."""
     access.require(Capability.CLINICAL_VIEW)
     patient = patient_get_for_user(access=access, patient_id=patient_id, purpose="treatment_plans")
     today = practice_today(practice_id=access.practice_id)
-    plans = list(
-        _visible_plans(access, today=today)
-        .filter(patient_id=patient.pk)
-        .select_related("author")
-        .order_by("-starts_on", "-pk")
+    plans = _visible_plans(access, today=today).filter(patient_id=patient.pk)
+    active_review_on = (
+        plans.filter(status=PlanStatus.ACTIVE).order_by("-starts_on", "-pk").values_list("review_on").first()
     )
+    if filters is not None and filters.status is not None:
+        plans = plans.filter(status=filters.status)
+    rows = PlanRows(plans.select_related("author").order_by("-starts_on", "-pk"), today=today)
     audit_event_record(
         context=access.audit,
         action=AuditEvent.Action.LIST,
@@ -206,14 +243,13 @@ def plan_list_for_patient(*, access: PracticeAccess, patient_id: int) -> PlanLis
         practice_id=access.practice_id,
         patient_id=patient.pk,
         object_type="treatment_plan",
-        detail=f"results={len(plans)}",
+        detail=f"results={rows.count()}",
     )
-    active = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
-    overdue = plan_review_overdue(active.review_on, today) if active is not None else None
+    overdue = plan_review_overdue(active_review_on[0], today) if active_review_on else None
     return PlanListPage(
         patient_id=patient.pk,
         patient_name=patient.full_name,
-        rows=tuple(_row(p, today) for p in plans),
+        rows=rows,
         can_create=access.can(Capability.TREATMENT_PLAN_EDIT) and access.provider_id is not None,
         overdue_message=overdue.message if overdue else "",
     )

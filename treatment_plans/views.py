@@ -17,8 +17,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.access import PracticeAccess, screen_access
@@ -27,13 +29,14 @@ from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, 
 from core.views import app_errors
 from practice.selectors import practice_today
 from treatment_plans import selectors, services
-from treatment_plans.domain.types import GoalDraft, ObjectiveDraft, PlanDraft, ProblemDraft
+from treatment_plans.domain.types import GoalDraft, ObjectiveDraft, PlanDraft, PlanStatus, ProblemDraft
 
 ViewFunc = Callable[..., HttpResponse]
 
 NEW_PLAN_PROBLEM_SLOTS = 2
 BLANK_GOAL_SLOTS = 2
 BLANK_OBJECTIVE_SLOTS = 2
+PLANS_PER_PAGE = 25
 
 
 _access = screen_access
@@ -277,8 +280,22 @@ def _errors_by_key(error: ValidationFailed) -> dict[str, list[str]]:
 @_app_errors
 def plan_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     access = _access(request, Capability.CLINICAL_VIEW)
-    page = selectors.plan_list_for_patient(access=access, patient_id=patient_id)
-    return render(request, "treatment_plans/list.html", {"page": page})
+    status = str(request.GET.get("status", ""))
+    filters = selectors.PlanListFilters(status=PlanStatus(status) if status in {s.value for s in PlanStatus} else None)
+    page = selectors.plan_list_for_patient(access=access, patient_id=patient_id, filters=filters)
+    plans = Paginator(page.rows, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    kept = {"status": filters.status.value} if filters.status else {}
+    context = {
+        "page": page,
+        "plans": plans,
+        "status": filters.status.value if filters.status else "",
+        "statuses": selectors.STATUS_LABELS,
+        "previous_url": f"?{urlencode({**kept, 'page': plans.previous_page_number()})}"
+        if plans.has_previous()
+        else "",
+        "next_url": f"?{urlencode({**kept, 'page': plans.next_page_number()})}" if plans.has_next() else "",
+    }
+    return render(request, "treatment_plans/list.html", context)
 
 
 @login_required

@@ -97,3 +97,58 @@ def test_suggest_codes_applies_the_payers_rule_set(practice):
     assert json.loads(out.getvalue())["lines"] == [
         {"code": "90834", "units": 1, "modifiers": ["GT"], "pos": "02"}
     ]
+
+
+# ---- the payer page's versions -------------------------------------------------------------------
+
+
+def _versions(payer, years):
+    return [
+        PayerRuleSetFactory(payer=payer, effective_from=date(year, 1, 1), effective_to=date(year, 12, 31))
+        for year in years
+    ]
+
+
+def test_versions_page_is_cut_after_the_payer_filter(biller_access, practice):
+    # given: five versions of this payer, three of another
+    payer = PayerFactory(practice=practice)
+    mine = _versions(payer, range(2020, 2025))
+    _versions(PayerFactory(practice=practice), range(2020, 2023))
+
+    # when
+    first = selectors.payer_rule_set_page(access=biller_access, payer_pk=payer.pk, page=1, per_page=2)
+    last = selectors.payer_rule_set_page(access=biller_access, payer_pk=payer.pk, page=3, per_page=2)
+
+    # then: newest first, only this payer's
+    assert ([e.rule_set_id for e in first.entries], first.total, first.num_pages, first.next_number) == (
+        [mine[4].pk, mine[3].pk],
+        5,
+        3,
+        2,
+    )
+    assert ([e.rule_set_id for e in last.entries], last.previous_number, last.next_number) == (
+        [mine[0].pk],
+        2,
+        None,
+    )
+
+
+def test_another_practices_payer_has_no_versions_page(biller_access, other_practice):
+    payer = PayerFactory(practice=other_practice)
+    _versions(payer, [2024])
+    with pytest.raises(NotFound):
+        selectors.payer_rule_set_page(access=biller_access, payer_pk=payer.pk)
+
+
+@pytest.mark.parametrize(("_case", "count"), [("one version", 1), ("many versions", 12)])
+def test_versions_page_queries_do_not_grow_with_the_versions(
+    _case, count, biller_access, practice, django_assert_num_queries
+):
+    # given
+    payer = PayerFactory(practice=practice)
+    _versions(payer, range(2000, 2000 + count))
+
+    # when / then: the payer, the count, one page of versions with their authors
+    with django_assert_num_queries(3):
+        page = selectors.payer_rule_set_page(access=biller_access, payer_pk=payer.pk, per_page=10)
+    assert len(page.entries) == min(count, 10)

@@ -290,3 +290,24 @@ def test_diagnosis_rule_errors_land_on_the_diagnosis_field(web, medicaid):
     row = response.context["forms"].formsets["diagnosis_age"].forms[0]
     assert row.errors == {"diagnosis": ["'93.0' is not the start of an ICD-10-CM code (e.g. F93.0 or F90)."]}
     assert PayerRuleSet.objects.count() == 1
+
+
+def test_payer_page_shows_one_page_of_versions(web, practice):
+    # given: 27 yearly versions (the page holds 25)
+    payer = PayerFactory(practice=practice)
+    for year in range(1990, 2017):
+        PayerRuleSetFactory(payer=payer, effective_from=date(year, 1, 1), effective_to=date(year, 12, 31))
+    client = web("biller")
+
+    # when
+    first = client.get(reverse("payers:detail", args=[payer.pk]))
+    second = client.get(reverse("payers:detail", args=[payer.pk]), {"page": 2})
+
+    # then
+    assert [len(r.context["versions"]) for r in (first, second)] == [25, 2]
+    assert first.context["versions"][0].period == "2016-01-01 to 2016-12-31"
+    assert (first.context["pagination"]["next_url"], second.context["pagination"]["previous_url"]) == (
+        "?page=2",
+        "?page=1",
+    )
+    assert 'id="rule-set-pages"' in first.content.decode()

@@ -79,7 +79,9 @@ def test_create_sign_activate_retrieve(clinic, client_for):
     assert active.json()["status"] == "active"
     # list
     listed = client.get(reverse("plans_api:list"), {"patient": clinic.patient.pk})
-    assert [(r["id"], r["status"], r["signed"]) for r in listed.json()] == [(plan["id"], "active", True)]
+    assert [(r["id"], r["status"], r["signed"]) for r in listed.json()["results"]] == [
+        (plan["id"], "active", True)
+    ]
 
 
 def test_create_errors_use_the_one_shape_and_write_nothing(clinic, client_for):
@@ -144,3 +146,41 @@ def test_overdue_shows_in_the_api(clinic, client_for):
         True,
         "The treatment plan's review was due on 2026-03-09 (1 day ago). Review and update the plan.",
     )
+
+
+def test_list_pages_after_the_status_filter(clinic, client_for):
+    # given: 3 superseded plans and 1 active one
+    superseded = [
+        TreatmentPlanFactory(
+            practice=clinic.practice,
+            patient=clinic.patient,
+            author=clinic.clinician,
+            status="superseded",
+            starts_on=dt.date(2025, month, 1),
+            review_on=dt.date(2025, 12, 31),
+        )
+        for month in (1, 2, 3)
+    ]
+    TreatmentPlanFactory(practice=clinic.practice, patient=clinic.patient, author=clinic.clinician)
+    client = client_for(clinic.clinician_user)
+
+    # when
+    first = client.get(
+        reverse("plans_api:list"), {"patient": clinic.patient.pk, "status": "superseded", "limit": 2}
+    )
+    second = client.get(first.json()["next"])
+
+    # then: the count is of the filtered plans; the pages hold them newest start first
+    assert (first.json()["count"], [r["id"] for r in first.json()["results"]]) == (
+        3,
+        [superseded[2].pk, superseded[1].pk],
+    )
+    assert ([r["id"] for r in second.json()["results"]], second.json()["next"]) == ([superseded[0].pk], None)
+
+
+def test_list_rejects_an_unknown_status(clinic, client_for):
+    response = client_for(clinic.clinician_user).get(
+        reverse("plans_api:list"), {"patient": clinic.patient.pk, "status": "archived"}
+    )
+    assert response.status_code == 400
+    assert list(response.json()["extra"]["fields"]) == ["status"]

@@ -7,7 +7,13 @@ import pytest
 from audit.models import AuditEvent
 from core.errors import NotFound, PermissionDenied
 from tests.factories.clinical import PlanGoalFactory, PlanProblemFactory, TreatmentPlanFactory
-from treatment_plans.selectors import active_plan_goal_choices, plan_get, plan_list_for_patient
+from treatment_plans.domain.types import PlanStatus
+from treatment_plans.selectors import (
+    PlanListFilters,
+    active_plan_goal_choices,
+    plan_get,
+    plan_list_for_patient,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +119,55 @@ def test_active_plan_goal_choices(clinic, plans):
         label
         for _, label in active_plan_goal_choices(practice_id=clinic.practice.pk, patient_id=clinic.patient.pk)
     ] == ["Stay with the group"]
+
+
+def _superseded_plans(clinic, count):
+    for day in range(count):
+        TreatmentPlanFactory(
+            practice=clinic.practice,
+            patient=clinic.patient,
+            author=clinic.clinician,
+            status="superseded",
+            starts_on=dt.date(2024, 1, 1) + dt.timedelta(days=day),
+            review_on=dt.date(2024, 12, 31),
+        )
+
+
+def test_list_filters_in_the_database_before_a_slice_is_read(clinic, plans):
+    # given: 5 more superseded plans (6 superseded in all, 1 active)
+    active, old = plans
+    _superseded_plans(clinic, 5)
+
+    # when
+    page = plan_list_for_patient(
+        access=clinic.access(clinic.supervisor_user),
+        patient_id=clinic.patient.pk,
+        filters=PlanListFilters(status=PlanStatus.SUPERSEDED),
+    )
+
+    # then: the count and the slices are of the filtered rows, newest start first
+    assert page.rows.count() == 6
+    assert [row.status for row in page.rows[0:4]] == ["superseded"] * 4
+    assert page.rows[0:1][0].plan_id == old.pk  # started 2025-01-01, after the five of 2024
+    assert len(page.rows[4:10]) == 2
+    assert active.pk not in {row.plan_id for row in page.rows}
+    assert page.overdue_message != ""  # the banner is about the active plan, whatever the filter
+    [event] = AuditEvent.objects.filter(category="treatment_plan")
+    assert event.detail == "results=6"
+
+
+@pytest.mark.parametrize(("_case", "extra"), [("few plans", 2), ("many plans", 30)])
+def test_a_page_of_the_list_costs_the_same_queries_whatever_the_rows(
+    _case, extra, clinic, django_assert_num_queries
+):
+    # given
+    _superseded_plans(clinic, extra)
+    access = clinic.access(clinic.supervisor_user)
+    plan_list_for_patient(access=access, patient_id=clinic.patient.pk)  # the audit chain exists
+
+    # when / then: the patient (time zone, row, audit event: 5 statements), today, the active
+    # plan, the count, the list's audit event (5), one page of plans with their authors
+    with django_assert_num_queries(16):
+        page = plan_list_for_patient(access=access, patient_id=clinic.patient.pk)
+        rows = page.rows[0:25]
+    assert len(rows) == min(extra, 25)

@@ -162,3 +162,32 @@ def test_technicians_cannot_open_the_form(clinic, client_for):
     assert (
         client_for(clinic.tech_user).get(reverse("plans:create", args=[clinic.patient.pk])).status_code == 403
     )
+
+
+def test_list_page_is_paginated_after_the_status_filter(clinic, client_for):
+    # given: 27 superseded plans and 1 active one
+    for day in range(27):
+        TreatmentPlanFactory(
+            practice=clinic.practice,
+            patient=clinic.patient,
+            author=clinic.clinician,
+            status="superseded",
+            starts_on=dt.date(2024, 1, 1) + dt.timedelta(days=day),
+            review_on=dt.date(2024, 12, 31),
+        )
+    active = TreatmentPlanFactory(practice=clinic.practice, patient=clinic.patient, author=clinic.clinician)
+    client = client_for(clinic.clinician_user)
+    url = reverse("plans:list", args=[clinic.patient.pk])
+
+    # when
+    first = client.get(url, {"status": "superseded"})
+    second = client.get(url, {"status": "superseded", "page": 2})
+    everything = client.get(url)
+
+    # then
+    assert [len(r.context["plans"].object_list) for r in (first, second)] == [25, 2]
+    assert {row.status for row in first.context["plans"].object_list} == {"superseded"}
+    assert first.context["next_url"] == "?status=superseded&page=2"
+    assert second.context["previous_url"] == "?status=superseded&page=1"
+    assert everything.context["plans"].paginator.count == 28
+    assert everything.context["plans"].object_list[0].plan_id == active.pk
