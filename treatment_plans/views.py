@@ -281,7 +281,9 @@ def _errors_by_key(error: ValidationFailed) -> dict[str, list[str]]:
 def plan_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     access = _access(request, Capability.CLINICAL_VIEW)
     status = str(request.GET.get("status", ""))
-    filters = selectors.PlanListFilters(status=PlanStatus(status) if status in {s.value for s in PlanStatus} else None)
+    filters = selectors.PlanListFilters(
+        status=PlanStatus(status) if status in {s.value for s in PlanStatus} else None
+    )
     page = selectors.plan_list_for_patient(access=access, patient_id=patient_id, filters=filters)
     plans = Paginator(page.rows, PLANS_PER_PAGE).get_page(request.GET.get("page"))
     kept = {"status": filters.status.value} if filters.status else {}
