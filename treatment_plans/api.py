@@ -178,7 +178,7 @@ class PlanListApi(APIView):
             filters=selectors.PlanListFilters(status=PlanStatus(wanted) if wanted else None),
         )
         paginator = LimitOffsetPagination()
-        rows = paginator.paginate_queryset(
+        rows: list[selectors.PlanRow] | None = paginator.paginate_queryset(
             page.rows,  # type: ignore[arg-type]  # a lazy sequence pages like a queryset
             request,
             view=self,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import overload
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -125,7 +126,15 @@ class PlanRows:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index: slice) -> list[PlanRow]:
+    @overload
+    def __getitem__(self, index: int) -> PlanRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PlanRow]: ...
+
+    def __getitem__(self, index: int | slice) -> PlanRow | list[PlanRow]:
+        if isinstance(index, int):
+            return _row(self._plans[index], self._today)
         return [_row(plan, self._today) for plan in self._plans[index]]
 
     def __iter__(self) -> Iterator[PlanRow]:

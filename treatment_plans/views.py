@@ -286,7 +286,7 @@ def plan_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
     page = selectors.plan_list_for_patient(access=access, patient_id=patient_id, filters=filters)
     plans = Paginator(page.rows, PLANS_PER_PAGE).get_page(request.GET.get("page"))
-    kept = {"status": filters.status.value} if filters.status else {}
+    kept: dict[str, str | int] = {"status": filters.status.value} if filters.status else {}
     context = {
         "page": page,
         "plans": plans,
