@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.factories.clinical import TreatmentPlanFactory
 from treatment_plans.models import PlanObjective, TreatmentPlan
-from treatment_plans.views import form_key
+from treatment_plans.forms import form_key
 
 pytestmark = pytest.mark.django_db
 
