@@ -55,8 +55,8 @@ from authorizations.domain.types import (
 from authorizations.models import AuthorizationAlert, AuthorizationUsage, AuthorizedCode, PriorAuthorization
 from coding.domain.code_sets import shipped_catalog
 from core.errors import NotFound, PermissionDenied
-from payers.domain.policy import PolicyTimeline
-from payers.selectors import payer_policy_timeline
+from payer_rules.domain.policy import PolicyTimeline
+from payer_rules.selectors import payer_policy_timeline
 from practice.models import Provider
 from practice.selectors import practice_zone
 from scheduling.selectors import upcoming_appointments
@@ -458,7 +458,7 @@ def authorization_match(
 ) -> AuthorizationCheck:
     """The authorization a service bills against and any problem (none on file, outside the dates,
     another provider, cancelled, too few units left). Call it for codes the payer's policy says
-    need one (`payers.domain.policy.prior_auth_rule`)."""
+    need one (`payer_rules.domain.policy.prior_auth_rule`)."""
     service = ServiceToAuthorize(
         patient_id=patient_id, payer_id=payer_id, code=code, on=on, provider_id=provider_id, units=units
     )

@@ -6,14 +6,15 @@ from accounts import urls as accounts_urls
 from audit import urls as audit_urls
 from authorizations import urls as authorizations_urls
 from claims import urls as claims_urls
-from clinical_notes import plan_urls
 from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
 from dashboard import urls as dashboard_urls
 from patients import urls as patients_urls
+from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
 from practice import urls as practice_urls
 from scheduling import urls as scheduling_urls
+from treatment_plans import urls as treatment_plans_urls
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("patients/", include((patients_urls.api_urlpatterns, "patients_api"))),
@@ -22,7 +23,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("audit/", include((audit_urls.api_urlpatterns, "audit_api"))),
     path("notes/", include((clinical_notes_urls.api_urlpatterns, "notes_api"))),
     path("schedule/", include((scheduling_urls.api_urlpatterns, "scheduling_api"))),
-    path("plans/", include((plan_urls.plan_api_urlpatterns, "plans_api"))),
+    path("plans/", include((treatment_plans_urls.api_urlpatterns, "plans_api"))),
     path("authorizations/", include((authorizations_urls.api_urlpatterns, "authorizations_api"))),
     path("charges/", include((claims_urls.api_urlpatterns, "charges_api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -35,11 +36,13 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("patients/", include(patients_urls)),
     path("practice/", include(practice_urls)),
-    path("payers/", include(payers_urls)),
+    # One "payers" namespace for the payer screens: payers (list, edit, enrolment) and payer_rules
+    # (a payer's page and its rule versions), so the paths and URL names stayed as they were.
+    path("payers/", include((payers_urls.urlpatterns + payer_rules_urls.urlpatterns, "payers"))),
     path("audit/", include(audit_urls)),
     path("notes/", include(clinical_notes_urls)),
     path("schedule/", include(scheduling_urls)),
-    path("plans/", include((plan_urls.plan_urlpatterns, "plans"))),
+    path("plans/", include((treatment_plans_urls.urlpatterns, "plans"))),
     path("authorizations/", include(authorizations_urls)),
     path("charges/", include(claims_urls)),
     path("jobs/", include(dashboard_urls)),

@@ -1,4 +1,4 @@
-"""Session notes, their history, addenda and treatment plans.
+"""Session notes, their history and addenda (treatment plans live in treatment_plans).
 
 A final note is immutable: the service layer refuses changes, and on PostgreSQL a trigger
 rejects any UPDATE or DELETE of a final note (and of its segments, scores, diagnoses and goal
@@ -21,74 +21,6 @@ class NoteStatus(models.TextChoices):
     AWAITING_COSIGN = "awaiting_cosign", "Awaiting co-signature"
     RETURNED = "returned", "Returned for revision"
     FINAL = "final", "Final"
-
-
-class TreatmentPlan(TimeStampedModel):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        SUPERSEDED = "superseded", "Superseded"
-
-    practice = models.ForeignKey(
-        "practice.Practice", on_delete=models.CASCADE, related_name="treatment_plans"
-    )
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="treatment_plans")
-    author = models.ForeignKey("practice.Provider", on_delete=models.PROTECT, related_name="treatment_plans")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    starts_on = models.DateField()
-    review_on = models.DateField()
-    signed_at = models.DateTimeField(null=True, blank=True)
-    signed_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    patient_signed_on = models.DateField(
-        null=True, blank=True, help_text="Patient or guardian signature date"
-    )
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(review_on__gte=models.F("starts_on")),
-                name="clinical_notes_plan_dates_ordered",
-            ),
-        ]
-        ordering = ["-starts_on"]
-
-    def __str__(self) -> str:
-        return f"Treatment plan {self.pk}"
-
-
-class PlanProblem(TimeStampedModel):
-    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="problems")
-    description = models.TextField()
-    diagnosis = models.ForeignKey(
-        "patients.PatientDiagnosis", null=True, blank=True, on_delete=models.PROTECT
-    )
-    position = models.PositiveSmallIntegerField(default=1)
-
-    class Meta:
-        ordering = ["position", "pk"]
-
-
-class PlanGoal(TimeStampedModel):
-    problem = models.ForeignKey(PlanProblem, on_delete=models.CASCADE, related_name="goals")
-    description = models.TextField()
-    interventions = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=1)
-
-    class Meta:
-        ordering = ["position", "pk"]
-
-
-class PlanObjective(TimeStampedModel):
-    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="objectives")
-    description = models.TextField(help_text="Measurable: what, how much, by when")
-    measure = models.CharField(max_length=120, blank=True)
-    target = models.CharField(max_length=120, blank=True)
-    target_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["pk"]
 
 
 class SessionNoteQuerySet(models.QuerySet["SessionNote"]):
@@ -319,7 +251,7 @@ class NoteDiagnosis(NotePart):
 
 class NoteGoal(NotePart):
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="note_goals")
-    goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="+")
+    goal = models.ForeignKey("treatment_plans.PlanGoal", on_delete=models.PROTECT, related_name="+")
     progress = models.TextField(blank=True)
 
     class Meta:

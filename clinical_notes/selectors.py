@@ -50,16 +50,15 @@ from clinical_notes.models import (
     NoteGoal,
     NoteSegment,
     NoteStatus,
-    PlanGoal,
     SessionNote,
-    TreatmentPlan,
 )
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import NotFound, PermissionDenied
 from patients.selectors import primary_payer_id_on
-from payers.selectors import payer_requires_cosign_on
+from payer_rules.selectors import payer_requires_cosign_on
 from practice.selectors import practice_zone
 from scheduling.models import Appointment
+from treatment_plans.selectors import active_plan_dates_on, goal_ids_of_patient
 
 NOTE_OBJECT_TYPE = "session_note"
 LIST_PAGE_SIZE = 50
@@ -471,17 +470,8 @@ def _previous_note(note: SessionNote) -> PreviousNote | None:
 
 
 def _active_plan(note: SessionNote) -> PlanReview | None:
-    row = (
-        TreatmentPlan.objects.filter(
-            patient_id=note.patient_id,
-            status=TreatmentPlan.Status.ACTIVE,
-            starts_on__lte=note.date_of_service,
-        )
-        .order_by("-starts_on", "-pk")
-        .values_list("pk", "review_on")
-        .first()
-    )
-    return PlanReview(plan_id=row[0], review_on=row[1]) if row else None
+    plan = active_plan_dates_on(patient_id=note.patient_id, on=note.date_of_service)
+    return PlanReview(plan_id=plan.plan_id, review_on=plan.review_on) if plan else None
 
 
 def note_patient_diagnosis_ids(*, note_id: int, diagnosis_ids: list[int]) -> set[int]:
@@ -497,13 +487,7 @@ def note_patient_diagnosis_ids(*, note_id: int, diagnosis_ids: list[int]) -> set
 
 def patient_goal_ids(*, patient_id: int, goal_ids: list[int]) -> set[int]:
     """Which of `goal_ids` belong to one of this patient's treatment plans."""
-    if not goal_ids:
-        return set()
-    return set(
-        PlanGoal.objects.filter(pk__in=goal_ids, problem__plan__patient_id=patient_id).values_list(
-            "pk", flat=True
-        )
-    )
+    return goal_ids_of_patient(patient_id=patient_id, goal_ids=goal_ids)
 
 
 def payer_requires_cosign(*, note: SessionNote) -> bool:

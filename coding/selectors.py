@@ -17,8 +17,8 @@ from coding.icd10 import icd10_is_billable as _icd10_is_billable
 from coding.icd10 import icd10_search as _icd10_search
 from coding.models import CodeSetEntry
 from core.errors import NotFound
+from payer_rules.selectors import payer_coding_rules_on
 from payers.models import Payer
-from payers.selectors import payer_coding_rules_on
 
 
 def _info(entry: CodeSetEntry) -> CodeInfo:
@@ -89,7 +89,7 @@ def payer_for_coding(*, payer_id: str) -> PayerRef:
 def coding_rules_for_payer(*, payer: PayerRef, on: date | None) -> PayerCodingRules:
     """The coding rules for `payer` on date `on` (the practice's today when None).
 
-    Delegates to `payers.selectors.payer_coding_rules_on`, THE one place payer -> rules is
+    Delegates to `payer_rules.selectors.payer_coding_rules_on`, THE one place payer -> rules is
     decided: the payer's rule set in force on the date, or the defaults for its kind
     (`coding.domain.payer_defaults`) when none is.
     """

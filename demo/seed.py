@@ -25,8 +25,8 @@ from demo.seed_fees import seed_fees
 from patients import services as patient_services
 from patients.domain.types import ConsentInput, CoverageInput, DiagnosisInput, GuarantorInput, PatientInput
 from patients.selectors import patient_ids_by_account_number
+from payer_rules.demo_rules import demo_payer_rules_seed
 from payers import services as payer_services
-from payers.demo_rules import demo_payer_rules_seed
 from payers.models import Payer
 from practice import services as practice_services
 from practice.domain.timezones import local_date

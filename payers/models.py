@@ -91,37 +91,3 @@ class PayerEnrollment(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["provider", "payer"], name="payers_enrollment_unique"),
         ]
-
-
-class PayerRuleSet(TimeStampedModel):
-    """One version of a payer's billing rules, in force from `effective_from` to `effective_to`.
-
-    `rules` is the JSON document read and checked by payers.domain.policy (and policy_checks);
-    the services store it in canonical form, so what is stored is what was validated. Versions
-    of one payer never overlap (checked by the services under a lock on the payer).
-    """
-
-    payer = models.ForeignKey(Payer, on_delete=models.CASCADE, related_name="rule_sets")
-    effective_from = models.DateField()
-    effective_to = models.DateField(null=True, blank=True)
-    rules = models.JSONField(default=dict, blank=True)
-    notes = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(effective_to__isnull=True)
-                | models.Q(effective_to__gte=models.F("effective_from")),
-                name="payers_payerruleset_dates_ordered",
-            ),
-            models.UniqueConstraint(
-                fields=["payer", "effective_from"], name="payers_payerruleset_one_per_start"
-            ),
-        ]
-        ordering = ["payer", "-effective_from"]
-
-    def __str__(self) -> str:
-        return f"Rule set {self.pk} from {self.effective_from}"

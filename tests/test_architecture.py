@@ -3,12 +3,19 @@
 Runs in the normal suite (STYLE.md §18). Each rule is a small function over one parsed module;
 the lists below say where a rule applies, so extending a rule is a one-line change:
 
+Every module of every app is walked: the apps are discovered (folders with an `apps.py`), every
+`*.py` below the repository root is parsed, and a module's role comes from its name (`views`,
+`api`, `selectors`, ... or `<prefix>_<role>`, like `screen_selectors`). Tests below also check
+that every discovered app is registered everywhere (INSTALLED_APPS, the package list, the
+import-linter contracts) and that no app hides another inside it (`plan_views` + `plan_services`).
+
 * NO_FLOAT_PATTERNS      modules where `float(` is banned (money and X12);
 * TASK_QUEUE_METHODS     calls that queue a Celery task, allowed only in TASK_QUEUE_ALLOWED;
 * PHI_MODELS             model -> owning app; `<Model>.objects` only in that app's data modules;
 * VIEW_MODULES           modules (or packages) that may not import another app's models;
 * print(                 banned in application code (management commands write to self.stdout);
-* `tests` imports        banned in application code (the Docker image ships without tests/).
+* `tests` imports        banned in application code (the Docker image ships without tests/);
+* DOMAIN_FORBIDDEN       what a `domain` module may not import (STYLE.md §2: pure rules).
 
 If the list of such rules grows, move them to semgrep.
 """
@@ -16,6 +23,8 @@ If the list of such rules grows, move them to semgrep.
 from __future__ import annotations
 
 import ast
+import tomllib
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -23,6 +32,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +83,24 @@ VIEW_MODULES = {"views", "api"}
 # (e) no print in application code.
 PRINT_ALLOWED_FOLDERS = {"management"}
 
+# (f) domain modules are pure: no ORM, DRF, Celery, settings or models of any app.
+DOMAIN_FORBIDDEN = ("django", "rest_framework", "celery")
+
+# The roles of an app's modules (STYLE.md §1). A module `<prefix>_<role>` plays `<role>`.
+LAYOUT_ROLES = {
+    "models",
+    "domain",
+    "selectors",
+    "services",
+    "tasks",
+    "api",
+    "views",
+    "urls",
+    "admin",
+    "forms",
+    "lock_objects",
+}
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -97,6 +125,19 @@ class Module:
     def inner_parts(self) -> tuple[str, ...]:
         """Path parts below the app folder, without the .py suffix on the last one."""
         return (*self.path.parts[1:-1], self.path.stem)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The role of each inner part: `views`, `api`, ... (`rule_views` plays `views`)."""
+        return tuple(role_of(part) for part in self.inner_parts)
+
+
+def role_of(name: str) -> str:
+    """`selectors` -> selectors, `screen_selectors` -> selectors, `lock_objects` -> lock_objects."""
+    if name in LAYOUT_ROLES:
+        return name
+    suffix = name.rsplit("_", 1)[-1]
+    return suffix if suffix in LAYOUT_ROLES else name
 
 
 # ---- discovery ------------------------------------------------------------------------------------
@@ -183,7 +224,7 @@ def rule_phi_managers_only_in_owning_data_modules(module: Module) -> list[Violat
         if owner is None:
             continue
         in_owner_data_module = module.app == owner and (
-            inner[0] in PHI_ACCESS_MODULES or inner[0] in PHI_ACCESS_FOLDERS
+            module.roles[0] in PHI_ACCESS_MODULES or inner[0] in PHI_ACCESS_FOLDERS
         )
         if not in_owner_data_module:
             found.append(
@@ -197,18 +238,22 @@ def rule_phi_managers_only_in_owning_data_modules(module: Module) -> list[Violat
     return found
 
 
+def imported_names(node: ast.AST) -> list[str]:
+    """Absolute module names an import statement brings in (`from a import b` gives a and a.b)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        return [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    return []
+
+
 def rule_views_import_no_other_apps_models(module: Module) -> list[Violation]:
-    if not any(part in VIEW_MODULES for part in module.inner_parts):
+    if not any(role in VIEW_MODULES for role in module.roles):
         return []
     others = django_apps() - {module.app}
     found = []
     for node in ast.walk(module.tree):
-        targets: list[str] = []
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            targets = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        for target in targets:
+        for target in imported_names(node):
             parts = target.split(".")
             if len(parts) >= 2 and parts[0] in others and parts[1] == "models":
                 found.append(
@@ -247,6 +292,21 @@ def rule_no_imports_from_tests(module: Module) -> list[Violation]:
     return found
 
 
+def rule_domain_is_pure(module: Module) -> list[Violation]:
+    if "domain" not in module.inner_parts:
+        return []
+    found = []
+    for node in ast.walk(module.tree):
+        for name in imported_names(node):
+            parts = name.split(".")
+            if parts[0] in DOMAIN_FORBIDDEN or (len(parts) >= 2 and parts[1] == "models"):
+                found.append(
+                    Violation(str(module.path), node.lineno, f"imports {name}: domain rules stay pure")
+                )
+                break
+    return found
+
+
 RULES: dict[str, Callable[[Module], list[Violation]]] = {
     "no_float_in_money_and_x12": rule_no_float_in_money_and_x12,
     "tasks_queued_only_through_enqueue_on_commit": rule_tasks_queued_only_through_enqueue_on_commit,
@@ -254,6 +314,7 @@ RULES: dict[str, Callable[[Module], list[Violation]]] = {
     "views_import_no_other_apps_models": rule_views_import_no_other_apps_models,
     "no_print_in_application_code": rule_no_print,
     "no_imports_from_tests": rule_no_imports_from_tests,
+    "domain_is_pure": rule_domain_is_pure,
 }
 
 
@@ -268,6 +329,81 @@ def test_application_code_is_found() -> None:
     assert {"core/money.py", "core/tasks.py", "patients/models.py", "billing/urls.py"} <= files
     assert not any(path.startswith("tests/") for path in files)
     assert {"core", "accounts", "audit", "patients"} <= django_apps()
+
+
+def test_every_app_module_is_walked() -> None:
+    # given: every Django app, found by its apps.py
+    apps = django_apps()
+    walked = {path.parts[0] for path in application_files()}
+
+    # then: each app's modules (plans and payer rules included) are in the walk
+    assert {"treatment_plans", "payer_rules", "payers", "clinical_notes"} <= apps
+    assert apps <= walked
+    for app in apps:
+        on_disk = {PurePosixPath(p.relative_to(ROOT).as_posix()) for p in (ROOT / app).rglob("*.py")}
+        assert on_disk <= set(application_files()), app
+
+
+def _pyproject() -> dict:  # type: ignore[type-arg]
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_every_app_is_registered_everywhere() -> None:
+    # given
+    apps = django_apps()
+    config = _pyproject()
+    shipped = {pattern.rstrip("*") for pattern in config["tool"]["setuptools"]["packages"]["find"]["include"]}
+    linter = config["tool"]["importlinter"]
+    contracts = {contract["type"]: contract for contract in linter["contracts"]}
+    domains = {f"{app}.domain" for app in apps if (ROOT / app / "domain").is_dir()}
+    models = {f"{app}.models" for app in apps if (ROOT / app / "models.py").exists()}
+
+    # then: installed, shipped, layered, and its domain and models in the purity contract
+    assert apps <= set(settings.INSTALLED_APPS)
+    assert apps <= shipped
+    assert apps <= set(linter["root_packages"])
+    assert apps <= set(contracts["layers"]["layers"])
+    assert domains <= set(contracts["forbidden"]["source_modules"])
+    assert models <= set(contracts["forbidden"]["forbidden_modules"])
+
+
+def hidden_apps(paths: list[PurePosixPath]) -> dict[str, list[str]]:
+    """`<app>/<prefix>_<role>.py` modules, grouped by app and prefix, when a prefix plays two
+    or more layout roles: a package of its own hidden inside an app."""
+    roles: dict[str, set[str]] = defaultdict(set)
+    for path in paths:
+        if len(path.parts) != 2 or "_" not in path.stem or path.stem in LAYOUT_ROLES:
+            continue
+        prefix, _, role = path.stem.rpartition("_")
+        if role in LAYOUT_ROLES:
+            roles[f"{path.parts[0]}/{prefix}_*"].add(role)
+    return {group: sorted(found) for group, found in roles.items() if len(found) > 1}
+
+
+def test_no_app_hides_inside_another() -> None:
+    assert hidden_apps(application_files()) == {}
+
+
+def test_a_hidden_app_is_found() -> None:
+    # given: the layout before the plans and payer rules had packages of their own
+    paths = [
+        PurePosixPath(p)
+        for p in (
+            "clinical_notes/plan_views.py",
+            "clinical_notes/plan_services.py",
+            "clinical_notes/screen_selectors.py",
+            "payers/rule_views.py",
+            "payers/rule_forms.py",
+            "payers/views.py",
+        )
+    ]
+
+    # then
+    assert hidden_apps(paths) == {
+        "clinical_notes/plan_*": ["services", "views"],
+        "payers/rule_*": ["forms", "views"],
+    }
 
 
 def test_every_application_module_parses() -> None:
@@ -345,6 +481,20 @@ def module_from(path: str, source: str) -> Module:
          "from patients.models import Patient\n", []),
         ("other app's selectors are fine", "views_import_no_other_apps_models", "claims/views.py",
          "from patients.selectors import patient_get_for_user\n", []),
+        ("a prefixed views module", "views_import_no_other_apps_models", "payers/rule_views.py",
+         "from patients.models import Patient\n", [1]),
+        ("plan views read patients' models", "views_import_no_other_apps_models", "treatment_plans/views.py",
+         "from patients.models import Patient\n", [1]),
+        ("prefixed selectors own their app's PHI", "phi_managers_only_in_owning_data_modules",
+         "patients/screen_selectors.py", "Patient.objects.all()\n", []),
+        ("ORM in a domain module", "domain_is_pure", "payer_rules/domain/policy.py",
+         "from django.db import models\n", [1]),
+        ("a model in a nested domain module", "domain_is_pure", "treatment_plans/domain/rules/dates.py",
+         "\nfrom patients.models import Patient\n", [2]),
+        ("core's pure problems are fine", "domain_is_pure", "treatment_plans/domain/plans.py",
+         "from core.domain.problems import Problem\n", []),
+        ("not a domain module", "domain_is_pure", "treatment_plans/services.py",
+         "from django.db import transaction\n", []),
         ("print in a service", "no_print_in_application_code", "claims/services.py", "print(1)\n", [1]),
         ("print in a command", "no_print_in_application_code", "core/management/commands/seed_demo.py",
          "print(1)\n", []),

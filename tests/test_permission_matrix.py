@@ -24,9 +24,10 @@ from tests.clinical_notes.matrix_entries import ENTRIES as NOTE_ENTRIES
 from tests.dashboard.matrix_entries import ENTRIES as JOB_ENTRIES
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, ProviderFactory
 from tests.patients.matrix_entries import ENTRIES as PATIENT_ENTRIES
-from tests.payers.rules_matrix_entries import ENTRIES as PAYER_RULE_ENTRIES
+from tests.payer_rules.matrix_entries import ENTRIES as PAYER_RULE_ENTRIES
 from tests.practice.matrix_entries import ENTRIES as PRACTICE_PAYER_ENTRIES
 from tests.scheduling.matrix_entries import ENTRIES as SCHEDULING_ENTRIES
+from tests.treatment_plans.matrix_entries import ENTRIES as PLAN_ENTRIES
 
 OK, DENY, LOGIN = "ok", "deny", "login"
 ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
@@ -68,6 +69,7 @@ MATRIX.update({name: Entry(**spec) for name, spec in CHARGE_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in PAYER_RULE_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in AUTHORIZATION_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in JOB_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in PLAN_ENTRIES.items()})
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:

@@ -26,7 +26,7 @@ from coding.domain.pointers import plan_diagnosis_pointers
 from coding.domain.rules import code_day
 from coding.domain.types import ChargeLine, SessionFacts
 from core.domain.problems import Problem
-from payers.domain.policy import PayerPolicy, RenderingBilling, rendering_decision
+from payer_rules.domain.policy import PayerPolicy, RenderingBilling, rendering_decision
 
 
 @dataclass(frozen=True, slots=True)

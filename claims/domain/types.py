@@ -16,7 +16,7 @@ from types import MappingProxyType
 from authorizations.domain.types import AuthorizationFacts
 from core.domain.service_types import ServiceType
 from patients.domain.types import ConsentFacts
-from payers.domain.policy import PayerPolicy
+from payer_rules.domain.policy import PayerPolicy
 
 
 class ChargeStatus(StrEnum):
@@ -189,10 +189,10 @@ class ClaimToBe:
     """One note's charges as a claim would carry them, with everything needed to judge it.
 
     `coverage` None and `self_pay` True: nothing goes to a payer (the patient is billed).
-    `policy`: the payer's rules on the date of service (`payers.selectors.payer_policy_on`; the
+    `policy`: the payer's rules on the date of service (`payer_rules.selectors.payer_policy_on`; the
     empty policy for self-pay). `rendering` is who performed the service (the note's author);
     `supervising` their supervisor on the date, when there is one. The payer's rules decide which
-    of them the claim names (`payers.domain.policy.rendering_decision`).
+    of them the claim names (`payer_rules.domain.policy.rendering_decision`).
     `authorizations`: the patient's authorizations with this payer (authorizations app), `used`
     not counting what these charges took.
     `prior_lines`: the patient's other captured/billed lines (the scrubber compares dates).

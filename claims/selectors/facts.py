@@ -59,8 +59,9 @@ from patients.selectors import (
     patient_billing_facts,
     primary_billed_coverage_on,
 )
-from payers.domain.policy import PayerPolicy
-from payers.selectors import enrollments_with_payer, payer_policy_on
+from payer_rules.domain.policy import PayerPolicy
+from payer_rules.selectors import payer_policy_on
+from payers.selectors import enrollments_with_payer
 from practice.domain.credentials import credential_requires_supervision
 from practice.domain.supervision import supervisor_on
 from practice.selectors import billing_providers, practice_billing_facts, supervision_periods_for_supervisee

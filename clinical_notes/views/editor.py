@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
-from clinical_notes import plan_selectors, selectors, services, view_models
+from clinical_notes import selectors, services, view_models
 from clinical_notes.domain.checks import documentation_report, format_icd10
 from clinical_notes.domain.templates import note_template_for
 from clinical_notes.domain.transitions import SIGN_ATTESTATION, NoteState
@@ -37,6 +37,7 @@ from core.errors import Conflict, ValidationFailed
 from core.views import add_errors_to_form
 from patients.selectors import diagnosis_list_for_user
 from practice.selectors import practice_zone
+from treatment_plans.selectors import active_plan_goal_choices
 
 # --- the editor ---------------------------------------------------------------------------------
 
@@ -58,9 +59,7 @@ def _diagnosis_choices(access: PracticeAccess, note: Any) -> list[tuple[int, str
 
 def _goal_choices(access: PracticeAccess, note: Any) -> list[tuple[int, str]]:
     """The active treatment plan's goals, plus any the note already links."""
-    choices = plan_selectors.active_plan_goal_choices(
-        practice_id=access.practice_id, patient_id=note.patient_id
-    )
+    choices = active_plan_goal_choices(practice_id=access.practice_id, patient_id=note.patient_id)
     offered = {pk for pk, _label in choices}
     choices.extend((g.goal_id, g.goal.description) for g in note.note_goals.all() if g.goal_id not in offered)
     return choices

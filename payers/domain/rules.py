@@ -1,14 +1,11 @@
-"""Payer and enrolment rules (pure: values in, Problems out)."""
+"""Payer and enrolment rules (pure: values in, Problems out). A payer's billing rules, versioned by
+effective date, live in payer_rules.domain.policy."""
 
 from __future__ import annotations
 
 import re
 
 from core.domain.problems import Problem
-
-# A payer's billing rules, versioned by effective date, live in payers.domain.policy.
-from payers.domain.policy import PayerPolicy as PayerPolicy
-from payers.domain.policy import policy_for as policy_for
 from payers.domain.types import EnrollmentDetails, PayerDetails
 from practice.domain.addresses import phone_problems, postal_address_problems, required_text_problems
 

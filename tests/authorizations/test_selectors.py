@@ -15,7 +15,7 @@ from authorizations.selectors import (
     authorization_number_for,
 )
 from core.errors import NotFound, PermissionDenied
-from payers.demo_rules import MEDICAID
+from payer_rules.demo_rules import MEDICAID
 from tests.authorizations.conftest import TODAY
 from tests.factories import PatientFactory, ProviderFactory
 from tests.factories.authorizations import (

@@ -22,8 +22,8 @@ from claims.services import fee_schedule_entry_set, note_ready_to_bill_record
 from clinical_notes import services as note_services
 from clinical_notes.models import SessionNote
 from core.domain.service_types import ServiceType
+from payer_rules.services import payer_rule_set_create
 from payers.models import Payer, PayerEnrollment
-from payers.rule_services import payer_rule_set_create
 from practice.models import License
 from tests.clinical_notes.conftest import Clinic, clinic, eager_tasks, frozen_now  # noqa: F401
 from tests.clinical_notes.helpers import session_start, sign, write_note

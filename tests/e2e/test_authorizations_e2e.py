@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from payers.demo_rules import MEDICAID
+from payer_rules.demo_rules import MEDICAID
 from tests.e2e.helpers import login_with_mfa
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory
 from tests.factories.authorizations import (

@@ -17,8 +17,8 @@ from playwright.sync_api import Page, expect
 from accounts.access import practice_access_for
 from claims.models import ChargeEvent, ChargeSet
 from core.domain.service_types import ServiceType
+from payer_rules.services import payer_rule_set_create
 from payers.models import PayerEnrollment
-from payers.rule_services import payer_rule_set_create
 from practice.models import License
 from tests.clinical_notes.helpers import sign, write_note
 from tests.e2e.helpers import login_with_mfa

@@ -8,7 +8,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from authorizations.models import AuthorizationAlert, AuthorizationUsage, AuthorizedCode, PriorAuthorization
-from payers.models import PayerRuleSet
+from payer_rules.models import PayerRuleSet
 from tests.factories import PatientFactory, PayerFactory, PracticeFactory
 
 

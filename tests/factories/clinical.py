@@ -12,19 +12,13 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
-from clinical_notes.models import (
-    NoteDiagnosis,
-    NoteSegment,
-    PlanGoal,
-    PlanProblem,
-    SessionNote,
-    TreatmentPlan,
-)
+from clinical_notes.models import NoteDiagnosis, NoteSegment, SessionNote
 from core.domain.service_types import ServiceType
 from patients.models import CareTeamMember, PatientDiagnosis
 from practice.models import Supervision
 from tests.factories import PatientFactory, PracticeFactory, ProviderFactory
 from tests.factories.clinical_content import complete_content_for, narrative
+from treatment_plans.models import PlanGoal, PlanProblem, TreatmentPlan
 
 __all__ = ["complete_content_for", "narrative"]
 

@@ -1,11 +1,11 @@
-"""Permission-matrix entries for the schedule and treatment-plan screens and API.
+"""Permission-matrix entries for the schedule screens and API (treatment plans: tests/treatment_plans).
 
 Each value holds the keyword arguments of `tests.test_permission_matrix.Entry`; merge them into
 MATRIX there (`MATRIX.update({name: Entry(**spec) for name, spec in SCHEDULING_ENTRIES.items()})`).
 `tests/scheduling/test_matrix_entries.py` runs them until then.
 
 Writes must give every allowed role a 2xx on the same URL, so each body prepares its own state:
-new bookings get a day of their own (a counter), and status/roster/plan changes put their row
+new bookings get a day of their own (a counter), and status/roster changes put their row
 back where the call expects it (ORM resets, test-only). The shared graph's `patient` is on the
 technician's caseload; the technician's own appointment and group are what a technician sees.
 """
@@ -18,16 +18,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from clinical_notes.models import TreatmentPlan
 from scheduling.models import Appointment
-from tests.factories.clinical import SupervisionFactory, TreatmentPlanFactory
 from tests.factories.scheduling import AppointmentFactory, GroupSessionFactory
 
 ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
 SCHEDULE_VIEWERS = ("technician", "clinician", "supervisor", "biller", "practice_admin")
 SCHEDULERS = ("clinician", "supervisor", "biller", "practice_admin")
-CLINICAL = ("technician", "clinician", "supervisor")
-PLAN_WRITERS = ("clinician", "supervisor")
 
 _calls = itertools.count()
 
@@ -44,10 +40,6 @@ def _once(g: dict[str, Any], key: str, make: Any) -> Any:
 
 def _tech_provider(g: dict[str, Any]) -> Any:
     return g["members"]["technician"].provider_profiles.get()
-
-
-def _provider_of(g: dict[str, Any], role: str) -> Any:
-    return g["members"][role].provider_profiles.get()
 
 
 def _tech_appointment(g: dict[str, Any]) -> Appointment:
@@ -171,82 +163,6 @@ def _roster_remove(g: dict[str, Any]) -> dict[str, Any]:
     return {"patient_id": g["patient"].pk}
 
 
-# --- treatment plans ---------------------------------------------------------------------------
-
-
-def _plan(g: dict[str, Any]) -> TreatmentPlan:
-    """A draft by the clinician, whom the supervisor supervises (so both may sign)."""
-
-    def make() -> TreatmentPlan:
-        SupervisionFactory(
-            supervisor=_provider_of(g, "supervisor"),
-            supervisee=_provider_of(g, "clinician"),
-            starts_on=dt.date(2020, 1, 1),
-        )
-        return TreatmentPlanFactory(
-            practice=g["practice"],
-            patient=g["patient"],
-            author=_provider_of(g, "clinician"),
-            status="draft",
-            starts_on=dt.date(2026, 1, 1),
-            review_on=dt.date(2026, 6, 30),
-        )
-
-    return _once(g, "plans_plan", make)
-
-
-def _plan_kwargs(g: dict[str, Any]) -> dict[str, Any]:
-    return {"plan_id": _plan(g).pk}
-
-
-def _patient(g: dict[str, Any]) -> dict[str, Any]:
-    return {"patient_id": g["patient"].pk}
-
-
-def _reset_plan(g: dict[str, Any], **state: Any) -> None:
-    TreatmentPlan.objects.filter(patient=g["patient"]).exclude(pk=_plan(g).pk).delete()
-    values = {"status": "draft", "signed_at": None, "signed_by": None, "patient_signed_on": None}
-    values.update(state)
-    TreatmentPlan.objects.filter(pk=_plan(g).pk).update(**values)
-
-
-def _sign(g: dict[str, Any]) -> dict[str, Any]:
-    _reset_plan(g)
-    return {}
-
-
-def _activate(g: dict[str, Any]) -> dict[str, Any]:
-    _reset_plan(g, signed_at=timezone.now(), signed_by=g["members"]["clinician"])
-    return {}
-
-
-def _content(g: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "starts_on": "2026-01-01",
-        "review_on": "2026-06-30",
-        "problems": [
-            {
-                "description": "Matrix problem",
-                "goals": [
-                    {
-                        "description": "Matrix goal",
-                        "objectives": [{"description": "Objective", "measure": "Count", "target": "0"}],
-                    }
-                ],
-            }
-        ],
-    }
-
-
-def _update(g: dict[str, Any]) -> dict[str, Any]:
-    _reset_plan(g)
-    return _content(g)
-
-
-def _new_plan(g: dict[str, Any]) -> dict[str, Any]:
-    return {"patient_id": g["patient"].pk, **_content(g)}
-
-
 ENTRIES: dict[str, dict[str, Any]] = {
     # schedule screens
     "scheduling:day": {"access": _only(*SCHEDULE_VIEWERS)},
@@ -311,39 +227,5 @@ ENTRIES: dict[str, dict[str, Any]] = {
         "kwargs": _group,
         "method": "post",
         "data": _roster_remove,
-    },
-    # treatment-plan screens
-    "plans:list": {"access": _only(*CLINICAL), "kwargs": _patient},
-    "plans:create": {"access": _only(*PLAN_WRITERS), "kwargs": _patient},
-    "plans:detail": {"access": _only(*CLINICAL), "kwargs": _plan_kwargs},
-    "plans:edit": {"access": _only(*PLAN_WRITERS), "kwargs": _plan_kwargs},
-    "plans:sign": {"access": _only(*PLAN_WRITERS), "kwargs": _plan_kwargs, "method": "post", "data": _sign},
-    "plans:activate": {
-        "access": _only(*PLAN_WRITERS),
-        "kwargs": _plan_kwargs,
-        "method": "post",
-        "data": _activate,
-    },
-    # treatment-plan API
-    "plans_api:list": {"access": _only(*CLINICAL), "data": lambda g: {"patient": g["patient"].pk}},
-    "plans_api:create": {"access": _only(*PLAN_WRITERS), "method": "post", "data": _new_plan},
-    "plans_api:detail": {"access": _only(*CLINICAL), "kwargs": _plan_kwargs},
-    "plans_api:update": {
-        "access": _only(*PLAN_WRITERS),
-        "kwargs": _plan_kwargs,
-        "method": "post",
-        "data": _update,
-    },
-    "plans_api:sign": {
-        "access": _only(*PLAN_WRITERS),
-        "kwargs": _plan_kwargs,
-        "method": "post",
-        "data": _sign,
-    },
-    "plans_api:activate": {
-        "access": _only(*PLAN_WRITERS),
-        "kwargs": _plan_kwargs,
-        "method": "post",
-        "data": _activate,
     },
 }

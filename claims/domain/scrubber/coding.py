@@ -27,7 +27,7 @@ from coding.domain.units import (
     psychotherapy_band,
 )
 from core.domain.problems import Problem
-from payers.domain.policy import (
+from payer_rules.domain.policy import (
     age_on,
     diagnosis_age_problems,
 )

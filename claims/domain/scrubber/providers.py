@@ -11,7 +11,7 @@ from claims.domain.scrubber.common import (
 from claims.domain.types import ClaimProvider, ClaimToBe, LineFacts
 from core.domain.identifiers import npi_problems
 from core.domain.problems import Problem
-from payers.domain.policy import (
+from payer_rules.domain.policy import (
     RenderingBilling,
     RenderingDecision,
     rendering_decision,

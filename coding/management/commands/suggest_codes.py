@@ -33,7 +33,7 @@ from coding.domain.types import (
 from coding.selectors import code_catalog, icd10_check, icd10_exists, payer_for_coding
 from core.domain.service_types import ServiceType
 from core.errors import NotFound
-from payers.selectors import payer_coding_rules_on
+from payer_rules.selectors import payer_coding_rules_on
 from practice.domain.credentials import Credential
 
 TELEHEALTH_CHOICES = {

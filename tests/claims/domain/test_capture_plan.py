@@ -26,7 +26,7 @@ from coding.domain.code_sets import shipped_catalog
 from coding.domain.icd10 import Icd10Check
 from coding.domain.types import PayerCodingRules, SessionFacts
 from core.domain.service_types import ServiceType
-from payers.domain.policy import PayerPolicy, policy_from_document
+from payer_rules.domain.policy import PayerPolicy, policy_from_document
 from tests.claims.conftest import MEDICAID_RULES
 
 DOS = date(2026, 3, 9)

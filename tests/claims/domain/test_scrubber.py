@@ -34,7 +34,7 @@ from core.domain.identifiers import npi_with_check_digit
 from core.domain.problems import Severity
 from core.domain.service_types import ServiceType
 from patients.domain.types import ConsentFacts
-from payers.domain.policy import (
+from payer_rules.domain.policy import (
     DiagnosisAgeRule,
     PayerPolicy,
     PriorAuthRule,
