@@ -8,6 +8,7 @@ from audit.models import AuditEvent
 from clinical_notes.plan_selectors import active_plan_goal_choices, plan_get, plan_list_for_patient
 from core.errors import NotFound, PermissionDenied
 from tests.factories.clinical import PlanGoalFactory, PlanProblemFactory, TreatmentPlanFactory
+from tests.patients.care_team_cases import edges_around
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,18 @@ def test_active_plan_goal_choices(clinic, plans):
         label
         for _, label in active_plan_goal_choices(practice_id=clinic.practice.pk, patient_id=clinic.patient.pk)
     ] == ["Stay with the group"]
+
+
+@pytest.mark.parametrize(("_case", "starts_on", "ends_on", "visible"), edges_around(dt.date(2026, 3, 10)))
+def test_technician_reads_caseload_plans_by_the_care_team_rule(
+    clinic, plans, _case, starts_on, ends_on, visible
+):
+    # given the tech joins or leaves the patient's care team around today (2026-03-10 in New York)
+    clinic.patient.care_team.filter(provider=clinic.tech).update(starts_on=starts_on, ends_on=ends_on)
+    active, _old = plans
+    # when / then
+    if visible:
+        assert plan_get(access=clinic.access(clinic.tech_user), plan_id=active.pk).plan_id == active.pk
+    else:
+        with pytest.raises(NotFound):
+            plan_get(access=clinic.access(clinic.tech_user), plan_id=active.pk)
