@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.request import Request
 
 from accounts.domain.roles import Capability, Role, role_can, role_is_caseload_scoped
 from accounts.models import Membership, User
@@ -18,6 +21,7 @@ from core.errors import PermissionDenied
 
 SESSION_PRACTICE_KEY = "parity_practice_id"
 PRACTICE_HEADER = "HTTP_X_PARITY_PRACTICE"
+NO_PRACTICE_ACCESS = "Sign in, pass two-factor verification and belong to a practice."
 
 
 @dataclass(frozen=True)
@@ -95,10 +99,22 @@ def practice_access_from_request(request: HttpRequest) -> PracticeAccess | None:
 
 
 def screen_access(request: HttpRequest, capability: Capability) -> PracticeAccess:
-    """The current practice access for a screen that needs `capability` (else Django's 403)."""
-    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-
+    """The current practice access for a screen that needs `capability` (else Django's 403 page)."""
     access: PracticeAccess | None = getattr(request, "practice_access", None)
     if access is None or not access.can(capability):
         raise DjangoPermissionDenied
+    return access
+
+
+def request_access(request: HttpRequest | Request, capability: Capability | None = None) -> PracticeAccess:
+    """The current practice access for an API view (and `capability`, when given).
+
+    Set by the middleware on the Django request (DRF's Request reads through to it). Without it,
+    or without the capability, the API answers 403 in the usual error shape, never a 500.
+    """
+    access: PracticeAccess | None = getattr(request, "practice_access", None)
+    if access is None:
+        raise drf_exceptions.PermissionDenied(NO_PRACTICE_ACCESS)
+    if capability is not None:
+        access.require(capability)
     return access

@@ -15,19 +15,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from clinical_notes import plan_selectors, plan_services
 from clinical_notes.domain.plans import GoalDraft, ObjectiveDraft, PlanDraft, ProblemDraft
 from core.api.mixins import validated
 
 
-def _access(request: Request) -> PracticeAccess:
-    return request.practice_access  # type: ignore[attr-defined]  # set by middleware
-
-
 def _writer(request: Request) -> PracticeAccess:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.TREATMENT_PLAN_EDIT)
     return access
 
@@ -143,7 +139,7 @@ class PlanOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 def _plan(request: Request, plan_id: int, *, status_code: int = 200) -> Response:
-    detail = plan_selectors.plan_get(access=_access(request), plan_id=plan_id)
+    detail = plan_selectors.plan_get(access=request_access(request), plan_id=plan_id)
     return Response(PlanOutput(detail).data, status=status_code)
 
 
@@ -168,7 +164,9 @@ class PlanListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         filters = validated(self.FilterSerializer, request.query_params)
-        page = plan_selectors.plan_list_for_patient(access=_access(request), patient_id=filters["patient"])
+        page = plan_selectors.plan_list_for_patient(
+            access=request_access(request), patient_id=filters["patient"]
+        )
         return Response(self.OutputSerializer(page.rows, many=True).data)
 
 
