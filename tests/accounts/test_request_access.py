@@ -10,6 +10,7 @@ what answers.
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework import exceptions as drf_exceptions
@@ -131,7 +132,6 @@ def test_request_access_returns_the_context_and_checks_the_capability() -> None:
 
 
 def test_screen_access_refuses_without_context_or_capability() -> None:
-    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
     request = RequestFactory().get("/patients/")
     with pytest.raises(DjangoPermissionDenied):

@@ -11,12 +11,12 @@ from django.core.management import call_command
 
 from clinical_notes.selectors import payer_requires_cosign
 from coding.domain.types import UnitRule
-from coding.selectors import coding_rules_for_payer, payer_for_coding
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from payers import selectors
 from payers.demo_rules import demo_payer_rules_seed
 from payers.models import PayerRuleSet
 from payers.rule_services import payer_rule_set_create, payer_rule_set_update
+from payers.selectors import payer_coding_rules_on, payer_for_coding
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory
 from tests.factories.authorizations import PayerRuleSetFactory
 from tests.factories.clinical import SessionNoteFactory
@@ -217,8 +217,12 @@ def test_coding_rules_for_payer_uses_the_rule_set(practice):
         payer=payer, effective_from=date(2025, 1, 1), rules={"coding": {"unit_rule": "cms_8_minute"}}
     )
     ref = payer_for_coding(payer_id="RULES1")
-    assert coding_rules_for_payer(payer=ref, on=date(2025, 6, 1)).unit_rule is UnitRule.CMS_8_MINUTE
-    assert coding_rules_for_payer(payer=ref, on=date(2024, 6, 1)).unit_rule is UnitRule.CPT_MIDPOINT
+    assert (
+        payer_coding_rules_on(payer_pk=ref.payer_pk, on=date(2025, 6, 1)).unit_rule is UnitRule.CMS_8_MINUTE
+    )
+    assert (
+        payer_coding_rules_on(payer_pk=ref.payer_pk, on=date(2024, 6, 1)).unit_rule is UnitRule.CPT_MIDPOINT
+    )
 
 
 def test_suggest_codes_applies_the_payers_rule_set(practice):
