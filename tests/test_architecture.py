@@ -65,6 +65,8 @@ PHI_MODELS = {
 MANAGER_ATTRIBUTES = {"objects", "_default_manager", "_base_manager"}
 PHI_ACCESS_MODULES = {"selectors", "services", "models", "admin", "lock_objects"}
 PHI_ACCESS_FOLDERS = {"migrations", "management"}
+# Topical siblings of selectors.py / services.py (audit/chain_selectors.py, plan_services.py).
+PHI_ACCESS_SUFFIXES = ("_selectors", "_services")
 
 # (d) the web edge never reaches into another app's tables.
 VIEW_MODULES = {"views", "api"}
@@ -182,7 +184,9 @@ def rule_phi_managers_only_in_owning_data_modules(module: Module) -> list[Violat
         if owner is None:
             continue
         in_owner_data_module = module.app == owner and (
-            inner[0] in PHI_ACCESS_MODULES or inner[0] in PHI_ACCESS_FOLDERS
+            inner[0] in PHI_ACCESS_MODULES
+            or inner[0].endswith(PHI_ACCESS_SUFFIXES)
+            or inner[0] in PHI_ACCESS_FOLDERS
         )
         if not in_owner_data_module:
             found.append(
@@ -330,6 +334,10 @@ def module_from(path: str, source: str) -> Module:
          "Patient.objects.filter(practice_id=1)\n", []),
         ("own services package", "phi_managers_only_in_owning_data_modules", "patients/services/intake.py",
          "Consent.objects.create()\n", []),
+        ("own topical selectors", "phi_managers_only_in_owning_data_modules", "audit/chain_selectors.py",
+         "AuditEvent.objects.order_by('seq')\n", []),
+        ("another app's topical selectors", "phi_managers_only_in_owning_data_modules",
+         "claims/chain_selectors.py", "from audit.models import AuditEvent\nAuditEvent.objects.all()\n", [2]),
         ("own migration", "phi_managers_only_in_owning_data_modules", "audit/migrations/0002_x.py",
          "AuditEvent.objects.none()\n", []),
         ("a non-PHI model", "phi_managers_only_in_owning_data_modules", "practice/views.py",
