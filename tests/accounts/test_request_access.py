@@ -93,7 +93,7 @@ def test_screen_without_access_context_answers_the_403_page(outsider, _case, nam
     assert AuditEvent.objects.count() == 0
 
 
-def _access(role: Role = Role.BILLER) -> PracticeAccess:
+def _practice_access(role: Role = Role.BILLER) -> PracticeAccess:
     return PracticeAccess(
         user_id=1,
         username="casey",
@@ -123,7 +123,7 @@ def test_request_access_refuses_a_request_without_context(_case, attributes) -> 
 
 
 def test_request_access_returns_the_context_and_checks_the_capability() -> None:
-    access = _access(Role.BILLER)
+    access = _practice_access(Role.BILLER)
     request = _drf_request(practice_access=access)
     assert request_access(request) is access
     assert request_access(request, Capability.BILLING_VIEW) is access
@@ -136,7 +136,7 @@ def test_screen_access_refuses_without_context_or_capability() -> None:
     request = RequestFactory().get("/patients/")
     with pytest.raises(DjangoPermissionDenied):
         screen_access(request, Capability.PATIENT_VIEW)
-    request.practice_access = _access(Role.BILLER)  # type: ignore[attr-defined]
+    request.practice_access = _practice_access(Role.BILLER)  # type: ignore[attr-defined]
     assert screen_access(request, Capability.BILLING_VIEW) is request.practice_access  # type: ignore[attr-defined]
     with pytest.raises(DjangoPermissionDenied):
         screen_access(request, Capability.AUDIT_VIEW)
