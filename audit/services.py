@@ -1,23 +1,21 @@
-"""Writing audit events (the only way rows enter the chain) and verifying the chain."""
+"""Writing audit events (the only way rows enter the chain) and asking for a verification.
+
+The verifier itself (walk the chain, store the result) is `chain_services.audit_chain_verify`,
+which the task runs: services → tasks → chain_services, never back.
+"""
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from audit import chain_selectors
 from audit.domain.categories import Category
-from audit.domain.chain import GENESIS_HASH, ChainRecord, compute_hash, verify_chain
-from audit.models import AuditChainHead, AuditEvent, AuditVerification
+from audit.domain.chain import GENESIS_HASH, ChainRecord, compute_hash
+from audit.models import AuditChainHead, AuditEvent
+from audit.tasks import audit_chain_verify_task
 from core.audit_context import AuditContext as AuditContext
 from core.audit_context import normalized_ip as normalized_ip
-from core.tasks import enqueue_named_on_commit
-
-# Queued by name: the task module imports this one (tasks sit above services).
-CHAIN_VERIFY_TASK = "audit.tasks.audit_chain_verify_task"
-
-# A verification stores at most this many findings (plus one line saying how many more).
-MAX_STORED_FINDINGS = 200
+from core.tasks import enqueue_on_commit
 
 
 def audit_event_record(
@@ -84,43 +82,6 @@ def audit_event_record(
     return event
 
 
-def audit_chain_verify() -> AuditVerification:
-    """Walk the whole chain against its head and store the result as an AuditVerification.
-
-    On PostgreSQL the walk runs in one REPEATABLE READ snapshot, so events appended while it
-    runs are neither half-seen nor mistaken for rows beyond the head. The rows are streamed
-    (server-side cursor), so memory does not grow with the chain.
-    """
-    ran_at = timezone.now()
-    already_in_transaction = connection.in_atomic_block
-    with transaction.atomic(durable=True):
-        if connection.vendor == "postgresql" and not already_in_transaction:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        head = chain_selectors.audit_chain_head()
-        checked, problems = verify_chain(
-            chain_selectors.audit_chain_records(), head_seq=head.last_seq, head_hash=head.last_hash
-        )
-        findings = [
-            {"code": str(problem.code), "message": problem.message, "field": problem.field}
-            for problem in problems[:MAX_STORED_FINDINGS]
-        ]
-        if len(problems) > MAX_STORED_FINDINGS:
-            findings.append(
-                {
-                    "code": "audit_findings_truncated",
-                    "message": f"{len(problems) - MAX_STORED_FINDINGS} more findings were not stored.",
-                    "field": "",
-                }
-            )
-        verification = AuditVerification(
-            ran_at=ran_at, events_checked=checked, ok=not problems, findings=findings
-        )
-        verification.full_clean()
-        verification.save()
-    return verification
-
-
 def audit_chain_verify_request(*, context: AuditContext, practice_id: int) -> None:
     """Someone asked for a verification now: record that, and queue the verifier on commit."""
     with transaction.atomic(durable=True):
@@ -131,4 +92,4 @@ def audit_chain_verify_request(*, context: AuditContext, practice_id: int) -> No
             practice_id=practice_id,
             object_type="audit_chain",
         )
-        enqueue_named_on_commit(CHAIN_VERIFY_TASK)
+        enqueue_on_commit(audit_chain_verify_task)

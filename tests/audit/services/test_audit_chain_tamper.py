@@ -15,9 +15,9 @@ import pytest
 from django.db import connection
 
 from audit import chain_selectors
+from audit.chain_services import audit_chain_verify
 from audit.domain.chain import compute_hash
 from audit.models import AuditEvent, AuditVerification
-from audit.services import audit_chain_verify
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

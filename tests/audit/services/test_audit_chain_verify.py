@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit import chain_selectors
+from audit.chain_services import audit_chain_verify
 from audit.models import AuditEvent, AuditVerification
-from audit.services import audit_chain_verify
 
 pytestmark = pytest.mark.django_db
 
