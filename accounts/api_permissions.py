@@ -7,9 +7,11 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from accounts.access import NO_PRACTICE_ACCESS
+
 
 class IsVerifiedMember(BasePermission):
-    message = "Sign in, pass two-factor verification and belong to a practice."
+    message = NO_PRACTICE_ACCESS
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = getattr(request, "user", None)  # None when anonymous (UNAUTHENTICATED_USER = None)

@@ -1,4 +1,4 @@
-"""Request guards: MFA before anything but sign-in pages; the current practice on the request."""
+"""Request guard: MFA before anything but sign-in pages (the current practice: practice.middleware)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-
-from accounts.access import practice_access_from_request
 
 # Paths a signed-in user may reach before passing MFA.
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
@@ -32,15 +30,4 @@ class MfaRequiredMiddleware:
                     status=403,
                 )
             return redirect("accounts:mfa")
-        return self.get_response(request)
-
-
-class CurrentPracticeMiddleware:
-    """Sets `request.practice_access` (None for anonymous users or users without a practice)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.practice_access = practice_access_from_request(request)  # type: ignore[attr-defined]
         return self.get_response(request)

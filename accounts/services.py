@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.domain.roles import Role
 from accounts.models import Membership, User
 from core.errors import NotFound, ValidationFailed
 
@@ -58,9 +61,6 @@ def user_create(
     email: str = "",
 ) -> User:
     """Create a sign-in account. The password must pass the configured password rules."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
     username = username.strip()
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     problems: dict[str, list[str]] = {}
@@ -83,8 +83,6 @@ def user_create(
 
 def membership_grant(*, user_id: int, practice_id: int, role: str) -> Membership:
     """Give a user a role in a practice (or change their role there). Idempotent."""
-    from accounts.domain.roles import Role
-
     if role not in {r.value for r in Role}:
         raise ValidationFailed(field_errors={"role": [f"Unknown role: {role}."]})
     with transaction.atomic(durable=True):

@@ -13,20 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import PracticeAccess
+from accounts.access import request_access
 from accounts.domain.roles import Capability
 from audit import selectors
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from core.api.mixins import validated
-from core.errors import NotFound, PermissionDenied
-
-
-def _audit_viewer(request: Request) -> PracticeAccess:
-    access: PracticeAccess = request.practice_access  # type: ignore[attr-defined]  # set by middleware
-    if not access.can(Capability.AUDIT_VIEW):
-        raise PermissionDenied()
-    return access
+from core.errors import NotFound
 
 
 class AuditEventListApi(APIView):
@@ -68,7 +61,7 @@ class AuditEventListApi(APIView):
         responses=OutputSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        access = _audit_viewer(request)
+        access = request_access(request, Capability.AUDIT_VIEW)
         data = validated(self.FilterSerializer, request.query_params)
         filters = selectors.AuditEventFilters(
             username=data.get("user", ""),
@@ -102,7 +95,7 @@ class AuditVerificationLatestApi(APIView):
 
     @extend_schema(operation_id="audit_verifications_latest", responses=OutputSerializer)
     def get(self, request: Request) -> Response:
-        _audit_viewer(request)
+        request_access(request, Capability.AUDIT_VIEW)
         latest = selectors.audit_verification_latest()
         if latest is None:
             raise NotFound("The audit chain has not been verified yet.")

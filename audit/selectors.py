@@ -1,4 +1,4 @@
-"""Reads of the audit log: the chain for the verifier, and the compliance viewer's lists.
+"""Reads of the audit log for the compliance viewer (the verifier's reads: chain_selectors.py).
 
 Audit events say who touched which patient, so reading them is itself recorded (action
 `list` or `export`, category `audit_log`). Every viewer read is scoped to the viewer's
@@ -10,24 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
+from audit.chain_selectors import CHAIN_CHUNK_SIZE
 from audit.domain.categories import Category
-from audit.domain.chain import GENESIS_HASH, ChainRecord
 from audit.domain.export import csv_safe
-from audit.models import AuditChainHead, AuditEvent, AuditVerification
-
-if TYPE_CHECKING:
-    from audit.services import AuditContext
+from audit.models import AuditEvent, AuditVerification
+from audit.services import audit_event_record
+from core.audit_context import AuditContext
 
 EVENTS_PER_PAGE = 50
-CHAIN_CHUNK_SIZE = 2000
-
-_CHAIN_FIELDS = tuple(f.name for f in fields(ChainRecord))
 
 CSV_HEADER = [
     "seq",
@@ -54,30 +50,6 @@ class AuditViewer(Protocol):
 
     @property
     def audit(self) -> AuditContext: ...
-
-
-# ---- the chain (for the verifier) -------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ChainHead:
-    last_seq: int
-    last_hash: str
-
-
-def audit_chain_head() -> ChainHead:
-    """The chain's recorded tip; an empty chain when no event was ever written."""
-    head = AuditChainHead.objects.filter(singleton=True).values_list("last_seq", "last_hash").first()
-    if head is None:
-        return ChainHead(last_seq=0, last_hash=GENESIS_HASH)
-    return ChainHead(last_seq=head[0], last_hash=head[1])
-
-
-def audit_chain_records(*, chunk_size: int = CHAIN_CHUNK_SIZE) -> Iterator[ChainRecord]:
-    """Every event in `seq` order, streamed in chunks (a server-side cursor on PostgreSQL)."""
-    rows = AuditEvent.objects.order_by("seq").values_list(*_CHAIN_FIELDS).iterator(chunk_size=chunk_size)
-    for row in rows:
-        yield ChainRecord(*row)
 
 
 # ---- the compliance viewer --------------------------------------------------------------
@@ -184,8 +156,6 @@ def _filtered(*, practice_id: int, filters: AuditEventFilters) -> QuerySet[Audit
 
 
 def _record_read(*, viewer: AuditViewer, filters: AuditEventFilters, action: str, detail: str) -> None:
-    from audit.services import audit_event_record  # services read the chain through this module
-
     audit_event_record(
         context=viewer.audit,
         action=action,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from audit.services import audit_chain_verify
+from audit.chain_services import audit_chain_verify
 
 
 # acks_late, prefetch and serializers come from settings. Only the time limits differ: walking

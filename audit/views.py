@@ -9,24 +9,15 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import PracticeAccess
+from accounts.access import screen_access
 from accounts.domain.roles import Capability
 from audit import selectors, services
 from audit.forms import AuditEventFilterForm
-
-
-def _audit_viewer(request: HttpRequest) -> PracticeAccess:
-    """The request's PracticeAccess if it may read the audit log; otherwise 403."""
-    access: PracticeAccess | None = getattr(request, "practice_access", None)
-    if access is None or not access.can(Capability.AUDIT_VIEW):
-        raise PermissionDenied
-    return access
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -39,7 +30,7 @@ def _query_without_page(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    access = _audit_viewer(request)
+    access = screen_access(request, Capability.AUDIT_VIEW)
     form = AuditEventFilterForm(request.GET)
     page = None
     if form.is_valid():
@@ -74,7 +65,7 @@ class _Echo:
 @login_required
 @require_GET
 def event_export(request: HttpRequest) -> HttpResponseBase:
-    access = _audit_viewer(request)
+    access = screen_access(request, Capability.AUDIT_VIEW)
     form = AuditEventFilterForm(request.GET)
     if not form.is_valid():
         return HttpResponse("The filters are not valid.", status=400, content_type="text/plain")
@@ -90,7 +81,7 @@ def event_export(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_POST
 def chain_verify(request: HttpRequest) -> HttpResponse:
-    access = _audit_viewer(request)
+    access = screen_access(request, Capability.AUDIT_VIEW)
     services.audit_chain_verify_request(context=access.audit, practice_id=access.practice_id)
     messages.success(request, "Chain verification queued. Its result appears at the top when it has run.")
     return redirect("audit:event_list")

@@ -15,19 +15,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from authorizations import selectors, services
 from core.api.mixins import validated
 
 
-def _access(request: Request) -> PracticeAccess:
-    return request.practice_access  # type: ignore[attr-defined]  # set by middleware
-
-
 def _editor(request: Request) -> PracticeAccess:
     """The access of someone who may record authorizations (403 before the input is read)."""
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.AUTHORIZATION_EDIT)
     return access
 
@@ -102,7 +98,7 @@ class AuthorizationListApi(APIView):
         responses={200: OutputSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        access = _access(request)
+        access = request_access(request)
         filters = validated(self.FilterSerializer, request.query_params)
         rows = selectors.authorization_list(
             access=access,
@@ -120,7 +116,9 @@ class AuthorizationDetailApi(APIView):
 
     @extend_schema(operation_id="authorization_retrieve", responses={200: OutputSerializer})
     def get(self, request: Request, authorization_id: int) -> Response:
-        detail = selectors.authorization_get(access=_access(request), authorization_id=authorization_id)
+        detail = selectors.authorization_get(
+            access=request_access(request), authorization_id=authorization_id
+        )
         return Response(_detail_data(detail))
 
 

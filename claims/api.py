@@ -17,20 +17,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import PracticeAccess
+from accounts.access import request_access
 from claims import selectors, services
 from claims.domain.types import ChargeStatus
 from core.api.mixins import query_param, validated
-from core.errors import PermissionDenied, ValidationFailed
+from core.errors import ValidationFailed
 
 STATUSES = [s.value for s in ChargeStatus]
-
-
-def _access(request: Request) -> PracticeAccess:
-    access = getattr(request, "practice_access", None)
-    if access is None:
-        raise PermissionDenied()
-    return access
 
 
 def _int_param(request: Request, name: str) -> int | None:
@@ -185,7 +178,7 @@ class ChargeListApi(APIView):
             date_to=_date_param(request, "date_to"),
         )
         page = selectors.charge_list(
-            access=_access(request),
+            access=request_access(request),
             filters=filters,
             limit=_int_param(request, "limit") or selectors.LIST_PAGE_SIZE,
             offset=_int_param(request, "offset") or 0,
@@ -203,13 +196,13 @@ class ChargeListApi(APIView):
 class ChargeSetDetailApi(APIView):
     @extend_schema(operation_id="charges_retrieve", responses=ChargeSetDetailSerializer)
     def get(self, request: Request, charge_set_id: int) -> Response:
-        return _detail(selectors.charge_set_get(access=_access(request), charge_set_id=charge_set_id))
+        return _detail(selectors.charge_set_get(access=request_access(request), charge_set_id=charge_set_id))
 
 
 class ChargeSetForNoteApi(APIView):
     @extend_schema(operation_id="charges_for_note", responses=ChargeSetDetailSerializer)
     def get(self, request: Request, note_id: int) -> Response:
-        return _detail(selectors.charge_set_for_note(access=_access(request), note_id=note_id))
+        return _detail(selectors.charge_set_for_note(access=request_access(request), note_id=note_id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,7 +226,7 @@ class ChargeOverrideApi(APIView):
         operation_id="charges_line_override", request=InputSerializer, responses=ChargeSetDetailSerializer
     )
     def post(self, request: Request, charge_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         data = validated(self.InputSerializer, request.data)
         return _detail(services.charge_override(access=access, charge_id=charge_id, **data))
 
@@ -241,12 +234,12 @@ class ChargeOverrideApi(APIView):
 class ChargeSetScrubApi(APIView):
     @extend_schema(operation_id="charges_scrub", request=None, responses=ChargeSetDetailSerializer)
     def post(self, request: Request, charge_set_id: int) -> Response:
-        return _detail(services.charge_set_scrub(access=_access(request), charge_set_id=charge_set_id))
+        return _detail(services.charge_set_scrub(access=request_access(request), charge_set_id=charge_set_id))
 
 
 class ChargeSetReviewApi(APIView):
     @extend_schema(operation_id="charges_mark_reviewed", request=None, responses=ChargeSetDetailSerializer)
     def post(self, request: Request, charge_set_id: int) -> Response:
         return _detail(
-            services.charge_set_mark_reviewed(access=_access(request), charge_set_id=charge_set_id)
+            services.charge_set_mark_reviewed(access=request_access(request), charge_set_id=charge_set_id)
         )

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import PracticeAccess
+from accounts.access import request_access
 from clinical_notes import selectors, services
 from clinical_notes.domain.checks import (
     DocumentationReport,
@@ -30,7 +30,7 @@ from clinical_notes.domain.templates import instrument_for
 from clinical_notes.domain.types import GoalProgress, Measurement, Segment
 from core.api.mixins import query_param
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType, service_type_choices
-from core.errors import PermissionDenied, ValidationFailed
+from core.errors import ValidationFailed
 
 NOTE_STATUSES = ["draft", "awaiting_cosign", "returned", "final"]
 TELEHEALTH_CHOICES = ["", "audio_video", "audio_only"]
@@ -39,13 +39,6 @@ SERVICE_TYPES = [value for value, _label in service_type_choices()]
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _access(request: Request) -> PracticeAccess:
-    access = getattr(request, "practice_access", None)  # set by middleware on the Django request
-    if access is None:
-        raise PermissionDenied()
-    return access
 
 
 def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -324,7 +317,7 @@ class NoteListApi(APIView):
         if wanted_status and wanted_status not in NOTE_STATUSES:
             raise ValidationFailed(field_errors={"status": [f"One of {', '.join(NOTE_STATUSES)}."]})
         page = selectors.note_list(
-            access=_access(request),
+            access=request_access(request),
             status=wanted_status or None,
             patient_id=_int_param(request, "patient"),
             author_id=_int_param(request, "author"),
@@ -345,7 +338,7 @@ class NoteListApi(APIView):
 class NoteDetailApi(APIView):
     @extend_schema(operation_id="notes_detail", responses=NoteDetailSerializer)
     def get(self, request: Request, note_id: int) -> Response:
-        return _detail_response(selectors.note_get(access=_access(request), note_id=note_id))
+        return _detail_response(selectors.note_get(access=request_access(request), note_id=note_id))
 
 
 class NoteChecksApi(APIView):
@@ -384,7 +377,7 @@ class NoteChecksApi(APIView):
 
     @extend_schema(operation_id="notes_checks", responses=OutputSerializer)
     def get(self, request: Request, note_id: int) -> Response:
-        report = selectors.note_documentation_preview(access=_access(request), note_id=note_id)
+        report = selectors.note_documentation_preview(access=request_access(request), note_id=note_id)
         return Response(self.OutputSerializer(self.payload(report)).data)
 
 
@@ -410,7 +403,7 @@ class NoteCosignQueueApi(APIView):
     @extend_schema(operation_id="notes_cosign_queue", responses=OutputSerializer)
     def get(self, request: Request) -> Response:
         days = settings.COSIGN_OVERDUE_DAYS
-        items = selectors.note_cosign_queue(access=_access(request), overdue_days=days)
+        items = selectors.note_cosign_queue(access=request_access(request), overdue_days=days)
         payload = {"overdue_days": days, "results": [vars(item) for item in items]}
         return Response(self.OutputSerializer(payload).data)
 
@@ -437,7 +430,7 @@ class NoteCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        note = services.note_create(access=_access(request), **data)
+        note = services.note_create(access=request_access(request), **data)
         return _detail_response(
             selectors.note_detail_after_change(note_id=note.pk), code=status.HTTP_201_CREATED
         )
@@ -478,7 +471,7 @@ class NoteUpdateApi(APIView):
         measurements = data.pop("measurements", None)
         goals = data.pop("goals", None)
         note = services.note_draft_update(
-            access=_access(request),
+            access=request_access(request),
             note_id=note_id,
             segments=None if segments is None else [Segment(**s) for s in segments],
             measurements=None if measurements is None else [Measurement(**m) for m in measurements],
@@ -496,7 +489,7 @@ class NoteSignApi(APIView):
     @extend_schema(operation_id="notes_sign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        return _detail_response(services.note_sign(access=_access(request), note_id=note_id, **data))
+        return _detail_response(services.note_sign(access=request_access(request), note_id=note_id, **data))
 
 
 class NoteCosignApi(APIView):
@@ -506,7 +499,7 @@ class NoteCosignApi(APIView):
     @extend_schema(operation_id="notes_cosign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        return _detail_response(services.note_cosign(access=_access(request), note_id=note_id, **data))
+        return _detail_response(services.note_cosign(access=request_access(request), note_id=note_id, **data))
 
 
 class NoteReturnApi(APIView):
@@ -516,7 +509,7 @@ class NoteReturnApi(APIView):
     @extend_schema(operation_id="notes_return", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        return _detail_response(services.note_return(access=_access(request), note_id=note_id, **data))
+        return _detail_response(services.note_return(access=request_access(request), note_id=note_id, **data))
 
 
 class NoteAddendumAddApi(APIView):
@@ -529,12 +522,12 @@ class NoteAddendumAddApi(APIView):
     )
     def post(self, request: Request, note_id: int) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        addendum = services.note_addendum_add(access=_access(request), note_id=note_id, **data)
+        addendum = services.note_addendum_add(access=request_access(request), note_id=note_id, **data)
         return Response(AddendumOutputSerializer(_addendum(addendum)).data, status=status.HTTP_201_CREATED)
 
 
 class NoteDeleteApi(APIView):
     @extend_schema(operation_id="notes_delete", responses={204: None})
     def delete(self, request: Request, note_id: int) -> Response:
-        services.note_delete_draft(access=_access(request), note_id=note_id)
+        services.note_delete_draft(access=request_access(request), note_id=note_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

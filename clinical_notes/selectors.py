@@ -54,7 +54,7 @@ from clinical_notes.models import (
 )
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import NotFound, PermissionDenied
-from patients.selectors import primary_payer_id_on
+from patients.selectors import caseload_patient_ids, primary_payer_id_on
 from payer_rules.selectors import payer_requires_cosign_on
 from practice.selectors import practice_zone
 from scheduling.models import Appointment
@@ -83,12 +83,7 @@ def _supervised_by(provider_id: int) -> Q:
 
 def _on_caseload(provider_id: int, today: date) -> Q:
     """Notes of patients on `provider_id`'s care team today."""
-    caseload = SessionNote.objects.filter(
-        Q(patient__care_team__starts_on__isnull=True) | Q(patient__care_team__starts_on__lte=today),
-        Q(patient__care_team__ends_on__isnull=True) | Q(patient__care_team__ends_on__gte=today),
-        patient__care_team__provider_id=provider_id,
-    ).values("pk")
-    return Q(pk__in=caseload)
+    return Q(patient_id__in=caseload_patient_ids(provider_id=provider_id, on=today))
 
 
 def _awaiting_cosign_by(provider_id: int) -> Q:

@@ -78,11 +78,12 @@ from core.domain.problems import Problem, Severity, errors_only
 from core.domain.service_types import ServiceType
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.jobs import job_enqueue_on_commit
+from patients.selectors import on_care_team
 from practice.domain.place_of_service import place_of_service_problems
 from practice.domain.supervision import supervisor_on, supervisors_on
 from practice.selectors import practice_zone, provider_get, supervision_periods_for_supervisee
 from scheduling.domain.types import RELEASED_STATUSES, AppointmentStatus, TelehealthMode
-from scheduling.selectors import on_caseload, patient_facts
+from scheduling.selectors import patient_facts
 
 READY_TO_BILL_TASK = "claims.tasks.note_ready_to_bill_task"
 NOTE_OBJECT_TYPE = selectors.NOTE_OBJECT_TYPE
@@ -389,7 +390,7 @@ def note_create(
     patient = patient_facts(practice_id=access.practice_id, patient_id=patient_id)
     today = timezone.now().astimezone(zone).date()
     if patient is None or (
-        access.caseload_scoped and not on_caseload(provider_id=me, patient_id=patient_id, today=today)
+        access.caseload_scoped and not on_care_team(provider_id=me, patient_id=patient_id, on=today)
     ):
         _deny(access, action=action, note_id=None, reason="reason=patient_not_accessible")
         raise NotFound("Patient not found.")

@@ -1,24 +1,21 @@
-"""Reads for coding: code-set look-ups, the catalog the rules check dates against, the payer's
-coding rules, and ICD-10-CM checks and search (reference data; no PHI, so no audit event).
+"""Reads for coding: code-set look-ups, the catalog the rules check dates against, and ICD-10-CM
+checks and search (reference data; no PHI, so no audit event). A payer's coding rules are read
+where payers live (`payers.selectors.payer_coding_rules_on`): coding depends on core only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from coding.domain.code_sets import CodeCatalog
 from coding.domain.icd10 import Icd10Check, Icd10Entry
-from coding.domain.types import CodeInfo, CodeKind, CodeUnit, PayerCodingRules
+from coding.domain.types import CodeInfo, CodeKind, CodeUnit
 from coding.icd10 import icd10_check as _icd10_check
 from coding.icd10 import icd10_description as _icd10_description
 from coding.icd10 import icd10_exists as _icd10_exists
 from coding.icd10 import icd10_is_billable as _icd10_is_billable
 from coding.icd10 import icd10_search as _icd10_search
 from coding.models import CodeSetEntry
-from core.errors import NotFound
-from payer_rules.selectors import payer_coding_rules_on
-from payers.models import Payer
 
 
 def _info(entry: CodeSetEntry) -> CodeInfo:
@@ -52,48 +49,6 @@ def code_catalog() -> CodeCatalog:
 
 def code_set_entries() -> list[CodeInfo]:
     return [_info(e) for e in CodeSetEntry.objects.order_by("kind", "code", "effective_from")]
-
-
-@dataclass(frozen=True, slots=True)
-class PayerRef:
-    payer_pk: int
-    practice_id: int
-    name: str
-    kind: str
-    payer_id: str
-
-
-def payer_for_coding(*, payer_id: str) -> PayerRef:
-    """The payer with electronic payer ID `payer_id` (any practice; the first by practice, then pk).
-
-    Raises NotFound. Used by the `suggest_codes` command until coding runs per practice.
-    """
-    payer = (
-        Payer.objects.filter(payer_id=payer_id.strip())
-        .exclude(payer_id="")
-        .order_by("practice_id", "pk")
-        .only("pk", "practice_id", "name", "kind", "payer_id")
-        .first()
-    )
-    if payer is None:
-        raise NotFound(f"No payer has the electronic payer ID {payer_id.strip()!r}.")
-    return PayerRef(
-        payer_pk=payer.pk,
-        practice_id=payer.practice_id,
-        name=payer.name,
-        kind=payer.kind,
-        payer_id=payer.payer_id,
-    )
-
-
-def coding_rules_for_payer(*, payer: PayerRef, on: date | None) -> PayerCodingRules:
-    """The coding rules for `payer` on date `on` (the practice's today when None).
-
-    Delegates to `payer_rules.selectors.payer_coding_rules_on`, THE one place payer -> rules is
-    decided: the payer's rule set in force on the date, or the defaults for its kind
-    (`coding.domain.payer_defaults`) when none is.
-    """
-    return payer_coding_rules_on(payer_pk=payer.payer_pk, on=on)
 
 
 # ---- ICD-10-CM (the table loads on first use; see coding.icd10) ------------------------------------

@@ -10,13 +10,20 @@ class MoneyError(ValueError):
 
 
 def to_decimal(value: str | int | Decimal) -> Decimal:
+    """`value` as an amount in dollars, rounded half up to the cent (-1.005 → -1.01).
+
+    Plain digits only ("1234.5", not "$1,234.50"); floats, booleans, NaN, infinities and amounts
+    too large to hold to the cent are refused with MoneyError.
+    """
+    if isinstance(value, bool | float):
+        raise MoneyError(f"Not an amount: {value!r}")
     try:
         amount = Decimal(value)
-    except (InvalidOperation, TypeError) as exc:
+        if not amount.is_finite():
+            raise MoneyError(f"Not an amount: {value!r}")
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, TypeError) as exc:  # quantize: more digits than the context holds
         raise MoneyError(f"Not an amount: {value!r}") from exc
-    if not amount.is_finite():
-        raise MoneyError(f"Not an amount: {value!r}")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def cents_from_decimal(amount: Decimal) -> int:

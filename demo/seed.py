@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
-from accounts.access import PracticeAccess, practice_access_for
+from accounts.access import PracticeAccess
 from accounts.models import Membership, User
 from accounts.services import membership_grant, mfa_device_set_key, user_create
 from audit.services import AuditContext
@@ -29,6 +29,7 @@ from payer_rules.demo_rules import demo_payer_rules_seed
 from payers import services as payer_services
 from payers.models import Payer
 from practice import services as practice_services
+from practice.access import practice_access_for
 from practice.domain.timezones import local_date
 from practice.domain.types import PracticeDetails
 from practice.models import Practice, Provider

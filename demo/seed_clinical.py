@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from accounts.access import PracticeAccess, practice_access_for
+from accounts.access import PracticeAccess
 from accounts.models import User
 from audit.services import AuditContext
 from clinical_notes import services as note_services
@@ -21,6 +21,7 @@ from clinical_notes.domain.types import Segment
 from core.domain.service_types import ServiceType
 from demo.note_content import complete_content_for
 from patients.selectors import diagnosis_list_for_user
+from practice.access import practice_access_for
 from practice.selectors import location_list
 from scheduling import selectors as schedule_selectors
 from scheduling import services as schedule_services

@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from core.api.mixins import query_param
-from core.errors import PermissionDenied, ValidationFailed
+from core.errors import ValidationFailed
 from patients import selectors, services
 from patients.domain.coverage import coverage_status
 from patients.domain.diagnoses import format_icd10
@@ -36,13 +36,6 @@ from patients.domain.types import (
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _access(request: Request) -> PracticeAccess:
-    access = getattr(request, "practice_access", None)  # set by middleware on the Django request
-    if access is None:
-        raise PermissionDenied()
-    return access
 
 
 def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -100,7 +93,7 @@ class _WriteApi(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        _access(request).require(self.capability)
+        request_access(request).require(self.capability)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +269,7 @@ class PatientListApi(APIView):
         responses=OutputSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        access = _access(request)
+        access = request_access(request)
         page = selectors.patient_list_for_user(
             access=access,
             query=query_param(request, "q"),
@@ -328,7 +321,7 @@ class PatientCreateApi(_WriteApi):
 
     @extend_schema(request=InputSerializer, responses={201: PatientOutputSerializer})
     def post(self, request: Request) -> Response:
-        access = _access(request)
+        access = request_access(request)
         data = _validated(self.InputSerializer, request.data)
         guarantor = data.pop("guarantor")
         coverage = data.pop("coverage")
@@ -352,7 +345,7 @@ class PatientDetailApi(APIView):
 
     @extend_schema(responses=PatientOutputSerializer)
     def get(self, request: Request, patient_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         record = selectors.patient_record_get_for_user(access=access, patient_id=patient_id)
         body = _patient_data(record.patient, guarantor=record.guarantor)
         if not record.shows(selectors.Section.GUARANTOR):
@@ -395,7 +388,7 @@ class PatientUpdateApi(_WriteApi):
         guarantor = GuarantorInputSerializer(required=False)
 
     def _update(self, request: Request, patient_id: int, *, partial: bool) -> Response:
-        access = _access(request)
+        access = request_access(request)
         data = _validated(self.InputSerializer, request.data, partial=partial)
         guarantor = data.pop("guarantor", None)
         patient = services.patient_update(
@@ -431,7 +424,7 @@ class CoverageAddApi(_WriteApi):
 
     @extend_schema(request=CoverageInputSerializer, responses={201: CoverageOutputSerializer})
     def post(self, request: Request, patient_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         data = _validated(self.InputSerializer, request.data)
         coverage = services.coverage_add(access=access, patient_id=patient_id, coverage=_coverage_input(data))
         return _coverage_response(access, coverage, created=True)
@@ -447,7 +440,7 @@ class CoverageUpdateApi(_WriteApi):
 
     @extend_schema(request=InputSerializer, responses=CoverageOutputSerializer)
     def patch(self, request: Request, patient_id: int, coverage_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         changes = _validated(self.InputSerializer, request.data, partial=True)
         # A partial serializer still fills defaults; keep only what the client sent.
         changes = {k: v for k, v in changes.items() if k in request.data}
@@ -469,7 +462,7 @@ class CoverageTerminateApi(_WriteApi):
 
     @extend_schema(request=InputSerializer, responses=CoverageOutputSerializer)
     def post(self, request: Request, patient_id: int, coverage_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         data = _validated(self.InputSerializer, request.data)
         coverage = services.coverage_terminate(
             access=access, patient_id=patient_id, coverage_id=coverage_id, terminates_on=data["terminates_on"]
@@ -494,7 +487,7 @@ class DiagnosisAddApi(_WriteApi):
 
     @extend_schema(request=InputSerializer, responses={201: DiagnosisOutputSerializer})
     def post(self, request: Request, patient_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         data = _validated(self.InputSerializer, request.data)
         diagnosis = services.diagnosis_add(
             access=access, patient_id=patient_id, diagnosis=DiagnosisInput(**data)
@@ -512,7 +505,7 @@ class DiagnosisResolveApi(_WriteApi):
 
     @extend_schema(request=InputSerializer, responses=DiagnosisOutputSerializer)
     def post(self, request: Request, patient_id: int, diagnosis_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         data = _validated(self.InputSerializer, request.data)
         diagnosis = services.diagnosis_resolve(
             access=access, patient_id=patient_id, diagnosis_id=diagnosis_id, resolved_on=data["resolved_on"]
@@ -534,7 +527,7 @@ class ConsentAddApi(_WriteApi):
 
     @extend_schema(request=InputSerializer, responses={201: ConsentOutputSerializer})
     def post(self, request: Request, patient_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         data = _validated(self.InputSerializer, request.data)
         consent = services.consent_add(access=access, patient_id=patient_id, consent=ConsentInput(**data))
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
@@ -550,7 +543,7 @@ class ConsentRevokeApi(_WriteApi):
 
     @extend_schema(request=InputSerializer, responses=ConsentOutputSerializer)
     def post(self, request: Request, patient_id: int, consent_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         data = _validated(self.InputSerializer, request.data)
         consent = services.consent_revoke(
             access=access, patient_id=patient_id, consent_id=consent_id, revoked_on=data["revoked_on"]
@@ -574,7 +567,7 @@ class CareTeamAddApi(_WriteApi):
 
     @extend_schema(request=InputSerializer, responses={201: CareTeamOutputSerializer})
     def post(self, request: Request, patient_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         data = _validated(self.InputSerializer, request.data)
         member = services.care_team_add(access=access, patient_id=patient_id, **data)
         return Response(CareTeamOutputSerializer(member).data, status=status.HTTP_201_CREATED)
@@ -587,5 +580,5 @@ class CareTeamRemoveApi(_WriteApi):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, patient_id: int, member_id: int) -> Response:
-        services.care_team_remove(access=_access(request), patient_id=patient_id, member_id=member_id)
+        services.care_team_remove(access=request_access(request), patient_id=patient_id, member_id=member_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

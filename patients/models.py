@@ -1,4 +1,9 @@
+from __future__ import annotations
+
+import datetime as dt
+
 from django.db import models
+from django.db.models import Q
 
 from core.models import TimeStampedModel
 
@@ -174,8 +179,20 @@ class Consent(TimeStampedModel):
         return f"Consent {self.pk}"
 
 
+class CareTeamMemberQuerySet(models.QuerySet["CareTeamMember"]):
+    def active_on(self, day: dt.date) -> CareTeamMemberQuerySet:
+        """Memberships in force on `day`: the database form of patients.domain.care_team's rule
+        (starts_on ≤ day ≤ ends_on, first and last day included, a missing side open)."""
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=day),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+        )
+
+
 class CareTeamMember(TimeStampedModel):
     """A provider on the patient's care team. Techs see only their caseload's patients."""
+
+    objects = CareTeamMemberQuerySet.as_manager()
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="care_team")
     provider = models.ForeignKey("practice.Provider", on_delete=models.CASCADE, related_name="caseload")

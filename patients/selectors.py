@@ -73,11 +73,19 @@ DENIED_CAPABILITY = "reason=capability"
 # Time and scoping
 
 
-def _on_caseload(provider_id: int, today: dt.date) -> QuerySet[CareTeamMember]:
-    return CareTeamMember.objects.filter(provider_id=provider_id).filter(
-        Q(starts_on__isnull=True) | Q(starts_on__lte=today),
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+def caseload_patient_ids(*, provider_id: int, on: dt.date) -> QuerySet[CareTeamMember, int]:
+    """Ids of the patients on the provider's care team on `on`, as a subquery for other
+    apps' scoping (`patient_id__in=`). The one place the care-team rule meets a query."""
+    return (
+        CareTeamMember.objects.active_on(on)
+        .filter(provider_id=provider_id)
+        .values_list("patient_id", flat=True)
     )
+
+
+def on_care_team(*, provider_id: int, patient_id: int, on: dt.date) -> bool:
+    """Whether the provider is on the patient's care team on `on` (a fact, not audited)."""
+    return caseload_patient_ids(provider_id=provider_id, on=on).filter(patient_id=patient_id).exists()
 
 
 def _visible_patients(access: PracticeAccess, *, today: dt.date) -> QuerySet[Patient]:
@@ -87,7 +95,7 @@ def _visible_patients(access: PracticeAccess, *, today: dt.date) -> QuerySet[Pat
         return patients
     if access.provider_id is None:
         return patients.none()
-    return patients.filter(Exists(_on_caseload(access.provider_id, today).filter(patient_id=OuterRef("pk"))))
+    return patients.filter(pk__in=caseload_patient_ids(provider_id=access.provider_id, on=today))
 
 
 def _deny(
@@ -149,7 +157,7 @@ def _scoped_patient(
         )
     if access.caseload_scoped and (
         access.provider_id is None
-        or not _on_caseload(access.provider_id, today).filter(patient_id=patient_id).exists()
+        or not on_care_team(provider_id=access.provider_id, patient_id=patient_id, on=today)
     ):
         raise _deny(
             access,

@@ -26,6 +26,7 @@ from accounts.domain.roles import Capability
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.views import add_errors_to_form
 from patients import selectors, services
+from patients.domain.care_team import CareTeamState, care_team_state
 from patients.domain.consents import consent_state, part2_consent_problems
 from patients.domain.coverage import coverage_status
 from patients.domain.diagnoses import format_icd10
@@ -266,14 +267,6 @@ class PatientDetail:
     care_team: list[CareTeamRow] | None = None
 
 
-def _care_team_state(starts_on: dt.date | None, ends_on: dt.date | None, today: dt.date) -> str:
-    if ends_on is not None and ends_on < today:
-        return "ended"
-    if starts_on is not None and starts_on > today:
-        return "future"
-    return "current"
-
-
 def _age(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
@@ -403,7 +396,7 @@ def _detail(record: selectors.PatientRecord, access: PracticeAccess) -> PatientD
         can_edit = access.can(Capability.PATIENT_EDIT)
         rows_t = []
         for m in record.care_team:
-            state_t = _care_team_state(m.starts_on, m.ends_on, today)
+            state_t = care_team_state(starts_on=m.starts_on, ends_on=m.ends_on, on=today)
             rows_t.append(
                 CareTeamRow(
                     id=m.pk,
@@ -413,7 +406,7 @@ def _detail(record: selectors.PatientRecord, access: PracticeAccess) -> PatientD
                     status=state_t,
                     badge=STATUS_BADGE[state_t],
                     remove_url=reverse("patients:care_team_remove", args=[pid, m.pk]),
-                    can_remove=can_edit and state_t != "ended",
+                    can_remove=can_edit and state_t is not CareTeamState.ENDED,
                 )
             )
         detail.care_team = rows_t

@@ -8,19 +8,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from core.api.mixins import validated
 from payers import selectors, services
 
 
-def _access(request: Request) -> PracticeAccess:
-    return request.practice_access  # type: ignore[attr-defined]  # set by middleware
-
-
 def _manager(request: Request) -> PracticeAccess:
     """The access of someone who may change practice data (403 before the input is read)."""
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.PRACTICE_MANAGE)
     return access
 
@@ -56,7 +52,7 @@ class PayerListApi(APIView):
 
     @extend_schema(operation_id="payer_list", responses={200: OutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        payers = selectors.payer_list(access=_access(request))
+        payers = selectors.payer_list(access=request_access(request))
         return Response(self.OutputSerializer(payers, many=True).data)
 
 
@@ -66,7 +62,7 @@ class PayerDetailApi(APIView):
 
     @extend_schema(operation_id="payer_retrieve", responses={200: OutputSerializer})
     def get(self, request: Request, payer_pk: int) -> Response:
-        payer = selectors.payer_get(access=_access(request), payer_pk=payer_pk)
+        payer = selectors.payer_get(access=request_access(request), payer_pk=payer_pk)
         return Response(self.OutputSerializer(payer).data)
 
 

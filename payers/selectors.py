@@ -161,3 +161,38 @@ def enrollments_with_payer(*, provider_ids: Iterable[int], payer_pk: int) -> dic
 
 def payer_in_practice(*, practice_id: int, payer_pk: int) -> bool:
     return Payer.objects.filter(pk=payer_pk, practice_id=practice_id).exists()
+
+
+# ---- a payer named by its electronic payer ID (the suggest_codes command) ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PayerRef:
+    payer_pk: int
+    practice_id: int
+    name: str
+    kind: str
+    payer_id: str
+
+
+def payer_for_coding(*, payer_id: str) -> PayerRef:
+    """The payer with electronic payer ID `payer_id` (any practice; the first by practice, then pk).
+
+    Raises NotFound. Used by the `suggest_codes` command until coding runs per practice.
+    """
+    payer = (
+        Payer.objects.filter(payer_id=payer_id.strip())
+        .exclude(payer_id="")
+        .order_by("practice_id", "pk")
+        .only("pk", "practice_id", "name", "kind", "payer_id")
+        .first()
+    )
+    if payer is None:
+        raise NotFound(f"No payer has the electronic payer ID {payer_id.strip()!r}.")
+    return PayerRef(
+        payer_pk=payer.pk,
+        practice_id=payer.practice_id,
+        name=payer.name,
+        kind=payer.kind,
+        payer_id=payer.payer_id,
+    )

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from core.api.mixins import validated
 from practice import selectors, services
@@ -20,13 +20,9 @@ from practice.domain.credentials import Credential
 from practice.domain.place_of_service import PLACES_OF_SERVICE
 
 
-def _access(request: Request) -> PracticeAccess:
-    return request.practice_access  # type: ignore[attr-defined]  # set by middleware
-
-
 def _manager(request: Request) -> PracticeAccess:
     """The access of someone who may change practice data (403 before the input is read)."""
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.PRACTICE_MANAGE)
     return access
 
@@ -100,7 +96,7 @@ class ProviderDetailFields(ProviderFields):
 
 
 def _provider_response(request: Request, provider_id: int, *, status_code: int = 200) -> Response:
-    overview = selectors.provider_overview_get(access=_access(request), provider_id=provider_id)
+    overview = selectors.provider_overview_get(access=request_access(request), provider_id=provider_id)
     return Response(ProviderDetailApi.OutputSerializer(overview).data, status=status_code)
 
 
@@ -113,7 +109,7 @@ class ProviderListApi(APIView):
 
     @extend_schema(operation_id="practice_provider_list", responses={200: OutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        providers = selectors.provider_overview_list(access=_access(request))
+        providers = selectors.provider_overview_list(access=request_access(request))
         return Response(self.OutputSerializer(providers, many=True).data)
 
 
@@ -123,7 +119,7 @@ class ProviderDetailApi(APIView):
 
     @extend_schema(operation_id="practice_provider_retrieve", responses={200: OutputSerializer})
     def get(self, request: Request, provider_id: int) -> Response:
-        overview = selectors.provider_overview_get(access=_access(request), provider_id=provider_id)
+        overview = selectors.provider_overview_get(access=request_access(request), provider_id=provider_id)
         return Response(self.OutputSerializer(overview).data)
 
 
@@ -265,7 +261,7 @@ class LocationListApi(APIView):
 
     @extend_schema(operation_id="practice_location_list", responses={200: OutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        locations = selectors.location_list(access=_access(request))
+        locations = selectors.location_list(access=request_access(request))
         return Response(self.OutputSerializer(locations, many=True).data)
 
 
@@ -342,7 +338,7 @@ class PracticeDetailApi(APIView):
 
     @extend_schema(operation_id="practice_retrieve", responses={200: OutputSerializer})
     def get(self, request: Request) -> Response:
-        practice = selectors.practice_get(access=_access(request))
+        practice = selectors.practice_get(access=request_access(request))
         return Response(self.OutputSerializer(practice).data)
 
 

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from core.api.mixins import validated
 from core.domain.problems import Problem
@@ -33,13 +33,9 @@ from scheduling.domain.types import AppointmentStatus, TelehealthMode
 DEFAULT_RANGE_DAYS = 7
 
 
-def _access(request: Request) -> PracticeAccess:
-    return request.practice_access  # type: ignore[attr-defined]  # set by middleware
-
-
 def _scheduler(request: Request) -> PracticeAccess:
     """Someone who may book and change anyone's appointments (403 before the input is read)."""
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.SCHEDULE_EDIT)
     return access
 
@@ -105,7 +101,7 @@ def _warnings(problems: tuple[Problem, ...]) -> list[dict[str, Any]]:
 
 
 def _detail(request: Request, appointment_id: int) -> dict[str, Any]:
-    detail = selectors.appointment_get(access=_access(request), appointment_id=appointment_id)
+    detail = selectors.appointment_get(access=request_access(request), appointment_id=appointment_id)
     return dict(AppointmentDetailOutput(detail).data)
 
 
@@ -132,7 +128,7 @@ class AppointmentListApi(APIView):
         operation_id="schedule_appointments_list",
     )
     def get(self, request: Request) -> Response:
-        access = _access(request)
+        access = request_access(request)
         query = {k: v for k, v in request.query_params.items() if k != "status"}
         statuses = [s for value in request.query_params.getlist("status") for s in value.split(",") if s]
         if statuses:
@@ -194,7 +190,7 @@ class AppointmentDetailApi(APIView):
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request, appointment_id: int) -> Response:
-        detail = selectors.appointment_get(access=_access(request), appointment_id=appointment_id)
+        detail = selectors.appointment_get(access=request_access(request), appointment_id=appointment_id)
         return Response(self.OutputSerializer(detail).data)
 
 
@@ -228,7 +224,7 @@ class AppointmentStatusApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request: Request, appointment_id: int) -> Response:
-        access = _access(request)
+        access = request_access(request)
         access.require(Capability.SCHEDULE_VIEW)
         data = validated(self.InputSerializer, request.data)
         services.appointment_set_status(access=access, appointment_id=appointment_id, **data)
@@ -252,7 +248,7 @@ class GroupSessionOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 def _group(request: Request, group_session_id: int) -> dict[str, Any]:
-    detail = selectors.group_session_get(access=_access(request), group_session_id=group_session_id)
+    detail = selectors.group_session_get(access=request_access(request), group_session_id=group_session_id)
     return dict(GroupSessionOutput(detail).data)
 
 

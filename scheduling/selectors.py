@@ -27,7 +27,7 @@ from audit.models import AuditEvent
 from audit.services import AuditContext, audit_event_record
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import NotFound, ValidationFailed
-from patients.selectors import patient_list_for_user
+from patients.selectors import caseload_patient_ids, patient_list_for_user
 from practice.domain.place_of_service import place_of_service_label
 from practice.models import Location, Practice, Provider
 from practice.selectors import location_list, practice_zone, provider_choices
@@ -176,13 +176,8 @@ def _today(zone: ZoneInfo) -> dt.date:
 
 
 def _caseload_appointments(provider_id: int, today: dt.date) -> Q:
-    """Appointments of patients on the provider's care team today (one join, conditions together)."""
-    appointments = Appointment.objects.filter(
-        Q(patient__care_team__starts_on__isnull=True) | Q(patient__care_team__starts_on__lte=today),
-        Q(patient__care_team__ends_on__isnull=True) | Q(patient__care_team__ends_on__gte=today),
-        patient__care_team__provider_id=provider_id,
-    )
-    return Q(pk__in=appointments.values("pk"))
+    """Appointments of patients on the provider's care team today."""
+    return Q(patient_id__in=caseload_patient_ids(provider_id=provider_id, on=today))
 
 
 def _visible(access: PracticeAccess, *, zone: ZoneInfo) -> QuerySet[Appointment]:
@@ -636,9 +631,9 @@ class LocationFacts:
     default_place_of_service: str
 
 
-# Facts for services: whether a patient exists in the practice and is active, and whether a
-# provider has them on their caseload. No demographics are returned, so no audit event; they read
-# through the practice's relations. (They belong in patients.selectors once it offers them.)
+# Facts for services: whether a patient exists in the practice and is active (whether a provider
+# has them on their caseload is patients.selectors.on_care_team). No demographics are returned,
+# so no audit event; they read through the practice's relations. (They belong in patients.selectors once it offers them.)
 
 
 def patient_facts(*, practice_id: int, patient_id: int) -> PatientFacts | None:
@@ -675,16 +670,6 @@ def location_facts(*, practice_id: int, location_id: int) -> LocationFacts | Non
     return LocationFacts(
         location_id=location_id, practice_id=practice_id, is_active=row[0], default_place_of_service=row[1]
     )
-
-
-def on_caseload(*, provider_id: int, patient_id: int, today: dt.date) -> bool:
-    """Whether the patient is on the provider's care team on `today`."""
-    return Provider.objects.filter(
-        Q(caseload__starts_on__isnull=True) | Q(caseload__starts_on__lte=today),
-        Q(caseload__ends_on__isnull=True) | Q(caseload__ends_on__gte=today),
-        pk=provider_id,
-        caseload__patient_id=patient_id,
-    ).exists()
 
 
 def booked_slots(

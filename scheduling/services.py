@@ -34,6 +34,7 @@ from audit.services import audit_event_record
 from core.domain.problems import Problem, Severity, field_errors
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.validation import raise_for_problems
+from patients.selectors import on_care_team
 from practice.lock_objects import providers_lock
 from practice.selectors import practice_zone
 from scheduling import selectors
@@ -197,8 +198,8 @@ def _facts(
         location_id=location.location_id if location is not None else None,
         location_practice_id=location.practice_id if location is not None else None,
         location_active=location.is_active if location is not None else True,
-        patient_on_caseload=selectors.on_caseload(
-            provider_id=provider.provider_id, patient_id=patient.patient_id, today=today
+        patient_on_caseload=on_care_team(
+            provider_id=provider.provider_id, patient_id=patient.patient_id, on=today
         ),
         appointment_id=appointment_id,
         group_session_id=group_session_id,
@@ -390,10 +391,10 @@ def appointment_set_status(
         can_edit = access.can(Capability.SCHEDULE_EDIT)
         if access.caseload_scoped and not own:
             zone = practice_zone(practice_id=access.practice_id)
-            visible = access.provider_id is not None and selectors.on_caseload(
+            visible = access.provider_id is not None and on_care_team(
                 provider_id=access.provider_id,
                 patient_id=appointment.patient_id,
-                today=timezone.now().astimezone(zone).date(),
+                on=timezone.now().astimezone(zone).date(),
             )
             if not visible:
                 raise NotFound()

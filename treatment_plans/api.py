@@ -16,19 +16,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import PracticeAccess
+from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from core.api.mixins import validated
 from treatment_plans import selectors, services
 from treatment_plans.domain.types import GoalDraft, ObjectiveDraft, PlanDraft, PlanStatus, ProblemDraft
 
 
-def _access(request: Request) -> PracticeAccess:
-    return request.practice_access  # type: ignore[attr-defined]  # set by middleware
-
-
 def _writer(request: Request) -> PracticeAccess:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.TREATMENT_PLAN_EDIT)
     return access
 
@@ -144,7 +140,7 @@ class PlanOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 def _plan(request: Request, plan_id: int, *, status_code: int = 200) -> Response:
-    detail = selectors.plan_get(access=_access(request), plan_id=plan_id)
+    detail = selectors.plan_get(access=request_access(request), plan_id=plan_id)
     return Response(PlanOutput(detail).data, status=status_code)
 
 
@@ -173,7 +169,7 @@ class PlanListApi(APIView):
         filters = validated(self.FilterSerializer, request.query_params)
         wanted = filters.get("status")
         page = selectors.plan_list_for_patient(
-            access=_access(request),
+            access=request_access(request),
             patient_id=filters["patient"],
             filters=selectors.PlanListFilters(status=PlanStatus(wanted) if wanted else None),
         )

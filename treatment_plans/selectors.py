@@ -25,7 +25,7 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.errors import NotFound
 from patients.models import PatientDiagnosis
-from patients.selectors import diagnosis_list_for_user, patient_get_for_user
+from patients.selectors import caseload_patient_ids, diagnosis_list_for_user, patient_get_for_user
 from practice.domain.supervision import supervisors_on
 from practice.selectors import practice_today, practice_zone, supervision_periods_for_supervisee
 from treatment_plans.domain.plans import plan_review_overdue
@@ -176,13 +176,8 @@ class PlanFacts:
 
 
 def _caseload_plans(provider_id: int, today: dt.date) -> Q:
-    """Plans of patients on the provider's care team today (one join, conditions together)."""
-    plans = TreatmentPlan.objects.filter(
-        Q(patient__care_team__starts_on__isnull=True) | Q(patient__care_team__starts_on__lte=today),
-        Q(patient__care_team__ends_on__isnull=True) | Q(patient__care_team__ends_on__gte=today),
-        patient__care_team__provider_id=provider_id,
-    )
-    return Q(pk__in=plans.values("pk"))
+    """Plans of patients on the provider's care team today."""
+    return Q(patient_id__in=caseload_patient_ids(provider_id=provider_id, on=today))
 
 
 def _visible_plans(access: PracticeAccess, *, today: dt.date) -> QuerySet[TreatmentPlan]:

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from accounts.access import practice_access_for
+from practice.access import practice_access_for
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory
 
 # 2026-03-02 12:00 in Chicago (the factories' practice zone): "today" for every test here.

@@ -12,8 +12,9 @@ import time_machine
 from celery import current_app
 from django.db import connection
 
-from accounts.access import PracticeAccess, practice_access_for
+from accounts.access import PracticeAccess
 from accounts.models import User
+from practice.access import practice_access_for
 from practice.models import Practice, Provider
 from tests.factories import PatientFactory, PracticeFactory
 from tests.factories.clinical import CareTeamMemberFactory, PatientDiagnosisFactory, SupervisionFactory

@@ -14,11 +14,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.access import practice_access_for
 from claims.models import ChargeEvent, ChargeSet
 from core.domain.service_types import ServiceType
 from payer_rules.services import payer_rule_set_create
 from payers.models import PayerEnrollment
+from practice.access import practice_access_for
 from practice.models import License
 from tests.clinical_notes.helpers import sign, write_note
 from tests.e2e.helpers import login_with_mfa

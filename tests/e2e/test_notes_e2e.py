@@ -14,10 +14,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.access import practice_access_for
 from claims.models import ChargeSet
 from clinical_notes import services
 from clinical_notes.models import NoteAddendum, NoteEvent, SessionNote
+from practice.access import practice_access_for
 from tests.e2e.helpers import login_with_mfa
 from tests.factories import PatientFactory, PracticeFactory
 from tests.factories.clinical import (

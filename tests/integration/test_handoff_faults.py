@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
-from accounts.access import PracticeAccess, practice_access_for
+from accounts.access import PracticeAccess
 from claims.models import BillableNote, ChargeSet
 from clinical_notes import services as note_services
 from clinical_notes.domain.types import Segment
@@ -31,6 +31,7 @@ from clinical_notes.models import SessionNote
 from core.domain.service_types import ServiceType
 from core.jobs import jobs_relay
 from core.models import BackgroundJob
+from practice.access import practice_access_for
 from tests.factories import PatientFactory, PracticeFactory
 from tests.factories.clinical import PatientDiagnosisFactory
 from tests.factories.clinical_content import complete_content_for

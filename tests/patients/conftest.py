@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
-from accounts.access import PracticeAccess, practice_access_for
+from accounts.access import PracticeAccess
 from accounts.models import User
 from audit.models import AuditEvent
 from patients.domain.types import CoverageInput, GuarantorInput, PatientInput
+from practice.access import practice_access_for
 from tests.factories import PayerFactory
 
 # Every test that depends on "today" runs on this day (the practice is in America/Chicago).

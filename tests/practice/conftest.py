@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.access import practice_access_for
+from practice.access import practice_access_for
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from accounts.access import PracticeAccess, practice_access_for
+from accounts.access import PracticeAccess
+from practice.access import practice_access_for
 from tests.factories import LocationFactory, PatientFactory, PracticeFactory, ProviderFactory
 
 NY_TZ = "America/New_York"

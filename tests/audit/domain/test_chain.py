@@ -222,3 +222,27 @@ def test_problem_messages_are_plain_language():
     assert problems[0].message == (
         "The chain should end at event 3, but ends at 1: events were removed or added at the end."
     )
+
+
+def test_the_hash_covers_the_link_to_the_previous_row():
+    # given the same row pointing at two different predecessors
+    record = _chain(1)[0]
+    # then
+    assert compute_hash(replace(record, prev_hash="f" * 64)) != compute_hash(record)
+
+
+def test_a_rewritten_link_is_caught_as_an_altered_row_too():
+    # given: row 3 is re-pointed at row 1 (as if row 2 were gone) without re-sealing it
+    chain = _chain(5)
+    chain[2] = replace(chain[2], prev_hash=chain[0].hash)
+    # when
+    _, problems = _verify(chain, head=chain[-1])
+    # then the broken link and the row's own hash both tell
+    assert _codes(problems) == [("audit_link_broken", "seq 3"), ("audit_row_altered", "seq 3")]
+
+
+def test_the_hash_format_is_stable():
+    # Stored chains were sealed with this exact input: SHA-256 of "prev_hash|canonical JSON"
+    # (sorted keys, no spaces), here with the genesis hash as prev_hash.
+    record = _chain(1)[0]
+    assert record.hash == "a3125c5a8a01b635d9d7b73950cb9769e6100cb10cf3058efdc5a507ec13cbb8"

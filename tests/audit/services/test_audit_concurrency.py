@@ -11,8 +11,9 @@ import threading
 import pytest
 from django.db import connection
 
+from audit.chain_services import audit_chain_verify
 from audit.models import AuditChainHead, AuditEvent, AuditVerification
-from audit.services import AuditContext, audit_chain_verify, audit_event_record
+from audit.services import AuditContext, audit_event_record
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

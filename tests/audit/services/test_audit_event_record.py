@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
+from audit.chain_services import audit_chain_verify
 from audit.domain.chain import GENESIS_HASH
 from audit.models import AuditChainHead, AuditEvent
-from audit.services import AuditContext, audit_chain_verify, normalized_ip
+from audit.services import AuditContext, normalized_ip
 
 pytestmark = pytest.mark.django_db
 

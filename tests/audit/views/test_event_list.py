@@ -256,7 +256,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
 
 def test_the_last_verification_is_shown(practice, make_member, client_for, record_event, eager_tasks):
     # given
-    from audit.services import audit_chain_verify
+    from audit.chain_services import audit_chain_verify
 
     record_event(practice_id=practice.pk)
     with time_machine.travel(dt.datetime(2026, 11, 27, 2, 15, tzinfo=dt.UTC), tick=False):

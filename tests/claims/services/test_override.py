@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from accounts.access import practice_access_for
 from audit.models import AuditEvent
 from claims.models import Charge, ChargeEvent, ChargeSet
 from claims.services import (
@@ -17,6 +16,7 @@ from claims.services import (
 )
 from core.domain.service_types import ServiceType
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from practice.access import practice_access_for
 from tests.claims.conftest import charges_of, final_note, lines_of
 from tests.factories import PayerFactory, PracticeFactory
 

@@ -15,6 +15,7 @@ from tests.clinical_notes.conftest import NOW
 from tests.clinical_notes.helpers import session_start, sign, write_note
 from tests.factories import PatientFactory, PracticeFactory
 from tests.factories.clinical import SessionNoteFactory
+from tests.patients.care_team_cases import edges_around
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +286,15 @@ def test_final_note_ref_is_only_for_final_notes(clinic):
         "individual_psychotherapy",
         NOW,
     )
+
+
+@pytest.mark.parametrize(("_case", "starts_on", "ends_on", "visible"), edges_around(dt.date(2026, 3, 10)))
+def test_technician_sees_caseload_notes_by_the_care_team_rule(clinic, _case, starts_on, ends_on, visible):
+    # given another tech's returned note on a patient whose care team the tech joins or leaves
+    # around today (2026-03-10 in New York)
+    clinic.patient.care_team.filter(provider=clinic.tech).update(starts_on=starts_on, ends_on=ends_on)
+    other = note(clinic, author=clinic.other_tech, patient=clinic.patient, status="returned")
+    # when
+    listed = [n.pk for n in selectors.note_list(access=clinic.access(clinic.tech_user)).notes]
+    # then
+    assert listed == ([other.pk] if visible else [])

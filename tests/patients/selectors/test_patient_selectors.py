@@ -7,7 +7,8 @@ from audit.models import AuditChainHead
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from patients import selectors
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory
-from tests.patients.conftest import events
+from tests.patients.care_team_cases import edges_around
+from tests.patients.conftest import TODAY, events
 from tests.patients.factories import CareTeamMemberFactory, ConsentFactory, DiagnosisFactory, GuarantorFactory
 
 pytestmark = pytest.mark.django_db
@@ -315,3 +316,22 @@ def test_payer_choices_exclude_inactive_self_pay_and_other_practices(practice, o
     assert selectors.payer_choices_for_practice(practice_id=practice.pk) == [
         (payer.pk, "Prairie Mutual Health")
     ]
+
+
+@pytest.mark.parametrize(("_case", "starts_on", "ends_on", "visible"), edges_around(TODAY))
+def test_technician_caseload_edges(
+    practice, make_member, access_for, frozen_today, _case, starts_on, ends_on, visible
+):
+    # given the tech's membership on the patient's care team starts or ends around today
+    tech = access_for(make_member("technician", practice, provider=True))
+    patient = PatientFactory(practice=practice)
+    CareTeamMemberFactory(patient=patient, provider_id=tech.provider_id, starts_on=starts_on, ends_on=ends_on)
+    # when
+    listed = [p.pk for p in selectors.patient_list_for_user(access=tech).patients]
+    # then the list and the single read agree with the care-team rule
+    assert listed == ([patient.pk] if visible else [])
+    if visible:
+        assert selectors.patient_get_for_user(access=tech, patient_id=patient.pk).pk == patient.pk
+    else:
+        with pytest.raises(NotFound):
+            selectors.patient_get_for_user(access=tech, patient_id=patient.pk)

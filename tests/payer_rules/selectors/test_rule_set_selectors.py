@@ -11,10 +11,11 @@ import pytest
 from django.core.management import call_command
 
 from coding.domain.types import UnitRule
-from coding.selectors import coding_rules_for_payer, payer_for_coding
 from core.errors import NotFound
 from payer_rules import selectors
 from payer_rules.models import PayerRuleSet
+from payer_rules.selectors import payer_coding_rules_on
+from payers.selectors import payer_for_coding
 from tests.factories import PayerFactory
 from tests.factories.authorizations import PayerRuleSetFactory
 
@@ -68,8 +69,12 @@ def test_coding_rules_for_payer_uses_the_rule_set(practice):
         payer=payer, effective_from=date(2025, 1, 1), rules={"coding": {"unit_rule": "cms_8_minute"}}
     )
     ref = payer_for_coding(payer_id="RULES1")
-    assert coding_rules_for_payer(payer=ref, on=date(2025, 6, 1)).unit_rule is UnitRule.CMS_8_MINUTE
-    assert coding_rules_for_payer(payer=ref, on=date(2024, 6, 1)).unit_rule is UnitRule.CPT_MIDPOINT
+    assert (
+        payer_coding_rules_on(payer_pk=ref.payer_pk, on=date(2025, 6, 1)).unit_rule is UnitRule.CMS_8_MINUTE
+    )
+    assert (
+        payer_coding_rules_on(payer_pk=ref.payer_pk, on=date(2024, 6, 1)).unit_rule is UnitRule.CPT_MIDPOINT
+    )
 
 
 def test_suggest_codes_applies_the_payers_rule_set(practice):

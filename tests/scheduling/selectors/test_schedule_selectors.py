@@ -21,6 +21,7 @@ from scheduling.selectors import (
 )
 from tests.factories import PatientFactory
 from tests.factories.scheduling import AppointmentFactory, GroupSessionFactory
+from tests.patients.care_team_cases import edges_around
 from tests.scheduling.conftest import wall
 
 UTC = dt.UTC
@@ -372,3 +373,19 @@ def test_upcoming_appointments_refuses_naive_bounds(world):
         upcoming_appointments(
             practice_id=world.practice.pk, start=wall(2026, 3, 9, 0), end=wall(2026, 3, 10, 0)
         )
+
+
+@pytest.mark.parametrize(("_case", "starts_on", "ends_on", "visible"), edges_around(dt.date(2026, 3, 9)))
+def test_technician_sees_caseload_appointments_by_the_care_team_rule(
+    world, _case, starts_on, ends_on, visible
+):
+    # given the tech's care-team membership starts or ends around today (2026-03-09 in New York)
+    world.patient.care_team.filter(provider=world.tech_provider).update(starts_on=starts_on, ends_on=ends_on)
+    booked = appt(world, dt.datetime(2026, 3, 9, 14, 0, tzinfo=UTC))
+    # when
+    with time_machine.travel(dt.datetime(2026, 3, 9, 12, 0, tzinfo=UTC), tick=False):
+        rows = appointment_list(
+            access=world.tech_access, first_day=dt.date(2026, 3, 9), last_day=dt.date(2026, 3, 9)
+        )
+    # then
+    assert [r.appointment_id for r in rows] == ([booked.pk] if visible else [])

@@ -7,6 +7,7 @@ import pytest
 from audit.models import AuditEvent
 from core.errors import NotFound, PermissionDenied
 from tests.factories.clinical import PlanGoalFactory, PlanProblemFactory, TreatmentPlanFactory
+from tests.patients.care_team_cases import edges_around
 from treatment_plans.domain.types import PlanStatus
 from treatment_plans.selectors import (
     PlanListFilters,
@@ -171,3 +172,18 @@ def test_a_page_of_the_list_costs_the_same_queries_whatever_the_rows(
         page = plan_list_for_patient(access=access, patient_id=clinic.patient.pk)
         rows = page.rows[0:25]
     assert len(rows) == min(extra, 25)
+
+
+@pytest.mark.parametrize(("_case", "starts_on", "ends_on", "visible"), edges_around(dt.date(2026, 3, 10)))
+def test_technician_reads_caseload_plans_by_the_care_team_rule(
+    clinic, plans, _case, starts_on, ends_on, visible
+):
+    # given the tech joins or leaves the patient's care team around today (2026-03-10 in New York)
+    clinic.patient.care_team.filter(provider=clinic.tech).update(starts_on=starts_on, ends_on=ends_on)
+    active, _old = plans
+    # when / then
+    if visible:
+        assert plan_get(access=clinic.access(clinic.tech_user), plan_id=active.pk).plan_id == active.pk
+    else:
+        with pytest.raises(NotFound):
+            plan_get(access=clinic.access(clinic.tech_user), plan_id=active.pk)

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from tests.factories.clinical import TreatmentPlanFactory
-from treatment_plans.models import PlanObjective, TreatmentPlan
 from treatment_plans.forms import form_key
+from treatment_plans.models import PlanObjective, TreatmentPlan
 
 pytestmark = pytest.mark.django_db
 

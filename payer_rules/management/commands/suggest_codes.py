@@ -30,10 +30,11 @@ from coding.domain.types import (
     SessionFacts,
     Telehealth,
 )
-from coding.selectors import code_catalog, icd10_check, icd10_exists, payer_for_coding
+from coding.selectors import code_catalog, icd10_check, icd10_exists
 from core.domain.service_types import ServiceType
 from core.errors import NotFound
 from payer_rules.selectors import payer_coding_rules_on
+from payers.selectors import payer_for_coding
 from practice.domain.credentials import Credential
 
 TELEHEALTH_CHOICES = {

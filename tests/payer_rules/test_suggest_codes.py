@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 
 from coding.domain.types import UnitRule
 from coding.models import CodeSetEntry
-from coding.selectors import coding_rules_for_payer, payer_for_coding
 from core.errors import NotFound
+from payer_rules.selectors import payer_coding_rules_on
+from payers.selectors import payer_for_coding
 from tests.factories import PayerFactory, PracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,7 +222,7 @@ def test_payer_shared_by_practices_uses_the_first():
 
     # then
     assert (payer.payer_pk, payer.kind) == (first.pk, "medicare")
-    assert coding_rules_for_payer(payer=payer, on=None).unit_rule is UnitRule.CMS_8_MINUTE
+    assert payer_coding_rules_on(payer_pk=payer.payer_pk, on=None).unit_rule is UnitRule.CMS_8_MINUTE
 
 
 def test_unknown_payer_id_is_not_found():
