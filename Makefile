@@ -17,7 +17,7 @@ venv: $(BIN)/python
 run: venv
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 WARM_UP_ON_START=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: provision PostgreSQL, Redis, Chromium and the venv (as CI does), then run the suite.
 test:

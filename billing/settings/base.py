@@ -119,6 +119,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: 15-minute idle timeout (every request renews the cookie), rotated on login.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=15 * 60)
+# Load heavy reference data (the ICD-10-CM catalog) in the background when a server starts.
+WARM_UP_ON_START = env.bool("WARM_UP_ON_START", default=False)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -160,8 +160,10 @@ def test_every_periodic_task_expires() -> None:
 
 
 def fake_task() -> mock.Mock:
-    """Stands in for a Celery task: records apply_async/delay calls, queues nothing."""
-    return mock.Mock(spec=["apply_async", "delay", "name"], name="fake_task")
+    """Stands in for a Celery task of an app with a broker: records apply_async/delay calls."""
+    task = mock.Mock(spec=["apply_async", "delay", "name", "app"], name="fake_task")
+    task.app.conf.task_always_eager = False
+    return task
 
 
 @pytest.mark.django_db
