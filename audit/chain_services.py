@@ -1,17 +1,48 @@
-"""Verifying the audit hash chain: walk it against its head and store the result.
+"""Verifying the audit hash chain: read the chain's recorded tip and every event in order, walk
+them, and store the result.
 
 Run by `audit.tasks.audit_chain_verify_task` (daily, and on request through
-`services.audit_chain_verify_request`). Reads the chain through chain_selectors.py.
+`services.audit_chain_verify_request`). Kept apart from the compliance viewer's reads
+(selectors.py), which record themselves through services.py, so that the verifier and those
+reads never import each other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit import chain_selectors
-from audit.domain.chain import verify_chain
-from audit.models import AuditVerification
+from audit.domain.chain import GENESIS_HASH, ChainRecord, verify_chain
+from audit.models import AuditChainHead, AuditEvent, AuditVerification
+
+CHAIN_CHUNK_SIZE = 2000
+
+_CHAIN_FIELDS = tuple(f.name for f in fields(ChainRecord))
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    last_seq: int
+    last_hash: str
+
+
+def audit_chain_head() -> ChainHead:
+    """The chain's recorded tip; an empty chain when no event was ever written."""
+    head = AuditChainHead.objects.filter(singleton=True).values_list("last_seq", "last_hash").first()
+    if head is None:
+        return ChainHead(last_seq=0, last_hash=GENESIS_HASH)
+    return ChainHead(last_seq=head[0], last_hash=head[1])
+
+
+def audit_chain_records(*, chunk_size: int = CHAIN_CHUNK_SIZE) -> Iterator[ChainRecord]:
+    """Every event in `seq` order, streamed in chunks (a server-side cursor on PostgreSQL)."""
+    rows = AuditEvent.objects.order_by("seq").values_list(*_CHAIN_FIELDS).iterator(chunk_size=chunk_size)
+    for row in rows:
+        yield ChainRecord(*row)
+
 
 # A verification stores at most this many findings (plus one line saying how many more).
 MAX_STORED_FINDINGS = 200
@@ -30,9 +61,9 @@ def audit_chain_verify() -> AuditVerification:
         if connection.vendor == "postgresql" and not already_in_transaction:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        head = chain_selectors.audit_chain_head()
+        head = audit_chain_head()
         checked, problems = verify_chain(
-            chain_selectors.audit_chain_records(), head_seq=head.last_seq, head_hash=head.last_hash
+            audit_chain_records(), head_seq=head.last_seq, head_hash=head.last_hash
         )
         findings = [
             {"code": str(problem.code), "message": problem.message, "field": problem.field}

@@ -1,4 +1,4 @@
-"""Reads of the audit log for the compliance viewer (the verifier's reads: chain_selectors.py).
+"""Reads of the audit log for the compliance viewer (the verifier reads the chain in chain_services.py).
 
 Audit events say who touched which patient, so reading them is itself recorded (action
 `list` or `export`, category `audit_log`). Every viewer read is scoped to the viewer's
@@ -16,7 +16,7 @@ from typing import Protocol
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
-from audit.chain_selectors import CHAIN_CHUNK_SIZE
+from audit.chain_services import CHAIN_CHUNK_SIZE
 from audit.domain.categories import Category
 from audit.domain.export import csv_safe
 from audit.models import AuditEvent, AuditVerification

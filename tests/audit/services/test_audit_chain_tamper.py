@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 from django.db import connection
 
-from audit import chain_selectors
+from audit import chain_services
 from audit.chain_services import audit_chain_verify
 from audit.domain.chain import compute_hash
 from audit.models import AuditEvent, AuditVerification
@@ -92,7 +92,7 @@ def test_an_edited_event_is_caught(four_events, how):
 @pytest.mark.parametrize("how", BYPASSES)
 def test_an_edited_and_resealed_event_is_caught(four_events, how):
     # given: the attacker knows the hash recipe and re-seals the edited row
-    record = next(r for r in chain_selectors.audit_chain_records() if r.seq == 2)
+    record = next(r for r in chain_services.audit_chain_records() if r.seq == 2)
     forged = replace(record, patient_id=999)
     with _triggers_bypassed(how):
         _sql(
@@ -123,7 +123,7 @@ def test_a_deleted_event_is_caught(four_events, how):
 @pytest.mark.parametrize("how", BYPASSES)
 def test_an_inserted_event_is_caught(four_events, how):
     # given: make room at seq 3, then insert a well-formed forged event there
-    second = next(r for r in chain_selectors.audit_chain_records() if r.seq == 2)
+    second = next(r for r in chain_services.audit_chain_records() if r.seq == 2)
     forged = replace(second, seq=3, patient_id=777, object_id="777", prev_hash=second.hash)
     forged = replace(forged, hash=compute_hash(forged))
     with _triggers_bypassed(how):

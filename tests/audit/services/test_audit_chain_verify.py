@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from audit import chain_selectors
+from audit import chain_services
 from audit.chain_services import audit_chain_verify
 from audit.models import AuditEvent, AuditVerification
 
@@ -46,7 +46,7 @@ def test_the_chain_is_read_as_records_in_seq_order(practice, record_event):
     # given
     events = [record_event(practice_id=practice.pk, patient_id=n) for n in (11, 12, 13)]
     # when
-    records = list(chain_selectors.audit_chain_records(chunk_size=2))
+    records = list(chain_services.audit_chain_records(chunk_size=2))
     # then
     assert [(r.seq, r.patient_id, r.hash) for r in records] == [(e.seq, e.patient_id, e.hash) for e in events]
 
