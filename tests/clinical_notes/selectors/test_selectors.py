@@ -218,7 +218,9 @@ def test_the_cosign_queue_is_oldest_first_with_overdue_flags(clinic):
     assert (queue.total, queue.overdue_total) == (2, 1)
     assert queue.items[0].patient_name == f"{clinic.patient.last_name}, {clinic.patient.first_name}"
     assert AuditEvent.objects.count() == before + 1
-    assert selectors.note_cosign_queue(access=clinic.access(clinic.clinician_user), overdue_days=3).items == []
+    assert (
+        selectors.note_cosign_queue(access=clinic.access(clinic.clinician_user), overdue_days=3).items == []
+    )
     # and: the second page holds the newer note, the counts still cover the whole queue
     second = selectors.note_cosign_queue(
         access=clinic.access(clinic.supervisor_user), overdue_days=3, limit=1, offset=1
