@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
 from authorizations import selectors, services
-from core.api.pagination import PaginatedListApi
 from core.api.mixins import validated
+from core.api.pagination import PaginatedListApi
 
 
 def _access(request: Request) -> PracticeAccess:

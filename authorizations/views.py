@@ -20,8 +20,8 @@ from accounts.domain.roles import Capability
 from authorizations import selectors, services
 from authorizations.domain.types import AlertKind, AuthStatus, UnitKind
 from authorizations.forms import AuthorizationEditForm, AuthorizationForm, FilterForm
-from core.pagination import page_window, pager
 from core.errors import ValidationFailed
+from core.pagination import page_window, pager
 from core.views import add_errors_to_form, app_errors
 from patients.selectors import patient_list_for_user
 from payers.selectors import payer_choices
