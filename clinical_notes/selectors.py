@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -59,9 +59,9 @@ from clinical_notes.models import (
 )
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import NotFound, PermissionDenied
-from patients.selectors import primary_payer_id_on
+from patients.selectors import caseload_patient_ids, primary_payer_id_on
 from payers.selectors import payer_requires_cosign_on
-from practice.selectors import practice_zone
+from practice.selectors import practice_zone, supervised_on
 from scheduling.models import Appointment
 
 NOTE_OBJECT_TYPE = "session_note"
@@ -75,24 +75,12 @@ MAX_PAGE_SIZE = 200
 
 def _supervised_by(provider_id: int) -> Q:
     """Notes whose author `provider_id` supervised on the note's date of service."""
-    # One filter() call, so every condition applies to the same supervision row.
-    supervised = SessionNote.objects.filter(
-        Q(author__supervisors__ends_on__isnull=True)
-        | Q(author__supervisors__ends_on__gte=F("date_of_service")),
-        author__supervisors__supervisor_id=provider_id,
-        author__supervisors__starts_on__lte=F("date_of_service"),
-    ).values("pk")
-    return Q(pk__in=supervised)
+    return supervised_on(supervisor_id=provider_id, supervisee_ref="author_id", on_ref="date_of_service")
 
 
 def _on_caseload(provider_id: int, today: date) -> Q:
     """Notes of patients on `provider_id`'s care team today."""
-    caseload = SessionNote.objects.filter(
-        Q(patient__care_team__starts_on__isnull=True) | Q(patient__care_team__starts_on__lte=today),
-        Q(patient__care_team__ends_on__isnull=True) | Q(patient__care_team__ends_on__gte=today),
-        patient__care_team__provider_id=provider_id,
-    ).values("pk")
-    return Q(pk__in=caseload)
+    return Q(patient_id__in=caseload_patient_ids(provider_id=provider_id, on=today))
 
 
 def _awaiting_cosign_by(provider_id: int) -> Q:

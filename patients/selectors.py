@@ -214,6 +214,16 @@ def _current_primary(today: dt.date) -> Prefetch:  # type: ignore[type-arg]
     )
 
 
+def caseload_patient_ids(*, provider_id: int, on: dt.date) -> QuerySet[CareTeamMember]:
+    """The ids of the patients on `provider_id`'s care team on `on`, as a subquery for another
+    app's scope (no audit: it shows nothing)."""
+    return CareTeamMember.objects.filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=on),
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on),
+        provider_id=provider_id,
+    ).values("patient_id")
+
+
 def patient_list_for_user(
     *,
     access: PracticeAccess,

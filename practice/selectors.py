@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -345,6 +345,24 @@ def supervision_periods_between(*, provider_a_id: int, provider_b_id: int) -> li
         supervisee_id__in=(provider_a_id, provider_b_id),
     ).order_by("starts_on", "pk")
     return [_period(s) for s in rows]
+
+
+def supervised_on(*, supervisor_id: int, supervisee_ref: str, on_ref: str) -> Q:
+    """A condition for another app's query: `supervisor_id` supervised the provider in column
+    `supervisee_ref` on the date in column `on_ref` (e.g. a note's author and date of service).
+    A lookup on the small supervision table per row, instead of a join back to that table."""
+    supervisees = Supervision.objects.filter(supervisor_id=supervisor_id).values("supervisee_id")
+    # The cheap hashed test first; the per-row date test only for the supervisor's supervisees.
+    return Q(**{f"{supervisee_ref}__in": supervisees}) & Q(
+        Exists(
+            Supervision.objects.filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef(on_ref)),
+                supervisor_id=supervisor_id,
+                supervisee_id=OuterRef(supervisee_ref),
+                starts_on__lte=OuterRef(on_ref),
+            )
+        )
+    )
 
 
 def supervision_periods_for_supervisee(*, supervisee_id: int) -> list[SupervisionPeriod]:
