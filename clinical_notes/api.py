@@ -488,7 +488,8 @@ class NoteSignApi(APIView):
     @extend_schema(operation_id="notes_sign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        return _detail_response(services.note_sign(access=_access(request), note_id=note_id, **data))
+        services.note_sign(access=_access(request), note_id=note_id, **data)
+        return _detail_response(selectors.note_detail_after_change(note_id=note_id))
 
 
 class NoteCosignApi(APIView):
@@ -498,7 +499,8 @@ class NoteCosignApi(APIView):
     @extend_schema(operation_id="notes_cosign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        return _detail_response(services.note_cosign(access=_access(request), note_id=note_id, **data))
+        services.note_cosign(access=_access(request), note_id=note_id, **data)
+        return _detail_response(selectors.note_detail_after_change(note_id=note_id))
 
 
 class NoteReturnApi(APIView):
@@ -508,7 +510,8 @@ class NoteReturnApi(APIView):
     @extend_schema(operation_id="notes_return", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        return _detail_response(services.note_return(access=_access(request), note_id=note_id, **data))
+        services.note_return(access=_access(request), note_id=note_id, **data)
+        return _detail_response(selectors.note_detail_after_change(note_id=note_id))
 
 
 class NoteAddendumAddApi(APIView):

@@ -343,9 +343,10 @@ def note_cosign_queue(
 # Facts for services and rules (no audit: nothing is shown)
 
 
-def note_facts_for(note: SessionNote, *, now: datetime) -> NoteFacts:
-    """Gather what the documentation checks need about `note` (already loaded and scoped)."""
-    zone = practice_zone(practice_id=note.practice_id)
+def note_facts_for(note: SessionNote, *, now: datetime, zone: ZoneInfo | None = None) -> NoteFacts:
+    """Gather what the documentation checks need about `note` (already loaded and scoped);
+    pass the practice's `zone` when the caller has it."""
+    zone = zone or practice_zone(practice_id=note.practice_id)
     segments = tuple(
         Segment(starts_at=s, ends_at=e, is_crisis=c)
         for s, e, c in note.segments.order_by("starts_at", "pk").values_list(
