@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -66,12 +66,30 @@ def practice_get(*, access: PracticeAccess) -> Practice:
     return practice
 
 
-def location_list(*, access: PracticeAccess, active_only: bool = False) -> list[Location]:
+def _locations(access: PracticeAccess, *, active_only: bool) -> QuerySet[Location]:
     access.require(Capability.PROVIDER_VIEW)
     locations = Location.objects.filter(practice_id=access.practice_id)
     if active_only:
         locations = locations.filter(is_active=True)
-    return list(locations.order_by("name", "pk"))
+    return locations.order_by("name", "pk")
+
+
+def location_list(*, access: PracticeAccess, active_only: bool = False) -> list[Location]:
+    return list(_locations(access, active_only=active_only))
+
+
+@dataclass(frozen=True, slots=True)
+class LocationPage:
+    locations: list[Location]
+    total: int
+
+
+def location_page(
+    *, access: PracticeAccess, active_only: bool = False, offset: int, limit: int
+) -> LocationPage:
+    """One page of `location_list` (filtered, counted and cut in the database)."""
+    locations = _locations(access, active_only=active_only)
+    return LocationPage(locations=list(locations[offset : offset + limit]), total=locations.count())
 
 
 def location_get(*, access: PracticeAccess, location_id: int) -> Location:
@@ -288,14 +306,36 @@ def provider_overview_list(
 
     A fixed number of queries whatever the number of providers (no N+1).
     """
+    return provider_overview_page(access=access, today=today, active_only=active_only).providers
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderPage:
+    providers: list[ProviderOverview]
+    total: int
+
+
+def provider_overview_page(
+    *,
+    access: PracticeAccess,
+    today: date | None = None,
+    active_only: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> ProviderPage:
+    """One page (every provider when `limit` is None) of `provider_overview_list`: filtered,
+    then counted and cut in the database; a fixed number of queries."""
     access.require(Capability.PROVIDER_VIEW)
     today = today or practice_today(practice_id=access.practice_id)
     providers = _providers_queryset(practice_id=access.practice_id, detail=False)
     if active_only:
         providers = providers.filter(is_active=True)
-    return [
-        _overview(p, today=today, detail=False) for p in providers.order_by("last_name", "first_name", "pk")
-    ]
+    ordered = providers.order_by("last_name", "first_name", "pk")
+    if limit is None:
+        rows = [_overview(p, today=today, detail=False) for p in ordered]
+        return ProviderPage(providers=rows, total=len(rows))
+    rows = [_overview(p, today=today, detail=False) for p in ordered[offset : offset + limit]]
+    return ProviderPage(providers=rows, total=providers.count())
 
 
 def provider_overview_get(
