@@ -21,7 +21,7 @@ from accounts.access import PracticeAccess
 from claims import selectors, services
 from claims.domain.types import ChargeStatus
 from core.api.mixins import query_param, validated
-from core.api.pagination import PaginatedListApi, ParityPagination
+from core.api.pagination import PaginatedListApi, with_extra_fields
 from core.errors import PermissionDenied, ValidationFailed
 
 STATUSES = [s.value for s in ChargeStatus]
@@ -153,19 +153,10 @@ def _detail(charge_set: Any) -> Response:
 
 
 class ChargeListApi(PaginatedListApi):
-    class Pagination(ParityPagination):
-        """The page plus `counts_by_status`: charge sets per status over the other filters."""
-
-        def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-            shape = super().get_paginated_response_schema(schema)
-            shape["properties"]["counts_by_status"] = {
-                "type": "object",
-                "additionalProperties": {"type": "integer"},
-            }
-            shape["required"] = [*shape["required"], "counts_by_status"]
-            return shape
-
-    pagination_class = Pagination
+    # counts_by_status: charge sets per status over the other filters
+    pagination_class = with_extra_fields(
+        counts_by_status={"type": "object", "additionalProperties": {"type": "integer"}}
+    )
 
     @extend_schema(
         operation_id="charges_list",

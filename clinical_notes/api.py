@@ -29,7 +29,7 @@ from clinical_notes.domain.checks import (
 from clinical_notes.domain.templates import instrument_for
 from clinical_notes.domain.types import GoalProgress, Measurement, Segment
 from core.api.mixins import query_param
-from core.api.pagination import PaginatedListApi
+from core.api.pagination import PaginatedListApi, with_extra_fields
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType, service_type_choices
 from core.errors import PermissionDenied, ValidationFailed
 
@@ -380,6 +380,8 @@ class NoteChecksApi(APIView):
 class NoteCosignQueueApi(PaginatedListApi):
     """Notes waiting for my co-signature, oldest first; `overdue_days` and `overdue_count` (in the
     whole queue) ride along with the page."""
+
+    pagination_class = with_extra_fields(overdue_days={"type": "integer"}, overdue_count={"type": "integer"})
 
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         note_id = serializers.IntegerField()

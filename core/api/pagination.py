@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -41,6 +41,8 @@ class ApiWindow:
 class ParityPagination(LimitOffsetPagination):
     default_limit = DEFAULT_LIMIT
     max_limit = MAX_LIMIT
+    # Fields a list sends beside the page (`respond(extra=...)`), as OpenAPI properties.
+    extra_properties: ClassVar[dict[str, dict[str, Any]]] = {}
 
     def window(self, request: Request) -> ApiWindow:
         """Read `limit`/`offset` (bad values fall back to the defaults; limit capped)."""
@@ -77,9 +79,14 @@ class ParityPagination(LimitOffsetPagination):
         properties["limit"] = {"type": "integer", "example": DEFAULT_LIMIT}
         properties["offset"] = {"type": "integer", "example": 0}
         order = ["count", "limit", "offset", "next", "previous", "results"]
-        shape["properties"] = {key: properties[key] for key in order}
-        shape["required"] = order
+        shape["properties"] = {key: properties[key] for key in order} | self.extra_properties
+        shape["required"] = [*order, *self.extra_properties]
         return shape
+
+
+def with_extra_fields(**properties: dict[str, Any]) -> type[ParityPagination]:
+    """The pagination of a list that sends more than the page, e.g. counts over all rows."""
+    return type("ParityPaginationWithExtra", (ParityPagination,), {"extra_properties": properties})
 
 
 class PaginatedListApi(APIView):
