@@ -81,7 +81,7 @@ class Pager:
 
 def _kept(params: Mapping[str, Any] | _QueryParams) -> list[tuple[str, str]]:
     """Every query parameter except `page`, repeated keys included, blanks dropped."""
-    items = params.lists() if hasattr(params, "lists") else [(k, [v]) for k, v in params.items()]  # type: ignore[union-attr]
+    items = params.lists() if hasattr(params, "lists") else [(k, [v]) for k, v in params.items()]
     return [(key, str(v)) for key, values in items if key != "page" for v in values if str(v) != ""]
 
 

@@ -23,6 +23,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
@@ -214,7 +215,7 @@ def _current_primary(today: dt.date) -> Prefetch:  # type: ignore[type-arg]
     )
 
 
-def caseload_patient_ids(*, provider_id: int, on: dt.date) -> QuerySet[CareTeamMember]:
+def caseload_patient_ids(*, provider_id: int, on: dt.date) -> QuerySet[CareTeamMember, Any]:
     """The ids of the patients on `provider_id`'s care team on `on`, as a subquery for another
     app's scope (no audit: it shows nothing)."""
     return CareTeamMember.objects.filter(

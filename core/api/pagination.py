@@ -19,7 +19,6 @@ A queryset can also go through DRF's usual `paginate_queryset`/`get_paginated_re
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -51,8 +50,9 @@ class ParityPagination(LimitOffsetPagination):
         self.offset = self.get_offset(request)
         return ApiWindow(offset=self.offset, limit=self.limit)
 
-    def respond(self, *, count: int, results: Sequence[Any], extra: dict[str, Any] | None = None) -> Response:
-        """The page response for `results` (already cut) out of `count` matching rows."""
+    def respond(self, *, count: int, results: Any, extra: dict[str, Any] | None = None) -> Response:
+        """The page response for `results` (the serialized page, already cut) out of `count`
+        matching rows."""
         self.count = count
         response = self.get_paginated_response(list(results))
         if extra:
@@ -98,7 +98,5 @@ class PaginatedListApi(APIView):
         self._paginator = self.pagination_class()
         return self._paginator.window(request)
 
-    def page_response(
-        self, *, count: int, results: Sequence[Any], extra: dict[str, Any] | None = None
-    ) -> Response:
+    def page_response(self, *, count: int, results: Any, extra: dict[str, Any] | None = None) -> Response:
         return self._paginator.respond(count=count, results=results, extra=extra)
