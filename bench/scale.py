@@ -159,9 +159,12 @@ def measure_note_path(paths: int, today: dt.date) -> dict[str, Any]:
     )
     original = claims.tasks.note_ready_to_bill_record
     capture_queries: list[int] = []
+    capture_seconds: list[float] = []
 
     def counted_capture(**kwargs: Any) -> Any:
+        started = time.perf_counter()
         count, result = _queries(lambda: original(**kwargs))
+        capture_seconds.append(time.perf_counter() - started)
         capture_queries.append(count)
         return result
 
@@ -202,7 +205,12 @@ def measure_note_path(paths: int, today: dt.date) -> dict[str, Any]:
         steps["cosign"].append(n)
         seconds.append(time.perf_counter() - started)
     claims.tasks.note_ready_to_bill_record = original
-    return {"steps": steps, "seconds": seconds, "capture": capture_queries}
+    return {
+        "steps": steps,
+        "seconds": seconds,
+        "capture": capture_queries,
+        "capture_seconds": capture_seconds,
+    }
 
 
 def _print_path(result: dict[str, Any]) -> None:
@@ -215,6 +223,10 @@ def _print_path(result: dict[str, Any]) -> None:
     for name, counts in steps.items():
         print(f"  {name:<7} queries: median {statistics.median(counts):.0f}, max {max(counts)}")
     notes_side = [t - c for t, c in zip(total, capture, strict=False)]
+    capture_time = result["capture_seconds"] or [0.0]
+    notes_time = [t - c for t, c in zip(seconds, capture_time, strict=False)]
+    print(f"  of which capture: median {_ms(statistics.median(capture_time)).strip()} ms")
+    print(f"  of which the notes side: median {_ms(statistics.median(notes_time)).strip()} ms")
     print(
         f"  capture queries (inside co-sign): median {statistics.median(capture or [0]):.0f}, max {max(capture or [0])}"
     )
@@ -222,6 +234,32 @@ def _print_path(result: dict[str, Any]) -> None:
         f"  notes side (create..co-sign without capture): median {statistics.median(notes_side or [0]):.0f}"
     )
     print(f"  total queries per note: median {statistics.median(total):.0f}, max {max(total)}")
+
+
+def explain_visibility() -> None:
+    """EXPLAIN ANALYZE of the notes visibility count (the count under every notes list)."""
+    from django.db import connection
+
+    from accounts.access import practice_access_for
+    from accounts.models import User
+    from clinical_notes.selectors import note_scope
+
+    print("\nNotes visibility count (EXPLAIN ANALYZE, SELECT COUNT(*) over note_scope)")
+    for role, username in list(ROLES.items())[:3]:
+        user = User.objects.get(username=username)
+        membership = user.memberships.order_by("pk").first()
+        access = practice_access_for(user=user, practice_id=membership.practice_id)
+        sql, params = note_scope(access).order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN ANALYZE SELECT COUNT(*) FROM ({sql}) visible", params)  # noqa: S608 - the ORM's SQL
+            plan = [row[0] for row in cursor.fetchall()]
+        scans = [
+            line.strip().split("  (")[0]
+            for line in plan
+            if " Scan " in line or line.strip().startswith("->  Seq")
+        ]
+        timing = next(line for line in plan if line.startswith("Execution Time"))
+        print(f"  {role:<10} {timing}; {scans[0] if scans else plan[0]}")
 
 
 def _print_lists(rows: list[tuple[str, str, int, int, float, float]]) -> None:
@@ -274,6 +312,7 @@ def main() -> None:
     built = time.perf_counter() - began
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"database: {version} ({args.database}); built in {built:.0f} s: {made}")
+    explain_visibility()
     _print_path(measure_note_path(args.paths, today))
     _print_lists(measure_lists(args.requests))
     print(f"\ntotal run time {time.perf_counter() - began:.0f} s")
