@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,14 +18,11 @@ from audit import selectors
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from core.api.mixins import validated
+from core.api.pagination import ParityPagination
 from core.errors import NotFound
 
 
 class AuditEventListApi(APIView):
-    class Pagination(LimitOffsetPagination):
-        default_limit = 50
-        max_limit = 500
-
     class FilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
         user = serializers.CharField(required=False, max_length=150, allow_blank=True)
         patient_id = serializers.IntegerField(required=False, min_value=1)
@@ -53,7 +49,7 @@ class AuditEventListApi(APIView):
         prev_hash = serializers.CharField()
         hash = serializers.CharField()
 
-    pagination_class = Pagination  # drf-spectacular documents limit/offset and the page shape
+    pagination_class = ParityPagination  # drf-spectacular documents limit/offset and the page shape
 
     @extend_schema(
         operation_id="audit_events_list",

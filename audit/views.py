@@ -18,6 +18,7 @@ from accounts.access import screen_access
 from accounts.domain.roles import Capability
 from audit import selectors, services
 from audit.forms import AuditEventFilterForm
+from core.pagination import PageWindow, pager
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -38,14 +39,18 @@ def event_list(request: HttpRequest) -> HttpResponse:
             viewer=access, filters=form.filters(), page=request.GET.get("page", 1)
         )
     query = _query_without_page(request)
+    links = None
+    if page is not None:
+        window = PageWindow(number=page.number, size=selectors.EVENTS_PER_PAGE)
+        links = pager(params=request.GET, window=window, total=page.total, shown=len(page.rows))
     return render(
         request,
         "audit/event_list.html",
         {
             "form": form,
             "page": page,
+            "pager": links,
             "query": query,
-            "page_query_prefix": f"?{query}&page=" if query else "?page=",
             "export_query": f"?{query}" if query else "",
             "verification": selectors.audit_verification_summary(),
             "practice_name": access.practice_name,

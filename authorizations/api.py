@@ -19,6 +19,7 @@ from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from authorizations import selectors, services
 from core.api.mixins import validated
+from core.api.pagination import PaginatedListApi
 
 
 def _editor(request: Request) -> PracticeAccess:
@@ -82,7 +83,7 @@ def _detail_data(detail: selectors.AuthorizationDetail) -> Any:
     return DetailOutput(_Detail(row=detail.row, usages=detail.used, planned_usages=detail.planned)).data
 
 
-class AuthorizationListApi(APIView):
+class AuthorizationListApi(PaginatedListApi):
     class FilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
         patient = serializers.IntegerField(required=False)
         payer = serializers.IntegerField(required=False)
@@ -100,14 +101,17 @@ class AuthorizationListApi(APIView):
     def get(self, request: Request) -> Response:
         access = request_access(request)
         filters = validated(self.FilterSerializer, request.query_params)
-        rows = selectors.authorization_list(
+        window = self.page_window(request)
+        page = selectors.authorization_list(
             access=access,
             patient_id=filters.get("patient"),
             payer_id=filters.get("payer"),
             status=filters["status"],
             alerting=filters["alerting"],
+            offset=window.offset,
+            limit=window.limit,
         )
-        return Response(self.OutputSerializer(rows, many=True).data)
+        return self.page_response(count=page.total, results=self.OutputSerializer(page.rows, many=True).data)
 
 
 class AuthorizationDetailApi(APIView):

@@ -21,6 +21,7 @@ from authorizations import selectors, services
 from authorizations.domain.types import AlertKind, AuthStatus, UnitKind
 from authorizations.forms import AuthorizationEditForm, AuthorizationForm, FilterForm
 from core.errors import ValidationFailed
+from core.pagination import page_window, pager
 from core.views import add_errors_to_form, app_errors
 from patients.selectors import patient_list_for_user
 from payers.selectors import payer_choices
@@ -167,10 +168,12 @@ def authorization_list(request: HttpRequest) -> HttpResponse:
             "status": form.cleaned_data["status"],
             "alerting": form.cleaned_data["alerting"],
         }
-    rows = selectors.authorization_list(access=access, **filters)
+    window = page_window(request.GET)
+    page = selectors.authorization_list(access=access, offset=window.offset, limit=window.size, **filters)
     context = {
         "form": form,
-        "rows": [_view(r) for r in rows],
+        "rows": [_view(r) for r in page.rows],
+        "pager": pager(params=request.GET, window=window, total=page.total, shown=len(page.rows)),
         "can_edit": access.can(Capability.AUTHORIZATION_EDIT),
     }
     return render(request, "authorizations/list.html", context)

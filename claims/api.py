@@ -21,6 +21,7 @@ from accounts.access import request_access
 from claims import selectors, services
 from claims.domain.types import ChargeStatus
 from core.api.mixins import query_param, validated
+from core.api.pagination import PaginatedListApi, with_extra_fields
 from core.errors import ValidationFailed
 
 STATUSES = [s.value for s in ChargeStatus]
@@ -144,13 +145,11 @@ def _detail(charge_set: Any) -> Response:
 # Reads
 
 
-class ChargeListApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        count = serializers.IntegerField()
-        limit = serializers.IntegerField()
-        offset = serializers.IntegerField()
-        counts_by_status = serializers.DictField(child=serializers.IntegerField())
-        results = ChargeSetSummarySerializer(many=True)
+class ChargeListApi(PaginatedListApi):
+    # counts_by_status: charge sets per status over the other filters
+    pagination_class = with_extra_fields(
+        counts_by_status={"type": "object", "additionalProperties": {"type": "integer"}}
+    )
 
     @extend_schema(
         operation_id="charges_list",
@@ -162,10 +161,8 @@ class ChargeListApi(APIView):
             OpenApiParameter("provider", int),
             OpenApiParameter("date_from", date),
             OpenApiParameter("date_to", date),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
         ],
-        responses=OutputSerializer,
+        responses=ChargeSetSummarySerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         filters = selectors.ChargeFilters(
@@ -177,20 +174,14 @@ class ChargeListApi(APIView):
             date_from=_date_param(request, "date_from"),
             date_to=_date_param(request, "date_to"),
         )
+        window = self.page_window(request)
         page = selectors.charge_list(
-            access=request_access(request),
-            filters=filters,
-            limit=_int_param(request, "limit") or selectors.LIST_PAGE_SIZE,
-            offset=_int_param(request, "offset") or 0,
+            access=request_access(request), filters=filters, limit=window.limit, offset=window.offset
         )
-        data = {
-            "count": page.total,
-            "limit": page.limit,
-            "offset": page.offset,
-            "counts_by_status": page.counts_by_status,
-            "results": page.charge_sets,
-        }
-        return Response(self.OutputSerializer(data).data)
+        results = ChargeSetSummarySerializer(page.charge_sets, many=True).data
+        return self.page_response(
+            count=page.total, results=results, extra={"counts_by_status": page.counts_by_status}
+        )
 
 
 class ChargeSetDetailApi(APIView):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from claims.domain.types import CHARGE_STATUS_LABELS, ChargeStatus
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.money import format_cents
+from core.pagination import Pager
 from practice.domain.place_of_service import place_of_service_label
 
 STATUS_CSS = {
@@ -128,6 +129,7 @@ class ChargeListPage:
     form: Form
     previous_url: str
     next_url: str
+    pager: Pager
 
 
 def charge_row(charge_set: Any) -> ChargeRow:
@@ -152,7 +154,11 @@ def charge_row(charge_set: Any) -> ChargeRow:
     )
 
 
-def charge_list_page(*, page: Any, form: Form, query: Mapping[str, str], base_url: str) -> ChargeListPage:
+def charge_list_page(
+    *, page: Any, form: Form, query: Mapping[str, str], base_url: str, pager: Pager
+) -> ChargeListPage:
+    """`page` is one selectors.ChargePage; `pager` links its neighbours (filters kept)."""
+
     def url(**changes: Any) -> str:
         params = {k: v for k, v in {**query, **changes}.items() if v not in ("", None)}
         return f"{base_url}?{urlencode(params)}" if params else base_url
@@ -163,22 +169,20 @@ def charge_list_page(*, page: Any, form: Form, query: Mapping[str, str], base_ur
             status=status.value,
             label=CHARGE_STATUS_LABELS[status],
             count=page.counts_by_status.get(status.value, 0),
-            url=url(status=status.value, offset=""),
+            url=url(status=status.value, page=""),
             active=active == status.value,
         )
         for status in ChargeStatus
     ]
-    first = page.offset + 1 if page.total else 0
-    last = page.offset + len(page.charge_sets)
-    previous_offset = max(page.offset - page.limit, 0)
     return ChargeListPage(
         rows=[charge_row(cs) for cs in page.charge_sets],
         counts=counts,
         total=page.total,
-        showing=f"{first}–{last} of {page.total}",
+        showing=pager.summary,
         form=form,
-        previous_url=url(offset=previous_offset or "") if page.offset > 0 else "",
-        next_url=url(offset=page.offset + page.limit) if last < page.total else "",
+        previous_url=pager.previous_url,
+        next_url=pager.next_url,
+        pager=pager,
     )
 
 

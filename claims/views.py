@@ -26,6 +26,7 @@ from claims import selectors, services, view_models
 from claims.forms import SELF_PAY, ChargeFilterForm, ChargeOverrideForm, override_initial
 from coding.selectors import icd10_description
 from core.errors import ValidationFailed
+from core.pagination import page_window, pager
 from core.views import add_errors_to_form, app_errors
 from practice.selectors import practice_zone
 
@@ -63,18 +64,17 @@ def charge_list(request: HttpRequest) -> HttpResponse:
         provider_choices=selectors.provider_choices(access=access),
     )
     filters = _filters(form) if form.is_valid() else selectors.ChargeFilters()
-    offset_raw = request.GET.get("offset", "")
-    offset = int(offset_raw) if offset_raw.isdigit() else 0
+    window = page_window(request.GET, size=PAGE_SIZE)
     try:
-        page = selectors.charge_list(access=access, filters=filters, limit=PAGE_SIZE, offset=offset)
+        page = selectors.charge_list(access=access, filters=filters, limit=window.size, offset=window.offset)
     except ValidationFailed as error:
         add_errors_to_form(form, error)
         page = selectors.charge_list(access=access, limit=PAGE_SIZE)
-    query = {key: str(value) for key, value in request.GET.items() if key != "offset"}
+    query = {key: str(value) for key, value in request.GET.items() if key != "page"}
+    base = reverse("charges:list")
+    links = pager(params=request.GET, window=window, total=page.total, shown=len(page.charge_sets), base=base)
     context = {
-        "page": view_models.charge_list_page(
-            page=page, form=form, query=query, base_url=reverse("charges:list")
-        )
+        "page": view_models.charge_list_page(page=page, form=form, query=query, base_url=base, pager=links)
     }
     return render(request, "claims/list.html", context, status=400 if form.errors else 200)
 

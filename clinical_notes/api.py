@@ -29,6 +29,7 @@ from clinical_notes.domain.checks import (
 from clinical_notes.domain.templates import instrument_for
 from clinical_notes.domain.types import GoalProgress, Measurement, Segment
 from core.api.mixins import query_param
+from core.api.pagination import PaginatedListApi, with_extra_fields
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType, service_type_choices
 from core.errors import ValidationFailed
 
@@ -292,13 +293,7 @@ def _detail_response(note: Any, *, code: int = status.HTTP_200_OK) -> Response:
 # Reads
 
 
-class NoteListApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        count = serializers.IntegerField()
-        limit = serializers.IntegerField()
-        offset = serializers.IntegerField()
-        results = NoteSummarySerializer(many=True)
-
+class NoteListApi(PaginatedListApi):
     @extend_schema(
         operation_id="notes_list",
         parameters=[
@@ -307,15 +302,14 @@ class NoteListApi(APIView):
             OpenApiParameter("author", int),
             OpenApiParameter("mine", bool),
             OpenApiParameter("awaiting_my_cosign", bool),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
         ],
-        responses=OutputSerializer,
+        responses=NoteSummarySerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         wanted_status = query_param(request, "status")
         if wanted_status and wanted_status not in NOTE_STATUSES:
             raise ValidationFailed(field_errors={"status": [f"One of {', '.join(NOTE_STATUSES)}."]})
+        window = self.page_window(request)
         page = selectors.note_list(
             access=request_access(request),
             status=wanted_status or None,
@@ -323,16 +317,11 @@ class NoteListApi(APIView):
             author_id=_int_param(request, "author"),
             mine=_bool_param(request, "mine"),
             awaiting_my_cosign=_bool_param(request, "awaiting_my_cosign"),
-            limit=_int_param(request, "limit") or selectors.LIST_PAGE_SIZE,
-            offset=_int_param(request, "offset") or 0,
+            limit=window.limit,
+            offset=window.offset,
         )
-        payload = {
-            "count": page.total,
-            "limit": page.limit,
-            "offset": page.offset,
-            "results": [_summary(n) for n in page.notes],
-        }
-        return Response(self.OutputSerializer(payload).data)
+        results = NoteSummarySerializer([_summary(n) for n in page.notes], many=True).data
+        return self.page_response(count=page.total, results=results)
 
 
 class NoteDetailApi(APIView):
@@ -381,31 +370,36 @@ class NoteChecksApi(APIView):
         return Response(self.OutputSerializer(self.payload(report)).data)
 
 
-class NoteCosignQueueApi(APIView):
+class NoteCosignQueueApi(PaginatedListApi):
+    """Notes waiting for my co-signature, oldest first; `overdue_days` and `overdue_count` (in the
+    whole queue) ride along with the page."""
+
+    pagination_class = with_extra_fields(overdue_days={"type": "integer"}, overdue_count={"type": "integer"})
+
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        class ItemOutput(serializers.Serializer):  # type: ignore[type-arg]
-            note_id = serializers.IntegerField()
-            patient_id = serializers.IntegerField()
-            patient_name = serializers.CharField()
-            author_id = serializers.IntegerField()
-            author_name = serializers.CharField()
-            service_type = serializers.CharField()
-            service_type_label = serializers.CharField()
-            date_of_service = serializers.DateField()
-            signed_at = serializers.DateTimeField()
-            days_waiting = serializers.IntegerField()
-            overdue = serializers.BooleanField()
-            warning_count = serializers.IntegerField()
+        note_id = serializers.IntegerField()
+        patient_id = serializers.IntegerField()
+        patient_name = serializers.CharField()
+        author_id = serializers.IntegerField()
+        author_name = serializers.CharField()
+        service_type = serializers.CharField()
+        service_type_label = serializers.CharField()
+        date_of_service = serializers.DateField()
+        signed_at = serializers.DateTimeField()
+        days_waiting = serializers.IntegerField()
+        overdue = serializers.BooleanField()
+        warning_count = serializers.IntegerField()
 
-        overdue_days = serializers.IntegerField()
-        results = ItemOutput(many=True)
-
-    @extend_schema(operation_id="notes_cosign_queue", responses=OutputSerializer)
+    @extend_schema(operation_id="notes_cosign_queue", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         days = settings.COSIGN_OVERDUE_DAYS
-        items = selectors.note_cosign_queue(access=request_access(request), overdue_days=days)
-        payload = {"overdue_days": days, "results": [vars(item) for item in items]}
-        return Response(self.OutputSerializer(payload).data)
+        window = self.page_window(request)
+        queue = selectors.note_cosign_queue(
+            access=request_access(request), overdue_days=days, offset=window.offset, limit=window.limit
+        )
+        results = self.OutputSerializer([vars(item) for item in queue.items], many=True).data
+        extra = {"overdue_days": days, "overdue_count": queue.overdue_total}
+        return self.page_response(count=queue.total, results=results, extra=extra)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,7 +483,8 @@ class NoteSignApi(APIView):
     @extend_schema(operation_id="notes_sign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        return _detail_response(services.note_sign(access=request_access(request), note_id=note_id, **data))
+        services.note_sign(access=request_access(request), note_id=note_id, **data)
+        return _detail_response(selectors.note_detail_after_change(note_id=note_id))
 
 
 class NoteCosignApi(APIView):
@@ -499,7 +494,8 @@ class NoteCosignApi(APIView):
     @extend_schema(operation_id="notes_cosign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        return _detail_response(services.note_cosign(access=request_access(request), note_id=note_id, **data))
+        services.note_cosign(access=request_access(request), note_id=note_id, **data)
+        return _detail_response(selectors.note_detail_after_change(note_id=note_id))
 
 
 class NoteReturnApi(APIView):
@@ -509,7 +505,8 @@ class NoteReturnApi(APIView):
     @extend_schema(operation_id="notes_return", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
         data = _validated(self.InputSerializer, request.data)
-        return _detail_response(services.note_return(access=request_access(request), note_id=note_id, **data))
+        services.note_return(access=request_access(request), note_id=note_id, **data)
+        return _detail_response(selectors.note_detail_after_change(note_id=note_id))
 
 
 class NoteAddendumAddApi(APIView):

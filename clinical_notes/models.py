@@ -95,6 +95,12 @@ class SessionNote(TimeStampedModel):
             models.Index(fields=["patient", "date_of_service"], name="notes_patient_dos_idx"),
             models.Index(fields=["author", "status"], name="notes_author_status_idx"),
             models.Index(fields=["supervisor", "status"], name="notes_supervisor_status_idx"),
+            # Who-sees-what (`selectors.note_scope`) reads only these columns: counts are
+            # index-only scans, and pages walk it newest first without a sort.
+            models.Index(
+                fields=["practice", "-date_of_service", "-id", "status", "author", "supervisor", "patient"],
+                name="notes_visibility_idx",
+            ),
         ]
         ordering = ["-date_of_service", "-pk"]
 

@@ -20,10 +20,10 @@ The `*_facts*` functions feed services and the rules; they show nothing and writ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -32,7 +32,11 @@ from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from clinical_notes.domain.checks import DocumentationReport, documentation_report
-from clinical_notes.domain.supervision import cosign_days_waiting, cosign_overdue
+from clinical_notes.domain.supervision import (
+    cosign_days_waiting,
+    cosign_overdue,
+    cosign_overdue_last_signed_on,
+)
 from clinical_notes.domain.types import (
     DiagnosisFact,
     Measurement,
@@ -56,7 +60,7 @@ from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import NotFound, PermissionDenied
 from patients.selectors import caseload_patient_ids, primary_payer_id_on
 from payer_rules.selectors import payer_requires_cosign_on
-from practice.selectors import practice_zone
+from practice.selectors import practice_zone, supervised_on
 from scheduling.models import Appointment
 from treatment_plans.selectors import active_plan_dates_on, goal_ids_of_patient
 
@@ -71,14 +75,7 @@ MAX_PAGE_SIZE = 200
 
 def _supervised_by(provider_id: int) -> Q:
     """Notes whose author `provider_id` supervised on the note's date of service."""
-    # One filter() call, so every condition applies to the same supervision row.
-    supervised = SessionNote.objects.filter(
-        Q(author__supervisors__ends_on__isnull=True)
-        | Q(author__supervisors__ends_on__gte=F("date_of_service")),
-        author__supervisors__supervisor_id=provider_id,
-        author__supervisors__starts_on__lte=F("date_of_service"),
-    ).values("pk")
-    return Q(pk__in=supervised)
+    return supervised_on(supervisor_id=provider_id, supervisee_ref="author_id", on_ref="date_of_service")
 
 
 def _on_caseload(provider_id: int, today: date) -> Q:
@@ -294,62 +291,83 @@ class CosignQueueItem:
     warning_count: int
 
 
+@dataclass(frozen=True)
+class CosignQueuePage:
+    items: list[CosignQueueItem]
+    total: int
+    overdue_total: int
+    limit: int
+    offset: int
+
+
+def _queue_item(note: SessionNote, *, zone: ZoneInfo, today: date, overdue_days: int) -> CosignQueueItem:
+    assert note.signed_at is not None  # noqa: S101 - the queue filters on it
+    signed_on = note.signed_at.astimezone(zone).date()
+    return CosignQueueItem(
+        note_id=note.pk,
+        patient_id=note.patient_id,
+        patient_name=f"{note.patient.last_name}, {note.patient.first_name}",
+        author_id=note.author_id,
+        author_name=note.author.full_name,
+        service_type=ServiceType(note.service_type),
+        service_type_label=SERVICE_TYPE_LABELS[ServiceType(note.service_type)],
+        date_of_service=note.date_of_service,
+        signed_at=note.signed_at,
+        days_waiting=cosign_days_waiting(signed_on, today),
+        overdue=cosign_overdue(signed_on, today, overdue_days),
+        warning_count=len(note.findings),
+    )
+
+
 def note_cosign_queue(
-    *, access: PracticeAccess, overdue_days: int, today: date | None = None
-) -> list[CosignQueueItem]:
-    """Notes waiting for the current provider's co-signature, oldest first, overdue flagged.
-    One `list` audit event. (`overdue_days`: pass settings.COSIGN_OVERDUE_DAYS.)"""
+    *,
+    access: PracticeAccess,
+    overdue_days: int,
+    today: date | None = None,
+    limit: int = LIST_PAGE_SIZE,
+    offset: int = 0,
+) -> CosignQueuePage:
+    """One page of the notes waiting for the current provider's co-signature, oldest first
+    (what is due first), overdue flagged, with the queue's total and overdue count. One `list`
+    audit event. (`overdue_days`: pass settings.COSIGN_OVERDUE_DAYS.)"""
     notes = _scope_or_deny(access, action=AuditEvent.Action.LIST, note_id=None)
     me = access.provider_id
     zone = practice_zone(practice_id=access.practice_id)
     today = today or _practice_today(access.practice_id, zone)
-    rows = (
-        list(
-            notes.filter(_awaiting_cosign_by(me), signed_at__isnull=False)
-            .select_related("patient", "author")
-            .order_by("signed_at", "pk")
-        )
-        if me is not None
-        else []
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    offset = max(0, offset)
+    waiting = (
+        notes.filter(_awaiting_cosign_by(me), signed_at__isnull=False) if me is not None else notes.none()
     )
-    items = []
-    for note in rows:
-        assert note.signed_at is not None  # noqa: S101 - filtered above
-        signed_on = note.signed_at.astimezone(zone).date()
-        items.append(
-            CosignQueueItem(
-                note_id=note.pk,
-                patient_id=note.patient_id,
-                patient_name=f"{note.patient.last_name}, {note.patient.first_name}",
-                author_id=note.author_id,
-                author_name=note.author.full_name,
-                service_type=ServiceType(note.service_type),
-                service_type_label=SERVICE_TYPE_LABELS[ServiceType(note.service_type)],
-                date_of_service=note.date_of_service,
-                signed_at=note.signed_at,
-                days_waiting=cosign_days_waiting(signed_on, today),
-                overdue=cosign_overdue(signed_on, today, overdue_days),
-                warning_count=len(note.findings),
-            )
-        )
+    overdue_before = datetime.combine(
+        cosign_overdue_last_signed_on(today, overdue_days) + timedelta(days=1), time.min, tzinfo=zone
+    )
+    counts = waiting.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(signed_at__lt=overdue_before)))
+    rows = list(
+        waiting.select_related("patient", "author").order_by("signed_at", "pk")[offset : offset + limit]
+    )
+    items = [_queue_item(note, zone=zone, today=today, overdue_days=overdue_days) for note in rows]
     audit_event_record(
         context=access.audit,
         action=AuditEvent.Action.LIST,
         category=Category.CLINICAL_NOTE,
         practice_id=access.practice_id,
         object_type=NOTE_OBJECT_TYPE,
-        detail=f"results={len(items)};purpose=cosign_queue",
+        detail=f"results={len(items)};total={counts['total']};purpose=cosign_queue",
     )
-    return items
+    return CosignQueuePage(
+        items=items, total=counts["total"], overdue_total=counts["overdue"], limit=limit, offset=offset
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Facts for services and rules (no audit: nothing is shown)
 
 
-def note_facts_for(note: SessionNote, *, now: datetime) -> NoteFacts:
-    """Gather what the documentation checks need about `note` (already loaded and scoped)."""
-    zone = practice_zone(practice_id=note.practice_id)
+def note_facts_for(note: SessionNote, *, now: datetime, zone: ZoneInfo | None = None) -> NoteFacts:
+    """Gather what the documentation checks need about `note` (already loaded and scoped);
+    pass the practice's `zone` when the caller has it."""
+    zone = zone or practice_zone(practice_id=note.practice_id)
     segments = tuple(
         Segment(starts_at=s, ends_at=e, is_crisis=c)
         for s, e, c in note.segments.order_by("starts_at", "pk").values_list(

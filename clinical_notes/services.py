@@ -33,11 +33,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -86,6 +89,9 @@ from scheduling.domain.types import RELEASED_STATUSES, AppointmentStatus, Telehe
 from scheduling.selectors import patient_facts
 
 READY_TO_BILL_TASK = "claims.tasks.note_ready_to_bill_task"
+# full_clean() would read each foreign key's row again; the service has checked them (practice
+# from access, patient in the practice, author = acting provider) and the database enforces them.
+FK_CHECKED_ABOVE = ("practice", "patient", "appointment", "author", "supervisor", "signed_by", "cosigned_by")
 NOTE_OBJECT_TYPE = selectors.NOTE_OBJECT_TYPE
 MAX_SEGMENTS = 12
 MAX_REASON_CHARS = 200
@@ -255,8 +261,8 @@ def _record_event(
     )
 
 
-def _signature(text: str, *, name: str, credential: str, at: datetime, practice_id: int) -> str:
-    local = at.astimezone(practice_zone(practice_id=practice_id))
+def _signature(text: str, *, name: str, credential: str, at: datetime, zone: ZoneInfo) -> str:
+    local = at.astimezone(zone)
     return f"{text} Signed electronically by {name}, {credential}, on {local:%Y-%m-%d at %H:%M %Z}."
 
 
@@ -277,6 +283,15 @@ def _record_signed_diagnoses(note_id: int, *, keep_recorded: bool) -> None:
 def _forget_signed_diagnoses(note_id: int) -> None:
     """A note returned for revision shows the problem list as it is again until signed anew."""
     NoteDiagnosis.objects.filter(note_id=note_id).update(code="", description="")
+
+
+def _apply(note: SessionNote, rows: QuerySet[SessionNote], values: dict[str, Any], *, conflict: str) -> None:
+    """The conditional update of a transition (exactly one row, or Conflict), mirrored on the
+    locked instance so the caller gets the note as stored without reading it again."""
+    if rows.update(**values) != 1:
+        raise Conflict(conflict, code=NoteErrorCode.TRANSITION_CONFLICT)
+    for name, value in values.items():
+        setattr(note, name, value)
 
 
 def _hand_off_if_final(note: SessionNote, status: str) -> None:
@@ -416,7 +431,7 @@ def note_create(
             content={},
             version=1,
         )
-        _full_clean(note, exclude=["content", "findings"])
+        _full_clean(note, exclude=["content", "findings", *FK_CHECKED_ABOVE])
         note.save()
         if segment is not None:
             NoteSegment.objects.bulk_create(
@@ -570,7 +585,7 @@ def note_draft_update(
                 setattr(note, field, value)
                 changed.append(field)
         note.version += 1
-        _full_clean(note, exclude=["content", "findings"])
+        _full_clean(note, exclude=["content", "findings", *FK_CHECKED_ABOVE])
         note.save(update_fields=changed)
         parts = []
         if segments is not None:
@@ -645,7 +660,8 @@ def note_sign(
             raise _stale(note)
         if NoteState(note.status) not in EDITABLE_STATES:
             raise _not_editable(note)
-        problems = run_documentation_checks(selectors.note_facts_for(note, now=now))
+        zone = practice_zone(practice_id=note.practice_id)
+        problems = run_documentation_checks(selectors.note_facts_for(note, now=now, zone=zone))
         errors = errors_only(problems)
         warnings = [p for p in problems if p.severity is Severity.WARNING]
         periods = supervision_periods_for_supervisee(supervisee_id=note.author_id)
@@ -671,36 +687,38 @@ def note_sign(
         )
         from_status = note.status
         _record_signed_diagnoses(note.pk, keep_recorded=False)
-        updated = SessionNote.objects.filter(pk=note.pk, status=from_status, version=note.version).update(
-            status=target,
-            requires_cosign=needs_cosign,
-            supervisor_id=supervisor_on(note.date_of_service, periods) if needs_cosign else None,
-            signed_at=now,
-            signed_by_id=access.user_id,
-            attestation=_signature(
+        values: dict[str, Any] = {
+            "status": target,
+            "requires_cosign": needs_cosign,
+            "supervisor_id": supervisor_on(note.date_of_service, periods) if needs_cosign else None,
+            "signed_at": now,
+            "signed_by_id": access.user_id,
+            "attestation": _signature(
                 SIGN_ATTESTATION,
                 name=note.author.full_name,
                 credential=note.author.credential,
                 at=now,
-                practice_id=note.practice_id,
+                zone=zone,
             ),
-            findings=[problem_to_dict(p) for p in warnings],
-            cosigned_at=None,
-            cosigned_by=None,
-            cosign_attestation="",
-            finalized_at=now if target == NoteState.FINAL else None,
-            updated_at=now,
+            "findings": [problem_to_dict(p) for p in warnings],
+            "cosigned_at": None,
+            "cosigned_by": None,
+            "cosign_attestation": "",
+            "finalized_at": now if target == NoteState.FINAL else None,
+            "updated_at": now,
+        }
+        _apply(
+            note,
+            SessionNote.objects.filter(pk=note.pk, status=from_status, version=note.version),
+            values,
+            conflict="The note changed while signing; reload it.",
         )
-        if updated != 1:
-            raise Conflict(
-                "The note changed while signing; reload it.", code=NoteErrorCode.TRANSITION_CONFLICT
-            )
         _record_event(note, access=access, from_status=from_status, to_status=target, at=now)
         _audit(
             access, action=action, note=note, detail=f"sign:{from_status}->{target};warnings={len(warnings)}"
         )
         _hand_off_if_final(note, target)
-    return selectors.note_detail_after_change(note_id=note_id)
+    return note
 
 
 def note_cosign(*, access: PracticeAccess, note_id: int, attested: bool) -> SessionNote:
@@ -733,31 +751,33 @@ def note_cosign(*, access: PracticeAccess, note_id: int, attested: bool) -> Sess
         )
         signer = provider_get(access=access, provider_id=me)
         _record_signed_diagnoses(note.pk, keep_recorded=True)
-        updated = SessionNote.objects.filter(pk=note.pk, status=NoteStatus.AWAITING_COSIGN).update(
-            status=NoteStatus.FINAL,
-            supervisor_id=me,
-            cosigned_at=now,
-            cosigned_by_id=access.user_id,
-            cosign_attestation=_signature(
+        values: dict[str, Any] = {
+            "status": NoteStatus.FINAL,
+            "supervisor_id": me,
+            "cosigned_at": now,
+            "cosigned_by_id": access.user_id,
+            "cosign_attestation": _signature(
                 COSIGN_ATTESTATION,
                 name=signer.full_name,
                 credential=signer.credential,
                 at=now,
-                practice_id=note.practice_id,
+                zone=practice_zone(practice_id=note.practice_id),
             ),
-            finalized_at=now,
-            updated_at=now,
+            "finalized_at": now,
+            "updated_at": now,
+        }
+        _apply(
+            note,
+            SessionNote.objects.filter(pk=note.pk, status=NoteStatus.AWAITING_COSIGN),
+            values,
+            conflict="Someone acted on this note first; reload it.",
         )
-        if updated != 1:
-            raise Conflict(
-                "Someone acted on this note first; reload it.", code=NoteErrorCode.TRANSITION_CONFLICT
-            )
         _record_event(
             note, access=access, from_status=NoteStatus.AWAITING_COSIGN, to_status=NoteStatus.FINAL, at=now
         )
         _audit(access, action=action, note=note, detail="cosign:awaiting_cosign->final")
         _hand_off_if_final(note, NoteStatus.FINAL)
-    return selectors.note_detail_after_change(note_id=note_id)
+    return note
 
 
 def note_return(*, access: PracticeAccess, note_id: int, comment: str) -> SessionNote:
@@ -789,17 +809,18 @@ def note_return(*, access: PracticeAccess, note_id: int, comment: str) -> Sessio
             ),
             message="The note cannot be returned.",
         )
-        updated = SessionNote.objects.filter(pk=note.pk, status=NoteStatus.AWAITING_COSIGN).update(
-            status=NoteStatus.RETURNED,
-            signed_at=None,
-            signed_by=None,
-            attestation="",
-            updated_at=now,
+        _apply(
+            note,
+            SessionNote.objects.filter(pk=note.pk, status=NoteStatus.AWAITING_COSIGN),
+            {
+                "status": NoteStatus.RETURNED,
+                "signed_at": None,
+                "signed_by": None,
+                "attestation": "",
+                "updated_at": now,
+            },
+            conflict="Someone acted on this note first; reload it.",
         )
-        if updated != 1:
-            raise Conflict(
-                "Someone acted on this note first; reload it.", code=NoteErrorCode.TRANSITION_CONFLICT
-            )
         _forget_signed_diagnoses(note.pk)
         _record_event(
             note,
@@ -810,7 +831,7 @@ def note_return(*, access: PracticeAccess, note_id: int, comment: str) -> Sessio
             comment=comment,
         )
         _audit(access, action=action, note=note, detail="return:awaiting_cosign->returned")
-    return selectors.note_detail_after_change(note_id=note_id)
+    return note
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ where payers live (`payers.selectors.payer_coding_rules_on`): coding depends on 
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from coding.domain.code_sets import CodeCatalog
@@ -42,9 +43,26 @@ def code_lookup(code: str, *, on: date, kind: CodeKind | str | None = None) -> C
     return CodeCatalog(_info(e) for e in entries).lookup(code, on=on)
 
 
+# The catalog is reference data that changes a few times a year: load it once per process.
+# An import in this process forgets it (on commit); another process's import is picked up within
+# CATALOG_MAX_AGE_SECONDS.
+CATALOG_MAX_AGE_SECONDS = 300.0
+_catalog: list[tuple[float, CodeCatalog]] = []
+
+
 def code_catalog() -> CodeCatalog:
-    """Every code-set entry in the database, for the coding rules (one query, ~150 rows)."""
-    return CodeCatalog(_info(e) for e in CodeSetEntry.objects.all())
+    """Every code-set entry in the database, for the coding rules (one query, ~150 rows, then
+    kept in the process; see `code_catalog_forget`)."""
+    if _catalog and time.monotonic() - _catalog[0][0] < CATALOG_MAX_AGE_SECONDS:
+        return _catalog[0][1]
+    loaded = CodeCatalog(_info(e) for e in CodeSetEntry.objects.all())
+    _catalog[:] = [(time.monotonic(), loaded)]
+    return loaded
+
+
+def code_catalog_forget() -> None:
+    """Drop the process's catalog: the next `code_catalog()` reads the table again."""
+    _catalog.clear()
 
 
 def code_set_entries() -> list[CodeInfo]:

@@ -10,6 +10,7 @@ from django.db import transaction
 from coding.domain.code_sets import overlap_problems, parse_code_set_csv
 from coding.domain.types import CodeInfo, CodeKind, CodeUnit
 from coding.models import CodeSetEntry
+from coding.selectors import code_catalog_forget
 from core.domain.problems import field_errors
 from core.errors import ValidationFailed
 
@@ -102,4 +103,5 @@ def code_set_import(*, rows: Sequence[CodeInfo]) -> CodeSetImportResult:
                 field_errors=field_errors(overlaps),
                 code="code_set_overlap",
             )
+        transaction.on_commit(code_catalog_forget)  # the rules see the new codes from now on
     return CodeSetImportResult(created=created, updated=updated, unchanged=unchanged)

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from core.api.mixins import query_param
+from core.api.pagination import PaginatedListApi
 from core.errors import ValidationFailed
 from patients import selectors, services
 from patients.domain.coverage import coverage_status
@@ -69,16 +70,6 @@ def _validated(
     if not serializer.is_valid():
         raise ValidationFailed(field_errors=_flatten(serializer.errors))
     return dict(serializer.validated_data)
-
-
-def _int_param(request: Request, name: str, default: int) -> int:
-    raw = query_param(request, name)
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationFailed(field_errors={name: ["Enter a whole number."]}) from None
 
 
 def _choices(values: Any) -> list[Any]:
@@ -246,7 +237,7 @@ def _coverage_input(data: dict[str, Any]) -> CoverageInput:
 # Patients
 
 
-class PatientListApi(APIView):
+class PatientListApi(PaginatedListApi):
     """GET /api/patients/?q=&dob=&member_id=&limit=&offset= — search the practice's patients."""
 
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -263,20 +254,19 @@ class PatientListApi(APIView):
             OpenApiParameter("q", str, description="Name: 'Ann', 'Ann Lee', 'Lee, Ann' (or a DOB)"),
             OpenApiParameter("dob", str, description="YYYY-MM-DD or MM/DD/YYYY"),
             OpenApiParameter("member_id", str, description="Needs coverage access"),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
         ],
         responses=OutputSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         access = request_access(request)
+        window = self.page_window(request)
         page = selectors.patient_list_for_user(
             access=access,
             query=query_param(request, "q"),
             dob=query_param(request, "dob"),
             member_id=query_param(request, "member_id"),
-            offset=_int_param(request, "offset", 0),
-            limit=_int_param(request, "limit", 50),
+            offset=window.offset,
+            limit=window.limit,
         )
         results = []
         for patient in page.patients:
@@ -292,7 +282,7 @@ class PatientListApi(APIView):
                     else None
                 )
             results.append(row)
-        return Response({"count": page.total, "limit": page.limit, "offset": page.offset, "results": results})
+        return self.page_response(count=page.total, results=results)
 
 
 class PatientCreateApi(_WriteApi):

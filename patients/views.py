@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.pagination import page_window, pager
 from core.views import add_errors_to_form
 from patients import selectors, services
 from patients.domain.care_team import CareTeamState, care_team_state
@@ -424,7 +424,7 @@ def patient_list(request: HttpRequest, access: PracticeAccess) -> HttpResponse:
     if not can_view_coverage:
         del form.fields["member_id"]
     criteria = form.cleaned_data if form.is_valid() else {}
-    page_number = criteria.get("page") or 1
+    window = page_window(request.GET, size=selectors.LIST_PAGE_SIZE)
     page = None
     if not form.errors:
         try:
@@ -433,13 +433,13 @@ def patient_list(request: HttpRequest, access: PracticeAccess) -> HttpResponse:
                 query=criteria.get("q", ""),
                 dob=criteria.get("dob", ""),
                 member_id=criteria.get("member_id", ""),
-                offset=(page_number - 1) * selectors.LIST_PAGE_SIZE,
-                limit=selectors.LIST_PAGE_SIZE,
+                offset=window.offset,
+                limit=window.size,
             )
         except ValidationFailed as error:
             add_errors_to_form(form, error)
     rows: list[PatientRow] = []
-    pagination: dict[str, Any] = {}
+    links = None
     if page is not None:
         for patient in page.patients:
             primary = patient.current_primary[0] if page.shows_coverage and patient.current_primary else None  # type: ignore[attr-defined]
@@ -454,24 +454,14 @@ def patient_list(request: HttpRequest, access: PracticeAccess) -> HttpResponse:
                     primary_member_id=primary.member_id if primary else "",
                 )
             )
-        kept = {k: v for k, v in criteria.items() if k != "page" and v}
-        pages = max(1, -(-page.total // page.limit))
-        pagination = {
-            "total": page.total,
-            "page": page_number,
-            "pages": pages,
-            "first": page.offset + 1 if rows else 0,
-            "last": page.offset + len(rows),
-            "previous_url": f"?{urlencode({**kept, 'page': page_number - 1})}" if page.has_previous else "",
-            "next_url": f"?{urlencode({**kept, 'page': page_number + 1})}" if page.has_next else "",
-        }
+        links = pager(params=request.GET, window=window, total=page.total, shown=len(rows))
     return render(
         request,
         "patients/list.html",
         {
             "form": form,
             "rows": rows,
-            "pagination": pagination,
+            "pager": links,
             "shows_coverage": page.shows_coverage if page else can_view_coverage,
             "searched": bool({k: v for k, v in criteria.items() if k != "page" and v}),
             "can_create": access.can(Capability.PATIENT_EDIT),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,7 +10,8 @@ from rest_framework.views import APIView
 
 from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
-from core.api.mixins import validated
+from core.api.mixins import query_param, validated
+from core.api.pagination import PaginatedListApi
 from payers import selectors, services
 
 
@@ -38,7 +39,7 @@ class PayerFields(serializers.Serializer):  # type: ignore[type-arg]
     is_active = serializers.BooleanField()
 
 
-class PayerListApi(APIView):
+class PayerListApi(PaginatedListApi):
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         id = serializers.IntegerField(source="payer_pk")
         name = serializers.CharField()
@@ -50,10 +51,22 @@ class PayerListApi(APIView):
         is_active = serializers.BooleanField()
         enrolled_count = serializers.IntegerField()
 
-    @extend_schema(operation_id="payer_list", responses={200: OutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="payer_list",
+        parameters=[OpenApiParameter("active", bool, description="true: only the active ones")],
+        responses={200: OutputSerializer(many=True)},
+    )
     def get(self, request: Request) -> Response:
-        payers = selectors.payer_list(access=request_access(request))
-        return Response(self.OutputSerializer(payers, many=True).data)
+        window = self.page_window(request)
+        page = selectors.payer_page(
+            access=request_access(request),
+            active_only=query_param(request, "active").lower() in {"1", "true", "yes", "on"},
+            offset=window.offset,
+            limit=window.limit,
+        )
+        return self.page_response(
+            count=page.total, results=self.OutputSerializer(page.payers, many=True).data
+        )
 
 
 class PayerDetailApi(APIView):

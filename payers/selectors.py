@@ -36,14 +36,30 @@ class PayerSummary:
 
 def payer_list(*, access: PracticeAccess, active_only: bool = False) -> list[PayerSummary]:
     """The practice's payers with how many providers are enrolled with each (one query)."""
+    return payer_page(access=access, active_only=active_only).payers
+
+
+@dataclass(frozen=True, slots=True)
+class PayerPage:
+    payers: list[PayerSummary]
+    total: int
+
+
+def payer_page(
+    *, access: PracticeAccess, active_only: bool = False, offset: int = 0, limit: int | None = None
+) -> PayerPage:
+    """One page (every payer when `limit` is None) of `payer_list`, filtered then cut."""
     access.require(Capability.PAYER_VIEW)
     payers = Payer.objects.filter(practice_id=access.practice_id)
     if active_only:
         payers = payers.filter(is_active=True)
+    total = None if limit is None else payers.count()
     payers = payers.annotate(
         enrolled=Count("enrollments", filter=Q(enrollments__status=PayerEnrollment.Status.ENROLLED))
     ).order_by("name", "pk")
-    return [
+    if limit is not None:
+        payers = payers[offset : offset + limit]
+    rows = [
         PayerSummary(
             payer_pk=p.pk,
             name=p.name,
@@ -59,6 +75,7 @@ def payer_list(*, access: PracticeAccess, active_only: bool = False) -> list[Pay
         )
         for p in payers
     ]
+    return PayerPage(payers=rows, total=len(rows) if total is None else total)
 
 
 def payer_get(*, access: PracticeAccess, payer_pk: int) -> Payer:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.access import screen_access
 from accounts.domain.roles import Capability
 from core.errors import ValidationFailed
+from core.pagination import page_window, pager
 from core.views import add_errors_to_form, app_errors
 from payers import selectors, services
 from payers.forms import EnrollmentForm, PayerEditForm, PayerForm
@@ -64,8 +65,11 @@ def _row(p: selectors.PayerSummary) -> PayerRow:
 @_app_errors
 def payer_list(request: HttpRequest) -> HttpResponse:
     access = _access(request, Capability.PAYER_VIEW)
+    window = page_window(request.GET)
+    page = selectors.payer_page(access=access, offset=window.offset, limit=window.size)
     context = {
-        "rows": [_row(p) for p in selectors.payer_list(access=access)],
+        "rows": [_row(p) for p in page.payers],
+        "pager": pager(params=request.GET, window=window, total=page.total, shown=len(page.payers)),
         "can_manage": access.can(Capability.PRACTICE_MANAGE),
     }
     return render(request, "payers/list.html", context)

@@ -6,7 +6,7 @@ apply the rules, and errors come out in the one shape through core's exception h
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
-from core.api.mixins import validated
+from core.api.mixins import query_param, validated
+from core.api.pagination import PaginatedListApi
 from practice import selectors, services
 from practice.domain.credentials import Credential
 from practice.domain.place_of_service import PLACES_OF_SERVICE
@@ -103,14 +104,33 @@ def _provider_response(request: Request, provider_id: int, *, status_code: int =
 # --- providers -----------------------------------------------------------------------------------
 
 
-class ProviderListApi(APIView):
+ACTIVE_PARAM = OpenApiParameter("active", bool, description="true: only the active ones")
+
+
+def _active(request: Request) -> bool:
+    return query_param(request, "active").lower() in {"1", "true", "yes", "on"}
+
+
+class ProviderListApi(PaginatedListApi):
     class OutputSerializer(ProviderFields):
         pass
 
-    @extend_schema(operation_id="practice_provider_list", responses={200: OutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="practice_provider_list",
+        parameters=[ACTIVE_PARAM],
+        responses={200: OutputSerializer(many=True)},
+    )
     def get(self, request: Request) -> Response:
-        providers = selectors.provider_overview_list(access=request_access(request))
-        return Response(self.OutputSerializer(providers, many=True).data)
+        window = self.page_window(request)
+        page = selectors.provider_overview_page(
+            access=request_access(request),
+            active_only=_active(request),
+            offset=window.offset,
+            limit=window.limit,
+        )
+        return self.page_response(
+            count=page.total, results=self.OutputSerializer(page.providers, many=True).data
+        )
 
 
 class ProviderDetailApi(APIView):
@@ -255,14 +275,26 @@ class LocationFields(serializers.Serializer):  # type: ignore[type-arg]
     is_active = serializers.BooleanField()
 
 
-class LocationListApi(APIView):
+class LocationListApi(PaginatedListApi):
     class OutputSerializer(LocationFields):
         pass
 
-    @extend_schema(operation_id="practice_location_list", responses={200: OutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="practice_location_list",
+        parameters=[ACTIVE_PARAM],
+        responses={200: OutputSerializer(many=True)},
+    )
     def get(self, request: Request) -> Response:
-        locations = selectors.location_list(access=request_access(request))
-        return Response(self.OutputSerializer(locations, many=True).data)
+        window = self.page_window(request)
+        page = selectors.location_page(
+            access=request_access(request),
+            active_only=_active(request),
+            offset=window.offset,
+            limit=window.limit,
+        )
+        return self.page_response(
+            count=page.total, results=self.OutputSerializer(page.locations, many=True).data
+        )
 
 
 class LocationCreateApi(APIView):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -67,12 +67,30 @@ def practice_get(*, access: PracticeAccess) -> Practice:
     return practice
 
 
-def location_list(*, access: PracticeAccess, active_only: bool = False) -> list[Location]:
+def _locations(access: PracticeAccess, *, active_only: bool) -> QuerySet[Location]:
     access.require(Capability.PROVIDER_VIEW)
     locations = Location.objects.filter(practice_id=access.practice_id)
     if active_only:
         locations = locations.filter(is_active=True)
-    return list(locations.order_by("name", "pk"))
+    return locations.order_by("name", "pk")
+
+
+def location_list(*, access: PracticeAccess, active_only: bool = False) -> list[Location]:
+    return list(_locations(access, active_only=active_only))
+
+
+@dataclass(frozen=True, slots=True)
+class LocationPage:
+    locations: list[Location]
+    total: int
+
+
+def location_page(
+    *, access: PracticeAccess, active_only: bool = False, offset: int, limit: int
+) -> LocationPage:
+    """One page of `location_list` (filtered, counted and cut in the database)."""
+    locations = _locations(access, active_only=active_only)
+    return LocationPage(locations=list(locations[offset : offset + limit]), total=locations.count())
 
 
 def location_get(*, access: PracticeAccess, location_id: int) -> Location:
@@ -289,14 +307,36 @@ def provider_overview_list(
 
     A fixed number of queries whatever the number of providers (no N+1).
     """
+    return provider_overview_page(access=access, today=today, active_only=active_only).providers
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderPage:
+    providers: list[ProviderOverview]
+    total: int
+
+
+def provider_overview_page(
+    *,
+    access: PracticeAccess,
+    today: date | None = None,
+    active_only: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> ProviderPage:
+    """One page (every provider when `limit` is None) of `provider_overview_list`: filtered,
+    then counted and cut in the database; a fixed number of queries."""
     access.require(Capability.PROVIDER_VIEW)
     today = today or practice_today(practice_id=access.practice_id)
     providers = _providers_queryset(practice_id=access.practice_id, detail=False)
     if active_only:
         providers = providers.filter(is_active=True)
-    return [
-        _overview(p, today=today, detail=False) for p in providers.order_by("last_name", "first_name", "pk")
-    ]
+    ordered = providers.order_by("last_name", "first_name", "pk")
+    if limit is None:
+        rows = [_overview(p, today=today, detail=False) for p in ordered]
+        return ProviderPage(providers=rows, total=len(rows))
+    rows = [_overview(p, today=today, detail=False) for p in ordered[offset : offset + limit]]
+    return ProviderPage(providers=rows, total=providers.count())
 
 
 def provider_overview_get(
@@ -346,6 +386,24 @@ def supervision_periods_between(*, provider_a_id: int, provider_b_id: int) -> li
         supervisee_id__in=(provider_a_id, provider_b_id),
     ).order_by("starts_on", "pk")
     return [_period(s) for s in rows]
+
+
+def supervised_on(*, supervisor_id: int, supervisee_ref: str, on_ref: str) -> Q:
+    """A condition for another app's query: `supervisor_id` supervised the provider in column
+    `supervisee_ref` on the date in column `on_ref` (e.g. a note's author and date of service).
+    A lookup on the small supervision table per row, instead of a join back to that table."""
+    supervisees = Supervision.objects.filter(supervisor_id=supervisor_id).values("supervisee_id")
+    # The cheap hashed test first; the per-row date test only for the supervisor's supervisees.
+    return Q(**{f"{supervisee_ref}__in": supervisees}) & Q(
+        Exists(
+            Supervision.objects.filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef(on_ref)),
+                supervisor_id=supervisor_id,
+                supervisee_id=OuterRef(supervisee_ref),
+                starts_on__lte=OuterRef(on_ref),
+            )
+        )
+    )
 
 
 def supervision_periods_for_supervisee(*, supervisee_id: int) -> list[SupervisionPeriod]:

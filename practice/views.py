@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from core.errors import ValidationFailed
+from core.pagination import page_window, pager
 from core.views import add_errors_to_form, app_errors
 from practice import selectors, services
 from practice.forms import (
@@ -47,9 +48,11 @@ _app_errors = app_errors
 @_app_errors
 def provider_list(request: HttpRequest) -> HttpResponse:
     access = _access(request, Capability.PROVIDER_VIEW)
-    overviews = selectors.provider_overview_list(access=access)
+    window = page_window(request.GET)
+    page = selectors.provider_overview_page(access=access, offset=window.offset, limit=window.size)
     context = {
-        "rows": [provider_row(o) for o in overviews],
+        "rows": [provider_row(o) for o in page.providers],
+        "pager": pager(params=request.GET, window=window, total=page.total, shown=len(page.providers)),
         "can_manage": access.can(Capability.PRACTICE_MANAGE),
     }
     return render(request, "practice/provider_list.html", context)

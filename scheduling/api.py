@@ -16,7 +16,6 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +23,7 @@ from rest_framework.views import APIView
 from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from core.api.mixins import validated
+from core.api.pagination import PaginatedListApi
 from core.domain.problems import Problem
 from core.domain.service_types import ServiceType
 from practice.selectors import practice_today
@@ -108,7 +108,7 @@ def _detail(request: Request, appointment_id: int) -> dict[str, Any]:
 # --- appointments --------------------------------------------------------------------------------
 
 
-class AppointmentListApi(APIView):
+class AppointmentListApi(PaginatedListApi):
     """Appointments starting on local dates start..end (inclusive; default: 7 days from today)."""
 
     class FilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -136,7 +136,8 @@ class AppointmentListApi(APIView):
         filters = validated(self.FilterSerializer, query)
         first_day = filters.get("start") or _today(access)
         last_day = filters.get("end") or first_day + dt.timedelta(days=DEFAULT_RANGE_DAYS - 1)
-        rows = selectors.appointment_list(
+        window = self.page_window(request)
+        page = selectors.appointment_page(
             access=access,
             first_day=first_day,
             last_day=last_day,
@@ -144,15 +145,10 @@ class AppointmentListApi(APIView):
             location_id=filters.get("location"),
             patient_id=filters.get("patient"),
             statuses=sorted(filters.get("status", [])),
-            view="api",
+            offset=window.offset,
+            limit=window.limit,
         )
-        paginator = LimitOffsetPagination()
-        page: list[selectors.AppointmentView] | None = paginator.paginate_queryset(
-            rows,  # type: ignore[arg-type]  # a list pages as well as a queryset
-            request,
-            view=self,
-        )
-        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
+        return self.page_response(count=page.total, results=self.OutputSerializer(page.rows, many=True).data)
 
 
 def _today(access: PracticeAccess) -> dt.date:

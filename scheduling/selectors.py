@@ -283,21 +283,18 @@ def _check_range(first_day: dt.date, last_day: dt.date) -> None:
 # Lists
 
 
-def appointment_list(
-    *,
+def _appointments_filtered(
     access: PracticeAccess,
+    *,
     first_day: dt.date,
     last_day: dt.date,
-    provider_id: int | None = None,
-    location_id: int | None = None,
-    patient_id: int | None = None,
-    statuses: Iterable[str] = (),
-    view: str = "list",
-) -> list[AppointmentView]:
-    """Appointments starting on local days first_day..last_day (inclusive), by start time.
-
-    One query for the rows whatever their number, plus one `list` audit event.
-    """
+    provider_id: int | None,
+    location_id: int | None,
+    patient_id: int | None,
+    statuses: Iterable[str],
+    view: str,
+) -> tuple[QuerySet[Appointment], list[str], ZoneInfo]:
+    """The visible appointments of the range with the filters applied (and their names)."""
     access.require(Capability.SCHEDULE_VIEW)
     _check_range(first_day, last_day)
     zone = practice_zone(practice_id=access.practice_id)
@@ -317,9 +314,74 @@ def appointment_list(
     if wanted:
         appointments = appointments.filter(status__in=wanted)
         filters.append("status=" + ",".join(wanted))
+    return appointments, filters, zone
+
+
+def appointment_list(
+    *,
+    access: PracticeAccess,
+    first_day: dt.date,
+    last_day: dt.date,
+    provider_id: int | None = None,
+    location_id: int | None = None,
+    patient_id: int | None = None,
+    statuses: Iterable[str] = (),
+    view: str = "list",
+) -> list[AppointmentView]:
+    """Appointments starting on local days first_day..last_day (inclusive), by start time.
+
+    One query for the rows whatever their number, plus one `list` audit event.
+    """
+    appointments, filters, zone = _appointments_filtered(
+        access,
+        first_day=first_day,
+        last_day=last_day,
+        provider_id=provider_id,
+        location_id=location_id,
+        patient_id=patient_id,
+        statuses=statuses,
+        view=view,
+    )
     rows = [_view(a, zone) for a in _with_relations(appointments).order_by("starts_at", "pk")]
     _audit_list(access, detail=";".join([*filters, f"results={len(rows)}"]))
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentPage:
+    rows: list[AppointmentView]
+    total: int  # matching the filters, before the page is cut
+
+
+def appointment_page(
+    *,
+    access: PracticeAccess,
+    first_day: dt.date,
+    last_day: dt.date,
+    provider_id: int | None = None,
+    location_id: int | None = None,
+    patient_id: int | None = None,
+    statuses: Iterable[str] = (),
+    offset: int = 0,
+    limit: int = 50,
+) -> AppointmentPage:
+    """One page of `appointment_list` (the same filters), counted and cut in the database."""
+    appointments, filters, zone = _appointments_filtered(
+        access,
+        first_day=first_day,
+        last_day=last_day,
+        provider_id=provider_id,
+        location_id=location_id,
+        patient_id=patient_id,
+        statuses=statuses,
+        view="api",
+    )
+    total = appointments.count()
+    offset, limit = max(0, offset), max(1, limit)
+    page = _with_relations(appointments).order_by("starts_at", "pk")[offset : offset + limit]
+    rows = [_view(a, zone) for a in page]
+    _audit_list(access, detail=";".join([*filters, f"results={len(rows)}", f"total={total}"]))
+    return AppointmentPage(rows=rows, total=total)
 
 
 def appointments_for_provider_day(

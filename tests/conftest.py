@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import factory.random
 import pytest
@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from accounts.models import User  # noqa: E402
+from coding.selectors import code_catalog_forget  # noqa: E402
 from tests.factories import MembershipFactory, PracticeFactory, ProviderFactory, UserFactory  # noqa: E402
 
 DEMO_PASSWORD = "correct-horse-battery"
@@ -24,6 +25,14 @@ TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # RFC 6238 test key
 @pytest.fixture(autouse=True, scope="session")
 def _seed_randomness() -> None:
     factory.random.reseed_random("parity-tests")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_code_catalog() -> Iterator[None]:
+    """Each test starts without the process's cached code catalog (tests write code sets directly)."""
+    code_catalog_forget()
+    yield
+    code_catalog_forget()
 
 
 @pytest.fixture(scope="session")

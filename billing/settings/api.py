@@ -7,7 +7,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api_permissions.IsVerifiedMember"],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.ParityAutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Every list API: ?limit=&offset= (limit 50 by default, at most 200), filters applied first.
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ParityPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": None,
 }

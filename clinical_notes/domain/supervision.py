@@ -7,7 +7,7 @@ Who supervises the author on the date of service is the practice's rule:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from practice.domain.credentials import Credential, credential_requires_supervision
 
@@ -31,3 +31,9 @@ def cosign_days_waiting(signed_on: date, today: date) -> int:
 def cosign_overdue(signed_on: date, today: date, overdue_days: int) -> bool:
     """A note awaiting co-signature is overdue once it has waited `overdue_days` days."""
     return cosign_days_waiting(signed_on, today) >= overdue_days
+
+
+def cosign_overdue_last_signed_on(today: date, overdue_days: int) -> date:
+    """The latest signing day that is overdue on `today` (the same rule as `cosign_overdue`,
+    as a bound a query can use: overdue ⇔ signed on or before this day)."""
+    return today - timedelta(days=overdue_days)

@@ -21,6 +21,7 @@ from clinical_notes.view_models.formatting import (
     status_css,
     status_label,
 )
+from core.pagination import Pager
 
 # ---------------------------------------------------------------------------------------------
 # Tabs shared by the clinician screens
@@ -179,10 +180,16 @@ class ToWritePage:
     appointments: list[AppointmentRow]
     drafts: list[NoteRow]
     days_back: int
+    drafts_pager: Pager | None = None
 
 
 def to_write_page(
-    *, appointments: Sequence[Any], drafts: Sequence[Any], provider_id: int | None, days_back: int
+    *,
+    appointments: Sequence[Any],
+    drafts: Sequence[Any],
+    provider_id: int | None,
+    days_back: int,
+    drafts_pager: Pager | None = None,
 ) -> ToWritePage:
     return ToWritePage(
         tabs=tabs("clinical_notes:to_write"),
@@ -190,6 +197,7 @@ def to_write_page(
         appointments=[appointment_row(a, note_status="", provider_id=provider_id) for a in appointments],
         drafts=[note_row(n, provider_id=provider_id) for n in drafts],
         days_back=days_back,
+        drafts_pager=drafts_pager,
     )
 
 
@@ -206,10 +214,16 @@ class ReturnedPage:
     tabs: list[Tab]
     is_provider: bool
     rows: list[ReturnedRow]
+    pager: Pager | None = None
 
 
 def returned_page(
-    *, notes: Sequence[Any], comments: Mapping[int, ReturnComment], zone: ZoneInfo, provider_id: int | None
+    *,
+    notes: Sequence[Any],
+    comments: Mapping[int, ReturnComment],
+    zone: ZoneInfo,
+    provider_id: int | None,
+    pager: Pager | None = None,
 ) -> ReturnedPage:
     rows = []
     for note in notes:
@@ -222,7 +236,9 @@ def returned_page(
                 returned_at_label=moment_label(comment.at, zone) if comment else "",
             )
         )
-    return ReturnedPage(tabs=tabs("clinical_notes:returned"), is_provider=provider_id is not None, rows=rows)
+    return ReturnedPage(
+        tabs=tabs("clinical_notes:returned"), is_provider=provider_id is not None, rows=rows, pager=pager
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,27 +251,25 @@ class NoteListPage:
     range_label: str
     prev_url: str
     next_url: str
+    pager: Pager
 
 
 def note_list_page(
     *,
     notes: Sequence[Any],
-    total: int,
-    offset: int,
-    limit: int,
-    page_url: Any,
+    pager: Pager,
     provider_id: int | None,
     clinical: bool,
 ) -> NoteListPage:
-    """`page_url(offset)` gives the link to another page of the same filter."""
-    shown = len(notes)
+    """One page of notes; `pager` carries the links to the other pages (filters kept)."""
     return NoteListPage(
         tabs=tabs("clinical_notes:list"),
         show_tabs=clinical,
         heading="Session notes" if clinical else "Final session notes",
         rows=[note_row(n, provider_id=provider_id) for n in notes],
-        total=total,
-        range_label=f"{offset + 1}–{offset + shown} of {total}" if shown else "No notes",
-        prev_url=page_url(max(offset - limit, 0)) if offset > 0 else "",
-        next_url=page_url(offset + limit) if offset + shown < total else "",
+        total=pager.total,
+        range_label=pager.summary if notes else "No notes",
+        prev_url=pager.previous_url,
+        next_url=pager.next_url,
+        pager=pager,
     )

@@ -16,6 +16,7 @@ from clinical_notes.domain.types import PreviousNote
 from clinical_notes.screen_selectors import CosignReviewFacts
 from clinical_notes.view_models.formatting import date_label, days_label, moment_label
 from clinical_notes.view_models.lists import Tab, tabs
+from core.pagination import Pager
 
 # ---------------------------------------------------------------------------------------------
 # Documentation findings and the diff against the previous note
@@ -112,8 +113,9 @@ class QueuePage:
     is_provider: bool
     rows: list[QueueRow]
     overdue_days: int
-    overdue_count: int
+    overdue_count: int  # in the whole queue, not only this page
     next_url: str
+    pager: Pager
 
 
 def queue_page(
@@ -123,9 +125,11 @@ def queue_page(
     reminders: Mapping[int, dt.date],
     zone: ZoneInfo,
     overdue_days: int,
+    overdue_count: int,
     provider_id: int | None,
+    pager: Pager,
 ) -> QueuePage:
-    """`items` are selectors.CosignQueueItem (oldest first)."""
+    """`items` are one page of selectors.CosignQueueItem (oldest first)."""
     rows = []
     for item in items:
         review = facts.get(item.note_id)
@@ -153,6 +157,14 @@ def queue_page(
         is_provider=provider_id is not None,
         rows=rows,
         overdue_days=overdue_days,
-        overdue_count=sum(1 for r in rows if r.overdue),
-        next_url=reverse("clinical_notes:cosign_queue"),
+        overdue_count=overdue_count,
+        next_url=_here(pager),
+        pager=pager,
     )
+
+
+def _here(pager: Pager) -> str:
+    """Where the co-sign and return forms come back to: this page of the queue."""
+    base = reverse("clinical_notes:cosign_queue")
+    current = next((link.url for link in pager.links if link.current), "")
+    return current if current.startswith(base) else base

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,13 +31,14 @@ from clinical_notes.views.common import (
     safe_next,
 )
 from core.errors import Conflict, ValidationFailed
+from core.pagination import page_window, pager
 from practice.selectors import practice_today, practice_zone
 from scheduling import selectors as schedule_selectors
 from scheduling.domain.types import AppointmentStatus
 
 DAYS_BACK = 30
 LIST_LIMIT = 50
-MINE_LIMIT = 200
+QUEUE_PAGE_SIZE = 20  # each queued note shows its checks and a diff: a shorter page
 WRITABLE_APPOINTMENTS = (AppointmentStatus.SCHEDULED, AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
 
 
@@ -69,6 +69,8 @@ def to_write(request: HttpRequest) -> HttpResponse:
     access = access_for(request, Capability.CLINICAL_VIEW)
     appointments: list[Any] = []
     drafts: list[Any] = []
+    window = page_window(request.GET, size=LIST_LIMIT)
+    drafts_pager = None
     if access.provider_id is not None:
         today = practice_today(practice_id=access.practice_id)
         now = timezone.now()
@@ -85,9 +87,17 @@ def to_write(request: HttpRequest) -> HttpResponse:
             for a in listed
             if a.note_id is None and (a.status == AppointmentStatus.COMPLETED or a.ends_at <= now)
         ]
-        drafts = selectors.note_list(access=access, mine=True, status=NoteState.DRAFT, limit=MINE_LIMIT).notes
+        listed_drafts = selectors.note_list(
+            access=access, mine=True, status=NoteState.DRAFT, limit=window.size, offset=window.offset
+        )
+        drafts = listed_drafts.notes
+        drafts_pager = pager(params=request.GET, window=window, total=listed_drafts.total, shown=len(drafts))
     page = view_models.to_write_page(
-        appointments=appointments, drafts=drafts, provider_id=access.provider_id, days_back=DAYS_BACK
+        appointments=appointments,
+        drafts=drafts,
+        provider_id=access.provider_id,
+        days_back=DAYS_BACK,
+        drafts_pager=drafts_pager,
     )
     return render(request, "clinical_notes/to_write.html", {"page": page})
 
@@ -98,16 +108,21 @@ def to_write(request: HttpRequest) -> HttpResponse:
 def returned(request: HttpRequest) -> HttpResponse:
     access = access_for(request, Capability.CLINICAL_VIEW)
     notes: list[Any] = []
+    window = page_window(request.GET, size=LIST_LIMIT)
+    links = None
     if access.provider_id is not None:
-        notes = selectors.note_list(
-            access=access, mine=True, status=NoteState.RETURNED, limit=MINE_LIMIT
-        ).notes
+        listed = selectors.note_list(
+            access=access, mine=True, status=NoteState.RETURNED, limit=window.size, offset=window.offset
+        )
+        notes = listed.notes
+        links = pager(params=request.GET, window=window, total=listed.total, shown=len(notes))
     comments = screen_selectors.return_comments(note_ids=[n.pk for n in notes])
     page = view_models.returned_page(
         notes=notes,
         comments=comments,
         zone=practice_zone(practice_id=access.practice_id),
         provider_id=access.provider_id,
+        pager=links,
     )
     return render(request, "clinical_notes/returned.html", {"page": page})
 
@@ -118,15 +133,26 @@ def returned(request: HttpRequest) -> HttpResponse:
 def cosign_queue(request: HttpRequest) -> HttpResponse:
     access = access_for(request, Capability.CLINICAL_VIEW)
     overdue_days = settings.COSIGN_OVERDUE_DAYS
-    items = selectors.note_cosign_queue(access=access, overdue_days=overdue_days)
-    note_ids = [item.note_id for item in items]
+    window = page_window(request.GET, size=QUEUE_PAGE_SIZE)
+    queue = selectors.note_cosign_queue(
+        access=access, overdue_days=overdue_days, offset=window.offset, limit=window.size
+    )
+    note_ids = [item.note_id for item in queue.items]
     page = view_models.queue_page(
-        items=items,
+        items=queue.items,
         facts=screen_selectors.cosign_review_facts(access=access, note_ids=note_ids),
         reminders=screen_selectors.reminders_sent(note_ids=note_ids),
         zone=practice_zone(practice_id=access.practice_id),
         overdue_days=overdue_days,
+        overdue_count=queue.overdue_total,
         provider_id=access.provider_id,
+        pager=pager(
+            params=request.GET,
+            window=window,
+            total=queue.total,
+            shown=len(queue.items),
+            base=reverse("clinical_notes:cosign_queue"),
+        ),
     )
     context = {"page": page, "cosign_form": CosignForm(), "return_form": ReturnForm()}
     return render(request, "clinical_notes/cosign_queue.html", context)
@@ -140,20 +166,19 @@ def note_list(request: HttpRequest) -> HttpResponse:
     form = NoteFilterForm(request.GET)
     form.is_valid()
     status = form.cleaned_data.get("status") or None
-    offset = ((form.cleaned_data.get("page") or 1) - 1) * LIST_LIMIT
-    page = selectors.note_list(access=access, status=status, limit=LIST_LIMIT, offset=offset)
-
-    def page_url(new_offset: int) -> str:
-        params = {"status": status or "", "page": new_offset // LIST_LIMIT + 1}
-        return f"{reverse('clinical_notes:list')}?{urlencode(params)}"
-
+    window = page_window(request.GET, size=LIST_LIMIT)
+    page = selectors.note_list(access=access, status=status, limit=window.size, offset=window.offset)
+    links = pager(
+        params={"status": status or ""} | {"page": window.number},
+        window=window,
+        total=page.total,
+        shown=len(page.notes),
+        base=reverse("clinical_notes:list"),
+    )
     context = {
         "page": view_models.note_list_page(
             notes=page.notes,
-            total=page.total,
-            offset=page.offset,
-            limit=page.limit,
-            page_url=page_url,
+            pager=links,
             provider_id=access.provider_id,
             clinical=access.can(Capability.CLINICAL_VIEW),
         ),

@@ -43,7 +43,15 @@ def test_list_shape(api, auth, patient, payer):
 
     # then
     assert response.status_code == 200
-    assert response.json() == [
+    body = response.json()
+    assert {k: body[k] for k in ("count", "limit", "offset", "next", "previous")} == {
+        "count": 1,
+        "limit": 50,
+        "offset": 0,
+        "next": None,
+        "previous": None,
+    }
+    assert body["results"] == [
         {
             "id": auth.pk,
             "patient_id": patient.pk,
@@ -67,7 +75,9 @@ def test_list_shape(api, auth, patient, payer):
 
 def test_list_filters_and_bad_filter(api, auth):
     assert (
-        api("biller").get(reverse("authorizations_api:authorization_list"), {"status": "expired"}).json()
+        api("biller")
+        .get(reverse("authorizations_api:authorization_list"), {"status": "expired"})
+        .json()["results"]
         == []
     )
     response = api("biller").get(reverse("authorizations_api:authorization_list"), {"status": "lost"})

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from audit.models import AuditEvent
+from authorizations.models import PriorAuthorization
 from authorizations.selectors import (
     authorization_facts_for,
     authorization_get,
@@ -24,6 +25,7 @@ from tests.factories.authorizations import (
     PriorAuthorizationFactory,
 )
 from tests.factories.scheduling import AppointmentFactory
+from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +60,7 @@ def aba(practice, patient, payer):
 
 def test_list_rows_burn_down_from_charges_and_the_schedule(biller_access, aba):
     # when
-    (row,) = authorization_list(access=biller_access)
+    (row,) = authorization_list(access=biller_access).rows
 
     # then: 2 hours of 97153 = 8 units each (the payer's CPT midpoint rule)
     assert (row.number, row.used, row.planned, row.remaining, row.status.value) == (
@@ -71,7 +73,7 @@ def test_list_rows_burn_down_from_charges_and_the_schedule(biller_access, aba):
     assert (row.burn.used_percent, row.burn.planned_percent, row.burn.remaining_percent) == (33, 13, 54)
     assert row.alerts == ()
     event = AuditEvent.objects.get(action="list", category="billing")
-    assert event.detail == "view=authorizations;results=1;filters=none"
+    assert event.detail == "view=authorizations;results=1;total=1;filters=none"
 
 
 def test_planned_units_follow_the_payers_rules_on_the_date(biller_access, aba, payer):
@@ -88,7 +90,7 @@ def test_planned_units_follow_the_payers_rules_on_the_date(biller_access, aba, p
     )
 
     # then: only the 03-04 session counts against the 97153 authorization
-    (row,) = authorization_list(access=biller_access)
+    (row,) = authorization_list(access=biller_access).rows
     assert row.planned == 8
 
 
@@ -116,7 +118,7 @@ def test_planned_skips_other_providers_and_cancelled_appointments(biller_access,
     )
 
     # then: only the BCBA's booked 30 minutes (2 units) count
-    (row,) = authorization_list(access=biller_access)
+    (row,) = authorization_list(access=biller_access).rows
     assert row.planned == 2
 
 
@@ -124,9 +126,10 @@ def test_list_query_count(biller_access, aba, django_assert_num_queries):
     # given: the audit chain already has a head
     authorization_list(access=biller_access)
 
-    # then: zone, authorizations, codes, usages, the schedule (zone, appointments), credentials,
-    # the payer's rules (payer, versions), the audit event (savepoint, lock head, insert, update, release)
-    with django_assert_num_queries(14):
+    # then: zone, the matching ids (one query of facts), authorizations, codes, usages, the
+    # schedule (zone, appointments), credentials, the payer's rules (payer, versions), the audit
+    # event (savepoint, lock head, insert, update, release)
+    with django_assert_num_queries(15):
         authorization_list(access=biller_access)
 
 
@@ -143,7 +146,7 @@ def test_list_filters(biller_access, practice, patient, payer, aba):
 
     # then
     def numbers(**filters):
-        return [r.number for r in authorization_list(access=biller_access, **filters)]
+        return [r.number for r in authorization_list(access=biller_access, **filters).rows]
 
     assert numbers() == ["OLD", "ABA-1", "LOW"]
     assert numbers(patient_id=patient.pk) == ["OLD", "ABA-1"]
@@ -154,7 +157,58 @@ def test_list_filters(biller_access, practice, patient, payer, aba):
 
 def test_list_is_scoped_to_the_practice(biller_access, other_practice):
     PriorAuthorizationFactory(practice=other_practice)
-    assert authorization_list(access=biller_access) == []
+    assert authorization_list(access=biller_access).rows == []
+
+
+def test_a_status_filter_finds_rows_past_the_first_500_and_pages_them(
+    biller_access, practice, patient, payer
+):
+    # given: 520 active authorizations ending first (the old list stopped at 500), then 3 exhausted
+    PriorAuthorization.objects.bulk_create(
+        PriorAuthorizationFactory.build(
+            practice=practice,
+            patient=patient,
+            payer=payer,
+            number=f"A{i:04d}",
+            start_on=dt.date(2026, 1, 1),
+            end_on=dt.date(2026, 6, 1) + dt.timedelta(days=i % 30),
+            authorized=100,
+        )
+        for i in range(520)
+    )
+    exhausted = [
+        PriorAuthorizationFactory(
+            practice=practice,
+            patient=patient,
+            payer=payer,
+            number=f"X{i}",
+            start_on=dt.date(2026, 1, 1),
+            end_on=dt.date(2026, 12, 1),
+            authorized=10,
+        )
+        for i in range(3)
+    ]
+    for auth in exhausted:
+        AuthorizationUsageFactory(authorization=auth, units=10)
+    # when
+    first = authorization_list(access=biller_access, status="exhausted", limit=2)
+    second = authorization_list(access=biller_access, status="exhausted", limit=2, offset=2)
+    everything = authorization_list(access=biller_access, limit=50, offset=500)
+    # then
+    assert ([r.number for r in first.rows], first.total) == (["X0", "X1"], 3)
+    assert ([r.number for r in second.rows], second.total) == (["X2"], 3)
+    assert (everything.total, len(everything.rows), everything.rows[-1].number) == (523, 23, "X2")
+
+
+def test_the_list_runs_the_same_queries_for_1_or_80_authorizations(
+    biller_access, practice, patient, payer, aba
+):
+    authorization_list(access=biller_access)
+    few = queries_of(lambda: authorization_list(access=biller_access))
+    for i in range(80):
+        PriorAuthorizationFactory(practice=practice, patient=patient, payer=payer, number=f"N{i}")
+    assert queries_of(lambda: authorization_list(access=biller_access)) == few == 15
+    assert len(authorization_list(access=biller_access).rows) == 50
 
 
 @pytest.mark.parametrize("role", ["technician", "clinician", "compliance"])

@@ -59,6 +59,31 @@ def test_list_filters_by_alerting(web, low, practice, patient, payer):
     assert [r.number for r in response.context["rows"]] == ["KCC-1"]
 
 
+def test_the_alerting_filter_pages_and_its_links_keep_the_filter(web, practice, patient, payer):
+    # given: 60 quiet authorizations ending first, then 52 alerting ones (little left)
+    for n in range(60):
+        PriorAuthorizationFactory(
+            practice=practice, patient=patient, payer=payer, number=f"FINE{n:02d}", end_on=dt.date(2026, 5, 1)
+        )
+    for n in range(52):
+        auth = PriorAuthorizationFactory(
+            practice=practice,
+            patient=patient,
+            payer=payer,
+            number=f"LOW{n:02d}",
+            authorized=10,
+            end_on=dt.date(2026, 6, 1),
+        )
+        AuthorizationUsageFactory(authorization=auth, units=9, service_date=dt.date(2026, 2, 16))
+    client = web("biller")
+    # when
+    first = client.get(reverse("authorizations:list"), {"alerting": "on"})
+    second = client.get(reverse("authorizations:list"), {"alerting": "on", "page": 2})
+    # then
+    assert (first.context["pager"].total, first.context["pager"].next_url) == (52, "?alerting=on&page=2")
+    assert [r.number for r in second.context["rows"]] == ["LOW50", "LOW51"]
+
+
 def test_detail(web, low):
     response = web("practice_admin").get(reverse("authorizations:detail", args=[low.pk]))
     assert response.status_code == 200

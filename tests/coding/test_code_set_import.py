@@ -237,3 +237,21 @@ def test_import_command_errors(tmp_path, content, message):
 def test_import_command_missing_file(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_code_set", str(tmp_path / "missing.csv"), stdout=StringIO())
+
+
+def test_the_catalog_is_loaded_once_per_process_and_reloaded_after_an_import(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    # given: the first call reads the table
+    first = code_catalog()
+    # when / then: the second runs no query at all
+    with django_assert_num_queries(0):
+        assert code_catalog() is first
+    # when: a code set is imported (a new code)
+    with django_capture_on_commit_callbacks(execute=True):
+        code_set_import_csv(text=HEADER + "99999,cpt,Synthetic test code,session,,false,2026-01-01,,\n")
+    # then: the next call reads the table again and knows the code
+    with django_assert_num_queries(1):
+        fresh = code_catalog()
+    assert fresh.lookup("99999", on=date(2026, 3, 1)) is not None
+    assert first.lookup("99999", on=date(2026, 3, 1)) is None

@@ -251,3 +251,18 @@ def test_the_list_reads_a_constant_number_of_queries(billing, biller, django_ass
     with django_assert_max_num_queries(len(one.captured_queries)) as three:
         biller.get("/api/charges/")
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_the_list_filters_then_pages(billing, biller):
+    # given: two sets by the clinician and, newer, one by the tech
+    older = final_note(billing, minutes=45, hour=9)
+    final_note(billing, service_type=ServiceType.CRISIS_PSYCHOTHERAPY, minutes=80, hour=13)
+    final_note(billing, author="tech", service_type=ServiceType.ABA_TECHNICIAN_TREATMENT, minutes=60, hour=16)
+    clinician = billing.clinic.clinician
+    # when: the clinician's second set, one per page
+    body = biller.get("/api/charges/", {"provider": clinician.pk, "limit": 1, "offset": 1}).json()
+    # then
+    assert [row["note_id"] for row in body["results"]] == [older.pk]
+    assert (body["count"], body["limit"], body["offset"], body["next"]) == (2, 1, 1, None)
+    assert body["previous"].endswith(f"/api/charges/?limit=1&provider={clinician.pk}")
+    assert sum(body["counts_by_status"].values()) == 2

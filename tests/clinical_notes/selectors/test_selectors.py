@@ -212,13 +212,21 @@ def test_the_cosign_queue_is_oldest_first_with_overdue_flags(clinic):
     # when
     queue = selectors.note_cosign_queue(access=clinic.access(clinic.supervisor_user), overdue_days=3)
     # then
-    assert [(i.note_id, i.days_waiting, i.overdue, i.author_id) for i in queue] == [
+    assert [(i.note_id, i.days_waiting, i.overdue, i.author_id) for i in queue.items] == [
         (old.pk, 5, True, clinic.tech.pk),
         (new.pk, 0, False, clinic.tech.pk),
     ]
-    assert queue[0].patient_name == f"{clinic.patient.last_name}, {clinic.patient.first_name}"
+    assert (queue.total, queue.overdue_total) == (2, 1)
+    assert queue.items[0].patient_name == f"{clinic.patient.last_name}, {clinic.patient.first_name}"
     assert AuditEvent.objects.count() == before + 1
-    assert selectors.note_cosign_queue(access=clinic.access(clinic.clinician_user), overdue_days=3) == []
+    assert (
+        selectors.note_cosign_queue(access=clinic.access(clinic.clinician_user), overdue_days=3).items == []
+    )
+    # and: the second page holds the newer note, the counts still cover the whole queue
+    second = selectors.note_cosign_queue(
+        access=clinic.access(clinic.supervisor_user), overdue_days=3, limit=1, offset=1
+    )
+    assert ([i.note_id for i in second.items], second.total, second.overdue_total) == ([new.pk], 2, 1)
 
 
 def test_the_checks_preview_reads_the_saved_note_and_records_one_view(clinic):

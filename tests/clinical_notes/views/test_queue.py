@@ -122,10 +122,10 @@ def test_the_queue_runs_a_fixed_number_of_queries_whatever_its_length(
         assert len(client.get(QUEUE).context["page"].rows) == 4
 
 
-# Middleware (5); the queue (the practice's zone twice, the rows: 3) and its audit event (5); the
+# Middleware (5); the queue (the practice's zone twice, its counts, the page's rows: 4) and its audit event (5); the
 # notes' content with their previous notes' ids (zone + rows: 2); the previous notes (1); the
 # reminders (1); the zone for the labels (1); the session save (3). None of them per row.
-QUERIES_QUEUE = 21
+QUERIES_QUEUE = 22
 
 
 # ---------------------------------------------------------------------------- co-sign and return

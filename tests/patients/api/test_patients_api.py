@@ -8,6 +8,7 @@ from patients.models import Consent, Coverage, Guarantor, Patient, PatientDiagno
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory
 from tests.patients.conftest import events
 from tests.patients.factories import CareTeamMemberFactory, ConsentFactory, DiagnosisFactory, GuarantorFactory
+from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -72,6 +73,8 @@ def test_list_shape_for_a_biller(practice, api, payer, frozen_today):
         "count": 1,
         "limit": 50,
         "offset": 0,
+        "next": None,
+        "previous": None,
         "results": [
             {
                 "id": patient.pk,
@@ -505,3 +508,22 @@ def test_technician_gets_403_before_validation(practice, make_member, client_for
     response = client.post(path.format(id=patient.pk), body, content_type="application/json")
     # then
     assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+
+
+def test_the_list_pages_after_filtering_and_runs_the_same_queries_for_more_rows(practice, api):
+    # given
+    for n in range(12):
+        PatientFactory(practice=practice, last_name="Lark", first_name=f"Zoe{n:02d}")
+    for n in range(20):
+        PatientFactory(practice=practice, last_name=f"Abbot{n:02d}")
+    api.get("/api/patients/")
+    before = queries_of(lambda: api.get("/api/patients/", {"limit": 5}))
+    # when
+    body = api.get("/api/patients/", {"q": "Lark", "limit": 5, "offset": 10}).json()
+    # then
+    assert [r["first_name"] for r in body["results"]] == ["Zoe10", "Zoe11"]
+    assert (body["count"], body["next"]) == (12, None)
+    assert body["previous"].endswith("/api/patients/?limit=5&offset=5&q=Lark")
+    for n in range(30):
+        PatientFactory(practice=practice, last_name=f"More{n:02d}")
+    assert queries_of(lambda: api.get("/api/patients/", {"limit": 5})) == before <= 20

@@ -6,6 +6,7 @@ from django.test import Client
 from patients.models import Consent, Coverage, Guarantor, Patient, PatientDiagnosis
 from tests.factories import CoverageFactory, PatientFactory, ProviderFactory
 from tests.patients.factories import CareTeamMemberFactory, ConsentFactory, DiagnosisFactory
+from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -380,3 +381,30 @@ def test_admin_lists_ids_but_no_phi(practice, make_member, client_for, payer):
         assert "Zanzibar" not in page
         assert "Quixote" not in page
         assert "SECRET0001" not in page
+
+
+def test_a_name_search_finds_the_matches_on_the_second_page_and_its_links_keep_the_search(practice, web):
+    # given: 30 patients named Lark (plus 40 others, sorted before them)
+    for n in range(40):
+        PatientFactory(practice=practice, last_name=f"Abbot{n:02d}", first_name="Pat")
+    for n in range(30):
+        PatientFactory(practice=practice, last_name="Lark", first_name=f"Zoe{n:02d}")
+    # when
+    first = web.get("/patients/", {"q": "Lark"})
+    second = web.get("/patients/", {"q": "Lark", "page": 2})
+    # then
+    pager = first.context["pager"]
+    assert (pager.total, pager.pages, pager.next_url) == (30, 2, "?q=Lark&page=2")
+    assert [r.name for r in second.context["rows"]] == [f"Lark, Zoe{n:02d}" for n in range(25, 30)]
+    assert "26–30 of 30" in second.content.decode()
+
+
+def test_the_list_runs_the_same_queries_for_2_or_60_patients(practice, web):
+    for n in range(2):
+        PatientFactory(practice=practice, last_name=f"Few{n}")
+    web.get("/patients/")
+    few = queries_of(lambda: web.get("/patients/"))
+    for n in range(58):
+        CoverageFactory(patient=PatientFactory(practice=practice, last_name=f"Many{n:02d}"))
+    assert queries_of(lambda: web.get("/patients/")) == few <= 20
+    assert len(web.get("/patients/").context["rows"]) == 25

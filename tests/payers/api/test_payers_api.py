@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from payers.models import Payer, PayerEnrollment
 from tests.factories import PayerFactory, ProviderFactory
+from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,8 @@ def test_list_shape(api_client, practice, other_practice):
     PayerEnrollment.objects.create(provider=ProviderFactory(practice=practice), payer=payer, status="pending")
     response = api_client("biller").get(reverse("payers_api:payer_list"))
     assert response.status_code == 200
-    assert response.json() == [
+    assert response.json()["count"] == 1
+    assert response.json()["results"] == [
         {
             "id": payer.pk,
             "name": "Acme",
@@ -157,3 +159,39 @@ def test_enrollment_set(api_client, practice, other_practice):
     }
     assert foreign.status_code == 404
     assert PayerEnrollment.objects.count() == 1
+
+
+def test_the_payer_list_filters_before_paging_and_runs_the_same_queries_for_more_rows(api_client, practice):
+    # given: 4 inactive payers sorted first, then 3 active ones
+    for n in range(4):
+        PayerFactory(practice=practice, name=f"Aaa {n}", is_active=False)
+    active = [PayerFactory(practice=practice, name=f"Zed {n}") for n in range(3)]
+    client = api_client("biller")
+    url = reverse("payers_api:payer_list")
+    client.get(url)
+    few = queries_of(lambda: client.get(url, {"limit": 2}))
+    # when
+    body = client.get(url, {"active": "1", "limit": 2, "offset": 2}).json()
+    # then
+    assert ([r["id"] for r in body["results"]], body["count"]) == ([active[2].pk], 3)
+    for _ in range(20):
+        PayerEnrollment.objects.create(
+            provider=ProviderFactory(practice=practice),
+            payer=PayerFactory(practice=practice),
+            status="enrolled",
+        )
+    assert queries_of(lambda: client.get(url, {"limit": 2})) == few
+
+
+def test_the_payer_page_links_keep_their_place(api_client, practice):
+    for n in range(55):
+        PayerFactory(practice=practice, name=f"Payer {n:02d}")
+    response = api_client("biller").get(reverse("payers:list"), {"page": 2})
+    assert [r.name for r in response.context["rows"]] == [
+        "Payer 50",
+        "Payer 51",
+        "Payer 52",
+        "Payer 53",
+        "Payer 54",
+    ]
+    assert (response.context["pager"].total, response.context["pager"].previous_url) == (55, "?")

@@ -65,7 +65,7 @@ def test_locations_are_scoped(admin_client, practice, other_practice):
     LocationFactory(practice=other_practice, name="Elsewhere")
     response = admin_client.get(reverse("practice_api:location_list"))
     assert response.status_code == 200
-    assert [row["id"] for row in response.json()] == [mine.pk]
+    assert [row["id"] for row in response.json()["results"]] == [mine.pk]
 
 
 def test_create_a_location(admin_client, practice):

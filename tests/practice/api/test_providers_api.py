@@ -9,6 +9,7 @@ from django.urls import reverse
 from payers.models import PayerEnrollment
 from practice.models import License, LicenseAlert, Provider, Supervision
 from tests.factories import PayerFactory, ProviderFactory
+from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,8 @@ def test_list_shape(api_client, practice):
     response = api_client("biller").get(reverse("practice_api:provider_list"))
     # then
     assert response.status_code == 200
-    assert response.json() == [
+    assert (response.json()["count"], response.json()["next"]) == (2, None)
+    assert response.json()["results"] == [
         {
             "id": bcba.pk,
             "first_name": "Alex",
@@ -272,3 +274,23 @@ def test_supervision_by_a_technician_is_rejected(api_client, practice):
         "supervisor_id": ["A registered behavior technician cannot supervise other providers."]
     }
     assert Supervision.objects.count() == 0
+
+
+def test_the_provider_list_filters_before_paging_and_runs_the_same_queries_for_more_rows(
+    api_client, practice
+):
+    # given: 6 inactive providers sorted first, then 3 active ones
+    for n in range(6):
+        ProviderFactory(practice=practice, last_name=f"Aaron{n}", is_active=False)
+    active = [ProviderFactory(practice=practice, last_name=f"Zane{n}") for n in range(3)]
+    client = api_client("biller")
+    url = reverse("practice_api:provider_list")
+    client.get(url)
+    few = queries_of(lambda: client.get(url, {"limit": 2}))
+    # when
+    body = client.get(url, {"active": "true", "limit": 2, "offset": 2}).json()
+    # then
+    assert ([r["id"] for r in body["results"]], body["count"]) == ([active[2].pk], 3)
+    for n in range(20):
+        ProviderFactory(practice=practice, last_name=f"More{n:02d}")
+    assert queries_of(lambda: client.get(url, {"limit": 2})) == few

@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from scheduling.models import Appointment, AppointmentEvent, GroupSession
 from tests.factories import PatientFactory, PracticeFactory
 from tests.factories.scheduling import AppointmentFactory, GroupSessionFactory
+from tests.query_counts import queries_of
 
 UTC = dt.UTC
 pytestmark = pytest.mark.django_db
@@ -182,7 +183,7 @@ def test_list_filters_and_paginates(world, client_for):
     assert response.status_code == 200
     body = response.json()
     assert (body["count"], [r["id"] for r in body["results"]]) == (1, [mine.pk])
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "limit", "offset", "next", "previous", "results"}
 
 
 def test_list_defaults_to_the_next_seven_days(world, client_for):
@@ -421,3 +422,38 @@ def test_group_with_a_foreign_patient_is_400_and_writes_nothing(world, client_fo
     )
     assert response.status_code == 400
     assert (GroupSession.objects.count(), Appointment.objects.count()) == (0, 0)
+
+
+def test_list_filters_then_pages_in_the_database_with_constant_queries(world, client_for):
+    # given: 30 of another provider's appointments first in the day, then 7 of the clinician's
+    for i in range(30):
+        AppointmentFactory(
+            practice=world.practice,
+            patient=world.patient,
+            provider=world.other_provider,
+            location=world.office,
+            starts_at=dt.datetime(2026, 3, 9, 11, 0, tzinfo=UTC) + dt.timedelta(minutes=i),
+            ends_at=dt.datetime(2026, 3, 9, 11, 0, tzinfo=UTC) + dt.timedelta(minutes=i + 1),
+        )
+    mine = [
+        AppointmentFactory(
+            practice=world.practice,
+            patient=world.patient,
+            provider=world.clinician_provider,
+            location=world.office,
+            starts_at=dt.datetime(2026, 3, 9, 13, 0, tzinfo=UTC) + dt.timedelta(minutes=i),
+            ends_at=dt.datetime(2026, 3, 9, 13, 0, tzinfo=UTC) + dt.timedelta(minutes=i + 1),
+        )
+        for i in range(7)
+    ]
+    client = client_for(world.biller)
+    query = {"provider": world.clinician_provider.pk, "start": "2026-03-09", "end": "2026-03-09"}
+    client.get(url("appointment_list"), query)
+    # when
+    body = client.get(url("appointment_list"), {**query, "limit": 5, "offset": 5}).json()
+    # then
+    assert [r["id"] for r in body["results"]] == [mine[5].pk, mine[6].pk]
+    assert (body["count"], body["limit"], body["offset"], body["next"]) == (7, 5, 5, None)
+    everything = {"start": "2026-03-09", "end": "2026-03-09", "limit": 10}
+    few = queries_of(lambda: client.get(url("appointment_list"), {**query, "limit": 10}))
+    assert queries_of(lambda: client.get(url("appointment_list"), everything)) == few
