@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -162,8 +163,8 @@ def test_killing_the_worker_mid_batch_loses_and_doubles_nothing(
             _wait_until(lambda: _done() == expected, timeout=240, what="every capture")
         finally:
             survivor.kill()
-    with capsys.disabled():  # the rounds, for the record (pytest -s shows them too)
-        pass
+    with capsys.disabled():  # the rounds, for the record, in the test run's output
+        sys.stdout.write("\n" + "\n".join(kills) + "\n")
     _assert_every_final_note_has_exactly_one_charge_set(ROUNDS * BATCH)
     assert set(BackgroundJob.objects.values_list("attempts", flat=True)) <= {1, 2, 3, 4}
 
