@@ -88,14 +88,17 @@ def _done() -> int:
     return BackgroundJob.objects.filter(status=BackgroundJob.Status.DONE).count()
 
 
-def _wait_until(condition, *, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+def _wait_until(condition, *, timeout: float, what: str, poll: float = 0.25) -> None:  # type: ignore[no-untyped-def]
     """Poll `condition`, running the relay as beat would (lost work is sent again after its lease)."""
     deadline = time.monotonic() + timeout
+    relayed = 0.0
     while time.monotonic() < deadline:
         if condition():
             return
-        jobs_relay()
-        time.sleep(0.25)
+        if time.monotonic() - relayed > 0.5:
+            jobs_relay()
+            relayed = time.monotonic()
+        time.sleep(poll)
     pytest.fail(
         f"Timed out after {timeout:.0f} s waiting for {what}: {BackgroundJob.objects.values('status').annotate(n=Count('pk'))}"
     )
@@ -141,20 +144,25 @@ def test_killing_the_worker_mid_batch_loses_and_doubles_nothing(
     with sending_to(redis_server.url, queue):
         for round_number in range(ROUNDS):
             pool = "solo" if round_number % 2 == 0 else "prefork"
-            worker = Worker(redis_url=redis_server.url, queue=queue, pool=pool, log=log, env=FAST_JOBS)
+            # given: a batch of final notes whose hand-offs wait in the queue (no worker runs)
             done_before = _done()
             for _ in range(BATCH):
                 clinic.final_note()
-            # kill once the worker has finished `target` jobs of this batch, plus a random instant
+            # when: a worker starts on the batch and is killed once `target` of its captures are
+            # done, at a random instant of the next one (0: while it boots or on the first)
+            worker = Worker(redis_url=redis_server.url, queue=queue, pool=pool, log=log, env=FAST_JOBS)
             target = RNG.randrange(BATCH)
             _wait_until(
-                lambda t=target, d=done_before: _done() >= d + t, timeout=120, what=f"{target} captures"
+                lambda t=target, d=done_before: _done() >= d + t,
+                timeout=120,
+                what=f"{target} captures",
+                poll=0.01,
             )
-            time.sleep(RNG.uniform(0, 0.4))
+            time.sleep(RNG.uniform(0, 0.05))
             worker.kill()
             kills.append(
-                f"round {round_number + 1:2d} ({pool:7}): SIGKILL after {_done() - done_before}/{BATCH} "
-                f"of its batch, {time.monotonic() - started:5.1f} s"
+                f"round {round_number + 1:2d} ({pool:7}): SIGKILL with {_done() - done_before} of the "
+                f"{BATCH} captures of its batch done, {time.monotonic() - started:5.1f} s"
             )
         # then: a worker that is left alone finishes what the killed ones lost
         survivor = Worker(redis_url=redis_server.url, queue=queue, pool="prefork", log=log, env=FAST_JOBS)
@@ -163,10 +171,11 @@ def test_killing_the_worker_mid_batch_loses_and_doubles_nothing(
             _wait_until(lambda: _done() == expected, timeout=240, what="every capture")
         finally:
             survivor.kill()
+    attempts = sorted(BackgroundJob.objects.values_list("attempts", flat=True))
     with capsys.disabled():  # the rounds, for the record, in the test run's output
-        sys.stdout.write("\n" + "\n".join(kills) + "\n")
+        sys.stdout.write("\n" + "\n".join(kills) + f"\nattempts per job (runs started): {attempts}\n")
     _assert_every_final_note_has_exactly_one_charge_set(ROUNDS * BATCH)
-    assert set(BackgroundJob.objects.values_list("attempts", flat=True)) <= {1, 2, 3, 4}
+    assert sum(attempts) > ROUNDS * BATCH, "no capture was interrupted: the kills missed the batches"
 
 
 def test_signing_while_redis_is_down_succeeds_and_the_charges_follow_when_it_is_back(
