@@ -10,9 +10,12 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.ipv6 import clean_ipv6_address
+
+from core.domain.client_ip import client_address
 
 
 def normalized_ip(value: str | None) -> str | None:
@@ -45,12 +48,15 @@ class AuditContext:
     @classmethod
     def from_request(cls, request: HttpRequest) -> AuditContext:
         user = request.user
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        ip = normalized_ip(forwarded.split(",")[0]) if forwarded else None
+        address = client_address(
+            remote_addr=request.META.get("REMOTE_ADDR"),
+            forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR"),
+            trusted_proxy_count=settings.TRUSTED_PROXY_COUNT,
+        )
         return cls(
             actor_id=user.pk if user.is_authenticated else None,
             actor_username=user.get_username() if user.is_authenticated else "",
-            ip_address=ip or normalized_ip(request.META.get("REMOTE_ADDR")),
+            ip_address=normalized_ip(address),
             request_path=request.path[:300],
         )
 

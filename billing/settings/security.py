@@ -1,6 +1,7 @@
 """Transport and cookie security; strict unless DEBUG (passes `check --deploy`)."""
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 _env = environ.Env()
 _debug = _env.bool("DJANGO_DEBUG", default=False)
@@ -16,3 +17,9 @@ if not _debug:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# How many reverse proxies in front of the app append to X-Forwarded-For. The audit trail's client
+# IP is REMOTE_ADDR when 0 (the header is client-controlled), else the N-th entry from the right.
+TRUSTED_PROXY_COUNT = _env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")

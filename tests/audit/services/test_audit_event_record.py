@@ -9,6 +9,7 @@ from audit.chain_services import audit_chain_verify
 from audit.domain.chain import GENESIS_HASH
 from audit.models import AuditChainHead, AuditEvent
 from audit.services import AuditContext, normalized_ip
+from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,19 +56,33 @@ def test_long_values_are_cut_to_their_columns_before_hashing(practice, record_ev
 
 
 @pytest.mark.parametrize(
-    ("_case", "meta", "expected"),
+    ("_case", "trusted", "meta", "expected"),
     [
-        ("remote_addr", {"REMOTE_ADDR": "198.51.100.7"}, "198.51.100.7"),
+        ("remote_addr", 0, {"REMOTE_ADDR": "198.51.100.7"}, "198.51.100.7"),
         (
-            "forwarded_first_hop",
+            "forged_header_ignored_by_default",
+            0,
             {"HTTP_X_FORWARDED_FOR": "203.0.113.5, 10.0.0.1", "REMOTE_ADDR": "10.0.0.1"},
+            "10.0.0.1",
+        ),
+        (
+            "one_trusted_proxy",
+            1,
+            {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.5", "REMOTE_ADDR": "10.0.0.1"},
             "203.0.113.5",
         ),
-        ("forwarded_garbage", {"HTTP_X_FORWARDED_FOR": "<script>", "REMOTE_ADDR": "10.0.0.1"}, "10.0.0.1"),
+        (
+            "ipv6_normalized",
+            1,
+            {"HTTP_X_FORWARDED_FOR": "2001:0DB8::0001", "REMOTE_ADDR": "10.0.0.1"},
+            "2001:db8::1",
+        ),
+        ("forwarded_garbage", 1, {"HTTP_X_FORWARDED_FOR": "<script>", "REMOTE_ADDR": "10.0.0.1"}, "10.0.0.1"),
     ],
 )
-def test_context_from_request_takes_a_valid_ip(_case, meta, expected):
+def test_context_from_request_takes_a_valid_ip(settings, _case, trusted, meta, expected):
     # given
+    settings.TRUSTED_PROXY_COUNT = trusted
     request = RequestFactory().get("/audit/", **meta)
     request.user = type("Anon", (), {"is_authenticated": False, "pk": None})()
     # when
@@ -79,3 +94,29 @@ def test_context_from_request_takes_a_valid_ip(_case, meta, expected):
 
 def test_normalized_ip_drops_zone_ids():
     assert normalized_ip("fe80::1%eth0") is None
+
+
+def test_a_forged_forwarded_header_is_not_recorded_by_default(practice, make_member, client_for):
+    # given: no trusted proxy (the default); the client claims another address
+    web = client_for(make_member("biller", practice))
+    patient = PatientFactory(practice=practice)
+    # when
+    response = web.get(f"/patients/{patient.pk}/", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    # then
+    assert response.status_code == 200
+    assert set(AuditEvent.objects.filter(patient_id=patient.pk).values_list("ip_address", flat=True)) == {
+        "127.0.0.1"
+    }
+
+
+def test_the_trusted_proxy_address_is_recorded(settings, practice, make_member, client_for):
+    # given: one proxy in front, which appended the address it saw
+    settings.TRUSTED_PROXY_COUNT = 1
+    web = client_for(make_member("biller", practice))
+    patient = PatientFactory(practice=practice)
+    # when
+    web.get(f"/patients/{patient.pk}/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.99")
+    # then
+    assert set(AuditEvent.objects.filter(patient_id=patient.pk).values_list("ip_address", flat=True)) == {
+        "203.0.113.99"
+    }
