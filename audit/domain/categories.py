@@ -14,3 +14,4 @@ class Category(StrEnum):
     APPOINTMENT = "appointment"
     BILLING = "billing"
     AUDIT_LOG = "audit_log"
+    PRACTICE = "practice"  # practice setup reached by id (payers, providers, locations, jobs): no PHI

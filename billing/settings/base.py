@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
     "practice.middleware.CurrentPracticeMiddleware",
+    "audit.middleware.OutOfRangeIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
