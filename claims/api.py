@@ -218,6 +218,7 @@ class ChargeOverrideApi(APIView):
     )
     def post(self, request: Request, charge_id: int) -> Response:
         access = request_access(request)
+        services.require_edit(access, object_id=charge_id)  # permission before the body
         data = validated(self.InputSerializer, request.data)
         return _detail(services.charge_override(access=access, charge_id=charge_id, **data))
 

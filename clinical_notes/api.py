@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import request_access
+from accounts.access import PracticeAccess, request_access
 from clinical_notes import selectors, services
 from clinical_notes.domain.checks import (
     DocumentationReport,
@@ -72,6 +72,13 @@ def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dic
     if not serializer.is_valid():
         raise ValidationFailed(field_errors=_flatten(serializer.errors))
     return dict(serializer.validated_data)
+
+
+def _note_writer(request: Request, *, note_id: int | None = None, creating: bool = False) -> PracticeAccess:
+    """The caller's access, once it is known they may write notes at all (before the body is read)."""
+    access = request_access(request)
+    services.note_writer_require(access=access, note_id=note_id, creating=creating)
+    return access
 
 
 def _int_param(request: Request, name: str) -> int | None:
@@ -423,8 +430,9 @@ class NoteCreateApi(APIView):
         operation_id="notes_create", request=InputSerializer, responses={201: NoteDetailSerializer}
     )
     def post(self, request: Request) -> Response:
+        access = _note_writer(request, creating=True)
         data = _validated(self.InputSerializer, request.data)
-        note = services.note_create(access=request_access(request), **data)
+        note = services.note_create(access=access, **data)
         return _detail_response(
             selectors.note_detail_after_change(note_id=note.pk), code=status.HTTP_201_CREATED
         )
@@ -460,12 +468,13 @@ class NoteUpdateApi(APIView):
 
     @extend_schema(operation_id="notes_update", request=InputSerializer, responses=NoteDetailSerializer)
     def patch(self, request: Request, note_id: int) -> Response:
+        access = _note_writer(request, note_id=note_id)
         data = _validated(self.InputSerializer, request.data)
         segments = data.pop("segments", None)
         measurements = data.pop("measurements", None)
         goals = data.pop("goals", None)
         note = services.note_draft_update(
-            access=request_access(request),
+            access=access,
             note_id=note_id,
             segments=None if segments is None else [Segment(**s) for s in segments],
             measurements=None if measurements is None else [Measurement(**m) for m in measurements],
@@ -482,8 +491,9 @@ class NoteSignApi(APIView):
 
     @extend_schema(operation_id="notes_sign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
+        access = _note_writer(request, note_id=note_id)
         data = _validated(self.InputSerializer, request.data)
-        services.note_sign(access=request_access(request), note_id=note_id, **data)
+        services.note_sign(access=access, note_id=note_id, **data)
         return _detail_response(selectors.note_detail_after_change(note_id=note_id))
 
 
@@ -493,8 +503,9 @@ class NoteCosignApi(APIView):
 
     @extend_schema(operation_id="notes_cosign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
+        access = _note_writer(request, note_id=note_id)
         data = _validated(self.InputSerializer, request.data)
-        services.note_cosign(access=request_access(request), note_id=note_id, **data)
+        services.note_cosign(access=access, note_id=note_id, **data)
         return _detail_response(selectors.note_detail_after_change(note_id=note_id))
 
 
@@ -504,8 +515,9 @@ class NoteReturnApi(APIView):
 
     @extend_schema(operation_id="notes_return", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
+        access = _note_writer(request, note_id=note_id)
         data = _validated(self.InputSerializer, request.data)
-        services.note_return(access=request_access(request), note_id=note_id, **data)
+        services.note_return(access=access, note_id=note_id, **data)
         return _detail_response(selectors.note_detail_after_change(note_id=note_id))
 
 
@@ -518,8 +530,9 @@ class NoteAddendumAddApi(APIView):
         operation_id="notes_addendum_add", request=InputSerializer, responses={201: AddendumOutputSerializer}
     )
     def post(self, request: Request, note_id: int) -> Response:
+        access = _note_writer(request, creating=True, note_id=note_id)
         data = _validated(self.InputSerializer, request.data)
-        addendum = services.note_addendum_add(access=request_access(request), note_id=note_id, **data)
+        addendum = services.note_addendum_add(access=access, note_id=note_id, **data)
         return Response(AddendumOutputSerializer(_addendum(addendum)).data, status=status.HTTP_201_CREATED)
 
 

@@ -145,6 +145,14 @@ def _acting_provider(access: PracticeAccess, *, action: str, note_id: int | None
     return access.provider_id
 
 
+def note_writer_require(
+    *, access: PracticeAccess, note_id: int | None = None, creating: bool = False
+) -> None:
+    """Deny (audited, 403) a caller who can't write notes at all, before the API reads the body."""
+    action = AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE
+    _acting_provider(access, action=action, note_id=note_id)
+
+
 @dataclass(frozen=True)
 class _NoteHeader:
     note_id: int
