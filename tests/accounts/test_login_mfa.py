@@ -5,6 +5,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import DEMO_PASSWORD
+from tests.factories import MembershipFactory
 
 
 def _current_code(device: TOTPDevice) -> str:
@@ -50,7 +51,7 @@ def test_mfa_page_shows_no_menu_and_no_practice_names_before_the_second_factor(
 ):
     # given: a biller in two practices (the menu would offer a practice switch)
     user = make_member("biller", practice)
-    user.memberships.create(practice=other_practice, role="biller")
+    MembershipFactory(user=user, practice=other_practice, role="biller")
     client = Client()
     client.post(reverse("accounts:login"), {"username": user.username, "password": DEMO_PASSWORD})
 
