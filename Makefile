@@ -1,11 +1,11 @@
-# Parity: two commands for a newcomer (`make run`, `make test`), plus the usual habits.
+# Parity: commands for a newcomer (`make run`, `make totp`, `make test`), plus the usual habits.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test services venv migrate seed lint fmt typecheck imports check worker beat clean
+.PHONY: run totp test services venv migrate seed lint fmt typecheck imports check worker beat clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -16,8 +16,12 @@ venv: $(BIN)/python
 ## make run: the app with the demo practice on embedded defaults (SQLite, in-process tasks).
 run: venv
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py seed_demo
 	DJANGO_DEBUG=1 WARM_UP_ON_START=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make totp: the demo accounts' current two-factor code (for a second terminal while `make run` serves).
+totp: venv
+	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_totp
 
 ## make test: provision PostgreSQL, Redis, Chromium and the venv (as CI does), then run the suite.
 test:

@@ -28,9 +28,15 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
 ]
 
 
+def _second_factor_passed(request: HttpRequest) -> bool:
+    is_verified = getattr(request.user, "is_verified", None)  # set by OTPMiddleware
+    return bool(is_verified is not None and is_verified())
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu and the practice names, shown only once the user has passed the second factor."""
     access = getattr(request, "practice_access", None)
-    if access is None:
+    if access is None or not _second_factor_passed(request):
         return {"nav_items": [], "practice_access": None, "session_idle_seconds": settings.SESSION_COOKIE_AGE}
     items = []
     for label, name, capability in NAVIGATION:

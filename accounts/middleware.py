@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 # Paths a signed-in user may reach before passing MFA.
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon.ico")
 
 
 class MfaRequiredMiddleware:

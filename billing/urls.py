@@ -33,6 +33,7 @@ api_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include(accounts_urls)),
     path("patients/", include(patients_urls)),
     path("practice/", include(practice_urls)),

@@ -5,6 +5,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import DEMO_PASSWORD
+from tests.factories import MembershipFactory
 
 
 def _current_code(device: TOTPDevice) -> str:
@@ -42,3 +43,35 @@ def test_wrong_code_is_rejected(practice, make_member):
     )
     assert response.status_code == 400
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_mfa_page_shows_no_menu_and_no_practice_names_before_the_second_factor(
+    practice, other_practice, make_member
+):
+    # given: a biller in two practices (the menu would offer a practice switch)
+    user = make_member("biller", practice)
+    MembershipFactory(user=user, practice=other_practice, role="biller")
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": user.username, "password": DEMO_PASSWORD})
+
+    # when
+    page = client.get(reverse("accounts:mfa"))
+    client.post(reverse("accounts:mfa"), {"token": _current_code(TOTPDevice.objects.get(user=user))})
+    home = client.get("/")
+
+    # then: before the second factor, no menu, no practice names, no practice switch
+    before = page.content.decode()
+    assert page.status_code == 200
+    assert "Two-factor verification" in before
+    assert 'class="mainnav"' not in before
+    assert 'id="practice-switch"' not in before
+    assert reverse("patients:list") not in before
+    assert practice.legal_name not in before
+    assert other_practice.legal_name not in before
+    # and after it, the same user sees both (the assertions above could fail)
+    after = home.content.decode()
+    assert 'class="mainnav"' in after
+    assert 'id="practice-switch"' in after
+    assert practice.legal_name in after
+    assert other_practice.legal_name in after
