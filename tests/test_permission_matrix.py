@@ -59,6 +59,7 @@ MATRIX: dict[str, Entry] = {
     "home": Entry(EVERYONE),
     "schema": Entry(EVERYONE),
     "docs": Entry(EVERYONE),
+    "favicon": Entry(EVERYONE, anonymous=OK),  # a redirect to the static icon, before sign-in too
 }
 MATRIX.update({name: Entry(**spec) for name, spec in PRACTICE_PAYER_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in PATIENT_ENTRIES.items()})
