@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -148,15 +148,30 @@ def real_worker(log_dir: Path, *, pool: str = "solo", env: dict[str, str] | None
         redis.stop()
 
 
-def wait_for_jobs_done(count: int, *, timeout: float = 120.0) -> None:
-    """Wait until `count` background jobs are done, running the relay as beat would."""
+def jobs_done() -> int:
+    from core.models import BackgroundJob
+
+    return BackgroundJob.objects.filter(status=BackgroundJob.Status.DONE).count()
+
+
+def wait_until(condition: Callable[[], bool], *, timeout: float, what: str, poll: float = 0.25) -> None:
+    """Poll `condition`, running the relay as beat would (lost work is sent again after its lease)."""
     from core.jobs import jobs_relay
     from core.models import BackgroundJob
 
     deadline = time.monotonic() + timeout
-    while BackgroundJob.objects.filter(status=BackgroundJob.Status.DONE).count() < count:
-        if time.monotonic() > deadline:
-            states = list(BackgroundJob.objects.values_list("status", "attempts", "last_error"))
-            pytest.fail(f"{count} job(s) not done within {timeout:.0f} s: {states}")
-        jobs_relay()
-        time.sleep(0.25)
+    relayed = 0.0
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if time.monotonic() - relayed > 0.5:
+            jobs_relay()
+            relayed = time.monotonic()
+        time.sleep(poll)
+    states = list(BackgroundJob.objects.values_list("status", "attempts", "last_error"))
+    pytest.fail(f"Timed out after {timeout:.0f} s waiting for {what}: {states}")
+
+
+def wait_for_jobs_done(count: int, *, timeout: float = 120.0) -> None:
+    """Wait until `count` background jobs are done."""
+    wait_until(lambda: jobs_done() >= count, timeout=timeout, what=f"{count} job(s) done")

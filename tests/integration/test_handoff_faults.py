@@ -36,7 +36,7 @@ from practice.access import practice_access_for
 from tests.factories import PatientFactory, PracticeFactory
 from tests.factories.clinical import PatientDiagnosisFactory
 from tests.factories.clinical_content import complete_content_for
-from tests.workers import RedisServer, Worker, sending_to
+from tests.workers import RedisServer, Worker, jobs_done, sending_to, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -84,26 +84,6 @@ class Practice:
         return signed
 
 
-def _done() -> int:
-    return BackgroundJob.objects.filter(status=BackgroundJob.Status.DONE).count()
-
-
-def _wait_until(condition, *, timeout: float, what: str, poll: float = 0.25) -> None:  # type: ignore[no-untyped-def]
-    """Poll `condition`, running the relay as beat would (lost work is sent again after its lease)."""
-    deadline = time.monotonic() + timeout
-    relayed = 0.0
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        if time.monotonic() - relayed > 0.5:
-            jobs_relay()
-            relayed = time.monotonic()
-        time.sleep(poll)
-    pytest.fail(
-        f"Timed out after {timeout:.0f} s waiting for {what}: {BackgroundJob.objects.values('status').annotate(n=Count('pk'))}"
-    )
-
-
 @pytest.fixture
 def redis_server() -> Iterator[RedisServer]:
     server = RedisServer()
@@ -145,15 +125,15 @@ def test_killing_the_worker_mid_batch_loses_and_doubles_nothing(
         for round_number in range(ROUNDS):
             pool = "solo" if round_number % 2 == 0 else "prefork"
             # given: a batch of final notes whose hand-offs wait in the queue (no worker runs)
-            done_before = _done()
+            done_before = jobs_done()
             for _ in range(BATCH):
                 clinic.final_note()
             # when: a worker starts on the batch and is killed once `target` of its captures are
             # done, at a random instant of the next one (0: while it boots or on the first)
             worker = Worker(redis_url=redis_server.url, queue=queue, pool=pool, log=log, env=FAST_JOBS)
             target = RNG.randrange(BATCH)
-            _wait_until(
-                lambda t=target, d=done_before: _done() >= d + t,
+            wait_until(
+                lambda t=target, d=done_before: jobs_done() >= d + t,
                 timeout=120,
                 what=f"{target} captures",
                 poll=0.01,
@@ -161,14 +141,14 @@ def test_killing_the_worker_mid_batch_loses_and_doubles_nothing(
             time.sleep(RNG.uniform(0, 0.05))
             worker.kill()
             kills.append(
-                f"round {round_number + 1:2d} ({pool:7}): SIGKILL with {_done() - done_before} of the "
+                f"round {round_number + 1:2d} ({pool:7}): SIGKILL with {jobs_done() - done_before} of the "
                 f"{BATCH} captures of its batch done, {time.monotonic() - started:5.1f} s"
             )
         # then: a worker that is left alone finishes what the killed ones lost
         survivor = Worker(redis_url=redis_server.url, queue=queue, pool="prefork", log=log, env=FAST_JOBS)
         try:
             expected = ROUNDS * BATCH
-            _wait_until(lambda: _done() == expected, timeout=240, what="every capture")
+            wait_until(lambda: jobs_done() == expected, timeout=240, what="every capture")
         finally:
             survivor.kill()
     attempts = sorted(BackgroundJob.objects.values_list("attempts", flat=True))
@@ -204,7 +184,7 @@ def test_signing_while_redis_is_down_succeeds_and_the_charges_follow_when_it_is_
             redis_url=redis_server.url, queue=queue, pool="solo", log=tmp_path / "worker.log", env=FAST_JOBS
         )
         try:
-            _wait_until(lambda: _done() == BATCH, timeout=120, what="the charges after the outage")
+            wait_until(lambda: jobs_done() == BATCH, timeout=120, what="the charges after the outage")
         finally:
             worker.kill()
     _assert_every_final_note_has_exactly_one_charge_set(BATCH)
