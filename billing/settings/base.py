@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "clinical_notes",
     "coding",
     "authorizations",
+    "eligibility",
     "claims",
     "dashboard",
     "demo",
