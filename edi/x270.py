@@ -103,11 +103,14 @@ def _normal_person(person: Person) -> Person:
         first_name=_upper(person.first_name),
         member_id=person.member_id.strip().upper(),
         group_number=_upper(person.group_number),
+        gender=person.gender if person.birth_date is not None and person.gender in {"M", "F"} else "",
     )
 
 
 def normalize_request(request: EligibilityRequest) -> EligibilityRequest:
-    """The request as the 270 carries it: names upper case, white space collapsed."""
+    """The request as the 270 carries it: names upper case, white space collapsed, and no gender
+    without a birth date (DMG is sent only when the birth date is known), U (unknown) not sent:
+    the 270's DMG03 is F or M."""
     return replace(
         request,
         payer=replace(request.payer, name=_upper(request.payer.name)),
@@ -167,6 +170,8 @@ def validate_request(request: EligibilityRequest, delimiters: Delimiters = DEFAU
             raise X12ValueError(f"The {who}'s gender {person.gender!r} is M, F or U")
         if person.birth_date is not None and person.birth_date > request.service_date:
             raise X12ValueError(f"The {who}'s birth date follows the date of service")
+    if not request.patient.first_name.strip():
+        raise X12ValueError("The patient's first name is required (payers match on name, birth date and ID)")
     if request.dependent is not None and request.dependent.member_id.strip():
         raise MemberIdError(
             "A dependent with a member ID of their own is sent as the subscriber (see place_patient)"
@@ -280,8 +285,8 @@ def _person(writer: SegmentWriter, entity: str, person: Person, *, with_id: bool
         writer.add("NM1", entity, "1", last, first)
     if person.group_number.strip():
         writer.add("REF", "6P", _text(person.group_number, "group number", d, max_length=50))
-    if person.birth_date is not None or person.gender:
-        writer.add("DMG", "D8", d8(person.birth_date) if person.birth_date else "", person.gender)
+    if person.birth_date is not None:  # DMG01/DMG02 go together; gender rides with them
+        writer.add("DMG", "D8", d8(person.birth_date), person.gender if person.gender in {"M", "F"} else "")
 
 
 def build_270(request: EligibilityRequest, envelope: Envelope, *, line_breaks: bool = False) -> str:
