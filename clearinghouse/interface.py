@@ -18,7 +18,7 @@ A payer that answered "unable to respond now" (AAA 42/80) is a parsed result, no
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from edi.x270 import EligibilityRequest, Envelope
 from edi.x271 import Response271
@@ -62,6 +62,7 @@ class PermanentClearinghouseError(ClearinghouseError):
     """Do not retry: the inquiry or the response is wrong."""
 
 
+@runtime_checkable
 class EligibilityAdapter(Protocol):
     name: str
     is_sandbox: bool
