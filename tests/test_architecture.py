@@ -54,7 +54,7 @@ NOT_APP_CODE = {
 }
 
 # (a) money and X12: exact arithmetic only.
-NO_FLOAT_PATTERNS = ("core/money.py", "x12*.py", "*/x12*.py", "edi/*", "*/edi/*")
+NO_FLOAT_PATTERNS = ("core/money.py", "x12*.py", "*/x12*.py", "edi/*", "*/edi/*", "clearinghouse/*")
 
 # (b) the ways to queue a task: core.jobs.job_enqueue_on_commit (durable) and
 # core.tasks.enqueue_on_commit (fire and forget).
