@@ -503,3 +503,61 @@ def test_write_then_parse_round_trip(items, dependent, end):
     assert parsed.benefits == items
     assert parsed.patient == patient
     assert parsed.plan_dates == entry.plan_dates
+
+
+def test_dependent_level_aaa_is_kept_with_its_loop():
+    # given
+    text = wrap([
+        *HEAD, "HL*3*2*22*1~", "NM1*IL*1*RIVERA*ANA****MI*SBX1001~",
+        "HL*4*3*23*0~", "TRN*2*ELG-000001*9PARITYEHR~", "NM1*03*1*RIVERA*LEO~", "AAA*N**67*C~",
+    ])  # fmt: skip
+
+    # when
+    (entry,) = parse_271(text, expected_trace="ELG-000001").transactions
+
+    # then
+    assert [(e.code, e.level, e.loop, e.message) for e in entry.errors] == [
+        ("67", "dependent", "2100D", "Patient not found")
+    ]
+    assert entry.active is None
+
+
+def test_segments_the_contract_does_not_carry_are_skipped_not_refused():
+    # given: PER and PRV at the receiver, N3/N4/HI at the subscriber, HSD/REF/III/AMT in 2110C
+    text = wrap([
+        "BHT*0022*11*ELG-000001*20260301*0931~",
+        "HL*1**20*1~", "NM1*PR*2*SANDBOX HEALTH*****PI*SBXPAYER~", "PER*IC*PROVIDER SERVICES*TE*8005550100~",
+        "HL*2*1*21*1~", "NM1*1P*2*CALM WATERS COUNSELING*****XX*1234567893~", "PRV*PE*PXC*101YM0800X~",
+        "HL*3*2*22*0~", "TRN*2*ELG-000001*9PARITYEHR~", "NM1*IL*1*RIVERA*ANA****MI*SBX1001~",
+        "N3*12 HARBOR ROAD~", "N4*PORTLAND*ME*04101~", "HI*ABK:F411~",
+        "EB*F*IND*A6***23***VS*20**Y~", "HSD*VS*20***22~", "REF*18*PLAN-7~", "III*ZZ*11~", "AMT*R*100~",
+        "EB*B*IND*A6***27*25*****Y~",
+    ])  # fmt: skip
+
+    # when
+    (entry,) = parse_271(text).transactions
+
+    # then
+    assert [(b.eb01, b.quantity, b.amount) for b in entry.benefits] == [
+        ("F", Decimal("20"), None),
+        ("B", None, Decimal("25.00")),
+    ]
+    assert entry.subscriber.group_number is None  # REF*18 inside 2110C is the benefit's, not the member's
+
+
+def test_several_transaction_sets_in_one_file():
+    # given
+    one = SOURCE_ONLY.split("\n")
+    body = one[3:-4]  # BHT .. AAA
+    text = "\n".join([
+        one[0], one[1],
+        "ST*271*0001*005010X279A1~", *body, f"SE*{len(body) + 2}*0001~",
+        "ST*271*0002*005010X279A1~", *body, f"SE*{len(body) + 2}*0002~",
+        "GE*2*23~", "IEA*1*000000017~",
+    ])  # fmt: skip
+
+    # when
+    entries = parse_271(text, expected_trace="ELG-000001").transactions
+
+    # then
+    assert [(e.control_number, e.errors[0].code) for e in entries] == [("0001", "42"), ("0002", "42")]
