@@ -157,3 +157,18 @@ def test_e11_auth_required_is_flagged_on_the_mh_benefit():
         ("1", True),
         ("B", None),
     ]
+
+
+@pytest.mark.parametrize("code", ["41", "50", "51"])
+def test_e9_provider_rejections_name_enrollment_as_the_likely_cause(code):
+    # given
+    text = wrap([*HEAD[:4], "NM1*1P*2*CALM WATERS COUNSELING*****XX*1234567893~", f"AAA*N**{code}*N~"])
+
+    # when
+    (entry,) = parse_271(text).transactions
+
+    # then
+    (error,) = entry.errors
+    assert (error.level, error.loop) == ("information_receiver", "2100B")
+    assert error.message.endswith("The provider may need to enroll with this payer for eligibility checks.")
+    assert coverage_on(entry, DOS).coverage is Coverage.REJECTED
