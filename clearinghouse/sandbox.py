@@ -37,8 +37,8 @@ from edi.x271 import (
     Member,
     PlanDates,
     parse_271,
-    write_271,
 )
+from edi.x271_write import write_271
 
 SANDBOX_PAYER_ID = "SBXPAYER"
 SANDBOX_NAME = "Sandbox clearinghouse (test members only)"

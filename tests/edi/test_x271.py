@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from edi.codes import SERVICE_TYPES
 from edi.errors import TraceMismatchError, X12Error, X12StructureError
 from edi.x270 import Envelope
-from edi.x271 import Benefit, EligibilityTransaction, Entity, Member, PlanDates, parse_271, write_271
+from edi.x271 import Benefit, EligibilityTransaction, Entity, Member, PlanDates, parse_271
+from edi.x271_write import write_271
 from tests.edi.samples import DEPENDENT, HEAD, REJECTIONS, SOURCE_ONLY, SUBSCRIBER_MH, wrap
 
 
