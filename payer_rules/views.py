@@ -228,6 +228,7 @@ def try_session(policy: PayerPolicy, data: dict, *, version_in_force: bool) -> T
         diagnoses=diagnoses,
         patient_age=data.get("patient_age"),
         visits_before=data.get("visits_before") or 0,
+        report_rendering=False,  # code_session asked the same who-may-render rule
     )
     problems = [*result.problems, *review.problems]
     if not version_in_force:
