@@ -191,8 +191,8 @@ def test_self_pay_is_a_warning_and_skips_the_payers_checks():
             coverage=None,
             self_pay=True,
             lines=(aba(),),
-            note=replace(claim().note, author_has_supervisor=True, minutes=60),
-            rendering=replace(LPC, enrollment=None),
+            note=replace(claim(lines=(aba(),)).note, author_has_supervisor=True, minutes=60),
+            rendering=replace(BCBA, enrollment=None),
             policy=policy(
                 cosign_required=True,
                 prior_auth=(PriorAuthRule(codes=("97153",)),),
@@ -450,7 +450,9 @@ CMS = policy(coding={"unit_rule": UnitRule.CMS_8_MINUTE})
 )  # fmt: skip
 def test_units_by_the_cms_8_minute_rule(_case, timed_minutes, lines, expected):
     note = replace(claim(lines=lines).note, timed_minutes_on_date=timed_minutes)
-    assert codes(scrub(claim(policy=CMS, note=note, lines=lines))) == expected
+    found = scrub(claim(policy=CMS, note=note, lines=lines))
+    # (97155 on the 97153 note is also flagged as a code the note does not document; not the point here)
+    assert [c for c in codes(found) if c != S.CODE_NOT_FOR_SERVICE] == expected
 
 
 # ---- add-on pairing ----------------------------------------------------------------------------
