@@ -7,7 +7,8 @@
   The scrubber flags a line whose code is not among them (a biller's override that turned an
   individual session into group therapy, say).
 * `service_codes(service_type, credential, rules)`: the codes a note by this credential would
-  mainly be billed with (the note editor asks who may render them).
+  mainly be billed with; `service_scope(...)`: whether the credential may give the service for
+  this payer (the note editor warns before signing and lists permitted services first).
 
 A crosswalk applies to services coded with one code (untimed and timed-unit services), not to
 the time-banded psychotherapy codes.
@@ -16,6 +17,7 @@ the time-banded psychotherapy codes.
 from __future__ import annotations
 
 from coding.domain.families import CodingData, Family, coding_data
+from coding.domain.scope_of_practice import ScopeDecision, scope_decision
 from coding.domain.types import PayerCodingRules, ServiceCrosswalk
 from coding.domain.units import PSYCHOTHERAPY_BANDS
 from core.domain.service_types import ServiceType
@@ -111,3 +113,20 @@ def _substituted(code: str, credential: str, rules: PayerCodingRules) -> str:
         if code == sub.from_code and credential in sub.credentials:
             return sub.to_code
     return code
+
+
+def service_scope(
+    service_type: ServiceType,
+    credential: str,
+    rules: PayerCodingRules | None = None,
+    *,
+    data: CodingData | None = None,
+) -> ScopeDecision:
+    """May `credential` give `service_type` for this payer? The first refusal among the codes it
+    would be billed with (`service_codes`), else the decision for its first code."""
+    rules = rules or PayerCodingRules()
+    decisions = [
+        scope_decision(credential=credential, code=code, payer=rules.scope, payer_label=rules.label)
+        for code in service_codes(service_type, credential, rules, data=data)
+    ]
+    return next((d for d in decisions if not d.allowed), decisions[0])
