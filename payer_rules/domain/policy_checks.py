@@ -153,7 +153,8 @@ def _crosswalk_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) 
     for index, entry in enumerate(policy.coding.crosswalk):
         loc: tuple[str | int, ...] = ("coding", "crosswalk", index)
         problems += _required_codes((entry.code,), (*loc, "code"), catalog=catalog, on=on)
-        problems += _credential_problems(sorted(entry.credentials), (*loc, "credentials"))
+        if entry.credentials:  # empty: whoever renders it
+            problems += _credential_problems(sorted(entry.credentials), (*loc, "credentials"))
         label = SERVICE_TYPE_LABELS[entry.service_type]
         if not crosswalk_allowed(entry.service_type):
             problems.append(
