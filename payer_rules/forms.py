@@ -115,7 +115,14 @@ class BillingForm(forms.Form):
 
 class RenderingRuleForm(forms.Form):
     credentials = forms.CharField(max_length=300, help_text=CREDENTIAL_HELP)
-    codes = forms.CharField(max_length=500, required=False, help_text="Blank: every code.")
+    codes = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text=(
+            "Blank: every code the scope of practice allows. Codes named here are paid for these "
+            "credentials even outside it (or refused, with 'May not render')."
+        ),
+    )
     billing = forms.ChoiceField(choices=RENDERING_CHOICES, initial=RenderingBilling.RENDERING.value)
 
 
@@ -168,7 +175,11 @@ def _formset(form: type[forms.Form]) -> type[BaseFormSet]:  # type: ignore[type-
 
 # (document key, formset class, title) in the order the screen shows them
 LIST_GROUPS: tuple[tuple[str, type[BaseFormSet], str], ...] = (  # type: ignore[type-arg]
-    ("rendering", _formset(RenderingRuleForm), "Who renders, and who goes on the claim"),
+    (
+        "rendering",
+        _formset(RenderingRuleForm),
+        "Who renders (narrows or widens the scope of practice), and who goes on the claim",
+    ),
     ("code_substitutions", _formset(SubstitutionForm), "Code substitutions"),
     ("crosswalk", _formset(CrosswalkForm), "Crosswalk: this payer's code for a service"),
     ("prior_auth", _formset(PriorAuthForm), "Prior authorization"),
