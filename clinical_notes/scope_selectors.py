@@ -42,9 +42,9 @@ def note_payer_scope(*, patient_id: int, day: date, credential: str, service_typ
     chosen = service_scope(ServiceType(service_type), credential, rules)
     warning = ""
     if not chosen.allowed:
-        who = payer_name or "A payer"
+        who = f"{payer_name} will" if payer_name else "Payers generally will"
         warning = (
-            f"{who} will not pay {SERVICE_TYPE_LABELS[ServiceType(service_type)].lower()} "
+            f"{who} not pay {SERVICE_TYPE_LABELS[ServiceType(service_type)].lower()} "
             f"({chosen.code}) when you document it: {chosen.message}"
         )
     return NotePayerScope(

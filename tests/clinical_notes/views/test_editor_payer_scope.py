@@ -112,5 +112,5 @@ def test_without_coverage_the_national_scope_decides(clinic, client_for):
     # then
     assert lpc_page.payer_warning == ""
     assert rbt_page.payer_warning.startswith(
-        "A payer will not pay behavioral health counseling (H0004) when you document it: An RBT may not render H0004"
+        "Payers generally will not pay behavioral health counseling (H0004) when you document it: An RBT may not render H0004"
     )
