@@ -429,6 +429,12 @@ class TryItForm(forms.Form):
     with_em = forms.BooleanField(label="E/M on the same visit", required=False)
     em_code = forms.CharField(label="E/M code", max_length=5, required=False)
     diagnoses = forms.CharField(required=False, max_length=100, help_text="ICD-10-CM codes, comma separated.")
+    instruments = forms.CharField(
+        label="Instruments scored",
+        required=False,
+        max_length=100,
+        help_text="E.g. PHQ9, GAD7 (each is a unit of 96127).",
+    )
     patient_age = forms.IntegerField(required=False, min_value=0, max_value=130)
     visits_before = forms.IntegerField(
         label="Visits already this year", required=False, min_value=0, max_value=366, initial=0

@@ -251,6 +251,7 @@ def try_session(policy: PayerPolicy, data: dict, *, version_in_force: bool) -> T
         place_of_service=data["place_of_service"].strip(),
         patient_at_home=bool(data.get("patient_at_home")),
         diagnoses=diagnoses,
+        instruments=tuple(code.upper() for code in split_list(data.get("instruments") or "")),
     )
     result = code_session(facts, policy.coding, catalog=shipped_catalog())
     review = policy_review(

@@ -85,3 +85,17 @@ def test_medicaid_case_management_by_a_technician_is_in_scope():
     )  # fmt: skip
     assert output["lines"] == [{"code": "T1016", "units": 2, "modifiers": ["HM"], "pos": "11"}]
     assert output["problems"] == []
+
+
+@pytest.mark.parametrize(
+    ("instruments", "lines"),
+    [((), [["90834", 1]]), (("PHQ9",), [["90834", 1], ["96127", 1]]), (("phq9", "GAD7", "ORS"), [["90834", 1], ["96127", 2]])],
+)  # fmt: skip
+def test_instruments_add_96127(instruments, lines):
+    args = [arg for name in instruments for arg in ("--instrument", name)]
+    output = suggest(
+        "--service", "individual_psychotherapy", "--minutes", "45", "--credential", "LPC",
+        "--date", "2026-03-02", *args,
+    )  # fmt: skip
+    assert [[line["code"], line["units"]] for line in output["lines"]] == lines
+    assert output["problems"] == []

@@ -125,3 +125,8 @@ def test_try_it_shows_the_payers_crosswalk(web, plan):
         "result"
     ]
     assert [(line.code, line.units) for line in result.lines] == [("T1017", 2)]
+
+
+def test_try_it_adds_96127_per_instrument(web, plan):
+    result = try_it(web, plan, credential="LCSW", instruments="PHQ9, gad7").context["result"]
+    assert [(line.code, line.units) for line in result.lines] == [("90834", 1), ("96127", 2)]
