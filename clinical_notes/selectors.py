@@ -670,6 +670,7 @@ class FinalSession:
     diagnosis_codes: tuple[str, ...]
     requires_cosign: bool
     cosigned: bool
+    instruments: tuple[str, ...] = ()  # standardized instruments scored in the note
 
 
 def _final_session(note: SessionNote) -> FinalSession:
@@ -696,12 +697,13 @@ def _final_session(note: SessionNote) -> FinalSession:
         diagnosis_codes=tuple(line.code for line in note_diagnosis_lines(note)),  # as signed
         requires_cosign=note.requires_cosign,
         cosigned=note.cosigned_at is not None,
+        instruments=tuple(m.instrument for m in sorted(note.measurements.all(), key=lambda m: m.pk)),
     )
 
 
 def final_sessions_of_day(*, note_id: int) -> list[FinalSession]:
     """The final notes of the patient and date of final note `note_id` (it included), oldest
-    note first; [] when that note is missing or not final. Three queries whatever the number."""
+    note first; [] when that note is missing or not final. Four queries whatever the number."""
     target = SessionNote.objects.filter(pk=note_id, status=NoteStatus.FINAL)
     notes = (
         SessionNote.objects.filter(
@@ -712,6 +714,7 @@ def final_sessions_of_day(*, note_id: int) -> list[FinalSession]:
         .select_related("author", "appointment")
         .prefetch_related(
             "segments",
+            "measurements",
             Prefetch("note_diagnoses", queryset=note_diagnosis_rows()),
         )
         .order_by("pk")

@@ -16,8 +16,9 @@ from typing import Any
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
+from coding.domain.crosswalk import crosswalk_allowed
 from coding.domain.types import Telehealth, TelehealthPos, UnitRule
-from core.domain.service_types import service_type_choices
+from core.domain.service_types import ServiceType, service_type_choices
 from payer_rules.domain.policy import (
     BILLING_FREQUENCY_LABELS,
     RENDERING_BILLING_LABELS,
@@ -41,6 +42,13 @@ def split_list(raw: str) -> list[str]:
 
 def joined(values: Sequence[str]) -> str:
     return ", ".join(values)
+
+
+def crosswalk_service_choices() -> list[tuple[str, str]]:
+    """The services a crosswalk can map (those billed with one code), in plain words."""
+    return [
+        (value, label) for value, label in service_type_choices() if crosswalk_allowed(ServiceType(value))
+    ]
 
 
 def _modifier_choices(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -107,7 +115,14 @@ class BillingForm(forms.Form):
 
 class RenderingRuleForm(forms.Form):
     credentials = forms.CharField(max_length=300, help_text=CREDENTIAL_HELP)
-    codes = forms.CharField(max_length=500, required=False, help_text="Blank: every code.")
+    codes = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text=(
+            "Blank: every code the scope of practice allows. Codes named here are paid for these "
+            "credentials even outside it (or refused, with 'May not render')."
+        ),
+    )
     billing = forms.ChoiceField(choices=RENDERING_CHOICES, initial=RenderingBilling.RENDERING.value)
 
 
@@ -115,6 +130,17 @@ class SubstitutionForm(forms.Form):
     from_code = forms.CharField(label="Code", max_length=5)
     to_code = forms.CharField(label="Billed as", max_length=5)
     credentials = forms.CharField(label="When rendered by", max_length=300, help_text=CREDENTIAL_HELP)
+
+
+class CrosswalkForm(forms.Form):
+    service_type = forms.ChoiceField(label="Service", choices=crosswalk_service_choices)
+    code = forms.CharField(label="Billed as", max_length=5)
+    credentials = forms.CharField(
+        label="When rendered by",
+        max_length=300,
+        required=False,
+        help_text="Blank: whoever renders it. " + CREDENTIAL_HELP,
+    )
 
 
 class PriorAuthForm(forms.Form):
@@ -149,8 +175,13 @@ def _formset(form: type[forms.Form]) -> type[BaseFormSet]:  # type: ignore[type-
 
 # (document key, formset class, title) in the order the screen shows them
 LIST_GROUPS: tuple[tuple[str, type[BaseFormSet], str], ...] = (  # type: ignore[type-arg]
-    ("rendering", _formset(RenderingRuleForm), "Who renders, and who goes on the claim"),
+    (
+        "rendering",
+        _formset(RenderingRuleForm),
+        "Who renders (narrows or widens the scope of practice), and who goes on the claim",
+    ),
     ("code_substitutions", _formset(SubstitutionForm), "Code substitutions"),
+    ("crosswalk", _formset(CrosswalkForm), "Crosswalk: this payer's code for a service"),
     ("prior_auth", _formset(PriorAuthForm), "Prior authorization"),
     ("max_units_per_day", _formset(UnitLimitForm), "Maximum units per day"),
     ("visit_limits", _formset(VisitLimitForm), "Visit limits per calendar year"),
@@ -159,6 +190,7 @@ LIST_GROUPS: tuple[tuple[str, type[BaseFormSet], str], ...] = (  # type: ignore[
 LIST_FIELDS = {
     "rendering": ("credentials", "codes"),
     "code_substitutions": ("credentials",),
+    "crosswalk": ("credentials",),
     "prior_auth": ("codes",),
     "visit_limits": ("codes",),
 }
@@ -259,6 +291,14 @@ class RuleSetForms:
                 "max_units_per_day": {
                     d["code"].strip().upper(): d["units"] for _, d in rows["max_units_per_day"]
                 },
+                "crosswalk": [
+                    {
+                        "service_type": d["service_type"],
+                        "code": d["code"],
+                        "credentials": split_list(d.get("credentials") or ""),
+                    }
+                    for _, d in rows["crosswalk"]
+                ],
             },
             "rendering": [
                 {
@@ -347,6 +387,9 @@ def _initial(document: Mapping[str, Any]) -> dict[str, Any]:
         "max_units_per_day": [
             {"code": code, "units": units} for code, units in (coding.get("max_units_per_day") or {}).items()
         ],
+        "crosswalk": [
+            {**c, "credentials": joined(c.get("credentials", []))} for c in coding.get("crosswalk", [])
+        ],
     }
     for key in ("rendering", "prior_auth", "visit_limits", "diagnosis_age"):
         rows = []
@@ -386,6 +429,12 @@ class TryItForm(forms.Form):
     with_em = forms.BooleanField(label="E/M on the same visit", required=False)
     em_code = forms.CharField(label="E/M code", max_length=5, required=False)
     diagnoses = forms.CharField(required=False, max_length=100, help_text="ICD-10-CM codes, comma separated.")
+    instruments = forms.CharField(
+        label="Instruments scored",
+        required=False,
+        max_length=100,
+        help_text="E.g. PHQ9, GAD7 (each is a unit of 96127).",
+    )
     patient_age = forms.IntegerField(required=False, min_value=0, max_value=130)
     visits_before = forms.IntegerField(
         label="Visits already this year", required=False, min_value=0, max_value=366, initial=0

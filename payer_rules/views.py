@@ -21,9 +21,10 @@ from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from coding.domain.code_sets import shipped_catalog
 from coding.domain.rules import code_session
+from coding.domain.scope_of_practice import group_label, scope_table
 from coding.domain.types import SessionFacts, Telehealth
 from core.domain.problems import Problem, Severity
-from core.domain.service_types import ServiceType
+from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import ValidationFailed
 from core.views import app_errors
 from payer_rules import selectors, services
@@ -118,6 +119,24 @@ def policy_summary(policy: PayerPolicy) -> list[SummaryGroup]:
             + (f"Anyone else: {RENDERING_BILLING_LABELS[policy.unlisted_rendering].lower()}.",),
         ),
         SummaryGroup(
+            "Crosswalk",
+            tuple(
+                f"{SERVICE_TYPE_LABELS[c.service_type]}"
+                + (f" by {', '.join(sorted(c.credentials))}" if c.credentials else "")
+                + f" is billed as {c.code}."
+                for c in coding.crosswalk
+            )
+            or ("None: the default codes.",),
+        ),
+        SummaryGroup(
+            "Scope of practice (national defaults)",
+            (
+                *scope_summary(),
+                'The rules under "Who renders" narrow this (may not render) or widen it (a rule that '
+                "names the code).",
+            ),
+        ),
+        SummaryGroup(
             "Code substitutions",
             tuple(
                 f"{s.from_code} by {', '.join(sorted(s.credentials))} is billed as {s.to_code}."
@@ -169,6 +188,17 @@ def policy_summary(policy: PayerPolicy) -> list[SummaryGroup]:
     ]
 
 
+def scope_summary() -> tuple[str, ...]:
+    """The national scope-of-practice table in plain words (one line per code family)."""
+    table = scope_table()
+    return tuple(
+        f"{family.label[:1].upper()}{family.label[1:]} ({', '.join(sorted(family.codes))}): "
+        + ", ".join(group_label(w) for w in family.who)
+        + "."
+        for family in table.families
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class TryLine:
     code: str
@@ -184,6 +214,7 @@ class TryProblem:
     css: str
     code: str
     message: str
+    fix_hint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +232,7 @@ def _problem_row(problem: Problem) -> TryProblem:
         css="bad" if severity == "error" else "warn",
         code=str(problem.code),
         message=problem.message,
+        fix_hint=problem.fix_hint,
     )
 
 
@@ -219,6 +251,7 @@ def try_session(policy: PayerPolicy, data: dict, *, version_in_force: bool) -> T
         place_of_service=data["place_of_service"].strip(),
         patient_at_home=bool(data.get("patient_at_home")),
         diagnoses=diagnoses,
+        instruments=tuple(code.upper() for code in split_list(data.get("instruments") or "")),
     )
     result = code_session(facts, policy.coding, catalog=shipped_catalog())
     review = policy_review(
@@ -228,6 +261,7 @@ def try_session(policy: PayerPolicy, data: dict, *, version_in_force: bool) -> T
         diagnoses=diagnoses,
         patient_age=data.get("patient_age"),
         visits_before=data.get("visits_before") or 0,
+        report_rendering=False,  # code_session asked the same who-may-render rule
     )
     problems = [*result.problems, *review.problems]
     if not version_in_force:

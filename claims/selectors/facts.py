@@ -6,7 +6,7 @@ rules and enrolments from `payers.selectors`, providers, supervision and the pra
 `coding.selectors`. Only claims' own tables are queried here. Nothing is shown to a person, so
 no audit event is written (the services audit what they change).
 
-* `final_sessions(note_id=)`: the patient's final sessions of the note's date (3 queries).
+* `final_sessions(note_id=)`: the patient's final sessions of the note's date (4 queries).
 * `day_charges(patient_id=, day=)`: the patient's charge lines this year up to `day` (1 query).
 * `capture_facts(...)`: what `claims.domain.capture_plan.plan_capture` decides from.
 * `stored_claim_spec(...)`: a stored charge set as a `ClaimSpec`; `claim_to_be(spec)` adds the
@@ -120,6 +120,7 @@ def session_facts(session: FinalSession) -> SessionFacts:
         patient_at_home=session.patient_at_home,
         diagnoses=diagnosis_codes(session),
         session_ref=session_ref(session.note_id),
+        instruments=session.instruments,
     )
 
 

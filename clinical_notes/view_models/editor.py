@@ -122,6 +122,8 @@ class EditorPage:
     save_url: str
     sign_url: str
     tabs: list[Tab] = field(default_factory=list)
+    payer_warning: str = ""  # the patient's payer will not pay this service for the author's credential
+    payer_fix_hint: str = ""
 
 
 def _field_view(form: Form, name: str, *, required: bool = False) -> FieldView:
@@ -139,6 +141,8 @@ def editor_page(
     carried: Mapping[str, object],
     attestation_text: str,
     zone: ZoneInfo,
+    payer_warning: str = "",
+    payer_fix_hint: str = "",
 ) -> EditorPage:
     template = catalog().templates[ServiceType(service_type)]
     names = set(form.fields)
@@ -225,4 +229,6 @@ def editor_page(
         detail_url=reverse("clinical_notes:detail", args=[note.note_id]),
         save_url=reverse("clinical_notes:edit", args=[note.note_id]),
         sign_url=reverse("clinical_notes:sign", args=[note.note_id]),
+        payer_warning=payer_warning,
+        payer_fix_hint=payer_fix_hint,
     )

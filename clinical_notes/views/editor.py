@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
 from clinical_notes import selectors, services, view_models
 from clinical_notes.domain.checks import documentation_report, format_icd10
+from clinical_notes.domain.service_choices import service_choices_for
 from clinical_notes.domain.templates import note_template_for
 from clinical_notes.domain.transitions import SIGN_ATTESTATION, NoteState
 from clinical_notes.forms import (
@@ -27,12 +29,14 @@ from clinical_notes.forms import (
     editor_initial,
     stored_values,
 )
+from clinical_notes.scope_selectors import NotePayerScope, note_payer_scope
 from clinical_notes.views.common import (
     access_for,
     app_errors,
     error_problems,
     is_editable_by,
 )
+from core.domain.service_types import service_type_choices
 from core.errors import Conflict, ValidationFailed
 from core.views import add_errors_to_form
 from patients.selectors import diagnosis_list_for_user
@@ -65,11 +69,20 @@ def _goal_choices(access: PracticeAccess, note: Any) -> list[tuple[int, str]]:
     return choices
 
 
+def _payer_scope(note: Any) -> NotePayerScope:
+    return note_payer_scope(
+        patient_id=note.patient_id,
+        day=note.date_of_service,
+        credential=note.author.credential,
+        service_type=note.service_type,
+    )
+
+
 def _editor_form(access: PracticeAccess, note: Any, data: Mapping[str, Any] | None = None) -> NoteEditorForm:
     zone = practice_zone(practice_id=access.practice_id)
     template = note_template_for(note.service_type)
     values = stored_values(note)
-    return NoteEditorForm(
+    form = NoteEditorForm(
         data,
         template=template,
         zone=zone,
@@ -78,6 +91,13 @@ def _editor_form(access: PracticeAccess, note: Any, data: Mapping[str, Any] | No
         segment_rows=len(values["segments"]) + 1,
         initial=editor_initial(values, version=note.version, template=template, zone=zone),
     )
+    scope = _payer_scope(note)
+    field = form.fields["service_type"]
+    if isinstance(field, ChoiceField):
+        field.choices = service_choices_for(
+            service_type_choices(), permitted=scope.permitted, payer_name=scope.payer_name
+        )
+    return form
 
 
 def _carried(note: Any) -> dict[str, object]:
@@ -98,6 +118,7 @@ def _render_editor(
     zone = practice_zone(practice_id=access.practice_id)
     facts = selectors.note_facts_for(note, now=timezone.now())
     report = documentation_report(facts)
+    scope = _payer_scope(note)
     page = view_models.editor_page(
         note=view_models.note_view(note, zone=zone, practice_name=access.practice_name),
         service_type=note.service_type,
@@ -107,6 +128,8 @@ def _render_editor(
         carried=_carried(note),
         attestation_text=SIGN_ATTESTATION,
         zone=zone,
+        payer_warning=scope.warning,
+        payer_fix_hint=scope.fix_hint,
     )
     return render(request, "clinical_notes/editor.html", {"page": page}, status=status)
 
@@ -225,6 +248,9 @@ def note_sign(request: HttpRequest, note_id: int) -> HttpResponse:
         return _render_editor(
             request, access, note, _editor_form(access, note), sign_errors=error_problems(error), status=400
         )
+    scope = _payer_scope(note)
+    if scope.warning:  # a warning, not a block: the author documents what happened
+        messages.warning(request, f"{scope.warning} {scope.fix_hint}".strip())
     if signed.status == NoteState.FINAL:
         messages.success(request, "Signed. The note is final.")
     else:

@@ -1,7 +1,8 @@
 """Service type -> code family, as data (`coding/data/service_codes.json`).
 
 This module parses that file once into frozen dataclasses and answers questions about it:
-which family codes a service, which credentials prescribe or are technicians, which degree a
+which family codes a service, which credentials prescribe or are technicians (the scope-of-practice
+table's groups), which degree a
 credential implies, which add-ons go with which primaries. It does no other I/O.
 """
 
@@ -15,6 +16,7 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
+from coding.domain.scope_of_practice import scope_table
 from coding.domain.types import DegreeLevel
 from core.domain.service_types import ServiceType
 
@@ -41,7 +43,6 @@ class ServiceCoding:
     technician_code: str = ""
     with_em: bool = False
     patient_present: bool | None = None
-    no_technicians: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +64,14 @@ class CodingData:
     psychotherapy_codes: frozenset[str]
     prescribers: frozenset[str]
     technicians: frozenset[str]
-    no_psychotherapy: frozenset[str]
     credential_degree: Mapping[str, DegreeLevel]
     degree_modifier: Mapping[DegreeLevel, str]
     em_codes: frozenset[str]
     add_ons: Mapping[str, AddOnRule]
     once_per_date: frozenset[str]
     distinct_pairs: tuple[DistinctPair, ...]
+    brief_assessment_code: str = "96127"
+    brief_assessment_instruments: frozenset[str] = frozenset()
 
     def service(self, service_type: ServiceType) -> ServiceCoding:
         return self.services[service_type]
@@ -117,25 +119,25 @@ def parse_coding_data(raw: Mapping[str, object]) -> CodingData:
             technician_code=str(spec.get("technician_code", "")),
             with_em=bool(spec.get("with_em", False)),
             patient_present=spec.get("patient_present"),
-            no_technicians=bool(spec.get("no_technicians", False)),
         )
     missing = [s.value for s in ServiceType if s not in services]
     if missing:
         raise ValueError(f"{DATA_FILE}: no coding for service type(s) {', '.join(missing)}")
-    credentials = raw.get("credentials")
     degrees = raw.get("credential_degree")
     degree_modifier = raw.get("degree_modifier")
     add_ons_raw = raw.get("add_ons")
     distinct_raw = raw.get("same_day_distinct")
+    brief = raw.get("brief_assessment", {})
     if not (
-        isinstance(credentials, dict)
+        isinstance(brief, dict)
         and isinstance(degrees, dict)
         and isinstance(degree_modifier, dict)
         and isinstance(add_ons_raw, dict)
         and isinstance(distinct_raw, dict)
     ):
         raise ValueError(
-            f"{DATA_FILE}: credentials, credential_degree, degree_modifier, add_ons, same_day_distinct must be objects"
+            f"{DATA_FILE}: brief_assessment, credential_degree, degree_modifier, add_ons, same_day_distinct "
+            "must be objects"
         )
     add_ons: dict[str, AddOnRule] = {}
     for code, spec in add_ons_raw.items():
@@ -158,12 +160,12 @@ def parse_coding_data(raw: Mapping[str, object]) -> CodingData:
         )
         for pair in pairs_raw
     )
+    scope = scope_table()
     return CodingData(
         services=MappingProxyType(services),
         psychotherapy_codes=_strings(raw.get("psychotherapy_codes"), "psychotherapy_codes"),
-        prescribers=_strings(credentials.get("prescribers"), "credentials.prescribers"),
-        technicians=_strings(credentials.get("technicians"), "credentials.technicians"),
-        no_psychotherapy=_strings(credentials.get("no_psychotherapy"), "credentials.no_psychotherapy"),
+        prescribers=scope.group("prescribers"),
+        technicians=scope.group("technicians"),
         credential_degree=MappingProxyType(
             {str(k): DegreeLevel(str(v)) for k, v in degrees.items() if k != "about"}
         ),
@@ -172,6 +174,8 @@ def parse_coding_data(raw: Mapping[str, object]) -> CodingData:
         add_ons=MappingProxyType(add_ons),
         once_per_date=_strings(raw.get("once_per_date"), "once_per_date"),
         distinct_pairs=pairs,
+        brief_assessment_code=str(brief.get("code", "96127")),
+        brief_assessment_instruments=_strings(brief.get("instruments", []), "brief_assessment.instruments"),
     )
 
 

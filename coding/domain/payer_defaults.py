@@ -6,15 +6,21 @@ rules configured per payer and versioned by date; these defaults stay as the sta
 
 * medicaid: practitioner-level modifiers, HCPCS for technicians' ABA (97153 -> H2019), 95/93.
 * medicare: CMS 8-minute rule, POS 02/10 with no audio-video modifier, 93 for audio-only,
-  X modifiers (XE) for distinct services. (DOMAIN 2 and 4b.)
+  X modifiers (XE) for distinct services (DOMAIN 2 and 4b); only the credentials Medicare enrols
+  render (LMSW, counselors without a licence Medicare recognises, technicians and peers do not).
 * commercial (and other kinds): CPT midpoint rule, 95/93, POS 02/10.
 """
 
 from __future__ import annotations
 
-from coding.domain.types import CodeSubstitution, PayerCodingRules, UnitRule
+from coding.domain.scope_of_practice import scope_table
+from coding.domain.types import CodeSubstitution, PayerCodingRules, PayerScope, PayerScopeRule, UnitRule
 
-TECHNICIAN_CREDENTIALS = frozenset({"RBT", "BHT"})
+# Medicare Part B enrols physicians, NPs, PAs, clinical psychologists, clinical social workers and,
+# from 2024-01-01, marriage and family therapists and mental health counselors (CMS Benefit Policy
+# Manual ch. 15 s. 160, 170, 290). Kind defaults have no dates: a rule-set version for 2023
+# leaves out LPC/LPCC/LMFT (the demo's Medicare rules do).
+MEDICARE_CREDENTIALS = frozenset({"MD/DO", "PMHNP", "PA", "PhD/PsyD", "LCSW", "LPC", "LPCC", "LMFT"})
 
 
 def payer_kind_coding_rules(kind: str, *, name: str = "") -> PayerCodingRules:
@@ -28,7 +34,9 @@ def payer_kind_coding_rules(kind: str, *, name: str = "") -> PayerCodingRules:
             video_modifier="95",
             audio_only_modifier="93",
             code_substitutions=(
-                CodeSubstitution(from_code="97153", to_code="H2019", credentials=TECHNICIAN_CREDENTIALS),
+                CodeSubstitution(
+                    from_code="97153", to_code="H2019", credentials=scope_table().group("technicians")
+                ),
             ),
         )
     if kind == "medicare":
@@ -38,6 +46,9 @@ def payer_kind_coding_rules(kind: str, *, name: str = "") -> PayerCodingRules:
             video_modifier="",
             audio_only_modifier="93",
             distinct_modifier="XE",
+            scope=PayerScope(
+                rules=(PayerScopeRule(credentials=MEDICARE_CREDENTIALS),), unlisted_allowed=False
+            ),
         )
     return PayerCodingRules(
         label=label, unit_rule=UnitRule.CPT_MIDPOINT, video_modifier="95", audio_only_modifier="93"

@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from coding.domain.code_sets import CodeCatalog, shipped_catalog
 from coding.domain.codes import CodingProblemCode as C
+from coding.domain.crosswalk import crosswalk_for
 from coding.domain.families import CodingData, Family, coding_data
 from coding.domain.modifiers import (
     add_distinct_modifiers,
@@ -30,6 +31,7 @@ from coding.domain.modifiers import (
 )
 from coding.domain.pointers import plan_diagnosis_pointers
 from coding.domain.run import MAX_MODIFIERS_PER_LINE, Draft, Run
+from coding.domain.scope_of_practice import ScopeSource, scope_decision
 from coding.domain.service_coders import (
     FAMILY_CODERS,
     add_interactive_complexity,
@@ -50,6 +52,7 @@ from coding.domain.units import (
     midpoint_units,
 )
 from core.domain.problems import Problem
+from core.domain.service_types import SERVICE_TYPE_LABELS
 
 
 def code_session(
@@ -100,6 +103,8 @@ def code_day(
             continue
         session_drafts = FAMILY_CODERS[coding.family](run, index, facts, coding)
         add_interactive_complexity(run, facts, session_drafts)
+        _crosswalk(run, index, facts, session_drafts)
+        _brief_assessment(run, index, facts, session_drafts)
         drafts.extend(session_drafts)
     if crisis:
         crisis_drafts = code_crisis(run, crisis)
@@ -110,6 +115,7 @@ def code_day(
         drafts.extend(crisis_drafts)
 
     _substitute_codes(run, drafts)
+    _check_scope(run, drafts)
     _count_units(run, drafts)
     drafts = _drop_unbilled(run, drafts)
     _once_per_date(run, drafts)
@@ -180,6 +186,64 @@ def _input_ok(run: Run) -> bool:
 
 
 # ---- codes, units and limits -----------------------------------------------------------------------
+
+
+def _crosswalk(run: Run, index: int, facts: SessionFacts, drafts: list[Draft]) -> None:
+    """The payer's own code for this service type (e.g. case management as T1017)."""
+    entry = crosswalk_for(run.rules, facts.service_type, facts.rendering_credential)
+    if entry is None:
+        return
+    for draft in drafts:
+        if draft.add_on or draft.code == entry.code:
+            continue
+        who = f" rendered by {facts.rendering_credential}" if entry.credentials else ""
+        run.why.append(
+            f"{run.rules.label}: {SERVICE_TYPE_LABELS[facts.service_type]}{who} is billed as "
+            f"{entry.code} (instead of {draft.code})."
+        )
+        draft.code = entry.code
+
+
+def _brief_assessment(run: Run, index: int, facts: SessionFacts, drafts: list[Draft]) -> None:
+    """96127 once per standardized instrument scored in the note, alongside the session's line."""
+    scored = [i for i in dict.fromkeys(facts.instruments) if i in run.data.brief_assessment_instruments]
+    if not scored:
+        return
+    code = run.data.brief_assessment_code
+    if not drafts:
+        run.why.append(f"Instruments were scored but no session line was coded: {code} is not billed alone.")
+        return
+    run.why.append(
+        f"{len(scored)} standardized instrument(s) scored ({', '.join(scored)}): {code} x{len(scored)}, "
+        "one unit per instrument."
+    )
+    drafts.append(Draft(code=code, session=index, units=len(scored)))
+
+
+def _check_scope(run: Run, drafts: list[Draft]) -> None:
+    """Who may render each code: the scope-of-practice table as the payer narrows or widens it."""
+    seen: set[tuple[int, str]] = set()
+    for draft in drafts:
+        facts = run.sessions[draft.session]
+        if (draft.session, draft.code) in seen or not facts.rendering_credential:
+            continue
+        seen.add((draft.session, draft.code))
+        decision = scope_decision(
+            credential=facts.rendering_credential,
+            code=draft.code,
+            payer=run.rules.scope,
+            payer_label=run.rules.label,
+        )
+        if decision.allowed:
+            if decision.source is ScopeSource.PAYER_WIDENS:
+                run.why.append(decision.why)
+            continue
+        run.problem(
+            C.CREDENTIAL_CANNOT_RENDER,
+            decision.message,
+            field=f"sessions[{draft.session}].rendering_credential",
+            fix_hint=decision.fix_hint,
+        )
 
 
 def _substitute_codes(run: Run, drafts: list[Draft]) -> None:

@@ -39,22 +39,6 @@ def credential_note(run: Run, index: int, facts: SessionFacts) -> None:
         run.why.append("No rendering credential given: the checks of who may bill a code were skipped.")
 
 
-def _cannot_render(run: Run, index: int, facts: SessionFacts, code: str, reason: str) -> None:
-    run.problem(
-        C.CREDENTIAL_CANNOT_RENDER,
-        f"{code} cannot be billed when {facts.rendering_credential} renders it: {reason}.",
-        field=f"sessions[{index}].rendering_credential",
-        fix_hint="Bill it under a provider whose credential allows it, or code the service the person gave.",
-    )
-
-
-def _check_psychotherapy_credential(run: Run, index: int, facts: SessionFacts, code: str) -> None:
-    if facts.rendering_credential in run.data.no_psychotherapy and code in run.data.psychotherapy_codes:
-        _cannot_render(
-            run, index, facts, code, "psychotherapy and psychiatric codes need a licensed clinician"
-        )
-
-
 # ---- families --------------------------------------------------------------------------------------
 
 
@@ -70,8 +54,6 @@ def _em_line(run: Run, index: int, facts: SessionFacts) -> list[Draft]:
             field=f"sessions[{index}].em_code",
         )
         return []
-    if facts.rendering_credential and not run.data.is_prescriber(facts.rendering_credential):
-        _cannot_render(run, index, facts, code, "an E/M visit needs a prescriber (MD/DO, PMHNP, PA)")
     run.why.append(f"E/M {code} is billed first, for the visit's evaluation and management.")
     return [Draft(code=code, session=index, units=1)]
 
@@ -90,7 +72,6 @@ def _code_diagnostic_evaluation(
             f"Diagnostic evaluation without medical services: {code}, untimed, 1 unit "
             f"({coding.prescriber_code} is for prescribers)."
         )
-    _check_psychotherapy_credential(run, index, facts, code)
     return [Draft(code=code, session=index, minutes=facts.minutes, units=1)]
 
 
@@ -121,7 +102,6 @@ def _code_psychotherapy(run: Run, index: int, facts: SessionFacts, coding: Servi
         )
     else:
         run.why.append(f"{minutes} minutes of psychotherapy falls in the {band.label()} minute band: {code}.")
-    _check_psychotherapy_credential(run, index, facts, code)
     drafts.append(Draft(code=code, session=index, minutes=minutes, units=1, add_on=with_em))
     return drafts
 
@@ -152,13 +132,11 @@ def _code_family(run: Run, index: int, facts: SessionFacts, coding: ServiceCodin
         f"Family psychotherapy with the patient {'present' if present else 'absent'}, {minutes} minutes "
         f"(at least {FAMILY_MIN_MINUTES}): {code}."
     )
-    _check_psychotherapy_credential(run, index, facts, code)
     return [Draft(code=code, session=index, minutes=minutes, units=1)]
 
 
 def _code_untimed(run: Run, index: int, facts: SessionFacts, coding: ServiceCoding) -> list[Draft]:
     run.why.append(f"{SERVICE_TYPE_LABELS[facts.service_type]} is untimed: {coding.code}, 1 unit.")
-    _check_psychotherapy_credential(run, index, facts, coding.code)
     return [Draft(code=coding.code, session=index, minutes=facts.minutes, units=1)]
 
 
@@ -168,8 +146,6 @@ def _code_timed_units(run: Run, index: int, facts: SessionFacts, coding: Service
     if coding.technician_code and credential and run.data.is_technician(credential):
         code = coding.technician_code
         run.why.append(f"{SERVICE_TYPE_LABELS[facts.service_type]} by a technician ({credential}): {code}.")
-    if coding.no_technicians and credential and run.data.is_technician(credential):
-        _cannot_render(run, index, facts, code, "it is a qualified professional's code, not a technician's")
     run.why.append(f"{code} is billed in units of time: {facts.minutes} minutes documented.")
     return [Draft(code=code, session=index, minutes=facts.minutes)]
 
@@ -209,7 +185,6 @@ def code_crisis(run: Run, indexes: list[int]) -> list[Draft]:
             f"{minutes} minutes of crisis time is under {CRISIS_MIN_MINUTES}: it is reported as "
             f"psychotherapy, {code}."
         )
-        _check_psychotherapy_credential(run, first, facts, code)
         drafts.append(Draft(code=code, session=first, minutes=minutes, units=1, add_on=bool(drafts)))
         return drafts
     if drafts:
@@ -220,7 +195,6 @@ def code_crisis(run: Run, indexes: list[int]) -> list[Draft]:
             warning=True,
         )
     run.why.append(f"{minutes} minutes of crisis psychotherapy (30 or more): 90839 once for the date.")
-    _check_psychotherapy_credential(run, first, facts, "90839")
     drafts.append(Draft(code="90839", session=first, minutes=min(minutes, CRISIS_ADD_ON_FROM - 1), units=1))
     extra = crisis_add_on_units(minutes)
     if extra:

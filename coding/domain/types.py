@@ -132,6 +132,7 @@ class SessionFacts:
     patient_at_home: bool = True
     diagnoses: tuple[str, ...] = ()
     session_ref: str = ""
+    instruments: tuple[str, ...] = ()  # standardized instruments scored in the note (96127)
 
     @property
     def minutes(self) -> int:
@@ -151,6 +152,43 @@ class CodeSubstitution:
 
 
 @dataclass(frozen=True, slots=True)
+class PayerScopeRule:
+    """A payer's word on who may render: `credentials` rendering `codes` (empty: any code).
+
+    `allowed` False narrows the national scope of practice (the payer does not pay it); True with
+    named codes widens it (the payer pays it although the national table would not); True with
+    no codes leaves each code to the national table. First matching rule wins.
+    """
+
+    credentials: frozenset[str]
+    codes: frozenset[str] = frozenset()
+    allowed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PayerScope:
+    """A payer's narrowing or widening of the scope-of-practice table
+    (`coding.domain.scope_of_practice`). `unlisted_allowed` False: credentials no rule lists may
+    render nothing for this payer. Filled from the payer's "who renders" rules; not a document key."""
+
+    rules: tuple[PayerScopeRule, ...] = ()
+    unlisted_allowed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceCrosswalk:
+    """A payer bills `service_type` as `code` (when one of `credentials` renders it; empty: anyone).
+
+    E.g. a state Medicaid plan: case management as T1017, ABA by a technician as H2019, group
+    counseling by a CADC as H0005. Without a crosswalk the default coding stays.
+    """
+
+    service_type: ServiceType
+    code: str
+    credentials: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class PayerCodingRules:
     """What one payer asks of the coding. Defaults are the CPT rules alone.
 
@@ -161,6 +199,8 @@ class PayerCodingRules:
     * code_substitutions: HCPCS instead of CPT for some credentials (Medicaid technicians).
     * max_units_per_day: code -> the most units the payer pays on one date.
     * distinct_modifier: "59" or an X modifier ("XE") for same-day services that would bundle.
+    * crosswalk: the code this payer wants for a service type (and credential).
+    * scope: the payer's narrowing/widening of who may render (from its "who renders" rules).
     """
 
     label: str = "CPT rules (no payer)"
@@ -173,6 +213,8 @@ class PayerCodingRules:
     code_substitutions: tuple[CodeSubstitution, ...] = ()
     max_units_per_day: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     distinct_modifier: str = "59"
+    crosswalk: tuple[ServiceCrosswalk, ...] = ()
+    scope: PayerScope = field(default_factory=PayerScope)
 
 
 @dataclass(frozen=True, slots=True)

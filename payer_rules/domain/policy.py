@@ -9,7 +9,7 @@ limits, diagnosis-age rules. Checking a document against the code set and the cr
 `payer_rules.domain.policy_checks`.
 
 `PayerPolicy.coding` IS coding's `PayerCodingRules` (unit rule, practitioner-level modifiers,
-telehealth POS and modifiers, code substitutions, daily unit maxima, distinct modifier): the
+telehealth POS and modifiers, code substitutions, crosswalks, daily unit maxima, distinct modifier): the
 document's "coding" object has exactly its field names (without `label`), so those rules are
 not duplicated here. Everything else is payer-side policy the coding engine does not apply.
 
@@ -19,7 +19,8 @@ Document (every key optional; defaults are the CPT rules alone and no payer limi
                 "telehealth_pos": "telehealth_pos", "video_modifier": "95",
                 "audio_only_modifier": "93", "audio_only_allowed": true,
                 "code_substitutions": [{"from_code": "97153", "to_code": "H2019", "credentials": ["RBT"]}],
-                "max_units_per_day": {"97153": 32}, "distinct_modifier": "59"},
+                "max_units_per_day": {"97153": 32}, "distinct_modifier": "59",
+                "crosswalk": [{"service_type": "case_management", "code": "T1017", "credentials": []}]},
      "rendering": [{"credentials": ["RBT", "BHT"], "codes": ["97153"], "billing": "with_supervisor"}],
      "unlisted_rendering": "rendering",
      "prior_auth": [{"codes": ["97153"], "after_visits_per_year": null}],
@@ -42,7 +43,14 @@ from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
 
-from coding.domain.types import CodeSubstitution, PayerCodingRules
+from coding.domain.scope_of_practice import ScopeSource, scope_decision
+from coding.domain.types import (
+    CodeSubstitution,
+    PayerCodingRules,
+    PayerScope,
+    PayerScopeRule,
+    ServiceCrosswalk,
+)
 from core.domain.problems import Problem, Severity
 from practice.domain.credentials import Credential
 
@@ -100,6 +108,7 @@ class PolicyProblemCode(StrEnum):
     DIAGNOSIS_PREFIX = "rules_diagnosis_prefix"
     AGE_RANGE = "rules_age_range"
     SAME_CODE = "rules_substitution_same_code"
+    CROSSWALK_NOT_SINGLE_CODE = "rules_crosswalk_not_single_code"
     NAME_MISSING = "rules_name_missing"
     # versions
     VERSION_DATES = "rule_set_dates_order"
@@ -180,13 +189,15 @@ class PayerPolicy:
 
 
 DOCUMENT_KEYS = frozenset(f.name for f in dataclasses.fields(PayerPolicy)) - {"rule_set_id"}
-CODING_KEYS = frozenset(f.name for f in dataclasses.fields(PayerCodingRules)) - {"label"}
+# `scope` is not written in documents: it is read from the "rendering" rules (`payer_scope`).
+CODING_KEYS = frozenset(f.name for f in dataclasses.fields(PayerCodingRules)) - {"label", "scope"}
 
 _POLICY_ADAPTER: TypeAdapter[PayerPolicy] = TypeAdapter(PayerPolicy)
 
 _SECTION_LABELS = {
     "coding": "Coding",
     "code_substitutions": "Code substitution",
+    "crosswalk": "Crosswalk",
     "max_units_per_day": "Maximum units per day",
     "rendering": "Who renders",
     "prior_auth": "Prior authorization",
@@ -270,15 +281,24 @@ def _normalized(policy: PayerPolicy, *, label: str, rule_set_id: int | None) -> 
         max_units_per_day=MappingProxyType(
             {code.strip().upper(): units for code, units in sorted(coding.max_units_per_day.items())}
         ),
+        crosswalk=tuple(
+            ServiceCrosswalk(
+                service_type=c.service_type,
+                code=c.code.strip().upper(),
+                credentials=frozenset(_credentials(tuple(c.credentials))),
+            )
+            for c in coding.crosswalk
+        ),
     )
+    rendering = tuple(
+        replace(r, credentials=_credentials(r.credentials), codes=_codes(r.codes)) for r in policy.rendering
+    )
+    coding = replace(coding, scope=payer_scope(rendering, policy.unlisted_rendering))
     return replace(
         policy,
         coding=coding,
         rule_set_id=rule_set_id,
-        rendering=tuple(
-            replace(r, credentials=_credentials(r.credentials), codes=_codes(r.codes))
-            for r in policy.rendering
-        ),
+        rendering=rendering,
         prior_auth=tuple(replace(r, codes=_codes(r.codes)) for r in policy.prior_auth),
         visit_limits=tuple(
             replace(v, name=v.name.strip(), codes=_codes(v.codes)) for v in policy.visit_limits
@@ -336,8 +356,11 @@ def policy_document(policy: PayerPolicy) -> dict[str, Any]:
     data: dict[str, Any] = _POLICY_ADAPTER.dump_python(replace(policy, coding=coding), mode="json")
     data.pop("rule_set_id", None)
     data["coding"].pop("label", None)
+    data["coding"].pop("scope", None)
     for substitution in data["coding"]["code_substitutions"]:
         substitution["credentials"] = sorted(substitution["credentials"])
+    for entry in data["coding"]["crosswalk"]:
+        entry["credentials"] = sorted(entry["credentials"])
     return data
 
 
@@ -449,6 +472,8 @@ class RenderingDecision:
     billing: RenderingBilling
     rule_index: int | None  # None: the rule for credentials and codes no rule lists
     why: str
+    message: str = ""  # a refusal in plain words ("" when allowed)
+    fix_hint: str = ""
 
     @property
     def allowed(self) -> bool:
@@ -459,10 +484,49 @@ class RenderingDecision:
         return self.billing in (RenderingBilling.WITH_SUPERVISOR, RenderingBilling.SUPERVISOR_RENDERS)
 
 
+def payer_scope(rendering: Sequence[RenderingRule], unlisted: RenderingBilling) -> PayerScope:
+    """The payer's "who renders" rules as coding's scope overrides (one meaning, both places):
+    "may not render" narrows, any other billing for named codes widens, and "anyone else may not
+    render" limits the payer to the credentials its rules list."""
+    return PayerScope(
+        rules=tuple(
+            PayerScopeRule(
+                credentials=frozenset(r.credentials),
+                codes=frozenset(r.codes),
+                allowed=r.billing is not RenderingBilling.NOT_ALLOWED,
+            )
+            for r in rendering
+        ),
+        unlisted_allowed=unlisted is not RenderingBilling.NOT_ALLOWED,
+    )
+
+
 def rendering_decision(policy: PayerPolicy, *, credential: str, code: str) -> RenderingDecision:
-    """Whether `credential` may render `code` for this payer, and who goes on the claim."""
+    """Whether `credential` may render `code` for this payer, and who goes on the claim.
+
+    Whether: `coding.domain.scope_of_practice.scope_decision` (the national table as this payer's
+    rules narrow or widen it), the rule the coding engine applies too. Who goes on the claim: the
+    first rule that lists the credential and the code (or any code), else `unlisted_rendering`.
+    """
     credential = _credential(credential)
     code = code.strip().upper()
+    scope = (
+        payer_scope(policy.rendering, policy.unlisted_rendering)
+        if policy.rendering or policy.unlisted_rendering is RenderingBilling.NOT_ALLOWED
+        else policy.coding.scope
+    )
+    decision = scope_decision(credential=credential, code=code, payer=scope, payer_label=policy.coding.label)
+    if not decision.allowed:
+        return RenderingDecision(
+            code=code,
+            credential=credential,
+            billing=RenderingBilling.NOT_ALLOWED,
+            rule_index=decision.rule_index,
+            why=decision.why,
+            message=decision.message,
+            fix_hint=decision.fix_hint,
+        )
+    widened = f" {decision.why}" if decision.source is ScopeSource.PAYER_WIDENS else ""
     for index, rule in enumerate(policy.rendering):
         if rule.applies(credential=credential, code=code):
             return RenderingDecision(
@@ -472,7 +536,7 @@ def rendering_decision(policy: PayerPolicy, *, credential: str, code: str) -> Re
                 rule_index=index,
                 why=(
                     f"{code} rendered by {credential}: "
-                    f"{RENDERING_BILLING_LABELS[rule.billing].lower()} (rule {index + 1})."
+                    f"{RENDERING_BILLING_LABELS[rule.billing].lower()} (rule {index + 1}).{widened}"
                 ),
             )
     billing = policy.unlisted_rendering
@@ -573,12 +637,15 @@ def policy_review(
     diagnoses: Sequence[str] = (),
     patient_age: int | None = None,
     visits_before: int = 0,
+    report_rendering: bool = True,
 ) -> PolicyReview:
     """Apply the payer-side rules to the codes of a coded service.
 
     `visits_before` is the visits already billed this calendar year with the codes of each
     prior-authorization and visit-limit rule (one number for all of them: enough for the
     "try it" panel; the scrubber asks `prior_auth_rule`/`visit_limit_problems` per rule).
+    `report_rendering` False: who may render is listed in `rendering` but not reported as a
+    problem (the coding engine, asking the same rule, has reported it already).
     """
     problems: list[Problem] = []
     why: list[str] = []
@@ -589,13 +656,13 @@ def policy_review(
             decision = rendering_decision(policy, credential=credential, code=code)
             decisions.append(decision)
             why.append(decision.why)
-            if not decision.allowed:
+            if not decision.allowed and report_rendering:
                 problems.append(
                     Problem(
                         code=PolicyProblemCode.CREDENTIAL_NOT_ALLOWED,
-                        message=f"The payer does not pay {code} rendered by {decision.credential}.",
+                        message=decision.message,
                         field="rendering_credential",
-                        fix_hint="Have a credential the payer accepts render it, or bill another payer.",
+                        fix_hint=decision.fix_hint,
                     )
                 )
         rule = prior_auth_rule(policy, code=code, visits_before=visits_before)

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from coding.domain.code_sets import CodeCatalog
+from coding.domain.crosswalk import crosswalk_allowed
 from coding.domain.types import CodeKind
 from core.domain.problems import Problem, Severity
+from core.domain.service_types import SERVICE_TYPE_LABELS
 from payer_rules.domain.policy import PayerPolicy, PolicyProblemCode, field_path
 from practice.domain.credentials import Credential
 
@@ -135,10 +137,47 @@ def _coding_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) -> 
                 )
             )
         problems += _credential_problems(sorted(sub.credentials), (*loc, "credentials"))
+    problems += _crosswalk_problems(policy, catalog=catalog, on=on)
     for code, units in policy.coding.max_units_per_day.items():
         loc = ("coding", "max_units_per_day", code)
         problems += _code_problems((code,), loc, catalog=catalog, on=on)
         problems += _range_problems(units, loc, low=1, high=MAX_UNITS_PER_DAY, label="Units per day")
+    return problems
+
+
+def _crosswalk_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) -> list[Problem]:
+    """Each crosswalk: a code in the code set, for a single-code service, with known credentials,
+    and no two entries for the same service type and credential (the first would always win)."""
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, entry in enumerate(policy.coding.crosswalk):
+        loc: tuple[str | int, ...] = ("coding", "crosswalk", index)
+        problems += _required_codes((entry.code,), (*loc, "code"), catalog=catalog, on=on)
+        if entry.credentials:  # empty: whoever renders it
+            problems += _credential_problems(sorted(entry.credentials), (*loc, "credentials"))
+        label = SERVICE_TYPE_LABELS[entry.service_type]
+        if not crosswalk_allowed(entry.service_type):
+            problems.append(
+                _error(
+                    PolicyProblemCode.CROSSWALK_NOT_SINGLE_CODE,
+                    (*loc, "service_type"),
+                    f"{label} is coded by time bands or by the note; a crosswalk maps a service billed "
+                    "with one code.",
+                )
+            )
+        for credential in sorted(entry.credentials) or [""]:
+            key = (entry.service_type.value, credential)
+            if key in seen:
+                who = f" by {credential}" if credential else ""
+                problems.append(
+                    _error(
+                        PolicyProblemCode.DUPLICATE,
+                        (*loc, "service_type"),
+                        f"{label}{who} is already mapped by crosswalk rule {seen[key] + 1}.",
+                    )
+                )
+            else:
+                seen[key] = index
     return problems
 
 

@@ -26,6 +26,7 @@ from claims.domain.scrubber.coding import (
 )
 from claims.domain.scrubber.common import ScrubCode as ScrubCode
 from claims.domain.scrubber.coverage import check_coverage, check_prior_authorization
+from claims.domain.scrubber.documented_service import check_code_matches_service
 from claims.domain.scrubber.limits import (
     check_duplicates,
     check_part2_consent,
@@ -47,6 +48,7 @@ CHECKS: tuple[Callable[[ClaimToBe], list[Problem]], ...] = (
     check_diagnoses,
     check_pointers,
     check_codes_and_time,
+    check_code_matches_service,
     check_add_ons,
     check_daily_maximum,
     check_modifiers,

@@ -55,6 +55,7 @@ class ScrubCode(StrEnum):
     UNITS_OVER_DAILY_MAX = "units_over_daily_max"
     ADD_ON_WITHOUT_PRIMARY = "add_on_without_primary"
     ADD_ON_NOT_ALLOWED = "add_on_not_allowed"
+    CODE_NOT_FOR_SERVICE = "code_not_for_service"
     # Modifiers and place of service
     MODIFIER_MISSING = "modifier_missing"
     MODIFIER_NOT_EXPECTED = "modifier_not_expected"

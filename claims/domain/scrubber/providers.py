@@ -134,14 +134,14 @@ def check_providers(claim: ClaimToBe) -> list[Problem]:
         return problems
     supervising = claim.supervising
     decisions = _decisions(claim, rendering) if claim.coverage is not None else []
-    for index, line, decision in decisions:
+    for index, _line, decision in decisions:
         if not decision.allowed:
             problems.append(
                 error(
                     ScrubCode.CREDENTIAL_CANNOT_RENDER,
-                    f"{rules_label(claim)} does not pay {line.code} rendered by a {rendering.credential}.",
+                    decision.message,  # the scope-of-practice rule's words (national or the payer's)
                     f"lines[{index}].code",
-                    "Have a credential the payer accepts render it, or bill another payer.",
+                    decision.fix_hint,
                 )
             )
     billings = {d.billing for _, _, d in decisions if d.allowed}

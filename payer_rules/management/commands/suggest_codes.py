@@ -68,6 +68,12 @@ class Command(BaseCommand):
             "--diagnosis", action="append", default=[], help="ICD-10-CM code, in rank order (repeatable)"
         )
         parser.add_argument("--date", default="", help="Date of service YYYY-MM-DD (default today)")
+        parser.add_argument(
+            "--instrument",
+            action="append",
+            default=[],
+            help="A standardized instrument scored in the session, e.g. PHQ9 (repeatable; 96127)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = self._date(options["date"])
@@ -87,6 +93,7 @@ class Command(BaseCommand):
             rendering_credential=self._credential(options["credential"]),
             place_of_service=options["pos"].strip(),
             diagnoses=tuple(options["diagnosis"]),
+            instruments=tuple(i.strip().upper() for i in options["instrument"] if i.strip()),
         )
         catalog = code_catalog()
         if len(catalog) == 0:  # migrations not run: fall back to the shipped file

@@ -310,42 +310,39 @@ def test_custom_substitution():
 
 
 @pytest.mark.parametrize(
-    ("service", "credential", "code", "why"),
+    ("service", "credential", "refused"),
     [
-        (
-            S.INDIVIDUAL_PSYCHOTHERAPY,
-            "RBT",
-            "90834",
-            "psychotherapy and psychiatric codes need a licensed clinician",
-        ),
-        (
-            S.GROUP_PSYCHOTHERAPY,
-            "CPRS",
-            "90853",
-            "psychotherapy and psychiatric codes need a licensed clinician",
-        ),
+        (S.INDIVIDUAL_PSYCHOTHERAPY, "RBT", ["An RBT may not render 90834 (psychotherapy)"]),
+        (S.INDIVIDUAL_PSYCHOTHERAPY, "BCBA", ["A BCBA may not render 90834 (psychotherapy)"]),
+        (S.INDIVIDUAL_PSYCHOTHERAPY, "CADC", ["A CADC may not render 90834 (psychotherapy)"]),
+        (S.INDIVIDUAL_PSYCHOTHERAPY, "LMSW", []),
+        (S.GROUP_PSYCHOTHERAPY, "CPRS", ["A CPRS may not render 90853 (psychotherapy)"]),
         (
             S.ABA_PROTOCOL_MODIFICATION,
             "RBT",
-            "97155",
-            "it is a qualified professional's code, not a technician's",
+            ["An RBT may not render 97155 (ABA by a qualified professional)"],
         ),
-        (S.ABA_FAMILY_GUIDANCE, "BHT", "97156", "it is a qualified professional's code, not a technician's"),
+        (S.ABA_PROTOCOL_MODIFICATION, "BCaBA", []),
+        (S.ABA_FAMILY_GUIDANCE, "BHT", ["A BHT may not render 97156 (ABA by a qualified professional)"]),
         (
             S.INDIVIDUAL_PSYCHOTHERAPY_WITH_EM,
             "LCSW",
-            "99213",
-            "an E/M visit needs a prescriber (MD/DO, PMHNP, PA)",
+            [
+                "An LCSW may not render 99213 (an E/M visit)",
+                "An LCSW may not render 90836 (psychotherapy with an E/M visit)",
+            ],
         ),
+        (S.INDIVIDUAL_PSYCHOTHERAPY_WITH_EM, "PMHNP", []),
     ],
 )
-def test_credential_that_cannot_render_the_code(service, credential, code, why):
+def test_credential_that_cannot_render_the_code(service, credential, refused):
     # when
     result = code_session(session(service, 45, rendering_credential=credential, em_code="99213"))
 
-    # then
-    assert problem_codes(result) == [("credential_cannot_render", "error")]
-    assert result.problems[0].message == f"{code} cannot be billed when {credential} renders it: {why}."
+    # then: each refusal names the credential, the code and its family, and says how to fix it
+    problems = [p for p in result.problems if p.code == "credential_cannot_render"]
+    assert [p.message.split(":")[0] for p in problems] == refused
+    assert all(p.severity == "error" and p.fix_hint for p in problems)
 
 
 @pytest.mark.parametrize(

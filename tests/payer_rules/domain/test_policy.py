@@ -8,8 +8,17 @@ from types import MappingProxyType
 import pytest
 
 from coding.domain.code_sets import shipped_catalog
-from coding.domain.types import CodeSubstitution, PayerCodingRules, TelehealthPos, UnitRule
+from coding.domain.types import (
+    CodeSubstitution,
+    PayerCodingRules,
+    PayerScope,
+    PayerScopeRule,
+    ServiceCrosswalk,
+    TelehealthPos,
+    UnitRule,
+)
 from core.domain.problems import Severity
+from core.domain.service_types import ServiceType
 from payer_rules.demo_rules import COMMERCIAL, MEDICAID, MEDICARE
 from payer_rules.domain.policy import (
     BillingFrequency,
@@ -82,6 +91,7 @@ def test_document_maps_onto_coding_rules_and_is_normalised():
             "code_substitutions": [{"from_code": "97153", "to_code": "h2019", "credentials": ["rbt", "BHT"]}],
             "max_units_per_day": {"97153": 32},
             "distinct_modifier": "xe",
+            "crosswalk": [{"service_type": "case_management", "code": "t1017", "credentials": ["bht"]}],
         },
         "rendering": [{"credentials": ["bcaba"], "codes": ["97155 "], "billing": "with_supervisor"}],
         "prior_auth": [{"codes": ["90837"], "after_visits_per_year": 20}],
@@ -106,6 +116,17 @@ def test_document_maps_onto_coding_rules_and_is_normalised():
         ),
         max_units_per_day=MappingProxyType({"97153": 32}),
         distinct_modifier="XE",
+        crosswalk=(
+            ServiceCrosswalk(
+                service_type=ServiceType.CASE_MANAGEMENT, code="T1017", credentials=frozenset({"BHT"})
+            ),
+        ),
+        # the "who renders" rules, as the coding engine applies them
+        scope=PayerScope(
+            rules=(
+                PayerScopeRule(credentials=frozenset({"BCaBA"}), codes=frozenset({"97155"}), allowed=True),
+            ),
+        ),
     )
     assert policy.rendering == (
         RenderingRule(credentials=("BCaBA",), codes=("97155",), billing=RenderingBilling.WITH_SUPERVISOR),

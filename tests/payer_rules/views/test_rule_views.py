@@ -53,6 +53,7 @@ def form_data(**overrides):
     for key in (
         "rendering",
         "code_substitutions",
+        "crosswalk",
         "prior_auth",
         "max_units_per_day",
         "visit_limits",
