@@ -53,6 +53,7 @@ from clinical_notes.domain.checks import problem_to_dict, run_documentation_chec
 from clinical_notes.domain.codes import PERMISSION_CODES
 from clinical_notes.domain.codes import NoteProblemCode as Code
 from clinical_notes.domain.content import content_shape_problems
+from clinical_notes.domain.disclosure import FULL_NOTE_MINUTES, full_note_expires_at, full_note_open_problems
 from clinical_notes.domain.supervision import requires_cosign
 from clinical_notes.domain.transitions import (
     COSIGN_ATTESTATION,
@@ -68,6 +69,7 @@ from clinical_notes.domain.types import GoalProgress, Measurement, Segment
 from clinical_notes.errors import NoteErrorCode, NoteRuleViolation
 from clinical_notes.models import (
     CosignReminder,
+    FullNoteOpening,
     NoteAddendum,
     NoteDiagnosis,
     NoteEvent,
@@ -77,7 +79,7 @@ from clinical_notes.models import (
     NoteStatus,
     SessionNote,
 )
-from core.domain.problems import Problem, Severity, errors_only
+from core.domain.problems import Problem, Severity, errors_only, field_errors
 from core.domain.service_types import ServiceType
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.jobs import job_enqueue_on_commit
@@ -883,6 +885,44 @@ def note_addendum_add(*, access: PracticeAccess, note_id: int, reason: str, text
         addendum.save()
         _audit(access, action=action, note=note, detail=f"addendum={addendum.pk}")
     return addendum
+
+
+def note_full_open(*, access: PracticeAccess, note_id: int, purpose: str, detail: str) -> FullNoteOpening:
+    """A billing reader opens a final note's full text for a stated purpose, for 30 minutes.
+
+    Permission first: the note must be in the reader's scope (else NotFound, audited) and the
+    rule must offer the opening (not a clinical reader, who sees it all already; never a 42 CFR
+    Part 2 patient without an active consent): else PermissionDenied, audited. Then the purpose
+    and its detail are checked. The opening is an audit event (purpose, never the free text).
+    """
+    action = AuditEvent.Action.VIEW
+    note, disclosure = selectors.note_for_full_opening(access=access, note_id=note_id)
+    if not disclosure.may_open_full:
+        _deny(access, action=action, note_id=note_id, reason="reason=full_note_not_offered")
+        raise PermissionDenied(disclosure.reason or "You see this note in full already.")
+    problems = full_note_open_problems(purpose=purpose, detail=detail)
+    if problems:
+        raise ValidationFailed(field_errors=field_errors(problems))
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        opening = FullNoteOpening(
+            practice_id=access.practice_id,
+            note_id=note.pk,
+            user_id=access.user_id,
+            purpose=purpose,
+            detail=detail.strip(),
+            opened_at=now,
+            expires_at=full_note_expires_at(now),
+        )
+        opening.full_clean(exclude=["practice", "note", "user"])
+        opening.save()
+        _audit(
+            access,
+            action=action,
+            note=note,
+            detail=f"full_note_opened;purpose={purpose};minutes={FULL_NOTE_MINUTES};opening={opening.pk}",
+        )
+    return opening
 
 
 def note_delete_draft(*, access: PracticeAccess, note_id: int) -> None:

@@ -152,7 +152,7 @@ def test_reading_a_note_is_exactly_one_view_event(clinic, notes):
         "allowed",
         clinic.patient.pk,
         str(target.pk),
-        "status=final",
+        "status=final;view=billing",
     )
 
 
@@ -236,7 +236,7 @@ def test_the_checks_preview_reads_the_saved_note_and_records_one_view(clinic):
     report = selectors.note_documentation_preview(access=access, note_id=written.pk)
     assert ([p.code for p in report.problems], report.minutes, report.clone) == (["time_too_short"], 5, None)
     assert AuditEvent.objects.count() == before + 1
-    assert AuditEvent.objects.last().detail == "status=draft;purpose=checks"
+    assert AuditEvent.objects.last().detail == "status=draft;purpose=checks;view=full"
 
 
 def test_the_preview_compares_with_the_patients_previous_signed_note(clinic):
