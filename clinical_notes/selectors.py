@@ -285,6 +285,7 @@ class NoteRead:
 
 
 def _full_note_until(access: PracticeAccess, note: SessionNote) -> datetime | None:
+    """The reader's open "full note" (the database form of `full_note_is_open`), if any."""
     return (
         FullNoteOpening.objects.filter(
             note_id=note.pk,
