@@ -83,10 +83,17 @@ def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dic
     return dict(serializer.validated_data)
 
 
-def _note_writer(request: Request, *, note_id: int | None = None, creating: bool = False) -> PracticeAccess:
-    """The caller's access, once it is known they may write notes at all (before the body is read)."""
+def _note_writer(
+    request: Request,
+    *,
+    note_id: int | None = None,
+    creating: bool = False,
+    relation: services.NoteRelation | None = None,
+) -> PracticeAccess:
+    """The caller's access, once it is known they may write notes at all and stand in `relation`
+    to the note (before the body is read: permission first)."""
     access = request_access(request)
-    services.note_writer_require(access=access, note_id=note_id, creating=creating)
+    services.note_writer_require(access=access, note_id=note_id, creating=creating, relation=relation)
     return access
 
 
@@ -485,7 +492,7 @@ class NoteUpdateApi(APIView):
 
     @extend_schema(operation_id="notes_update", request=InputSerializer, responses=NoteDetailSerializer)
     def patch(self, request: Request, note_id: int) -> Response:
-        access = _note_writer(request, note_id=note_id)
+        access = _note_writer(request, note_id=note_id, relation=services.NoteRelation.AUTHOR)
         data = _validated(self.InputSerializer, request.data)
         segments = data.pop("segments", None)
         measurements = data.pop("measurements", None)
@@ -508,7 +515,7 @@ class NoteSignApi(APIView):
 
     @extend_schema(operation_id="notes_sign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
-        access = _note_writer(request, note_id=note_id)
+        access = _note_writer(request, note_id=note_id, relation=services.NoteRelation.AUTHOR)
         data = _validated(self.InputSerializer, request.data)
         services.note_sign(access=access, note_id=note_id, **data)
         return _detail_response(selectors.note_detail_after_change(note_id=note_id))
@@ -520,7 +527,7 @@ class NoteCosignApi(APIView):
 
     @extend_schema(operation_id="notes_cosign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
-        access = _note_writer(request, note_id=note_id)
+        access = _note_writer(request, note_id=note_id, relation=services.NoteRelation.SUPERVISOR)
         data = _validated(self.InputSerializer, request.data)
         services.note_cosign(access=access, note_id=note_id, **data)
         return _detail_response(selectors.note_detail_after_change(note_id=note_id))
@@ -532,7 +539,7 @@ class NoteReturnApi(APIView):
 
     @extend_schema(operation_id="notes_return", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
-        access = _note_writer(request, note_id=note_id)
+        access = _note_writer(request, note_id=note_id, relation=services.NoteRelation.SUPERVISOR)
         data = _validated(self.InputSerializer, request.data)
         services.note_return(access=access, note_id=note_id, **data)
         return _detail_response(selectors.note_detail_after_change(note_id=note_id))
@@ -547,7 +554,9 @@ class NoteAddendumAddApi(APIView):
         operation_id="notes_addendum_add", request=InputSerializer, responses={201: AddendumOutputSerializer}
     )
     def post(self, request: Request, note_id: int) -> Response:
-        access = _note_writer(request, creating=True, note_id=note_id)
+        access = _note_writer(
+            request, creating=True, note_id=note_id, relation=services.NoteRelation.AUTHOR_OR_SUPERVISOR
+        )
         data = _validated(self.InputSerializer, request.data)
         addendum = services.note_addendum_add(access=access, note_id=note_id, **data)
         return Response(AddendumOutputSerializer(_addendum(addendum)).data, status=status.HTTP_201_CREATED)

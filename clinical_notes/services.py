@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -147,12 +148,34 @@ def _acting_provider(access: PracticeAccess, *, action: str, note_id: int | None
     return access.provider_id
 
 
+class NoteRelation(StrEnum):
+    """Who may change a note, checked before the API reads the request's body."""
+
+    AUTHOR = "author"  # edit, sign, delete
+    SUPERVISOR = "supervisor"  # co-sign, return: a supervisor of the author on the date of service
+    AUTHOR_OR_SUPERVISOR = "author_or_supervisor"  # addenda
+
+
 def note_writer_require(
-    *, access: PracticeAccess, note_id: int | None = None, creating: bool = False
+    *,
+    access: PracticeAccess,
+    note_id: int | None = None,
+    creating: bool = False,
+    relation: NoteRelation | None = None,
 ) -> None:
-    """Deny (audited, 403) a caller who can't write notes at all, before the API reads the body."""
+    """Deny (audited: 403, or 404 for a note outside the caller's scope) a caller who can't
+    write notes at all, or, with `relation`, who does not stand in that relation to the note,
+    before the API reads the body. The services check the same again (they serve the screens
+    too): permission first, then the body, then the rules."""
     action = AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE
-    _acting_provider(access, action=action, note_id=note_id)
+    me = _acting_provider(access, action=action, note_id=note_id)
+    if relation is None or note_id is None:
+        return
+    header = _visible_header(access, note_id=note_id, action=action)
+    if relation is NoteRelation.AUTHOR:
+        _require_author(access, header, me=me, action=action)
+    elif relation is NoteRelation.SUPERVISOR or me not in (header.author_id, header.supervisor_id):
+        _require_supervisor(access, header, me=me, action=action)
 
 
 @dataclass(frozen=True)
