@@ -24,6 +24,7 @@ from audit.domain.chain import (
 )
 from audit.keys import audit_chain_current_key
 from audit.models import AuditChainHead, AuditEvent
+from audit.owners import audit_object_owner
 from audit.tasks import audit_chain_verify_task
 from core.audit_context import AuditContext as AuditContext
 from core.audit_context import normalized_ip as normalized_ip
@@ -50,8 +51,18 @@ def audit_event_record(
     row is sealed with the current chain key (HMAC-SHA256); when that key differs from the
     one the head was sealed with, a key-rotation event (the new key's id, never the key)
     goes into the chain first.
+
+    A denied attempt at an object that another practice owns (see `audit.owners`) is recorded
+    twice: in the caller's practice, and in the owning practice (detail `cross_practice;
+    from_practice=<id>;...`), where that practice's compliance auditor sees it.
     """
     key = audit_chain_current_key()
+    # Who owns what a denied attempt named (read before the chain is locked).
+    owner = (
+        audit_object_owner(object_type[:40], str(object_id)[:40])
+        if outcome == AuditEvent.Outcome.DENIED
+        else None
+    )
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             singleton=True, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
@@ -79,27 +90,38 @@ def audit_event_record(
                     prev_hash="",
                 ),
             )
-        return _append(
-            head,
-            key,
-            ChainRecord(
-                seq=0,
-                occurred_at=timezone.now(),
-                actor_id=context.actor_id,
-                actor_username=context.actor_username[:150],
-                practice_id=practice_id,
-                patient_id=patient_id,
-                action=str(action),
-                category=str(category),
-                object_type=object_type[:40],
-                object_id=str(object_id)[:40],
-                outcome=str(outcome),
-                detail=detail[:200],
-                ip_address=normalized_ip(context.ip_address),
-                request_path=context.request_path[:300],
-                prev_hash="",
-            ),
+        draft = ChainRecord(
+            seq=0,
+            occurred_at=timezone.now(),
+            actor_id=context.actor_id,
+            actor_username=context.actor_username[:150],
+            practice_id=practice_id,
+            patient_id=patient_id,
+            action=str(action),
+            category=str(category),
+            object_type=object_type[:40],
+            object_id=str(object_id)[:40],
+            outcome=str(outcome),
+            detail=detail[:200],
+            ip_address=normalized_ip(context.ip_address),
+            request_path=context.request_path[:300],
+            prev_hash="",
         )
+        event = _append(head, key, draft)
+        if owner is not None and owner[0] != practice_id:
+            owner_practice, owner_patient = owner
+            _append(
+                head,
+                key,
+                replace(
+                    draft,
+                    occurred_at=timezone.now(),
+                    practice_id=owner_practice,
+                    patient_id=owner_patient if owner_patient is not None else draft.patient_id,
+                    detail=f"cross_practice;from_practice={practice_id};{draft.detail}"[:200],
+                ),
+            )
+    return event
 
 
 def _append(head: AuditChainHead, key: ChainKey, draft: ChainRecord) -> AuditEvent:
