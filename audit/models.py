@@ -64,6 +64,9 @@ class AuditEvent(models.Model):
     detail = models.CharField(max_length=200, blank=True, help_text="No PHI: ids, counts, field names")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     request_path = models.CharField(max_length=300, blank=True)
+    # The patients a list or search showed, as ",12,34," (audit.domain.chain.shown_ids_text), so
+    # "who saw patient X" has an answer for lists too. Part of the keyed hash.
+    shown_patient_ids = models.TextField(blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     # 1: plain SHA-256 (events written before the chain was keyed); 2: HMAC-SHA256 with the key
     # whose fingerprint is `key_id` (the key itself lives in the environment, never here).

@@ -6,6 +6,7 @@ which the task runs: services → tasks → chain_services, never back.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import fields, replace
 
 from django.db import transaction
@@ -21,6 +22,7 @@ from audit.domain.chain import (
     ChainRecord,
     compute_hash,
     rotation_detail,
+    shown_ids_text,
 )
 from audit.keys import audit_chain_current_key
 from audit.models import AuditChainHead, AuditEvent
@@ -42,6 +44,7 @@ def audit_event_record(
     object_id: str | int = "",
     outcome: str = AuditEvent.Outcome.ALLOWED,
     detail: str = "",
+    shown_patient_ids: Iterable[int] = (),
 ) -> AuditEvent:
     """Append one event to the chain. Joins the caller's transaction when there is one.
 
@@ -50,7 +53,8 @@ def audit_event_record(
     sizes (and the IP normalized) *before* hashing, so the stored row hashes the same. The
     row is sealed with the current chain key (HMAC-SHA256); when that key differs from the
     one the head was sealed with, a key-rotation event (the new key's id, never the key)
-    goes into the chain first.
+    goes into the chain first. A list or search passes `shown_patient_ids`: the patients it
+    showed (so "who saw patient X" finds list reads too).
 
     A denied attempt at an object that another practice owns (see `audit.owners`) is recorded
     twice: in the caller's practice, and in the owning practice (detail `cross_practice;
@@ -106,6 +110,7 @@ def audit_event_record(
             ip_address=normalized_ip(context.ip_address),
             request_path=context.request_path[:300],
             prev_hash="",
+            shown_patient_ids=shown_ids_text(shown_patient_ids),
         )
         event = _append(head, key, draft)
         if owner is not None and owner[0] != practice_id:

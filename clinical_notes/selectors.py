@@ -242,6 +242,7 @@ def note_list(
         practice_id=access.practice_id,
         object_type=NOTE_OBJECT_TYPE,
         detail=";".join([f"results={len(page)}", f"total={total}", *filters])[:200],
+        shown_patient_ids=[n.patient_id for n in page],
     )
     return NotePage(notes=page, total=total, limit=limit, offset=offset)
 
@@ -457,6 +458,7 @@ def note_cosign_queue(
         practice_id=access.practice_id,
         object_type=NOTE_OBJECT_TYPE,
         detail=f"results={len(items)};total={counts['total']};purpose=cosign_queue",
+        shown_patient_ids=[item.patient_id for item in items],
     )
     return CosignQueuePage(
         items=items, total=counts["total"], overdue_total=counts["overdue"], limit=limit, offset=offset

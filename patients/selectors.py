@@ -302,6 +302,7 @@ def patient_list_for_user(
         practice_id=access.practice_id,
         object_type="patient",
         detail=f"results={len(rows)};total={total};filters={','.join(filters) or 'none'}",
+        shown_patient_ids=[p.pk for p in rows],
     )
     return PatientPage(
         patients=rows, total=total, offset=offset, limit=limit, today=today, shows_coverage=shows_coverage

@@ -75,7 +75,19 @@ class ChainRecord:
     prev_hash: str
     chain_version: int = LEGACY_VERSION
     key_id: str = ""
+    shown_patient_ids: str = ""
     hash: str = ""
+
+
+def shown_ids_text(patient_ids: Iterable[int]) -> str:
+    """The patients a list showed, stored as ",12,34," (sorted, no repeats; "" for none), so
+    that "contains ,X," finds patient X on every database."""
+    unique = sorted({int(i) for i in patient_ids})
+    return f",{','.join(str(i) for i in unique)}," if unique else ""
+
+
+def shown_ids_needle(patient_id: int) -> str:
+    return f",{int(patient_id)},"
 
 
 def _canonical(record: ChainRecord) -> dict[str, object]:
@@ -98,6 +110,7 @@ def _canonical(record: ChainRecord) -> dict[str, object]:
     if record.chain_version != LEGACY_VERSION:
         payload["chain_version"] = record.chain_version
         payload["key_id"] = record.key_id
+        payload["shown_patient_ids"] = record.shown_patient_ids
     return payload
 
 
@@ -140,7 +153,9 @@ def _row_problems(
                     where,
                 )
             ]
-        return [] if compute_hash(record) == record.hash else [_altered(where)]
+        # Unkeyed rows predate the shown-patients column: a value there was written since.
+        intact = compute_hash(record) == record.hash and not record.shown_patient_ids
+        return [] if intact else [_altered(where)]
     if record.chain_version != KEYED_VERSION:
         return [Problem("audit_unknown_version", f"Unknown chain version {record.chain_version}.", where)]
     problems: list[Problem] = []

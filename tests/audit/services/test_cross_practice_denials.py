@@ -57,9 +57,13 @@ def test_each_denied_cross_practice_read_is_recorded_in_both_practices(
         assert owner.patient_id == setting["patient"].pk
 
 
-def test_the_owning_practices_auditor_finds_the_attempt_by_patient(setting, practice, other_practice, client_for):
+def test_the_owning_practices_auditor_finds_the_attempt_by_patient(
+    setting, practice, other_practice, client_for
+):
     # given
-    client_for(setting["intruder"]).get(reverse("patients:detail", kwargs={"patient_id": setting["patient"].pk}))
+    client_for(setting["intruder"]).get(
+        reverse("patients:detail", kwargs={"patient_id": setting["patient"].pk})
+    )
     viewer = PracticeAccess(
         user_id=setting["auditor"].pk,
         username=setting["auditor"].username,
@@ -95,4 +99,6 @@ def test_a_denial_inside_ones_own_practice_is_recorded_once(practice, make_membe
 def test_an_id_no_row_has_is_recorded_once(setting, practice, client_for):
     before = AuditEvent.objects.count()
     client_for(setting["intruder"]).get(reverse("patients:detail", kwargs={"patient_id": 987654321}))
-    assert list(AuditEvent.objects.order_by("seq")[before:].values_list("practice_id", flat=True)) == [practice.pk]
+    assert list(AuditEvent.objects.order_by("seq")[before:].values_list("practice_id", flat=True)) == [
+        practice.pk
+    ]
