@@ -9,8 +9,6 @@ import pytest
 
 from clinical_notes.domain.disclosure import (
     FULL_NOTE_MINUTES,
-    PURPOSE_DETAIL_MAX,
-    PURPOSE_DETAIL_MIN,
     SECTIONS_BY_LEVEL,
     DisclosureFacts,
     NoteDisclosure,
@@ -126,12 +124,13 @@ def test_disclosed_content_keeps_only_what_the_level_shows(level, keys):
 @pytest.mark.parametrize(
     ("purpose", "detail", "codes"),
     [
-        ("appeal", "x" * PURPOSE_DETAIL_MIN, []),
-        ("records_request", "x" * PURPOSE_DETAIL_MAX, []),
+        # the documented edges: 5 to 200 characters after trimming
+        ("appeal", "x" * 5, []),
+        ("records_request", "x" * 200, []),
         ("payer_audit", "  Audit 42  ", []),
-        ("appeal", "x" * (PURPOSE_DETAIL_MIN - 1), ["purpose_detail_required"]),
+        ("appeal", " " + "x" * 4 + " ", ["purpose_detail_required"]),
         ("appeal", " " * 10, ["purpose_detail_required"]),
-        ("appeal", "x" * (PURPOSE_DETAIL_MAX + 1), ["purpose_detail_too_long"]),
+        ("appeal", "x" * 201, ["purpose_detail_too_long"]),
         ("", "Appeal 2026-118", ["purpose_required"]),
         ("curiosity", "Appeal 2026-118", ["purpose_required"]),
         ("", "", ["purpose_required", "purpose_detail_required"]),
