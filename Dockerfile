@@ -34,7 +34,11 @@ COPY . .
 # build step: settings refuse to load without one when DEBUG is off. The real key comes from the
 # environment at run time (docker-compose.yml requires SECRET_KEY).
 RUN SECRET_KEY=build-time-only-not-a-secret-collectstatic-xxxxxxxxxxxxxxxxxxxx DJANGO_DEBUG=0 \
+        AUDIT_CHAIN_KEY=build-time-only-not-a-secret-collectstatic-xxxx \
         python manage.py collectstatic --noinput -v0
+
+# The audit chain's checkpoint file lives on a volume the app user may append to.
+RUN mkdir -p /var/lib/parity/audit && chown parity:parity /var/lib/parity/audit
 
 # Code and static files stay root-owned and read-only for the app user.
 USER parity

@@ -50,4 +50,4 @@ beat:
 	$(BIN)/celery -A billing beat -l INFO
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) staticfiles db.sqlite3 audit-anchor.jsonl .pytest_cache .mypy_cache .ruff_cache

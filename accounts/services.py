@@ -5,10 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import signals
+from accounts.domain.mfa import WRONG_CODE, mfa_locked_message
 from accounts.domain.roles import Role
 from accounts.models import Membership, User
+from core.audit_context import AuditContext
 from core.errors import NotFound, ValidationFailed
 
 MFA_DEVICE_NAME = "Authenticator app"
@@ -26,17 +30,45 @@ def mfa_confirmed_device(*, user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
+def mfa_lock_problem(*, device: TOTPDevice) -> str:
+    """The message to show when wrong codes have locked `device` for now; "" when it is not."""
+    allowed, info = device.verify_is_allowed()
+    if allowed or not info or "locked_until" not in info:
+        return ""
+    return mfa_locked_message(
+        failure_count=int(info.get("failure_count", 0)), locked_until=info["locked_until"], now=timezone.now()
+    )
+
+
+def mfa_token_check(*, device: TOTPDevice, token: str) -> None:
+    """Accept `token` for `device`, or refuse it: wrong code, or locked after too many (says so)."""
+    locked = mfa_lock_problem(device=device)
+    if locked:
+        raise ValidationFailed(locked, field_errors={"token": [locked]}, code="mfa_locked")
+    if not device.verify_token(token.strip()):
+        locked = mfa_lock_problem(device=device)
+        message = f"{WRONG_CODE} {locked}" if locked else WRONG_CODE
+        raise ValidationFailed(message, field_errors={"token": [message]})
+
+
 def mfa_device_confirm(*, user: User, token: str) -> TOTPDevice:
     """Confirm the pending device with a first valid code."""
     with transaction.atomic(durable=True):
         device = mfa_device_get_or_create_unconfirmed(user=user)
-        if not device.verify_token(token.strip()):
-            raise ValidationFailed(
-                "That code is not valid.", field_errors={"token": ["That code is not valid."]}
-            )
+        mfa_token_check(device=device, token=token)
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     return device
+
+
+def mfa_device_reset(*, user: User, context: AuditContext) -> int:
+    """Remove the user's two-factor devices (a lost phone): they enrol again at their next
+    sign-in. Recorded in the audit trail with `context`'s actor (accounts.signals.mfa_reset).
+    Returns how many devices went."""
+    with transaction.atomic(durable=True):
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        signals.mfa_reset.send(sender=mfa_device_reset, user=user, context=context, devices=removed)
+    return removed
 
 
 def mfa_device_set_key(*, user: User, key_hex: str) -> TOTPDevice:

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from accounts import services
+from accounts import services, signals
 from accounts.access import SESSION_PRACTICE_KEY
 from accounts.forms import TokenForm
 from core.errors import NotFound, ValidationFailed
@@ -56,14 +56,21 @@ def mfa(request: HttpRequest) -> HttpResponse:
         try:
             if enrolling:
                 device = services.mfa_device_confirm(user=user, token=token)  # type: ignore[arg-type]
-            elif device is None or not device.verify_token(token.strip()):
-                raise ValidationFailed(field_errors={"token": ["That code is not valid."]})
+                signals.mfa_enrolled.send(sender=mfa, request=request, user=user)
+            elif device is not None:
+                services.mfa_token_check(device=device, token=token)
         except ValidationFailed as error:
             add_errors_to_form(form, error)
+            signals.mfa_code_refused.send(
+                sender=mfa, request=request, user=user, locked=error.code == "mfa_locked"
+            )
         else:
             otp_login(request, device)
+            signals.mfa_verified.send(sender=mfa, request=request, user=user)
             return redirect(_next_url(request))
-    context = {"form": form, "enrolling": enrolling, "next": _next_url(request)}
+    # Wrong codes lock the device for a while: say so on arrival too, not only after a refusal.
+    lock_notice = services.mfa_lock_problem(device=device) if device is not None and not form.errors else ""
+    context = {"form": form, "enrolling": enrolling, "next": _next_url(request), "lock_notice": lock_notice}
     if pending is not None:
         context["qr_data_uri"] = _qr_svg(pending.config_url)
         context["secret_b32"] = base64.b32encode(pending.bin_key).decode()

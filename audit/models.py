@@ -21,7 +21,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """One PHI access (or denied attempt). Append-only and hash-chained.
 
-    `seq` orders the chain; `hash` = SHA-256 over the previous hash and this row's fields
+    `seq` orders the chain; `hash` = HMAC-SHA256 (keyed from the environment; plain SHA-256 for
+    events written before the chain was keyed) over the previous hash and this row's fields
     (see audit.domain.chain). Database triggers reject UPDATE, DELETE and TRUNCATE
     (migration 0005); the queryset refuses bulk update/delete; the admin is read-only.
     """
@@ -34,6 +35,14 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Deleted"
         EXPORT = "export", "Exported"
         VERIFY = "verify", "Verification requested"
+        ROTATE_KEY = "rotate_key", "Chain key started"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGN_OUT = "sign_out", "Signed out"
+        LOCKED_OUT = "locked_out", "Locked out"
+        MFA_ENROL = "mfa_enrol", "Two-factor device enrolled"
+        MFA_RESET = "mfa_reset", "Two-factor device reset"
+        MFA_FAILED = "mfa_failed", "Two-factor code refused"
 
     class Outcome(models.TextChoices):
         ALLOWED = "allowed", "Allowed"
@@ -55,7 +64,14 @@ class AuditEvent(models.Model):
     detail = models.CharField(max_length=200, blank=True, help_text="No PHI: ids, counts, field names")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     request_path = models.CharField(max_length=300, blank=True)
+    # The patients a list or search showed, as ",12,34," (audit.domain.chain.shown_ids_text), so
+    # "who saw patient X" has an answer for lists too. Part of the keyed hash.
+    shown_patient_ids = models.TextField(blank=True, default="")
     prev_hash = models.CharField(max_length=64)
+    # 1: plain SHA-256 (events written before the chain was keyed); 2: HMAC-SHA256 with the key
+    # whose fingerprint is `key_id` (the key itself lives in the environment, never here).
+    chain_version = models.PositiveSmallIntegerField(default=1)
+    key_id = models.CharField(max_length=16, blank=True, default="")
     hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
@@ -78,6 +94,9 @@ class AuditChainHead(models.Model):
     singleton = models.BooleanField(default=True, unique=True)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    key_id = models.CharField(
+        max_length=16, blank=True, default="", help_text="the key the tip is sealed with"
+    )
 
     def __str__(self) -> str:
         return f"head at #{self.last_seq}"

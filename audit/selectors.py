@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from audit.chain_services import CHAIN_CHUNK_SIZE
 from audit.domain.categories import Category
+from audit.domain.chain import shown_ids_needle
 from audit.domain.export import csv_safe
 from audit.models import AuditEvent, AuditVerification
 from audit.services import audit_event_record
@@ -141,7 +142,11 @@ def _filtered(*, practice_id: int, filters: AuditEventFilters) -> QuerySet[Audit
     if filters.username:
         events = events.filter(actor_username__iexact=filters.username)
     if filters.patient_id is not None:
-        events = events.filter(patient_id=filters.patient_id)
+        # Reads of that patient's records, and lists and searches that showed them.
+        events = events.filter(
+            Q(patient_id=filters.patient_id)
+            | Q(shown_patient_ids__contains=shown_ids_needle(filters.patient_id))
+        )
     if filters.category:
         events = events.filter(category=filters.category)
     if filters.action:

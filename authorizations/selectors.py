@@ -382,6 +382,7 @@ def authorization_list(
         practice_id=access.practice_id,
         object_type="prior_authorization",
         detail=f"view=authorizations;results={len(rows)};total={len(ids)};filters={','.join(filters) or 'none'}",
+        shown_patient_ids=[a.patient_id for a in page],
     )
     return AuthorizationPage(rows=rows, total=len(ids), limit=limit, offset=offset)
 

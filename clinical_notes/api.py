@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import PracticeAccess, request_access
+from accounts.domain.roles import Capability
 from clinical_notes import selectors, services
 from clinical_notes.domain.checks import (
     DocumentationReport,
@@ -25,6 +26,14 @@ from clinical_notes.domain.checks import (
     problem_to_dict,
     segment_minutes,
     session_minutes,
+)
+from clinical_notes.domain.disclosure import (
+    FULL,
+    PURPOSE_DETAIL_MAX,
+    Disclosure,
+    FullNotePurpose,
+    NoteDisclosure,
+    disclosed_content,
 )
 from clinical_notes.domain.templates import instrument_for
 from clinical_notes.domain.types import GoalProgress, Measurement, Segment
@@ -74,10 +83,17 @@ def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dic
     return dict(serializer.validated_data)
 
 
-def _note_writer(request: Request, *, note_id: int | None = None, creating: bool = False) -> PracticeAccess:
-    """The caller's access, once it is known they may write notes at all (before the body is read)."""
+def _note_writer(
+    request: Request,
+    *,
+    note_id: int | None = None,
+    creating: bool = False,
+    relation: services.NoteRelation | None = None,
+) -> PracticeAccess:
+    """The caller's access, once it is known they may write notes at all and stand in `relation`
+    to the note (before the body is read: permission first)."""
     access = request_access(request)
-    services.note_writer_require(access=access, note_id=note_id, creating=creating)
+    services.note_writer_require(access=access, note_id=note_id, creating=creating, relation=relation)
     return access
 
 
@@ -118,7 +134,9 @@ def _summary(note: Any) -> dict[str, Any]:
     }
 
 
-def _detail(note: Any) -> dict[str, Any]:
+def _detail(note: Any, disclosure: Disclosure = FULL) -> dict[str, Any]:
+    """The note as `disclosure` allows (minimum necessary: clinical_notes.domain.disclosure)."""
+    shows = disclosure.shows
     segments = list(note.segments.all())
     domain_segments = [Segment(starts_at=s.starts_at, ends_at=s.ends_at) for s in segments]
     return {
@@ -128,7 +146,8 @@ def _detail(note: Any) -> dict[str, Any]:
         "supervisor": _person(note.supervisor),
         "place_of_service": note.place_of_service,
         "telehealth": note.telehealth,
-        "content": note.content,
+        "disclosure": disclosure.level.value,
+        "content": disclosed_content(note.content or {}, disclosure),
         "minutes": session_minutes(domain_segments),
         "segments": [
             {
@@ -148,7 +167,7 @@ def _detail(note: Any) -> dict[str, Any]:
                 else m.instrument,
                 "score": m.score,
             }
-            for m in note.measurements.all()
+            for m in (note.measurements.all() if shows("measurements") else [])
         ],
         "diagnoses": [
             {
@@ -161,14 +180,14 @@ def _detail(note: Any) -> dict[str, Any]:
         ],
         "goals": [
             {"goal_id": g.goal_id, "description": g.goal.description, "progress": g.progress}
-            for g in note.note_goals.all()
+            for g in (note.note_goals.all() if shows("goals") else [])
         ],
         "signed_by": note.signed_by.get_username() if note.signed_by else "",
         "attestation": note.attestation,
         "cosigned_at": note.cosigned_at,
         "cosigned_by": note.cosigned_by.get_username() if note.cosigned_by else "",
         "cosign_attestation": note.cosign_attestation,
-        "findings": note.findings,
+        "findings": note.findings if shows("findings") else [],
         "events": [
             {
                 "from_status": e.from_status,
@@ -177,9 +196,9 @@ def _detail(note: Any) -> dict[str, Any]:
                 "occurred_at": e.occurred_at,
                 "comment": e.comment,
             }
-            for e in note.events.all()
+            for e in (note.events.all() if shows("history") else [])
         ],
-        "addenda": [_addendum(a) for a in note.addenda.all()],
+        "addenda": [_addendum(a) for a in note.addenda.all()] if shows("addenda") else [],
         "created_at": note.created_at,
         "updated_at": note.updated_at,
     }
@@ -271,6 +290,10 @@ class NoteDetailSerializer(NoteSummarySerializer):
 
     practice_id = serializers.IntegerField()
     appointment_id = serializers.IntegerField(allow_null=True)
+    disclosure = serializers.ChoiceField(
+        choices=[NoteDisclosure.FULL.value, NoteDisclosure.BILLING.value],
+        help_text="full, or billing: the minimum-necessary view (billers and practice admins by default)",
+    )
     supervisor = PersonSerializer(allow_null=True)
     place_of_service = serializers.CharField()
     telehealth = serializers.CharField(allow_blank=True)
@@ -292,8 +315,8 @@ class NoteDetailSerializer(NoteSummarySerializer):
     updated_at = serializers.DateTimeField()
 
 
-def _detail_response(note: Any, *, code: int = status.HTTP_200_OK) -> Response:
-    return Response(NoteDetailSerializer(_detail(note)).data, status=code)
+def _detail_response(note: Any, *, code: int = status.HTTP_200_OK, disclosure: Disclosure = FULL) -> Response:
+    return Response(NoteDetailSerializer(_detail(note, disclosure)).data, status=code)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,7 +357,8 @@ class NoteListApi(PaginatedListApi):
 class NoteDetailApi(APIView):
     @extend_schema(operation_id="notes_detail", responses=NoteDetailSerializer)
     def get(self, request: Request, note_id: int) -> Response:
-        return _detail_response(selectors.note_get(access=request_access(request), note_id=note_id))
+        read = selectors.note_read(access=request_access(request), note_id=note_id)
+        return _detail_response(read.note, disclosure=read.disclosure)
 
 
 class NoteChecksApi(APIView):
@@ -468,7 +492,7 @@ class NoteUpdateApi(APIView):
 
     @extend_schema(operation_id="notes_update", request=InputSerializer, responses=NoteDetailSerializer)
     def patch(self, request: Request, note_id: int) -> Response:
-        access = _note_writer(request, note_id=note_id)
+        access = _note_writer(request, note_id=note_id, relation=services.NoteRelation.AUTHOR)
         data = _validated(self.InputSerializer, request.data)
         segments = data.pop("segments", None)
         measurements = data.pop("measurements", None)
@@ -491,7 +515,7 @@ class NoteSignApi(APIView):
 
     @extend_schema(operation_id="notes_sign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
-        access = _note_writer(request, note_id=note_id)
+        access = _note_writer(request, note_id=note_id, relation=services.NoteRelation.AUTHOR)
         data = _validated(self.InputSerializer, request.data)
         services.note_sign(access=access, note_id=note_id, **data)
         return _detail_response(selectors.note_detail_after_change(note_id=note_id))
@@ -503,7 +527,7 @@ class NoteCosignApi(APIView):
 
     @extend_schema(operation_id="notes_cosign", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
-        access = _note_writer(request, note_id=note_id)
+        access = _note_writer(request, note_id=note_id, relation=services.NoteRelation.SUPERVISOR)
         data = _validated(self.InputSerializer, request.data)
         services.note_cosign(access=access, note_id=note_id, **data)
         return _detail_response(selectors.note_detail_after_change(note_id=note_id))
@@ -515,7 +539,7 @@ class NoteReturnApi(APIView):
 
     @extend_schema(operation_id="notes_return", request=InputSerializer, responses=NoteDetailSerializer)
     def post(self, request: Request, note_id: int) -> Response:
-        access = _note_writer(request, note_id=note_id)
+        access = _note_writer(request, note_id=note_id, relation=services.NoteRelation.SUPERVISOR)
         data = _validated(self.InputSerializer, request.data)
         services.note_return(access=access, note_id=note_id, **data)
         return _detail_response(selectors.note_detail_after_change(note_id=note_id))
@@ -530,7 +554,9 @@ class NoteAddendumAddApi(APIView):
         operation_id="notes_addendum_add", request=InputSerializer, responses={201: AddendumOutputSerializer}
     )
     def post(self, request: Request, note_id: int) -> Response:
-        access = _note_writer(request, creating=True, note_id=note_id)
+        access = _note_writer(
+            request, creating=True, note_id=note_id, relation=services.NoteRelation.AUTHOR_OR_SUPERVISOR
+        )
         data = _validated(self.InputSerializer, request.data)
         addendum = services.note_addendum_add(access=access, note_id=note_id, **data)
         return Response(AddendumOutputSerializer(_addendum(addendum)).data, status=status.HTTP_201_CREATED)
@@ -541,3 +567,36 @@ class NoteDeleteApi(APIView):
     def delete(self, request: Request, note_id: int) -> Response:
         services.note_delete_draft(access=request_access(request), note_id=note_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NoteOpenFullApi(APIView):
+    """A billing reader opens the full note for a stated purpose, for 30 minutes (audited)."""
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        purpose = serializers.ChoiceField(choices=[p.value for p in FullNotePurpose])
+        detail = serializers.CharField(max_length=PURPOSE_DETAIL_MAX)
+
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        note_id = serializers.IntegerField()
+        purpose = serializers.CharField()
+        opened_at = serializers.DateTimeField()
+        expires_at = serializers.DateTimeField()
+
+    @extend_schema(operation_id="notes_open_full", request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request: Request, note_id: int) -> Response:
+        access = request_access(request, Capability.BILLING_VIEW)
+        data: Any = request.data
+        body = data if isinstance(data, dict) else {}
+        opening = services.note_full_open(
+            access=access,
+            note_id=note_id,
+            purpose=str(body.get("purpose", "")),
+            detail=str(body.get("detail", "")),
+        )
+        output = {
+            "note_id": opening.note_id,
+            "purpose": opening.purpose,
+            "opened_at": opening.opened_at,
+            "expires_at": opening.expires_at,
+        }
+        return Response(self.OutputSerializer(output).data, status=status.HTTP_201_CREATED)

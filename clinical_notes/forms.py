@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 
 from clinical_notes.domain.content import MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS
+from clinical_notes.domain.disclosure import PURPOSE_DETAIL_MAX, PURPOSE_DETAIL_MIN, PURPOSE_LABELS
 from clinical_notes.domain.templates import FieldKind, NoteTemplate, catalog
 from clinical_notes.domain.types import GoalProgress, Measurement, Segment
 from core.domain.service_types import service_type_choices
@@ -412,6 +413,20 @@ class ReturnForm(forms.Form):
 class AddendumForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Reason")
     text = forms.CharField(max_length=20_000, label="Addendum", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class FullNoteOpenForm(forms.Form):
+    """ "Open the full note" (billing readers): why, and which request. Shape only."""
+
+    purpose = forms.ChoiceField(
+        label="Why do you need the full note?",
+        choices=[("", "Choose…"), *((p.value, label) for p, label in PURPOSE_LABELS.items())],
+    )
+    detail = forms.CharField(
+        label="Which request (a reference or a few words)",
+        max_length=PURPOSE_DETAIL_MAX,
+        min_length=PURPOSE_DETAIL_MIN,
+    )
 
 
 class NoteFilterForm(forms.Form):

@@ -323,3 +323,26 @@ class CosignReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Co-sign reminder {self.pk} for note {self.note_id}"
+
+
+class FullNoteOpening(models.Model):
+    """A billing reader opened a final note's full text for a stated purpose, until `expires_at`.
+
+    Minimum necessary (clinical_notes.domain.disclosure): billers and practice admins see a billing
+    view by default. The opening itself is also an audit event; the free-text detail lives only
+    here (it may name a request), never in the audit trail's detail.
+    """
+
+    practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="+")
+    note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="full_openings")
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=32)
+    detail = models.CharField(max_length=200)
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["note", "user", "expires_at"], name="notes_full_opening_idx")]
+
+    def __str__(self) -> str:
+        return f"Full note {self.note_id} opened by user {self.user_id}"

@@ -6,7 +6,9 @@ Who sees which notes (`note_scope`):
   every note they authored (drafts included), plus the non-draft notes of
   (a) notes routed to them for co-signature, (b) authors they supervised on the note's date of
   service, and (c) patients on their caseload today. Drafts are private to their author.
-- billing roles (BILLING_VIEW without CLINICAL_VIEW: biller, practice admin): final notes only.
+- billing roles (BILLING_VIEW without CLINICAL_VIEW: biller, practice admin): final notes only,
+  never those of a 42 CFR Part 2 patient without an active Part 2 consent; and of those, a
+  billing view unless they opened the full note (`note_read`, clinical_notes.domain.disclosure).
 - anyone else (compliance): no notes (PermissionDenied).
 
 Each public read of PHI records exactly one audit event (category clinical_note):
@@ -32,6 +34,12 @@ from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from clinical_notes.domain.checks import DocumentationReport, documentation_report
+from clinical_notes.domain.disclosure import (
+    Disclosure,
+    DisclosureFacts,
+    NoteDisclosure,
+    note_disclosure,
+)
 from clinical_notes.domain.supervision import (
     cosign_days_waiting,
     cosign_overdue,
@@ -48,6 +56,7 @@ from clinical_notes.domain.types import (
     Segment,
 )
 from clinical_notes.models import (
+    FullNoteOpening,
     NoteAddendum,
     NoteDiagnosis,
     NoteEvent,
@@ -58,7 +67,13 @@ from clinical_notes.models import (
 )
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import NotFound, PermissionDenied
-from patients.selectors import caseload_patient_ids, primary_payer_id_on
+from patients.domain.consents import part2_consent_active
+from patients.selectors import (
+    caseload_patient_ids,
+    part2_consent_missing_q,
+    patient_billing_facts,
+    primary_payer_id_on,
+)
 from payer_rules.selectors import payer_requires_cosign_on
 from practice.selectors import practice_zone, supervised_on
 from scheduling.models import Appointment
@@ -119,7 +134,8 @@ def note_scope(access: PracticeAccess) -> QuerySet[SessionNote]:
         )
         return notes.filter(Q(author_id=me) | (~Q(status=NoteStatus.DRAFT) & shared))
     if access.can(Capability.BILLING_VIEW):
-        return notes.filter(status=NoteStatus.FINAL)
+        today = _practice_today(access.practice_id)
+        return notes.filter(status=NoteStatus.FINAL).exclude(part2_consent_missing_q(on=today))
     raise PermissionDenied()
 
 
@@ -226,6 +242,7 @@ def note_list(
         practice_id=access.practice_id,
         object_type=NOTE_OBJECT_TYPE,
         detail=";".join([f"results={len(page)}", f"total={total}", *filters])[:200],
+        shown_patient_ids=[n.patient_id for n in page],
     )
     return NotePage(notes=page, total=total, limit=limit, offset=offset)
 
@@ -241,7 +258,14 @@ def _visible_note(access: PracticeAccess, *, note_id: int, detail: bool) -> Sess
     return note
 
 
-def _record_view(access: PracticeAccess, note: SessionNote, *, purpose: str = "") -> None:
+def _record_view(
+    access: PracticeAccess, note: SessionNote, *, purpose: str = "", disclosure: Disclosure | None = None
+) -> None:
+    parts = [f"status={note.status}"]
+    if purpose:
+        parts.append(f"purpose={purpose}")
+    if disclosure is not None:
+        parts.append(f"view={disclosure.level}")
     audit_event_record(
         context=access.audit,
         action=AuditEvent.Action.VIEW,
@@ -250,16 +274,90 @@ def _record_view(access: PracticeAccess, note: SessionNote, *, purpose: str = ""
         patient_id=note.patient_id,
         object_type=NOTE_OBJECT_TYPE,
         object_id=note.pk,
-        detail=f"status={note.status}" + (f";purpose={purpose}" if purpose else ""),
+        detail=";".join(parts),
     )
 
 
-def note_get(*, access: PracticeAccess, note_id: int, purpose: str = "") -> SessionNote:
+@dataclass(frozen=True)
+class NoteRead:
+    note: SessionNote
+    disclosure: Disclosure
+    full_note_until: datetime | None  # when the reader's "open the full note" ends
+
+
+def _full_note_until(access: PracticeAccess, note: SessionNote) -> datetime | None:
+    """The reader's open "full note" (the database form of `full_note_is_open`), if any."""
+    return (
+        FullNoteOpening.objects.filter(
+            note_id=note.pk,
+            user_id=access.user_id,
+            practice_id=access.practice_id,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-expires_at")
+        .values_list("expires_at", flat=True)
+        .first()
+    )
+
+
+def note_disclosure_for(
+    access: PracticeAccess, note: SessionNote, *, count_opening: bool = True
+) -> tuple[Disclosure, datetime | None]:
+    """How much of `note` (already in the reader's scope) `access` sees, and until when an
+    opened full note stays open. Billing readers: one query for the opening, one or two for a
+    Part 2 patient's consents. `count_opening=False`: as if the full note were not open."""
+    clinical = access.can(Capability.CLINICAL_VIEW)
+    billing = access.can(Capability.BILLING_VIEW)
+    until = _full_note_until(access, note) if billing and not clinical and count_opening else None
+    part2 = consent = False
+    if billing and not clinical:
+        facts = patient_billing_facts(patient_id=note.patient_id)
+        part2 = facts.in_part2_program
+        consent = part2 and part2_consent_active(facts.consents, on=_practice_today(access.practice_id))
+    disclosure = note_disclosure(
+        DisclosureFacts(
+            reads_clinical=clinical,
+            reads_billing=billing,
+            part2_patient=part2,
+            part2_consent_active=consent,
+            full_note_open=until is not None,
+        )
+    )
+    return disclosure, until
+
+
+def _disclosed_or_deny(
+    access: PracticeAccess, note: SessionNote, *, action: str
+) -> tuple[Disclosure, datetime | None]:
+    disclosure, until = note_disclosure_for(access, note)
+    if disclosure.level is NoteDisclosure.WITHHELD:
+        _deny(access, action=action, note_id=note.pk, reason="reason=part2_consent")
+        raise PermissionDenied(disclosure.reason)
+    return disclosure, until
+
+
+def note_read(*, access: PracticeAccess, note_id: int, purpose: str = "") -> NoteRead:
     """One note with everything shown with it (segments, scores, diagnoses, goals, events,
-    addenda; `findings` is on the row). One `view` audit event; NotFound outside the scope."""
+    addenda; `findings` is on the row) and how much of it the reader sees (minimum necessary:
+    callers show `disclosure`'s part only). One `view` audit event naming the view given;
+    NotFound outside the scope."""
     note = _visible_note(access, note_id=note_id, detail=True)
-    _record_view(access, note, purpose=purpose)
-    return note
+    disclosure, until = _disclosed_or_deny(access, note, action=AuditEvent.Action.VIEW)
+    _record_view(access, note, purpose=purpose, disclosure=disclosure)
+    return NoteRead(note=note, disclosure=disclosure, full_note_until=until)
+
+
+def note_get(*, access: PracticeAccess, note_id: int, purpose: str = "") -> SessionNote:
+    """`note_read` for callers that show the whole note only to clinical readers (the editor)."""
+    return note_read(access=access, note_id=note_id, purpose=purpose).note
+
+
+def note_for_full_opening(*, access: PracticeAccess, note_id: int) -> tuple[SessionNote, Disclosure]:
+    """The note a billing reader asks to open in full, and its disclosure without any opening.
+    Denied (audited) and NotFound outside the scope; no `view` event (the opening records one)."""
+    note = _visible_note(access, note_id=note_id, detail=False)
+    disclosure, _ = note_disclosure_for(access, note, count_opening=False)
+    return note, disclosure
 
 
 def note_detail_after_change(*, note_id: int) -> SessionNote:
@@ -271,7 +369,13 @@ def note_documentation_preview(*, access: PracticeAccess, note_id: int) -> Docum
     """Run the documentation checks on the saved note without signing (the editor shows them
     live; the co-sign queue shows the clone diff). One `view` audit event."""
     note = _visible_note(access, note_id=note_id, detail=False)
-    _record_view(access, note, purpose="checks")
+    disclosure, _ = _disclosed_or_deny(access, note, action=AuditEvent.Action.VIEW)
+    if disclosure.level is not NoteDisclosure.FULL:
+        # The checks quote the note's text (clone diffs): minimum necessary keeps them behind
+        # "open the full note".
+        _deny(access, action=AuditEvent.Action.VIEW, note_id=note.pk, reason="reason=minimum_necessary")
+        raise PermissionDenied("The documentation checks read the whole note: open the full note first.")
+    _record_view(access, note, purpose="checks", disclosure=disclosure)
     return documentation_report(note_facts_for(note, now=timezone.now()))
 
 
@@ -354,6 +458,7 @@ def note_cosign_queue(
         practice_id=access.practice_id,
         object_type=NOTE_OBJECT_TYPE,
         detail=f"results={len(items)};total={counts['total']};purpose=cosign_queue",
+        shown_patient_ids=[item.patient_id for item in items],
     )
     return CosignQueuePage(
         items=items, total=counts["total"], overdue_total=counts["overdue"], limit=limit, offset=offset

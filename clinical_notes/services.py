@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,6 +54,7 @@ from clinical_notes.domain.checks import problem_to_dict, run_documentation_chec
 from clinical_notes.domain.codes import PERMISSION_CODES
 from clinical_notes.domain.codes import NoteProblemCode as Code
 from clinical_notes.domain.content import content_shape_problems
+from clinical_notes.domain.disclosure import FULL_NOTE_MINUTES, full_note_expires_at, full_note_open_problems
 from clinical_notes.domain.supervision import requires_cosign
 from clinical_notes.domain.transitions import (
     COSIGN_ATTESTATION,
@@ -68,6 +70,7 @@ from clinical_notes.domain.types import GoalProgress, Measurement, Segment
 from clinical_notes.errors import NoteErrorCode, NoteRuleViolation
 from clinical_notes.models import (
     CosignReminder,
+    FullNoteOpening,
     NoteAddendum,
     NoteDiagnosis,
     NoteEvent,
@@ -77,7 +80,7 @@ from clinical_notes.models import (
     NoteStatus,
     SessionNote,
 )
-from core.domain.problems import Problem, Severity, errors_only
+from core.domain.problems import Problem, Severity, errors_only, field_errors
 from core.domain.service_types import ServiceType
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.jobs import job_enqueue_on_commit
@@ -145,12 +148,34 @@ def _acting_provider(access: PracticeAccess, *, action: str, note_id: int | None
     return access.provider_id
 
 
+class NoteRelation(StrEnum):
+    """Who may change a note, checked before the API reads the request's body."""
+
+    AUTHOR = "author"  # edit, sign, delete
+    SUPERVISOR = "supervisor"  # co-sign, return: a supervisor of the author on the date of service
+    AUTHOR_OR_SUPERVISOR = "author_or_supervisor"  # addenda
+
+
 def note_writer_require(
-    *, access: PracticeAccess, note_id: int | None = None, creating: bool = False
+    *,
+    access: PracticeAccess,
+    note_id: int | None = None,
+    creating: bool = False,
+    relation: NoteRelation | None = None,
 ) -> None:
-    """Deny (audited, 403) a caller who can't write notes at all, before the API reads the body."""
+    """Deny (audited: 403, or 404 for a note outside the caller's scope) a caller who can't
+    write notes at all, or, with `relation`, who does not stand in that relation to the note,
+    before the API reads the body. The services check the same again (they serve the screens
+    too): permission first, then the body, then the rules."""
     action = AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE
-    _acting_provider(access, action=action, note_id=note_id)
+    me = _acting_provider(access, action=action, note_id=note_id)
+    if relation is None or note_id is None:
+        return
+    header = _visible_header(access, note_id=note_id, action=action)
+    if relation is NoteRelation.AUTHOR:
+        _require_author(access, header, me=me, action=action)
+    elif relation is NoteRelation.SUPERVISOR or me not in (header.author_id, header.supervisor_id):
+        _require_supervisor(access, header, me=me, action=action)
 
 
 @dataclass(frozen=True)
@@ -883,6 +908,44 @@ def note_addendum_add(*, access: PracticeAccess, note_id: int, reason: str, text
         addendum.save()
         _audit(access, action=action, note=note, detail=f"addendum={addendum.pk}")
     return addendum
+
+
+def note_full_open(*, access: PracticeAccess, note_id: int, purpose: str, detail: str) -> FullNoteOpening:
+    """A billing reader opens a final note's full text for a stated purpose, for 30 minutes.
+
+    Permission first: the note must be in the reader's scope (else NotFound, audited) and the
+    rule must offer the opening (not a clinical reader, who sees it all already; never a 42 CFR
+    Part 2 patient without an active consent): else PermissionDenied, audited. Then the purpose
+    and its detail are checked. The opening is an audit event (purpose, never the free text).
+    """
+    action = AuditEvent.Action.VIEW
+    note, disclosure = selectors.note_for_full_opening(access=access, note_id=note_id)
+    if not disclosure.may_open_full:
+        _deny(access, action=action, note_id=note_id, reason="reason=full_note_not_offered")
+        raise PermissionDenied(disclosure.reason or "You see this note in full already.")
+    problems = full_note_open_problems(purpose=purpose, detail=detail)
+    if problems:
+        raise ValidationFailed(field_errors=field_errors(problems))
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        opening = FullNoteOpening(
+            practice_id=access.practice_id,
+            note_id=note.pk,
+            user_id=access.user_id,
+            purpose=purpose,
+            detail=detail.strip(),
+            opened_at=now,
+            expires_at=full_note_expires_at(now),
+        )
+        opening.full_clean(exclude=["practice", "note", "user"])
+        opening.save()
+        _audit(
+            access,
+            action=action,
+            note=note,
+            detail=f"full_note_opened;purpose={purpose};minutes={FULL_NOTE_MINUTES};opening={opening.pk}",
+        )
+    return opening
 
 
 def note_delete_draft(*, access: PracticeAccess, note_id: int) -> None:

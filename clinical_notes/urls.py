@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:note_id>/return/", views.note_return, name="return"),
     path("<int:note_id>/addenda/", views.addendum_add, name="addendum_add"),
     path("<int:note_id>/pdf", views.note_pdf, name="pdf"),
+    path("<int:note_id>/open-full/", views.note_open_full, name="open_full"),
 ]
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
@@ -34,4 +35,5 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:note_id>/return/", api.NoteReturnApi.as_view(), name="return"),
     path("<int:note_id>/addenda/create/", api.NoteAddendumAddApi.as_view(), name="addendum_add"),
     path("<int:note_id>/delete/", api.NoteDeleteApi.as_view(), name="delete"),
+    path("<int:note_id>/open-full/", api.NoteOpenFullApi.as_view(), name="open_full"),
 ]

@@ -302,6 +302,7 @@ def patient_list_for_user(
         practice_id=access.practice_id,
         object_type="patient",
         detail=f"results={len(rows)};total={total};filters={','.join(filters) or 'none'}",
+        shown_patient_ids=[p.pk for p in rows],
     )
     return PatientPage(
         patients=rows, total=total, offset=offset, limit=limit, today=today, shows_coverage=shows_coverage
@@ -505,6 +506,19 @@ def coverage_spans(*, patient_id: int) -> list[CoverageSpan]:
             "pk", "priority", "effective_on", "terminates_on"
         )
     ]
+
+
+def part2_consent_missing_q(*, on: dt.date, patient_ref: str = "patient") -> Q:
+    """Rows whose patient is in a 42 CFR Part 2 program with no Part 2 TPO consent active on `on`:
+    the database form of `patients.domain.consents.part2_consent_active` (signed on or before
+    `on`, not expired before it, not revoked on or before it)."""
+    active = Consent.objects.filter(
+        patient_id=OuterRef(f"{patient_ref}_id"), kind=Consent.Kind.PART2_TPO, signed_on__lte=on
+    ).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=on),
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=on),
+    )
+    return Q(Q(**{f"{patient_ref}__is_substance_use_program": True}), ~Exists(active))
 
 
 def consent_facts(consents: Iterable[Consent]) -> list[ConsentFacts]:

@@ -247,7 +247,7 @@ def _view(appointment: Appointment, zone: ZoneInfo) -> AppointmentView:
     )
 
 
-def _audit_list(access: PracticeAccess, *, detail: str) -> None:
+def _audit_list(access: PracticeAccess, *, detail: str, patient_ids: Iterable[int] = ()) -> None:
     audit_event_record(
         context=access.audit,
         action=AuditEvent.Action.LIST,
@@ -255,6 +255,7 @@ def _audit_list(access: PracticeAccess, *, detail: str) -> None:
         practice_id=access.practice_id,
         object_type="appointment",
         detail=detail,
+        shown_patient_ids=patient_ids,
     )
 
 
@@ -343,7 +344,9 @@ def appointment_list(
         view=view,
     )
     rows = [_view(a, zone) for a in _with_relations(appointments).order_by("starts_at", "pk")]
-    _audit_list(access, detail=";".join([*filters, f"results={len(rows)}"]))
+    _audit_list(
+        access, detail=";".join([*filters, f"results={len(rows)}"]), patient_ids=[r.patient_id for r in rows]
+    )
     return rows
 
 
@@ -380,7 +383,11 @@ def appointment_page(
     offset, limit = max(0, offset), max(1, limit)
     page = _with_relations(appointments).order_by("starts_at", "pk")[offset : offset + limit]
     rows = [_view(a, zone) for a in page]
-    _audit_list(access, detail=";".join([*filters, f"results={len(rows)}", f"total={total}"]))
+    _audit_list(
+        access,
+        detail=";".join([*filters, f"results={len(rows)}", f"total={total}"]),
+        patient_ids=[r.patient_id for r in rows],
+    )
     return AppointmentPage(rows=rows, total=total)
 
 
@@ -471,7 +478,11 @@ def appointments_awaiting_note(*, access: PracticeAccess, days_back: int = 30) -
         note__isnull=True,
     )
     rows = [_view(a, zone) for a in _with_relations(appointments).order_by("starts_at", "pk")]
-    _audit_list(access, detail=f"view=awaiting_note;days={days_back};results={len(rows)}")
+    _audit_list(
+        access,
+        detail=f"view=awaiting_note;days={days_back};results={len(rows)}",
+        patient_ids=[r.patient_id for r in rows],
+    )
     return rows
 
 
@@ -641,6 +652,7 @@ def upcoming_appointments(
             practice_id=practice_id,
             object_type="appointment",
             detail=f"view=upcoming;results={len(result)}",
+            shown_patient_ids=[a.patient_id for a in result],
         )
     return result
 

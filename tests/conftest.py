@@ -35,6 +35,13 @@ def _fresh_code_catalog() -> Iterator[None]:
     code_catalog_forget()
 
 
+@pytest.fixture(autouse=True)
+def _private_audit_anchor(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each test's audit checkpoints go to a file of its own (the database is rolled back; a
+    shared file would pin hashes of chains that no longer exist)."""
+    settings.AUDIT_ANCHOR_PATH = str(tmp_path / "audit-anchor.jsonl")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
     """pytest-playwright: drive Debian's Chromium (Playwright's own download cannot work here)."""

@@ -14,4 +14,5 @@ class Category(StrEnum):
     APPOINTMENT = "appointment"
     BILLING = "billing"
     AUDIT_LOG = "audit_log"
+    SIGN_IN = "sign_in"  # sign-ins, failures, lockouts, two-factor enrolment and resets: no PHI
     PRACTICE = "practice"  # practice setup reached by id (payers, providers, locations, jobs): no PHI

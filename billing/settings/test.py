@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "t" * 40)
+# The audit chain key tests seal and verify with (the development key; see security.py).
+os.environ.setdefault("AUDIT_CHAIN_KEY", "parity-development-audit-chain-key-not-a-secret")
 
 from billing.settings.base import *  # noqa: E402, F403
 

@@ -148,6 +148,7 @@ def charge_list(
         practice_id=access.practice_id,
         object_type=CHARGE_OBJECT_TYPE,
         detail=";".join([f"results={len(page)}", f"total={total}", *described])[:200],
+        shown_patient_ids=[s.patient_id for s in page],
     )
     return ChargePage(charge_sets=page, total=total, counts_by_status=counts, limit=limit, offset=offset)
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 
 from clinical_notes.domain.checks import format_icd10, segment_minutes, session_minutes
+from clinical_notes.domain.disclosure import FULL, Disclosure, disclosed_content
 from clinical_notes.domain.templates import FieldKind, NoteTemplate, catalog
 from clinical_notes.domain.transitions import NoteState
 from clinical_notes.domain.types import Segment
@@ -118,6 +119,11 @@ class NoteView:
     addenda: list[AddendumView]
     return_comment: str
     returned_by: str
+    billing_view: bool = False  # minimum necessary: only what a claim needs is shown
+    disclosure_reason: str = ""
+    may_open_full: bool = False
+    addenda_withheld: int = 0
+    full_note_until_label: str = ""
 
 
 def _change_label(from_status: str, to_status: str) -> str:
@@ -167,9 +173,19 @@ def _template(service_type: str) -> NoteTemplate | None:
         return None
 
 
-def note_view(note: Any, *, zone: ZoneInfo, practice_name: str) -> NoteView:
-    """`note` is a SessionNote from `selectors.note_get` (relations prefetched)."""
-    content: Mapping[str, object] = note.content or {}
+def note_view(
+    note: Any,
+    *,
+    zone: ZoneInfo,
+    practice_name: str,
+    disclosure: Disclosure = FULL,
+    full_note_until: Any = None,
+) -> NoteView:
+    """`note` is a SessionNote from `selectors.note_read` (relations prefetched). Only the part
+    `disclosure` allows is put in the view (clinical_notes.domain.disclosure): the page and the
+    PDF render whatever is here."""
+    shows = disclosure.shows
+    content: Mapping[str, object] = disclosed_content(note.content or {}, disclosure)
     template = _template(note.service_type)
     segments = [
         Segment(starts_at=s.starts_at, ends_at=s.ends_at, is_crisis=s.is_crisis) for s in note.segments.all()
@@ -216,10 +232,13 @@ def note_view(note: Any, *, zone: ZoneInfo, practice_name: str) -> NoteView:
                 score=m.score,
                 range_label=f"{instrument.min_score}–{instrument.max_score}" if instrument else "",
             )
-            for m in note.measurements.all()
+            for m in (note.measurements.all() if shows("measurements") else [])
         ],
         diagnoses=[f"{format_icd10(d.code)} {d.description}".strip() for d in note_diagnosis_lines(note)],
-        goals=[GoalView(description=g.goal.description, progress=g.progress) for g in note.note_goals.all()],
+        goals=[
+            GoalView(description=g.goal.description, progress=g.progress)
+            for g in (note.note_goals.all() if shows("goals") else [])
+        ],
         requires_cosign=note.requires_cosign,
         supervisor_name=provider_label(note.supervisor),
         signature_line=note.attestation,
@@ -227,7 +246,7 @@ def note_view(note: Any, *, zone: ZoneInfo, practice_name: str) -> NoteView:
         cosignature_line=note.cosign_attestation,
         cosigned_label=moment_label(note.cosigned_at, zone),
         finalized_label=moment_label(note.finalized_at, zone),
-        findings=[finding_view(f) for f in (note.findings or [])],
+        findings=[finding_view(f) for f in (note.findings or [])] if shows("findings") else [],
         events=[
             EventView(
                 who=user_label(e.actor),
@@ -235,7 +254,7 @@ def note_view(note: Any, *, zone: ZoneInfo, practice_name: str) -> NoteView:
                 change_label=_change_label(e.from_status, e.to_status),
                 comment=e.comment,
             )
-            for e in events
+            for e in (events if shows("history") else [])
         ],
         addenda=[
             AddendumView(
@@ -245,12 +264,17 @@ def note_view(note: Any, *, zone: ZoneInfo, practice_name: str) -> NoteView:
                 reason=a.reason,
                 text=a.text,
             )
-            for i, a in enumerate(note.addenda.all(), start=1)
+            for i, a in enumerate(note.addenda.all() if shows("addenda") else [], start=1)
         ],
         return_comment=last_return.comment if last_return and note.status == NoteState.RETURNED else "",
         returned_by=user_label(last_return.actor)
         if last_return and note.status == NoteState.RETURNED
         else "",
+        billing_view=not shows("narrative"),
+        disclosure_reason=disclosure.reason,
+        may_open_full=disclosure.may_open_full,
+        addenda_withheld=0 if shows("addenda") else len(note.addenda.all()),
+        full_note_until_label=moment_label(full_note_until, zone) if full_note_until else "",
     )
 
 
@@ -267,6 +291,7 @@ class NoteActions:
     return_url: str
     addendum_url: str
     next_url: str
+    open_full_url: str
 
 
 def note_actions(*, note_id: int, can_edit: bool, can_cosign: bool, can_add_addendum: bool) -> NoteActions:
@@ -280,4 +305,5 @@ def note_actions(*, note_id: int, can_edit: bool, can_cosign: bool, can_add_adde
         return_url=reverse("clinical_notes:return", args=[note_id]),
         addendum_url=reverse("clinical_notes:addendum_add", args=[note_id]),
         next_url=reverse("clinical_notes:detail", args=[note_id]),
+        open_full_url=reverse("clinical_notes:open_full", args=[note_id]),
     )

@@ -19,6 +19,7 @@ from clinical_notes.domain.transitions import NoteState
 from clinical_notes.forms import (
     AddendumForm,
     CosignForm,
+    FullNoteOpenForm,
     ReturnForm,
 )
 from clinical_notes.views.common import (
@@ -42,11 +43,13 @@ def _supervises(access: PracticeAccess, note: Any) -> bool:
 def _render_detail(
     request: HttpRequest,
     access: PracticeAccess,
-    note: Any,
+    read: selectors.NoteRead,
     *,
     addendum_form: AddendumForm | None = None,
+    full_form: FullNoteOpenForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    note = read.note
     zone = practice_zone(practice_id=access.practice_id)
     me = access.provider_id
     clinical = access.can(Capability.CLINICAL_VIEW) and me is not None
@@ -60,9 +63,16 @@ def _render_detail(
         can_add_addendum=final and clinical and (me in (note.author_id, note.supervisor_id) or may_supervise),
     )
     context = {
-        "note": view_models.note_view(note, zone=zone, practice_name=access.practice_name),
+        "note": view_models.note_view(
+            note,
+            zone=zone,
+            practice_name=access.practice_name,
+            disclosure=read.disclosure,
+            full_note_until=read.full_note_until,
+        ),
         "actions": actions,
         "addendum_form": addendum_form or AddendumForm(),
+        "full_form": full_form or FullNoteOpenForm(),
         "cosign_form": CosignForm(),
         "return_form": ReturnForm(),
     }
@@ -74,8 +84,7 @@ def _render_detail(
 @app_errors
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     access = access_for(request, Capability.CLINICAL_VIEW, Capability.BILLING_VIEW)
-    note = selectors.note_get(access=access, note_id=note_id)
-    return _render_detail(request, access, note)
+    return _render_detail(request, access, selectors.note_read(access=access, note_id=note_id))
 
 
 @login_required
@@ -84,9 +93,12 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 def note_pdf(request: HttpRequest, note_id: int) -> HttpResponse:
     """The note, its signatures and addenda as a PDF (records requests, appeals). Audited view."""
     access = access_for(request, Capability.CLINICAL_VIEW, Capability.BILLING_VIEW)
-    note = selectors.note_get(access=access, note_id=note_id, purpose="pdf")
+    read = selectors.note_read(access=access, note_id=note_id, purpose="pdf")
+    note = read.note
     zone = practice_zone(practice_id=access.practice_id)
-    view = view_models.note_view(note, zone=zone, practice_name=access.practice_name)
+    view = view_models.note_view(
+        note, zone=zone, practice_name=access.practice_name, disclosure=read.disclosure
+    )
     document = pdf.note_pdf(
         view, generated_label=view_models.moment_label(timezone.now(), zone), generated_by=access.username
     )
@@ -94,6 +106,29 @@ def note_pdf(request: HttpRequest, note_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="session-note-{note.pk}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+@app_errors
+def note_open_full(request: HttpRequest, note_id: int) -> HttpResponse:
+    """A billing reader opens the full note for a stated purpose (30 minutes, audited)."""
+    access = access_for(request, Capability.BILLING_VIEW)
+    form = FullNoteOpenForm(request.POST)
+    try:  # the service checks permission before the purpose (403 before 400)
+        services.note_full_open(
+            access=access,
+            note_id=note_id,
+            purpose=request.POST.get("purpose", ""),
+            detail=request.POST.get("detail", ""),
+        )
+    except ValidationFailed as error:
+        if form.is_valid():  # the form's shape matches the rule; show the service's words otherwise
+            add_errors_to_form(form, error)
+        read = selectors.note_read(access=access, note_id=note_id)
+        return _render_detail(request, access, read, full_form=form, status=400)
+    messages.success(request, "The full note is open to you for 30 minutes.")
+    return redirect("clinical_notes:detail", note_id=note_id)
 
 
 # --- supervision --------------------------------------------------------------------------------
@@ -156,5 +191,5 @@ def addendum_add(request: HttpRequest, note_id: int) -> HttpResponse:
         else:
             messages.success(request, "Addendum added.")
             return redirect(f"{reverse('clinical_notes:detail', args=[note_id])}#addenda")
-    note = selectors.note_get(access=access, note_id=note_id)
-    return _render_detail(request, access, note, addendum_form=form, status=400)
+    read = selectors.note_read(access=access, note_id=note_id)
+    return _render_detail(request, access, read, addendum_form=form, status=400)

@@ -251,8 +251,16 @@ def test_detail_of_another_practice_is_not_found_and_audited(biller_access, othe
     auth = PriorAuthorizationFactory(practice=other_practice)
     with pytest.raises(NotFound):
         authorization_get(access=biller_access, authorization_id=auth.pk)
-    event = AuditEvent.objects.get()
+    event = AuditEvent.objects.get(practice_id=biller_access.practice_id)
     assert (event.action, event.outcome, event.patient_id) == ("view", "denied", None)
+    # and where the owning practice's auditor sees it
+    copy = AuditEvent.objects.get(practice_id=other_practice.pk)
+    assert (copy.action, copy.outcome, copy.patient_id, copy.actor_username) == (
+        "view",
+        "denied",
+        auth.patient_id,
+        event.actor_username,
+    )
 
 
 # ---- for the claims side ---------------------------------------------------------------------------

@@ -107,7 +107,14 @@ ENTRIES: dict[str, dict[str, Any]] = {
     # The technician's final note: the author and the billing roles read it; the other clinicians
     # neither supervise the technician nor follow the patient.
     "notes_api:detail": {"access": _only("technician", "biller", "practice_admin"), "kwargs": _final},
-    "notes_api:checks": {"access": _only("technician", "biller", "practice_admin"), "kwargs": _final},
+    # The checks quote the note's text: billing readers see the billing view only (minimum necessary).
+    "notes_api:checks": {"access": _only("technician"), "kwargs": _final},
+    "notes_api:open_full": {
+        "access": _only("biller", "practice_admin"),
+        "kwargs": _final,
+        "method": "post",
+        "data": lambda g: {"purpose": "appeal", "detail": "Appeal 2026-118"},
+    },
     "notes_api:create": {"access": _only(*CLINICAL), "method": "post", "data": _new_note},
     # Drafts are private to their author.
     "notes_api:update": {
@@ -172,6 +179,12 @@ SCREEN_ENTRIES: dict[str, dict[str, Any]] = {
     },
     "clinical_notes:detail": {"access": _only("technician", "biller", "practice_admin"), "kwargs": _final},
     "clinical_notes:pdf": {"access": _only("technician", "biller", "practice_admin"), "kwargs": _final},
+    "clinical_notes:open_full": {
+        "access": _only("biller", "practice_admin"),
+        "kwargs": _final,
+        "method": "post",
+        "data": lambda g: {"purpose": "records_request", "detail": "Request from the patient"},
+    },
     "clinical_notes:edit": {"access": _only("technician"), "kwargs": _draft},
     "clinical_notes:sign": {
         "access": _only("technician"),
@@ -199,3 +212,17 @@ SCREEN_ENTRIES: dict[str, dict[str, Any]] = {
     },
 }
 ENTRIES.update(SCREEN_ENTRIES)
+
+
+# Minimum necessary: which parts of a final note each role sees on the note page, in the PDF and
+# from the API (clinical_notes.domain.disclosure; the README's role table says the same).
+# The technician is on the patient's care team and wrote the note. "billing" is the billing view;
+# "full" everything; "none" no access to the note at all.
+NOTE_VIEW_BY_ROLE = {
+    "technician": "full",
+    "clinician": "none",  # not on this patient's care team, not the author's supervisor
+    "supervisor": "none",  # no supervision in the shared graph
+    "biller": "billing",
+    "practice_admin": "billing",
+    "compliance": "none",
+}

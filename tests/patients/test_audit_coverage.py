@@ -103,7 +103,9 @@ def test_technician_detail_event_lists_only_what_was_shown(practice, make_member
 
 
 @pytest.mark.parametrize("path", ["/patients/{id}/", "/api/patients/{id}/", "/patients/{id}/coverages/new/"])
-def test_denied_attempt_emits_exactly_one_denied_event(other_practice, biller, client_for, path):
+def test_denied_attempt_emits_one_denied_event_here_and_one_in_the_owning_practice(
+    other_practice, biller, client_for, path
+):
     # given
     foreign = PatientFactory(practice=other_practice)
     before = _last_seq()
@@ -111,9 +113,20 @@ def test_denied_attempt_emits_exactly_one_denied_event(other_practice, biller, c
     response = client_for(biller).get(path.format(id=foreign.pk))
     # then
     assert response.status_code == 404
+    caller = AuditEvent.objects.filter(seq__gt=before).order_by("seq").first()
+    assert caller is not None
     assert _new_events(before) == [
-        ("view", "demographics", foreign.pk, "denied", "reason=not_accessible", biller.username)
+        ("view", "demographics", foreign.pk, "denied", "reason=not_accessible", biller.username),
+        (
+            "view",
+            "demographics",
+            foreign.pk,
+            "denied",
+            f"cross_practice;from_practice={caller.practice_id};reason=not_accessible",
+            biller.username,
+        ),
     ]
+    assert AuditEvent.objects.filter(seq__gt=before, practice_id=other_practice.pk).count() == 1
 
 
 def test_technician_off_caseload_emits_one_denied_event(practice, make_member, client_for, patient):

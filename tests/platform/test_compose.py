@@ -12,7 +12,14 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 LONG_RUNNING = ("postgres", "redis", "web", "worker", "beat")
 APP_SERVICES = ("web", "worker", "beat")
-REQUIRED_APP_ENV = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS")
+REQUIRED_APP_ENV = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "AUDIT_CHAIN_KEY",
+    "AUDIT_ANCHOR_PATH",
+)
 SECRET_WORDS = ("SECRET", "PASSWORD", "TOKEN", "KEY")
 
 
@@ -136,6 +143,7 @@ def test_app_services_get_their_configuration_from_the_environment(
     assert environment["DJANGO_DEBUG"] == "0"
     assert environment["DJANGO_SETTINGS_MODULE"] == "billing.settings.base"
     assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert environment["AUDIT_CHAIN_KEY"].startswith("${AUDIT_CHAIN_KEY:?")
     assert environment["ALLOWED_HOSTS"].startswith("${ALLOWED_HOSTS:?")
     assert "${POSTGRES_PASSWORD:?" in environment["DATABASE_URL"]
     assert environment["DATABASE_URL"].endswith("@postgres:5432/parity")
@@ -161,13 +169,15 @@ def test_no_secret_is_written_in_the_compose_file(compose: dict[str, Any]) -> No
     # given
     secrets = secret_like_values(compose)
 
-    # then: each secret value is a required reference, never a literal or a default
+    # then: each secret value is a required reference (or an optional one, empty by default),
+    # never a literal or a default
     assert {path for path, _ in secrets} >= {
         ".services.postgres.environment.POSTGRES_PASSWORD",
         ".services.web.environment.SECRET_KEY",
+        ".services.web.environment.AUDIT_CHAIN_KEY",
     }
     for path, value in secrets:
-        assert re.fullmatch(r"\$\{[A-Z_]+:\?[^}]*\}", value), path
+        assert re.fullmatch(r"\$\{[A-Z_]+:\?[^}]*\}|\$\{[A-Z_]+:-\}", value), path
 
 
 def test_passwords_inside_urls_are_required_references() -> None:

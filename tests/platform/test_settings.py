@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "SECRET_KEY": "prod-like-" + "k3Y-" * 16,
+    "AUDIT_CHAIN_KEY": "prod-like-audit-" + "cH4in-" * 8,
     "ALLOWED_HOSTS": "parity.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://parity.example.com",
 }
@@ -217,3 +218,34 @@ def test_enqueue_on_commit_waits_for_a_real_commit() -> None:
     # then
     assert queued_inside == 0
     task.apply_async.assert_called_once_with(kwargs={"note_id": 7})
+
+
+@pytest.mark.parametrize(
+    ("_case", "key", "message"),
+    [
+        ("missing", None, "AUDIT_CHAIN_KEY must be set when DJANGO_DEBUG is off."),
+        ("too short", "k" * 31, "AUDIT_CHAIN_KEY must be at least 32 characters."),
+    ],
+)
+def test_without_a_long_audit_chain_key_and_debug_off_settings_refuse_to_load(_case, key, message) -> None:
+    # given
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "AUDIT_CHAIN_KEY"}
+    if key is not None:
+        env["AUDIT_CHAIN_KEY"] = key
+    # when
+    result = run_python(PRINT_SETTINGS, env)
+    # then
+    assert result.returncode == 1
+    assert f"django.core.exceptions.ImproperlyConfigured: {message}" in result.stderr
+
+
+def test_a_32_character_audit_chain_key_is_accepted_and_debug_gets_the_development_key() -> None:
+    # when
+    production = run_python(PRINT_SETTINGS, {**PRODUCTION_ENV, "AUDIT_CHAIN_KEY": "k" * 32})
+    debug = run_python(
+        "from django.conf import settings; print(settings.AUDIT_CHAIN_KEY == settings.AUDIT_CHAIN_DEV_KEY)",
+        {"DJANGO_DEBUG": "1"},
+    )
+    # then
+    assert production.returncode == 0, production.stderr
+    assert debug.stdout.strip() == "True", debug.stderr

@@ -17,10 +17,12 @@ from django.db import connection
 from audit import chain_services
 from audit.chain_services import audit_chain_verify
 from audit.domain.chain import compute_hash
+from audit.keys import audit_chain_current_key
 from audit.models import AuditEvent, AuditVerification
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
+KEY = audit_chain_current_key()
 BYPASSES = ["disable_trigger", "replication_role_replica"]
 TABLES = ("audit_auditevent", "audit_auditchainhead")
 
@@ -91,14 +93,14 @@ def test_an_edited_event_is_caught(four_events, how):
 
 @pytest.mark.parametrize("how", BYPASSES)
 def test_an_edited_and_resealed_event_is_caught(four_events, how):
-    # given: the attacker knows the hash recipe and re-seals the edited row
+    # given: the attacker holds the chain key too and re-seals the edited row
     record = next(r for r in chain_services.audit_chain_records() if r.seq == 2)
     forged = replace(record, patient_id=999)
     with _triggers_bypassed(how):
         _sql(
             (
                 "UPDATE audit_auditevent SET patient_id = %s, hash = %s WHERE seq = %s",
-                [999, compute_hash(forged), 2],
+                [999, compute_hash(forged, secret=KEY.secret), 2],
             )
         )
     # when
@@ -125,7 +127,7 @@ def test_an_inserted_event_is_caught(four_events, how):
     # given: make room at seq 3, then insert a well-formed forged event there
     second = next(r for r in chain_services.audit_chain_records() if r.seq == 2)
     forged = replace(second, seq=3, patient_id=777, object_id="777", prev_hash=second.hash)
-    forged = replace(forged, hash=compute_hash(forged))
+    forged = replace(forged, hash=compute_hash(forged, secret=KEY.secret))
     with _triggers_bypassed(how):
         _sql(
             ("UPDATE audit_auditevent SET seq = seq + 1000 WHERE seq >= %s", [3]),
@@ -147,6 +149,8 @@ def test_an_inserted_event_is_caught(four_events, how):
             ip_address=forged.ip_address,
             request_path=forged.request_path,
             prev_hash=forged.prev_hash,
+            chain_version=forged.chain_version,
+            key_id=forged.key_id,
             hash=forged.hash,
         )
     assert list(AuditEvent.objects.values_list("seq", flat=True)) == [1, 2, 3, 4, 5]

@@ -152,7 +152,7 @@ def test_reading_a_note_is_exactly_one_view_event(clinic, notes):
         "allowed",
         clinic.patient.pk,
         str(target.pk),
-        "status=final",
+        "status=final;view=billing",
     )
 
 
@@ -170,7 +170,8 @@ def test_reading_a_note_is_exactly_one_view_event(clinic, notes):
 def test_a_note_outside_the_scope_is_not_found_and_one_denied_event(clinic, notes, user, name):
     with pytest.raises(NotFound):
         selectors.note_get(access=clinic.access(getattr(clinic, user)), note_id=notes[name].pk)
-    [event] = AuditEvent.objects.all()
+    # (another practice's note is also recorded in that practice: tests/audit/services/test_cross_practice_denials.py)
+    [event] = AuditEvent.objects.filter(practice_id=clinic.practice.pk)
     assert (event.action, event.outcome, event.object_id, event.detail) == (
         "view",
         "denied",
@@ -236,7 +237,7 @@ def test_the_checks_preview_reads_the_saved_note_and_records_one_view(clinic):
     report = selectors.note_documentation_preview(access=access, note_id=written.pk)
     assert ([p.code for p in report.problems], report.minutes, report.clone) == (["time_too_short"], 5, None)
     assert AuditEvent.objects.count() == before + 1
-    assert AuditEvent.objects.last().detail == "status=draft;purpose=checks"
+    assert AuditEvent.objects.last().detail == "status=draft;purpose=checks;view=full"
 
 
 def test_the_preview_compares_with_the_patients_previous_signed_note(clinic):

@@ -198,5 +198,5 @@ def test_reading_the_note_page_is_one_audited_view(clinic, client_for):
     # then
     events = list(AuditEvent.objects.order_by("seq")[before:])
     assert [(e.action, e.object_id, e.detail, e.patient_id) for e in events] == [
-        ("view", str(note.pk), "status=final", clinic.patient.pk)
+        ("view", str(note.pk), "status=final;view=full", clinic.patient.pk)
     ]

@@ -33,8 +33,11 @@ def test_the_pdf_has_the_note_signatures_cosignature_and_addenda(clinic, client_
         reason="Late entry",
         text="The caregiver reported the same card use at home that evening.",
     )
+    services.note_full_open(
+        access=clinic.access(clinic.biller_user), note_id=note.pk, purpose="appeal", detail="Appeal 2026-118"
+    )
     before = AuditEvent.objects.count()
-    # when
+    # when: the biller opened the full note (for an appeal) and prints it
     response = client_for(clinic.biller_user).get(reverse("clinical_notes:pdf", args=[note.pk]))
     # then
     assert response.status_code == 200
@@ -66,8 +69,31 @@ def test_the_pdf_has_the_note_signatures_cosignature_and_addenda(clinic, client_
         assert expected in text, expected
     events = list(AuditEvent.objects.order_by("seq")[before:])
     assert [(e.action, e.object_id, e.detail, e.patient_id, e.actor_id) for e in events] == [
-        ("view", str(note.pk), "status=final;purpose=pdf", patient.pk, clinic.biller_user.pk)
+        ("view", str(note.pk), "status=final;purpose=pdf;view=full", patient.pk, clinic.biller_user.pk)
     ]
+
+
+def test_a_billers_pdf_is_the_billing_view_unless_the_full_note_is_open(clinic, client_for):
+    # given
+    note = final_note(clinic)
+    services.note_addendum_add(
+        access=clinic.access(clinic.tech_user),
+        note_id=note.pk,
+        reason="Late entry",
+        text="The caregiver reported the same card use at home that evening.",
+    )
+    # when
+    response = client_for(clinic.biller_user).get(reverse("clinical_notes:pdf", args=[note.pk]))
+    # then
+    text = pdf_text(response.content)
+    assert "Billing view (minimum necessary)" in text
+    assert "Time 1: Mon 9 Mar 2026, 10:00–10:53 EDT (53 minutes)" in text
+    assert "F84.0 Synthetic diagnosis" in text
+    assert f"Signed electronically by {clinic.tech.full_name}, RBT, on 2026-03-10 at 12:00 EDT." in text
+    assert "1 addendum not included (billing view)." in text
+    assert note.content["behavior_data"] not in text
+    assert "The caregiver reported" not in text
+    assert AuditEvent.objects.order_by("seq").last().detail == "status=final;purpose=pdf;view=billing"
 
 
 def test_a_pdf_of_a_note_waiting_for_cosignature_says_it_is_not_final(clinic, client_for):

@@ -314,7 +314,8 @@ def test_update_other_practices_patient_is_404_and_changes_nothing(api, foreign_
     foreign_patient.refresh_from_db()
     assert (foreign_patient.city, foreign_patient.first_name) == ("Peoria", "Robin")
     assert _counts() == before
-    assert [(e.outcome, e.patient_id) for e in events()] == [("denied", foreign_patient.pk)]
+    # denied in the caller's practice, and recorded again in the owning practice
+    assert [(e.outcome, e.patient_id) for e in events()] == [("denied", foreign_patient.pk)] * 2
 
 
 # --- coverages --------------------------------------------------------------------------------

@@ -123,7 +123,10 @@ def test_coverage_add_for_another_practices_patient(other_practice, biller_acces
         )
     # then
     assert Coverage.objects.count() == 0
-    assert [(e.action, e.category, e.outcome) for e in events()] == [("create", "coverage", "denied")]
+    assert [(e.action, e.category, e.outcome, e.practice_id) for e in events()] == [
+        ("create", "coverage", "denied", biller_access.practice_id),
+        ("create", "coverage", "denied", other_practice.pk),  # where its auditor sees it
+    ]
 
 
 def test_clinician_may_not_add_coverage(practice, patient, make_member, access_for, payer):

@@ -272,6 +272,7 @@ def test_update_of_another_practices_patient_is_not_found_and_changes_nothing(ot
     foreign.refresh_from_db()
     assert foreign.city == "Peoria"
     assert [(e.action, e.outcome, e.patient_id, e.practice_id) for e in events()] == [
-        ("update", "denied", foreign.pk, biller_access.practice_id)
+        ("update", "denied", foreign.pk, biller_access.practice_id),
+        ("update", "denied", foreign.pk, other_practice.pk),  # where its auditor sees it
     ]
     assert AuditEvent.objects.filter(outcome="allowed").count() == 0

@@ -309,13 +309,25 @@ def test_appointment_get_hides_what_the_user_may_not_see(world, _case):
         )
     with pytest.raises(NotFound):
         appointment_get(access=access, appointment_id=a.pk)
-    [event] = AuditEvent.objects.all()
+    event = AuditEvent.objects.get(practice_id=access.practice_id)
     assert (event.outcome, event.object_id, event.patient_id, event.detail) == (
         "denied",
         str(a.pk),
         None,
         "reason=not_accessible",
     )
+    # another practice's appointment: also recorded in that practice, with its patient
+    copies = [(e.practice_id, e.patient_id, e.detail) for e in AuditEvent.objects.exclude(pk=event.pk)]
+    if _case == "another practice":
+        assert copies == [
+            (
+                a.practice_id,
+                a.patient_id,
+                f"cross_practice;from_practice={access.practice_id};reason=not_accessible",
+            )
+        ]
+    else:
+        assert copies == []
 
 
 def test_group_session_get_lists_the_roster(world):
