@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
@@ -12,10 +11,9 @@ from django.utils import timezone
 from accounts.access import PracticeAccess
 from claims import lock_objects, selectors
 from claims.domain.capture import LineOverride
-from claims.domain.capture_plan import ChargeRow, supervisor_billing
+from claims.domain.capture_plan import ChargeRow
 from claims.domain.override_plan import OverrideContext, plan_override
 from claims.models import Charge, ChargeEvent, ChargeSet, ChargeStatus
-from claims.selectors.facts import ClaimSpec
 from claims.services.common import (
     audit_change,
     line_dict,
@@ -25,8 +23,7 @@ from claims.services.common import (
     release_usage,
     require_edit,
 )
-from claims.services.scrub import scrub_stored
-from coding.domain.code_sets import CodeCatalog
+from claims.services.scrub import refresh_people, scrub_stored
 from core.errors import NotFound
 
 _LINE_FIELDS = [
@@ -88,7 +85,7 @@ def charge_override(
         if plan.released_authorization_id is not None:
             release_usage(authorization_id=plan.released_authorization_id, charge_id=line.pk)
         notes = record_usage(charge_set, [(line.pk, plan.line)], context.authorizations)
-        spec = _refresh_people(charge_set, context.catalog)
+        spec = refresh_people(charge_set, codes=context.catalog)
         review_cleared = _clear_review(charge_set, now)
         new_event(
             charge_set,
@@ -142,31 +139,6 @@ def _save_line(line: Charge, values: ChargeRow) -> None:
     line.overridden = True
     line.full_clean(exclude=["charge_set", "modifiers", "diagnosis_pointers"])
     line.save(update_fields=_LINE_FIELDS)
-
-
-def _refresh_people(charge_set: ChargeSet, codes: CodeCatalog) -> ClaimSpec:
-    """Read the set's claim facts again; after a code changed, does the payer now bill it under
-    the supervisor? Returns the facts the scrubber runs on."""
-    lines = [row for _pk, row in selectors.charge_rows(charge_set_id=charge_set.pk)]
-    spec = selectors.stored_claim_spec(charge_set=charge_set, lines=lines, codes=codes)
-    if charge_set.self_pay or charge_set.payer_id is None:
-        return spec
-    note = spec.note
-    people = supervisor_billing(
-        spec.policy,
-        insured=True,
-        credential=note.author_credential,
-        codes=[row.code for row in lines if row.units > 0],
-        supervisor_id=note.supervisor_id if note.supervisor_id is not None else spec.supervisor_on_file,
-    )
-    if (charge_set.supervising_provider_id, charge_set.supervisor_billing) != (
-        people.supervising_id,
-        people.supervisor_billing,
-    ):
-        charge_set.supervising_provider_id = people.supervising_id
-        charge_set.supervisor_billing = people.supervisor_billing
-        charge_set.save(update_fields=["supervising_provider", "supervisor_billing", "updated_at"])
-    return replace(spec, supervising_id=people.supervising_id)
 
 
 def _clear_review(charge_set: ChargeSet, now: datetime) -> bool:
