@@ -34,6 +34,7 @@ EVENT_LABELS = {
     "captured": "Captured from the final note",
     "scrubbed": "Scrubbed",
     "overridden": "Line changed",
+    "line_added": "Line added",
     "reviewed": "Marked reviewed",
 }
 SUPERVISOR_BILLING_LABELS = {
@@ -254,12 +255,23 @@ class ChargeSetPage:
     can_review: bool
     review_url: str
     scrub_url: str
+    add_form: Form | None = None
+    add_url: str = ""
+    add_open: bool = False
 
 
 def _show(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "none"
     return str(value)
+
+
+def _added(after: Mapping[str, Any]) -> str:
+    if not after:
+        return ""
+    modifiers = "-".join(str(m) for m in after.get("modifiers") or [])
+    code = f"{after.get('code')}{'-' + modifiers if modifiers else ''}"
+    return f"{code} x{after.get('units')}, POS {after.get('pos')}"
 
 
 def _change(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
@@ -287,6 +299,8 @@ def charge_set_page(
     forms: Mapping[int, Form],
     open_line: int | None = None,
     diagnosis_labels: Mapping[str, str] | None = None,
+    add_form: Form | None = None,
+    add_open: bool = False,
 ) -> ChargeSetPage:
     findings = finding_views(charge_set.findings)
     lines = list(charge_set.lines.all())
@@ -339,7 +353,11 @@ def charge_set_page(
                 who=who,
                 what=f"{EVENT_LABELS.get(event.kind, event.kind)}{line_part}{status_part}",
                 reason=event.reason,
-                change=_change(event.before, event.after) if event.kind == "overridden" else "",
+                change=_change(event.before, event.after)
+                if event.kind == "overridden"
+                else _added(event.after)
+                if event.kind == "line_added"
+                else "",
                 detail=event.detail,
             )
         )
@@ -393,4 +411,7 @@ def charge_set_page(
         can_review=can_edit and status == ChargeStatus.READY.value and charge_set.error_count == 0,
         review_url=reverse("charges:review", args=[charge_set.pk]),
         scrub_url=reverse("charges:scrub", args=[charge_set.pk]),
+        add_form=add_form if can_edit else None,
+        add_url=reverse("charges:line_add", args=[charge_set.pk]),
+        add_open=add_open,
     )

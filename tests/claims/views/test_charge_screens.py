@@ -192,3 +192,47 @@ def test_the_list_screen_reads_a_constant_number_of_queries(billing, biller, dja
     with django_assert_max_num_queries(len(one.captured_queries)) as three:
         biller.get("/charges/")
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def add_data(**changes):
+    data = {
+        "code": "90785",
+        "units": "1",
+        "modifiers": "HO",
+        "pos": "11",
+        "diagnosis_pointers": "1",
+        "reason": "Interactive complexity is documented.",
+    }
+    data.update(changes)
+    return {f"add-{key}": value for key, value in data.items()}
+
+
+def test_a_biller_adds_a_line_from_the_screen_and_sees_it_in_the_history(billing, biller):
+    note = final_note(billing, minutes=45)
+    charge_set = charges_of(note)
+    # given: the form is on the page, closed, with the first line's POS and pointer 1
+    page = biller.get(f"/charges/{charge_set.pk}/").context["page"]
+    assert (page.add_open, page.add_form["pos"].value(), page.add_form["units"].value()) == (False, "11", 1)
+    # when
+    response = biller.post(f"/charges/{charge_set.pk}/lines/add/", add_data(), follow=True)
+    # then
+    page = response.context["page"]
+    assert lines_of(note) == [("90834", 1, ["HO"]), ("90785", 1, ["HO"])]
+    assert (page.status_label, page.error_count) == ("Ready", 0)
+    assert (page.events[-2].what, page.events[-2].change, page.events[-2].reason) == (
+        "Line added (line 2)",
+        "90785-HO x1, POS 11",
+        "Interactive complexity is documented.",
+    )
+
+
+def test_adding_a_line_without_a_reason_shows_the_error_and_adds_nothing(billing, biller):
+    note = final_note(billing, minutes=45)
+    charge_set = charges_of(note)
+    response = biller.post(f"/charges/{charge_set.pk}/lines/add/", add_data(reason=""))
+    assert response.status_code == 400
+    page = response.context["page"]
+    assert page.add_open is True
+    assert page.add_form.errors == {"reason": ["Say why the line is changed (the reason is recorded)."]}
+    assert "Nothing was added. Correct the fields marked below." in response.content.decode()
+    assert lines_of(note) == [("90834", 1, ["HO"])]
