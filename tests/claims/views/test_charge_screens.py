@@ -7,6 +7,7 @@ import pytest
 
 from claims.models import Charge, ChargeEvent
 from core.domain.service_types import ServiceType
+from practice.models import Provider
 from tests.claims.conftest import charges_of, final_note, lines_of
 from tests.conftest import verified_client
 
@@ -236,3 +237,26 @@ def test_adding_a_line_without_a_reason_shows_the_error_and_adds_nothing(billing
     assert page.add_form.errors == {"reason": ["Say why the line is changed (the reason is recorded)."]}
     assert "Nothing was added. Correct the fields marked below." in response.content.decode()
     assert lines_of(note) == [("90834", 1, ["HO"])]
+
+
+def test_the_screen_lists_every_finding_at_once_each_with_its_fix(billing, biller):
+    # given: the demo's technician (a BHT without an NPI) documents H0004, which the plan refuses
+    # from technicians; and the coverage ended before the date of service
+    Provider.objects.filter(pk=billing.clinic.tech.pk).update(credential="BHT", npi="")
+    note = final_note(
+        billing, author="tech", service_type=ServiceType.BEHAVIORAL_HEALTH_COUNSELING, minutes=45
+    )
+    charge_set = charges_of(note)
+    billing.coverage.terminates_on = charge_set.date_of_service.replace(day=1)
+    billing.coverage.save(update_fields=["terminates_on"])
+    biller.post(f"/charges/{charge_set.pk}/scrub/")
+    # when
+    response = biller.get(f"/charges/{charge_set.pk}/")
+    # then: three errors of three kinds, all shown, each with how to fix it
+    page = response.context["page"]
+    shown = sorted(f.code for f in [*page.claim_findings, *(f for line in page.lines for f in line.findings)])
+    assert shown == ["coverage_not_active", "credential_cannot_render", "npi_missing"]
+    assert page.error_count == 3
+    html = response.content.decode()
+    assert html.count('class="finding finding-error"') == 3
+    assert html.count("How to fix:") == 3
