@@ -143,3 +143,21 @@ def test_too_little_time_names_the_level_the_time_supports():
         problem.message == "99215 by time needs at least 40 minutes of E/M time on the date; 32 are recorded."
     )
     assert problem.fix_hint == "Choose 99214, or support the level by medical decision making."
+
+
+@pytest.mark.parametrize(
+    ("code", "minutes"),
+    [
+        ("99202", 15),
+        ("99203", 30),
+        ("99204", 45),
+        ("99205", 60),
+        ("99212", 10),
+        ("99213", 20),
+        ("99214", 30),
+        ("99215", 40),
+    ],
+)
+def test_each_levels_minutes_by_time_at_the_edge(code, minutes):
+    assert em_note(em_code=code, em_basis="time", em_minutes=minutes) == []
+    assert em_note(em_code=code, em_basis="time", em_minutes=minutes - 1) == [Code.EM_LEVEL_NOT_SUPPORTED]
