@@ -70,6 +70,31 @@ class FindingView:
     fix_hint: str
     field: str
     line_index: int | None
+    where: str = ""  # the field in words ("line 1, place of service"), for people
+
+
+_FIELD_WORDS = {
+    "pos": "place of service",
+    "auth_number": "authorization",
+    "diagnosis_pointers": "diagnosis pointers",
+    "npi": "NPI",
+    "member_id": "member ID",
+}
+
+
+def field_words(field: str) -> str:
+    """A finding's field path in words: "lines[0].pos" -> "line 1, place of service"."""
+    parts = []
+    for part in field.split("."):
+        match = re.fullmatch(r"(\w+)\[(\d+)\]", part)
+        if match:
+            name = {"lines": "line", "diagnoses": "diagnosis", "sessions": "session"}.get(
+                match.group(1), match.group(1)
+            )
+            parts.append(f"{name.replace('_', ' ')} {int(match.group(2)) + 1}")
+        else:
+            parts.append(_FIELD_WORDS.get(part, part.replace("_", " ")))
+    return ", ".join(parts)
 
 
 def finding_views(findings: Iterable[Mapping[str, str]]) -> list[FindingView]:
@@ -87,6 +112,7 @@ def finding_views(findings: Iterable[Mapping[str, str]]) -> list[FindingView]:
                 fix_hint=f.get("fix_hint", ""),
                 field=f.get("field", ""),
                 line_index=int(match.group(1)) if match else None,
+                where=field_words(f.get("field", "")),
             )
         )
     return views
