@@ -64,9 +64,9 @@ def test_an_added_line_the_note_does_not_support_is_held_by_the_scrubber(billing
     charge_set = charges_of(final_note(billing, minutes=45))
     # when: a crisis code added next to the psychotherapy
     result = add(billing, charge_set, code="90839", reason="Crisis noted.")
-    # then: the same-day table and the crisis time rule both say why
+    # then: the same-day table and the crisis time rule both say why (other checks may add theirs)
     assert result.status == "on_hold"
-    assert sorted({f["code"] for f in result.findings}) == ["minutes_mismatch", "same_day_conflict"]
+    assert {"minutes_mismatch", "same_day_conflict"} <= {f["code"] for f in result.findings}
 
 
 @pytest.mark.parametrize(
