@@ -223,6 +223,19 @@ class ChargeOverrideApi(APIView):
         return _detail(services.charge_override(access=access, charge_id=charge_id, **data))
 
 
+class ChargeLineAddApi(APIView):
+    InputSerializer = ChargeOverrideApi.InputSerializer
+
+    @extend_schema(
+        operation_id="charges_line_add", request=InputSerializer, responses=ChargeSetDetailSerializer
+    )
+    def post(self, request: Request, charge_set_id: int) -> Response:
+        access = request_access(request)
+        services.require_edit(access, object_id=charge_set_id)  # permission before the body
+        data = validated(self.InputSerializer, request.data)
+        return _detail(services.charge_line_add(access=access, charge_set_id=charge_set_id, **data))
+
+
 class ChargeSetScrubApi(APIView):
     @extend_schema(operation_id="charges_scrub", request=None, responses=ChargeSetDetailSerializer)
     def post(self, request: Request, charge_set_id: int) -> Response:

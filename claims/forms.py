@@ -84,6 +84,15 @@ class ChargeOverrideForm(forms.Form):
         return [int(p) for p in parts]
 
 
+class ChargeLineAddForm(ChargeOverrideForm):
+    """A line a biller adds (the same fields as a change; at least 1 unit)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].help_text = "At least 1"
+        self.fields["reason"].label = "Reason for adding the line"
+
+
 def override_initial(line: Any) -> dict[str, Any]:
     return {
         "code": line.code,

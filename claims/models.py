@@ -238,6 +238,7 @@ class ChargeEvent(models.Model):
         CAPTURED = "captured", "Captured"
         SCRUBBED = "scrubbed", "Scrubbed"
         OVERRIDDEN = "overridden", "Line overridden"
+        LINE_ADDED = "line_added", "Line added"
         REVIEWED = "reviewed", "Reviewed"
 
     charge_set = models.ForeignKey(ChargeSet, on_delete=models.CASCADE, related_name="events")

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:charge_set_id>/scrub/", views.charge_set_scrub, name="scrub"),
     path("notes/<int:note_id>/", views.charges_for_note, name="for_note"),
     path("lines/<int:charge_id>/override/", views.charge_override, name="override"),
+    path("<int:charge_set_id>/lines/add/", views.charge_line_add, name="line_add"),
 ]
 
 # API (mounted at /api/charges/, namespace charges_api).
@@ -22,4 +23,5 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:charge_set_id>/review/", api.ChargeSetReviewApi.as_view(), name="review"),
     path("notes/<int:note_id>/", api.ChargeSetForNoteApi.as_view(), name="for_note"),
     path("lines/<int:charge_id>/override/", api.ChargeOverrideApi.as_view(), name="override"),
+    path("<int:charge_set_id>/lines/", api.ChargeLineAddApi.as_view(), name="line_add"),
 ]

@@ -34,6 +34,7 @@ EVENT_LABELS = {
     "captured": "Captured from the final note",
     "scrubbed": "Scrubbed",
     "overridden": "Line changed",
+    "line_added": "Line added",
     "reviewed": "Marked reviewed",
 }
 SUPERVISOR_BILLING_LABELS = {
@@ -69,6 +70,31 @@ class FindingView:
     fix_hint: str
     field: str
     line_index: int | None
+    where: str = ""  # the field in words ("line 1, place of service"), for people
+
+
+_FIELD_WORDS = {
+    "pos": "place of service",
+    "auth_number": "authorization",
+    "diagnosis_pointers": "diagnosis pointers",
+    "npi": "NPI",
+    "member_id": "member ID",
+}
+
+
+def field_words(field: str) -> str:
+    """A finding's field path in words: "lines[0].pos" -> "line 1, place of service"."""
+    parts = []
+    for part in field.split("."):
+        match = re.fullmatch(r"(\w+)\[(\d+)\]", part)
+        if match:
+            name = {"lines": "line", "diagnoses": "diagnosis", "sessions": "session"}.get(
+                match.group(1), match.group(1)
+            )
+            parts.append(f"{name.replace('_', ' ')} {int(match.group(2)) + 1}")
+        else:
+            parts.append(_FIELD_WORDS.get(part, part.replace("_", " ")))
+    return ", ".join(parts)
 
 
 def finding_views(findings: Iterable[Mapping[str, str]]) -> list[FindingView]:
@@ -86,6 +112,7 @@ def finding_views(findings: Iterable[Mapping[str, str]]) -> list[FindingView]:
                 fix_hint=f.get("fix_hint", ""),
                 field=f.get("field", ""),
                 line_index=int(match.group(1)) if match else None,
+                where=field_words(f.get("field", "")),
             )
         )
     return views
@@ -254,12 +281,23 @@ class ChargeSetPage:
     can_review: bool
     review_url: str
     scrub_url: str
+    add_form: Form | None = None
+    add_url: str = ""
+    add_open: bool = False
 
 
 def _show(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "none"
     return str(value)
+
+
+def _added(after: Mapping[str, Any]) -> str:
+    if not after:
+        return ""
+    modifiers = "-".join(str(m) for m in after.get("modifiers") or [])
+    code = f"{after.get('code')}{'-' + modifiers if modifiers else ''}"
+    return f"{code} x{after.get('units')}, POS {after.get('pos')}"
 
 
 def _change(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
@@ -287,6 +325,8 @@ def charge_set_page(
     forms: Mapping[int, Form],
     open_line: int | None = None,
     diagnosis_labels: Mapping[str, str] | None = None,
+    add_form: Form | None = None,
+    add_open: bool = False,
 ) -> ChargeSetPage:
     findings = finding_views(charge_set.findings)
     lines = list(charge_set.lines.all())
@@ -339,7 +379,11 @@ def charge_set_page(
                 who=who,
                 what=f"{EVENT_LABELS.get(event.kind, event.kind)}{line_part}{status_part}",
                 reason=event.reason,
-                change=_change(event.before, event.after) if event.kind == "overridden" else "",
+                change=_change(event.before, event.after)
+                if event.kind == "overridden"
+                else _added(event.after)
+                if event.kind == "line_added"
+                else "",
                 detail=event.detail,
             )
         )
@@ -393,4 +437,7 @@ def charge_set_page(
         can_review=can_edit and status == ChargeStatus.READY.value and charge_set.error_count == 0,
         review_url=reverse("charges:review", args=[charge_set.pk]),
         scrub_url=reverse("charges:scrub", args=[charge_set.pk]),
+        add_form=add_form if can_edit else None,
+        add_url=reverse("charges:line_add", args=[charge_set.pk]),
+        add_open=add_open,
     )

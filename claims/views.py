@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from claims import selectors, services, view_models
-from claims.forms import SELF_PAY, ChargeFilterForm, ChargeOverrideForm, override_initial
+from claims.forms import SELF_PAY, ChargeFilterForm, ChargeLineAddForm, ChargeOverrideForm, override_initial
 from coding.selectors import icd10_description
 from core.errors import ValidationFailed
 from core.pagination import page_window, pager
@@ -87,6 +87,7 @@ def _detail_page(
     bound: Mapping[int, Form] | None = None,
     open_line: int | None = None,
     status: int = 200,
+    add_form: Form | None = None,
 ) -> HttpResponse:
     bound = bound or {}
     forms = {
@@ -101,6 +102,8 @@ def _detail_page(
         forms=forms,
         open_line=open_line,
         diagnosis_labels={code: icd10_description(code) or "" for code in charge_set.claim_diagnoses},
+        add_form=add_form or ChargeLineAddForm(initial=_add_initial(charge_set), prefix=ADD_PREFIX),
+        add_open=add_form is not None,
     )
     return render(request, "claims/detail.html", {"page": page}, status=status)
 
@@ -159,6 +162,54 @@ def charge_override(request: HttpRequest, charge_id: int) -> HttpResponse:
         access=access, charge_set_id=selectors.charge_set_id_for_line(access=access, charge_id=charge_id)
     )
     return _detail_page(request, access, charge_set, bound={charge_id: form}, open_line=charge_id, status=400)
+
+
+ADD_PREFIX = "add"
+
+
+def _add_initial(charge_set: Any) -> dict[str, Any]:
+    first = next(iter(charge_set.lines.all()), None)
+    return {
+        "units": 1,
+        "pos": first.place_of_service if first is not None else "",
+        "diagnosis_pointers": "1" if charge_set.claim_diagnoses else "",
+    }
+
+
+@login_required
+@require_POST
+@_app_errors
+def charge_line_add(request: HttpRequest, charge_set_id: int) -> HttpResponse:
+    access = _access(request, Capability.BILLING_EDIT)
+    form = ChargeLineAddForm(request.POST, prefix=ADD_PREFIX)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            charge_set = services.charge_line_add(
+                access=access,
+                charge_set_id=charge_set_id,
+                code=data["code"],
+                units=data["units"],
+                modifiers=data["modifiers"],
+                place_of_service=data["pos"],
+                diagnosis_pointers=data["diagnosis_pointers"],
+                reason=data["reason"],
+            )
+        except ValidationFailed as error:
+            add_errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                "Line added and re-scrubbed: "
+                + (
+                    f"{charge_set.error_count} error(s) remain."
+                    if charge_set.error_count
+                    else "no errors remain."
+                ),
+            )
+            return redirect("charges:detail", charge_set_id=charge_set.pk)
+    charge_set = selectors.charge_set_get(access=access, charge_set_id=charge_set_id)
+    return _detail_page(request, access, charge_set, add_form=form, status=400)
 
 
 @login_required

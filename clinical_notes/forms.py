@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
-from clinical_notes.domain.content import MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS
+from clinical_notes.domain.content import MAX_MINUTES, MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS
 from clinical_notes.domain.disclosure import PURPOSE_DETAIL_MAX, PURPOSE_DETAIL_MIN, PURPOSE_LABELS
 from clinical_notes.domain.templates import FieldKind, NoteTemplate, catalog
 from clinical_notes.domain.types import GoalProgress, Measurement, Segment
@@ -144,6 +144,33 @@ class NoteEditorForm(forms.Form):
                     help_text=spec.help,
                     widget=forms.Textarea(attrs={"rows": 3, "data-content": key}),
                 )
+            elif spec.kind is FieldKind.CHOICE:
+                self.fields[text_name(key)] = forms.ChoiceField(
+                    label=spec.label,
+                    required=False,
+                    help_text=spec.help,
+                    choices=[("", "Not chosen"), *spec.options],
+                    widget=forms.Select(attrs={"data-content": key}),
+                )
+            elif spec.kind is FieldKind.CHOICES:
+                self.fields[text_name(key)] = forms.MultipleChoiceField(
+                    label=spec.label,
+                    required=False,
+                    help_text=spec.help,
+                    choices=list(spec.options),
+                    widget=forms.CheckboxSelectMultiple(attrs={"data-content-choices": key}),
+                )
+            elif spec.kind is FieldKind.MINUTES:
+                self.fields[text_name(key)] = forms.IntegerField(
+                    label=spec.label,
+                    required=False,
+                    min_value=0,
+                    max_value=MAX_MINUTES,
+                    help_text=spec.help,
+                    widget=forms.NumberInput(
+                        attrs={"data-content-minutes": key, "min": 0, "max": MAX_MINUTES}
+                    ),
+                )
             elif spec.kind is FieldKind.INTERVENTIONS:
                 self.fields[INTERVENTIONS] = forms.MultipleChoiceField(
                     label=spec.label,
@@ -262,9 +289,18 @@ class NoteEditorForm(forms.Form):
         """The note's content: what the form holds, plus `carried` keys of other templates."""
         data = self.cleaned_data
         content: dict[str, object] = {k: v for k, v in carried.items() if k not in self.template.fields}
+        kinds = {key: spec.kind for key, spec in catalog().fields.items()}
         for key in self.template.fields:
             name = text_name(key)
-            if key == "participants":
+            kind = kinds.get(key)
+            if kind is FieldKind.CHOICES:
+                chosen_values = list(data.get(name) or [])
+                if chosen_values:
+                    content[key] = chosen_values
+            elif kind is FieldKind.MINUTES:
+                if data.get(name) is not None:
+                    content[key] = int(data[name])
+            elif key == "participants":
                 present = PRESENCE_VALUES.get(str(data.get(PARTICIPANTS_PRESENT) or ""))
                 others = str(data.get(PARTICIPANTS_OTHERS) or "").strip()
                 if present is not None or others:
@@ -361,9 +397,15 @@ def editor_initial(
         "telehealth": values["telehealth"],
         "diagnosis_ids": list(values["diagnosis_ids"]),
     }
+    kinds = {key: spec.kind for key, spec in catalog().fields.items()}
     for key in template.fields:
         value = content.get(key)
-        if key == "participants":
+        if kinds.get(key) is FieldKind.CHOICES:
+            initial[text_name(key)] = [str(v) for v in value] if isinstance(value, list) else []
+        elif kinds.get(key) is FieldKind.MINUTES:
+            if isinstance(value, int) and not isinstance(value, bool):
+                initial[text_name(key)] = value
+        elif key == "participants":
             participants = cast(Mapping[str, object], value) if isinstance(value, Mapping) else {}
             present = participants.get("patient_present")
             initial[PARTICIPANTS_PRESENT] = "yes" if present is True else "no" if present is False else ""

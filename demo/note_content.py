@@ -103,6 +103,11 @@ def narrative(seed: int, words: int = 14) -> str:
     return " ".join(rng.choice(_VOCABULARY) for _ in range(words)).capitalize() + "."
 
 
+# A choice answer other than the list's first: an established patient's E/M visit, supported by
+# medical decision making (the decision-making text is filled like the other narratives).
+_CHOICES = {"em_code": "99213", "em_basis": "mdm"}
+
+
 def complete_content_for(
     service_type: ServiceType | str, *, seed: int = 0, patient_present: bool | None = None
 ) -> dict[str, object]:
@@ -121,6 +126,10 @@ def complete_content_for(
             content[key] = {"patient_present": present, "others": "" if present else "mother and father"}
         elif kind is FieldKind.INTERVENTIONS:
             content[key] = [template.interventions[0].code]
+        elif kind is FieldKind.CHOICE:
+            content[key] = _CHOICES.get(key, cat.fields[key].options[0][0])
+        elif kind in (FieldKind.CHOICES, FieldKind.MINUTES):
+            continue  # optional answers that change the billing (+90785, the E/M time): left out
         else:
             content[key] = narrative(seed * 100 + index)
     return content

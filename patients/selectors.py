@@ -600,13 +600,22 @@ class BilledCoverage:
     member_id: str
     effective_on: dt.date
     terminates_on: dt.date | None
+    payer_kind: str = ""  # payers.Payer.Kind values ("medicare", "medicaid", ...)
 
 
-_BILLED_COVERAGE_FIELDS = ("pk", "payer_id", "payer__name", "member_id", "effective_on", "terminates_on")
+_BILLED_COVERAGE_FIELDS = (
+    "pk",
+    "payer_id",
+    "payer__name",
+    "member_id",
+    "effective_on",
+    "terminates_on",
+    "payer__kind",
+)
 
 
-def _billed_coverage(row: tuple[int, int, str, str, dt.date, dt.date | None]) -> BilledCoverage:
-    pk, payer_id, payer_name, member_id, effective_on, terminates_on = row
+def _billed_coverage(row: tuple[int, int, str, str, dt.date, dt.date | None, str]) -> BilledCoverage:
+    pk, payer_id, payer_name, member_id, effective_on, terminates_on, payer_kind = row
     return BilledCoverage(
         coverage_id=pk,
         payer_id=payer_id,
@@ -614,6 +623,7 @@ def _billed_coverage(row: tuple[int, int, str, str, dt.date, dt.date | None]) ->
         member_id=member_id,
         effective_on=effective_on,
         terminates_on=terminates_on,
+        payer_kind=payer_kind,
     )
 
 

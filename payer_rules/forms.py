@@ -26,6 +26,7 @@ from payer_rules.domain.policy import (
     RenderingBilling,
 )
 from payer_rules.domain.policy_checks import AUDIO_ONLY_MODIFIERS, DISTINCT_MODIFIERS, VIDEO_MODIFIERS
+from payer_rules.domain.same_day import SAME_DAY_SEVERITY_LABELS, default_same_day_rules
 from practice.domain.credentials import Credential
 
 _SPLIT = re.compile(r"[\s,;]+")
@@ -169,6 +170,30 @@ class DiagnosisAgeForm(forms.Form):
     message = forms.CharField(max_length=200, required=False)
 
 
+SAME_PROVIDER_CHOICES = [("yes", "Same rendering provider"), ("no", "Any provider")]
+
+
+class SameDayForm(forms.Form):
+    rule = forms.CharField(
+        label="Rule",
+        max_length=60,
+        help_text="A default's name changes that default: "
+        + ", ".join(r.rule for r in default_same_day_rules())
+        + ". Another name adds a rule.",
+    )
+    codes = forms.CharField(max_length=500, required=False, help_text="Blank: the default's codes.")
+    with_codes = forms.CharField(
+        label="Conflicts with", max_length=500, required=False, help_text="Blank: the default's codes."
+    )
+    same_provider = forms.ChoiceField(label="When billed by", choices=SAME_PROVIDER_CHOICES, initial="yes")
+    severity = forms.ChoiceField(
+        choices=[(k.value, label) for k, label in SAME_DAY_SEVERITY_LABELS.items()], initial="error"
+    )
+    why = forms.CharField(
+        label="Why (for billers)", max_length=200, required=False, help_text="Blank: the default's words."
+    )
+
+
 def _formset(form: type[forms.Form]) -> type[BaseFormSet]:  # type: ignore[type-arg]
     return formset_factory(form, extra=2, can_delete=True)
 
@@ -186,6 +211,7 @@ LIST_GROUPS: tuple[tuple[str, type[BaseFormSet], str], ...] = (  # type: ignore[
     ("max_units_per_day", _formset(UnitLimitForm), "Maximum units per day"),
     ("visit_limits", _formset(VisitLimitForm), "Visit limits per calendar year"),
     ("diagnosis_age", _formset(DiagnosisAgeForm), "Diagnosis and age"),
+    ("same_day", _formset(SameDayForm), "Same-day code conflicts (changes to the default table)"),
 )
 LIST_FIELDS = {
     "rendering": ("credentials", "codes"),
@@ -193,6 +219,7 @@ LIST_FIELDS = {
     "crosswalk": ("credentials",),
     "prior_auth": ("codes",),
     "visit_limits": ("codes",),
+    "same_day": ("codes", "with_codes"),
 }
 
 
@@ -327,6 +354,17 @@ class RuleSetForms:
                 }
                 for _, d in rows["diagnosis_age"]
             ],
+            "same_day": [
+                {
+                    "rule": d["rule"],
+                    "codes": split_list(d.get("codes") or ""),
+                    "with_codes": split_list(d.get("with_codes") or ""),
+                    "same_provider": d["same_provider"] != "no",
+                    "severity": d["severity"],
+                    "why": d.get("why") or "",
+                }
+                for _, d in rows["same_day"]
+            ],
             "billing_frequency": billing["billing_frequency"],
             "cosign_required": billing["cosign_required"],
             "timely_filing_days": billing.get("timely_filing_days"),
@@ -391,10 +429,12 @@ def _initial(document: Mapping[str, Any]) -> dict[str, Any]:
             {**c, "credentials": joined(c.get("credentials", []))} for c in coding.get("crosswalk", [])
         ],
     }
-    for key in ("rendering", "prior_auth", "visit_limits", "diagnosis_age"):
+    for key in ("rendering", "prior_auth", "visit_limits", "diagnosis_age", "same_day"):
         rows = []
         for stored in document.get(key, []):
             row = dict(stored)
+            if key == "same_day":
+                row["same_provider"] = "yes" if row.get("same_provider", True) else "no"
             for name in LIST_FIELDS.get(key, ()):
                 row[name] = joined(row.get(name, []))
             for (section, document_name), form_name in FORM_FIELD_NAMES.items():

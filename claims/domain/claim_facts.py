@@ -38,6 +38,7 @@ class DayCharge:
     code: str | None = None
     modifiers: tuple[str, ...] = ()
     units: int = 0
+    rendering_provider_id: int | None = None
 
 
 def charge_set_of_note(charges: Iterable[DayCharge], note_id: int) -> int | None:
@@ -76,6 +77,7 @@ def prior_lines(
             code=c.code or "",
             modifiers=c.modifiers,
             units=c.units,
+            rendering_provider_id=c.rendering_provider_id,
         )
         for c in lines
     )

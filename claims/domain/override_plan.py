@@ -4,6 +4,7 @@
 date of service and the claim's diagnoses (`override_problems`), and, when it is good, gives
 the line's new values: the fee for the new code and modifiers, the authorization that covers
 it (insured charges only), and the authorization to give back when the line leaves it.
+`plan_line_add` does the same for a line a biller adds.
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from authorizations.domain.types import AuthorizationFacts
-from claims.domain.capture import FeeEntry, LineOverride, normalized_override, override_problems
+from claims.domain.capture import (
+    FeeEntry,
+    LineOverride,
+    OverrideCode,
+    normalized_override,
+    override_problems,
+)
 from claims.domain.capture_plan import ChargeRow, authorization_for_line, line_fee
 from coding.domain.code_sets import CodeCatalog
+from coding.domain.families import coding_data
 from coding.domain.types import CodeKind
 from core.domain.problems import Problem
 
@@ -111,3 +119,41 @@ def plan_override(change: LineOverride, ctx: OverrideContext) -> OverridePlan:
     )
     released = current.authorization_id if current.authorization_id not in (None, auth_id) else None
     return OverridePlan(change=change, problems=(), line=line, released_authorization_id=released)
+
+
+MAX_LINES = 50  # lines on one note's charges (an 837P claim holds at most 50 service lines)
+
+
+def plan_line_add(
+    change: LineOverride, ctx: OverrideContext, *, line_count: int, documented_minutes: int
+) -> OverridePlan:
+    """A line a biller adds to a note's charges (say an E/M visit the note named but nothing
+    coded, or a missed add-on), checked like an override, with a reason: at least one unit; the
+    fee and the authorization as for an override. `ctx.current` is ignored: the line is new
+    (number `line_count + 1`); `documented_minutes`: the note's minutes behind it."""
+    blank = ChargeRow(
+        line_number=line_count + 1,
+        code="",
+        units=0,
+        modifiers=(),
+        pos="",
+        diagnosis_pointers=(),
+        documented_minutes=documented_minutes,
+        add_on=change.code.strip().upper() in coding_data().add_ons,
+        unit_fee_cents=0,
+        fee_cents=0,
+        fee_source="",
+        authorization_id=None,
+        auth_number="",
+    )
+    plan = plan_override(change, replace(ctx, current=blank))
+    extra: list[Problem] = []
+    if plan.change.units == 0:
+        extra.append(Problem(OverrideCode.UNITS_INVALID, "An added line bills at least 1 unit.", "units"))
+    if line_count >= MAX_LINES:
+        extra.append(
+            Problem(OverrideCode.UNITS_INVALID, f"A claim holds at most {MAX_LINES} lines.", "__all__")
+        )
+    if extra:
+        return replace(plan, problems=(*plan.problems, *extra), line=blank)
+    return plan

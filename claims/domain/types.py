@@ -57,6 +57,11 @@ class CoverageFacts:
     effective_on: date
     terminates_on: date | None = None
     eligibility_verified: bool | None = None
+    payer_kind: str = ""  # payers.Payer.Kind values ("medicare", "medicaid", "commercial", ...)
+
+    @property
+    def is_medicare(self) -> bool:
+        return self.payer_kind == "medicare"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +126,7 @@ class NoteFacts:
     author_has_supervisor: bool = False  # a supervisor of record on the date of service
     telehealth: str = ""  # "", "audio_video", "audio_only"
     patient_at_home: bool = False
+    place_of_service: str = ""  # the note's place of service ("" when not known)
     crisis_minutes_on_date: int = 0
     timed_minutes_on_date: int = 0
 
@@ -174,6 +180,7 @@ class PriorLine:
     code: str
     modifiers: tuple[str, ...] = ()
     units: int = 1
+    rendering_provider_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,6 +166,7 @@ def coverage_facts(coverage: BilledCoverage | None) -> CoverageFacts | None:
         member_id=coverage.member_id,
         effective_on=coverage.effective_on,
         terminates_on=coverage.terminates_on,
+        payer_kind=coverage.payer_kind,
         eligibility_verified=None,  # the eligibility capability fills this in later
     )
 
@@ -217,6 +218,7 @@ def day_charges(*, patient_id: int, day: date) -> tuple[DayCharge, ...]:
             "lines__code",
             "lines__modifiers",
             "lines__units",
+            "rendering_provider_id",
         )
     )
     return tuple(
@@ -229,8 +231,9 @@ def day_charges(*, patient_id: int, day: date) -> tuple[DayCharge, ...]:
             code=code,
             modifiers=tuple(str(m) for m in modifiers or ()),
             units=units or 0,
+            rendering_provider_id=rendering_provider_id,
         )
-        for pk, note_id, payer_id, dos, number, code, modifiers, units in rows
+        for pk, note_id, payer_id, dos, number, code, modifiers, units, rendering_provider_id in rows
     )
 
 
@@ -397,6 +400,7 @@ def _note_facts(spec: ClaimSpec) -> NoteFacts:
         author_has_supervisor=spec.supervisor_on_file is not None,
         telehealth=note.telehealth,
         patient_at_home=note.patient_at_home,
+        place_of_service=note.place_of_service,
         crisis_minutes_on_date=crisis,
         timed_minutes_on_date=timed,
     )

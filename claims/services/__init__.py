@@ -16,6 +16,7 @@ from claims.services.capture import charges_capture_for_note as charges_capture_
 from claims.services.common import require_edit as require_edit
 from claims.services.fees import fee_schedule_entry_set as fee_schedule_entry_set
 from claims.services.handoff import note_ready_to_bill_record as note_ready_to_bill_record
+from claims.services.override import charge_line_add as charge_line_add
 from claims.services.override import charge_override as charge_override
 from claims.services.review import charge_set_mark_reviewed as charge_set_mark_reviewed
 from claims.services.scrub import charge_set_scrub as charge_set_scrub

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
@@ -12,10 +11,9 @@ from django.utils import timezone
 from accounts.access import PracticeAccess
 from claims import lock_objects, selectors
 from claims.domain.capture import LineOverride
-from claims.domain.capture_plan import ChargeRow, supervisor_billing
-from claims.domain.override_plan import OverrideContext, plan_override
+from claims.domain.capture_plan import ChargeRow
+from claims.domain.override_plan import OverrideContext, plan_line_add, plan_override
 from claims.models import Charge, ChargeEvent, ChargeSet, ChargeStatus
-from claims.selectors.facts import ClaimSpec
 from claims.services.common import (
     audit_change,
     line_dict,
@@ -25,8 +23,7 @@ from claims.services.common import (
     release_usage,
     require_edit,
 )
-from claims.services.scrub import scrub_stored
-from coding.domain.code_sets import CodeCatalog
+from claims.services.scrub import refresh_people, scrub_stored
 from core.errors import NotFound
 
 _LINE_FIELDS = [
@@ -88,7 +85,7 @@ def charge_override(
         if plan.released_authorization_id is not None:
             release_usage(authorization_id=plan.released_authorization_id, charge_id=line.pk)
         notes = record_usage(charge_set, [(line.pk, plan.line)], context.authorizations)
-        spec = _refresh_people(charge_set, context.catalog)
+        spec = refresh_people(charge_set, codes=context.catalog)
         review_cleared = _clear_review(charge_set, now)
         new_event(
             charge_set,
@@ -110,10 +107,74 @@ def charge_override(
     return selectors.charge_set_after_change(charge_set_id=charge_set_id)
 
 
-def _context(charge_set: ChargeSet, line: Charge) -> OverrideContext:
+def charge_line_add(
+    *,
+    access: PracticeAccess,
+    charge_set_id: int,
+    code: str,
+    units: int,
+    modifiers: Sequence[str],
+    place_of_service: str,
+    diagnosis_pointers: Sequence[int],
+    reason: str,
+) -> ChargeSet:
+    """A biller adds a line to a note's charges (an E/M visit or an add-on the coding did not
+    produce) and says why: checked and recorded like an override (ChargeEvent "line added" with
+    the reason), the fee and authorization follow the line, the review is cleared and the
+    scrubber runs again. Bad input: ValidationFailed, nothing written."""
+    require_edit(access, object_id=charge_set_id)
+    change = LineOverride(
+        code=code,
+        units=units,
+        modifiers=tuple(modifiers),
+        pos=place_of_service,
+        diagnosis_pointers=tuple(diagnosis_pointers),
+        reason=reason,
+    )
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        charge_set = lock_objects.lock_charge_set(practice_id=access.practice_id, charge_set_id=charge_set_id)
+        if charge_set is None:
+            raise NotFound()
+        rows = selectors.charge_rows(charge_set_id=charge_set.pk)
+        context = _context(charge_set, None)
+        plan = plan_line_add(
+            change,
+            context,
+            line_count=max((row.line_number for _pk, row in rows), default=0),
+            documented_minutes=max((row.documented_minutes for _pk, row in rows), default=0),
+        )
+        raise_problems(plan.problems, message="The line was not added.")
+        line = Charge(charge_set=charge_set, line_number=plan.line.line_number, add_on=plan.line.add_on)
+        line.documented_minutes = plan.line.documented_minutes
+        _save_line(line, plan.line, new=True)
+        notes = record_usage(charge_set, [(line.pk, plan.line)], context.authorizations)
+        spec = refresh_people(charge_set, codes=context.catalog)
+        review_cleared = _clear_review(charge_set, now)
+        new_event(
+            charge_set,
+            kind=ChargeEvent.Kind.LINE_ADDED,
+            actor=access,
+            at=now,
+            charge_id=line.pk,
+            reason=plan.change.reason,
+            before={},
+            after=line_dict(plan.line),
+            detail=";".join(
+                [f"line={line.line_number}", *(["review_cleared"] if review_cleared else []), *notes]
+            ),
+        ).save()
+        scrub_stored(charge_set, actor=access, at=now, spec=spec)
+        audit_change(
+            access, charge_set, detail=f"line_added;line={line.line_number};errors={charge_set.error_count}"
+        )
+    return selectors.charge_set_after_change(charge_set_id=charge_set_id)
+
+
+def _context(charge_set: ChargeSet, line: Charge | None) -> OverrideContext:
     insured = charge_set.payer_id is not None and not charge_set.self_pay
     return OverrideContext(
-        current=selectors.charge_row(line),
+        current=selectors.charge_row(line) if line is not None else _NO_LINE,
         day=charge_set.date_of_service,
         catalog=selectors.catalog(),
         diagnosis_count=len(charge_set.claim_diagnoses),
@@ -128,7 +189,24 @@ def _context(charge_set: ChargeSet, line: Charge) -> OverrideContext:
     )
 
 
-def _save_line(line: Charge, values: ChargeRow) -> None:
+_NO_LINE = ChargeRow(
+    line_number=0,
+    code="",
+    units=0,
+    modifiers=(),
+    pos="",
+    diagnosis_pointers=(),
+    documented_minutes=0,
+    add_on=False,
+    unit_fee_cents=0,
+    fee_cents=0,
+    fee_source="",
+    authorization_id=None,
+    auth_number="",
+)
+
+
+def _save_line(line: Charge, values: ChargeRow, *, new: bool = False) -> None:
     line.code = values.code
     line.units = values.units
     line.modifiers = list(values.modifiers)
@@ -140,33 +218,11 @@ def _save_line(line: Charge, values: ChargeRow) -> None:
     line.authorization_id = values.authorization_id
     line.auth_number = values.auth_number
     line.overridden = True
-    line.full_clean(exclude=["charge_set", "modifiers", "diagnosis_pointers"])
-    line.save(update_fields=_LINE_FIELDS)
-
-
-def _refresh_people(charge_set: ChargeSet, codes: CodeCatalog) -> ClaimSpec:
-    """Read the set's claim facts again; after a code changed, does the payer now bill it under
-    the supervisor? Returns the facts the scrubber runs on."""
-    lines = [row for _pk, row in selectors.charge_rows(charge_set_id=charge_set.pk)]
-    spec = selectors.stored_claim_spec(charge_set=charge_set, lines=lines, codes=codes)
-    if charge_set.self_pay or charge_set.payer_id is None:
-        return spec
-    note = spec.note
-    people = supervisor_billing(
-        spec.policy,
-        insured=True,
-        credential=note.author_credential,
-        codes=[row.code for row in lines if row.units > 0],
-        supervisor_id=note.supervisor_id if note.supervisor_id is not None else spec.supervisor_on_file,
-    )
-    if (charge_set.supervising_provider_id, charge_set.supervisor_billing) != (
-        people.supervising_id,
-        people.supervisor_billing,
-    ):
-        charge_set.supervising_provider_id = people.supervising_id
-        charge_set.supervisor_billing = people.supervisor_billing
-        charge_set.save(update_fields=["supervising_provider", "supervisor_billing", "updated_at"])
-    return replace(spec, supervising_id=people.supervising_id)
+    line.full_clean(exclude=["charge_set", "modifiers", "diagnosis_pointers"], validate_unique=not new)
+    if new:
+        line.save()
+    else:
+        line.save(update_fields=_LINE_FIELDS)
 
 
 def _clear_review(charge_set: ChargeSet, now: datetime) -> bool:

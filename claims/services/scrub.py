@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
@@ -9,11 +10,13 @@ from django.utils import timezone
 
 from accounts.access import PracticeAccess
 from claims import lock_objects, selectors
+from claims.domain.capture_plan import supervisor_billing
 from claims.domain.scrubber import scrub
 from claims.domain.status import status_after_scrub
 from claims.models import ChargeEvent, ChargeSet
 from claims.selectors.facts import ClaimSpec
 from claims.services.common import audit_change, new_event, require_edit
+from coding.domain.code_sets import CodeCatalog
 from core.domain.problems import Problem, Severity, problem_as_dict
 from core.errors import Conflict, NotFound
 
@@ -54,13 +57,41 @@ def store_scrub(
     ).save()
 
 
+def refresh_people(charge_set: ChargeSet, *, codes: CodeCatalog | None = None) -> ClaimSpec:
+    """Read the set's claim facts again and decide again who the claim names besides the
+    performer: the payer's rules, the codes or the supervision records may have changed since the
+    charges were captured (a supervisor decided at capture is not kept when it no longer
+    applies, and one missing then is found now). Saves a changed supervisor; returns the facts
+    the scrubber runs on."""
+    lines = [row for _pk, row in selectors.charge_rows(charge_set_id=charge_set.pk)]
+    spec = selectors.stored_claim_spec(charge_set=charge_set, lines=lines, codes=codes)
+    if charge_set.self_pay or charge_set.payer_id is None:
+        return spec
+    note = spec.note
+    people = supervisor_billing(
+        spec.policy,
+        insured=True,
+        credential=note.author_credential,
+        codes=[row.code for row in lines if row.units > 0],
+        supervisor_id=note.supervisor_id if note.supervisor_id is not None else spec.supervisor_on_file,
+    )
+    if (charge_set.supervising_provider_id, charge_set.supervisor_billing) != (
+        people.supervising_id,
+        people.supervisor_billing,
+    ):
+        charge_set.supervising_provider_id = people.supervising_id
+        charge_set.supervisor_billing = people.supervisor_billing
+        charge_set.save(update_fields=["supervising_provider", "supervisor_billing", "updated_at"])
+    return replace(spec, supervising_id=people.supervising_id)
+
+
 def scrub_stored(
     charge_set: ChargeSet, *, actor: PracticeAccess | None, at: datetime, spec: ClaimSpec | None = None
 ) -> list[Problem]:
-    """Run the scrubber on the stored charges (facts read fresh unless `spec` is given)."""
+    """Run the scrubber on the stored charges (facts read fresh, and the supervisor decided
+    again, unless `spec` is given)."""
     if spec is None:
-        lines = [row for _pk, row in selectors.charge_rows(charge_set_id=charge_set.pk)]
-        spec = selectors.stored_claim_spec(charge_set=charge_set, lines=lines)
+        spec = refresh_people(charge_set)
     problems = scrub(selectors.claim_to_be(spec))
     store_scrub(charge_set, problems, actor=actor, at=at)
     return problems

@@ -133,6 +133,15 @@ def field_is_filled(content: Mapping[str, object], key: str, kind: FieldKind) ->
         return bool(_text(content, key))
     if kind is FieldKind.INTERVENTIONS:
         return bool(_interventions(content))
+    if kind is FieldKind.CHOICE:
+        value = content.get(key)
+        return isinstance(value, str) and bool(value)
+    if kind is FieldKind.CHOICES:
+        value = content.get(key)
+        return isinstance(value, list) and bool(value)
+    if kind is FieldKind.MINUTES:
+        value = content.get(key)
+        return isinstance(value, int) and not isinstance(value, bool)
     return _patient_present(content) is not None
 
 
@@ -687,12 +696,71 @@ def check_plan_review(facts: NoteFacts, template: NoteTemplate, cat: TemplateCat
     ]
 
 
+def check_em_level(facts: NoteFacts, template: NoteTemplate, cat: TemplateCatalog) -> list[Problem]:
+    """The E/M level of a psychotherapy-with-E/M note and what supports it: the total E/M time
+    on the date (at least the level's minutes) or the medical decision making described."""
+    code = facts.content.get("em_code")
+    basis = facts.content.get("em_basis")
+    level = cat.em_levels.get(code) if isinstance(code, str) else None
+    if "em_code" not in template.fields or level is None:
+        return []
+    if basis == "time":
+        minutes = facts.content.get("em_minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool):
+            return [
+                Problem(
+                    code=Code.EM_LEVEL_NOT_SUPPORTED,
+                    message=f"{level.code} is supported by time, but the E/M time on the date is not recorded.",
+                    field="content.em_minutes",
+                    fix_hint="Record your total E/M time on the date (without the psychotherapy minutes).",
+                )
+            ]
+        if minutes < level.min_minutes:
+            lower = [
+                lv.code
+                for lv in cat.em_levels.values()
+                if lv.code[:4] == level.code[:4] and lv.min_minutes <= minutes
+            ]
+            hint = (
+                f"Choose {lower[-1]}, or support the level by medical decision making."
+                if lower
+                else "Support the level by medical decision making instead."
+            )
+            return [
+                Problem(
+                    code=Code.EM_LEVEL_NOT_SUPPORTED,
+                    message=(
+                        f"{level.code} by time needs at least {level.min_minutes} minutes of E/M time on the date; "
+                        f"{minutes} are recorded."
+                    ),
+                    field="content.em_minutes",
+                    fix_hint=hint,
+                )
+            ]
+        return []
+    if basis == "mdm" and not _text(facts.content, "em_decision_making"):
+        return [
+            Problem(
+                code=Code.EM_LEVEL_NOT_SUPPORTED,
+                message=(
+                    f"{level.code} is supported by medical decision making ({level.mdm} complexity), but the "
+                    "decision making is not described."
+                ),
+                field="content.em_decision_making",
+                fix_hint="Describe the problems addressed, what you reviewed or ordered, and the risk of the "
+                "management chosen.",
+            )
+        ]
+    return []
+
+
 # ---------------------------------------------------------------------------- entry points
 
 Check = Callable[[NoteFacts, NoteTemplate, TemplateCatalog], list[Problem]]
 
 CHECKS: tuple[Check, ...] = (
     check_required_fields,
+    check_em_level,
     check_patient_presence,
     check_risk_assessment,
     check_interventions,

@@ -18,6 +18,7 @@ class NoteProblemCode(StrEnum):
     RESPONSE_TOO_SHORT = "response_too_short"
     BOILERPLATE_TEXT = "boilerplate_text"
     CLONED_NOTE = "cloned_note"
+    EM_LEVEL_NOT_SUPPORTED = "em_level_not_supported"
     # Time
     NO_SEGMENTS = "no_segments"
     SEGMENT_ENDS_BEFORE_START = "segment_ends_before_start"

@@ -15,6 +15,7 @@ from core.domain.problems import Problem
 MAX_TEXT_CHARS = 20_000
 MAX_SHORT_TEXT_CHARS = 500
 MAX_INTERVENTIONS = 40
+MAX_MINUTES = 24 * 60
 PARTICIPANT_KEYS = frozenset({"patient_present", "others"})
 
 
@@ -51,6 +52,20 @@ def content_shape_problems(
                 problems.append(_wrong_type(key, "a list of intervention codes"))
             elif len(value) > MAX_INTERVENTIONS or len(set(value)) != len(value):
                 problems.append(_wrong_type(key, f"at most {MAX_INTERVENTIONS} different codes"))
+        elif spec.kind is FieldKind.CHOICE:
+            if not isinstance(value, str) or value not in dict(spec.options):
+                problems.append(_wrong_type(key, f"one of {', '.join(v for v, _ in spec.options)}"))
+        elif spec.kind is FieldKind.CHOICES:
+            allowed = dict(spec.options)
+            if (
+                not isinstance(value, list)
+                or not all(isinstance(v, str) and v in allowed for v in value)
+                or len(set(value)) != len(value)
+            ):
+                problems.append(_wrong_type(key, f"a list of different values from {', '.join(allowed)}"))
+        elif spec.kind is FieldKind.MINUTES:
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_MINUTES:
+                problems.append(_wrong_type(key, f"a whole number of minutes from 0 to {MAX_MINUTES}"))
         else:
             problems.extend(_participants_problems(key, value))
     return problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -27,6 +27,9 @@ class FieldKind(StrEnum):
     TEXT = "text"
     PARTICIPANTS = "participants"  # {"patient_present": bool, "others": str}
     INTERVENTIONS = "interventions"  # list of pick-list codes
+    CHOICE = "choice"  # one value of the field's option list
+    CHOICES = "choices"  # a list of values of the field's option list (each once)
+    MINUTES = "minutes"  # a whole number of minutes
 
 
 class PatientPresence(StrEnum):
@@ -42,6 +45,10 @@ class FieldSpec:
     kind: FieldKind
     narrative: bool
     help: str = ""
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) for CHOICE and CHOICES
+
+    def option_label(self, value: str) -> str:
+        return dict(self.options).get(value, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +105,22 @@ class NoteTemplate:
 
 
 @dataclass(frozen=True, slots=True)
+class EmLevel:
+    """What supports an E/M level: the medical decision making it needs, or the total minutes
+    on the date (the psychotherapy minutes not counted)."""
+
+    code: str
+    mdm: str
+    min_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
 class TemplateCatalog:
     fields: Mapping[str, FieldSpec]
     templates: Mapping[ServiceType, NoteTemplate]
     instruments: Mapping[str, Instrument]
     quality: QualityRules
+    em_levels: Mapping[str, EmLevel] = field(default_factory=lambda: MappingProxyType({}))
 
     def narrative_fields(self) -> tuple[str, ...]:
         return tuple(key for key, spec in self.fields.items() if spec.narrative)
@@ -135,20 +153,61 @@ def _as_int(value: object, where: str) -> int:
     return value
 
 
-def _parse_fields(raw: Mapping[str, object]) -> dict[str, FieldSpec]:
+def _parse_option_lists(raw: Mapping[str, object]) -> dict[str, tuple[tuple[str, str], ...]]:
+    lists: dict[str, tuple[tuple[str, str], ...]] = {}
+    for name, value in raw.items():
+        if not isinstance(value, list):
+            raise TemplateDataError(f"option_lists.{name} must be a list")
+        pairs = [_as_str_list(item, f"option_lists.{name}[]") for item in value]
+        _require(all(len(p) == 2 for p in pairs), f"option_lists.{name}: each item is [value, label]")
+        values = [p[0] for p in pairs]
+        _require(bool(values) and len(values) == len(set(values)), f"option_lists.{name}: empty or repeats")
+        lists[name] = tuple((p[0], p[1]) for p in pairs)
+    return lists
+
+
+def _parse_fields(
+    raw: Mapping[str, object], option_lists: Mapping[str, tuple[tuple[str, str], ...]]
+) -> dict[str, FieldSpec]:
     fields: dict[str, FieldSpec] = {}
     for key, value in raw.items():
         spec = _as_mapping(value, f"fields.{key}")
         kind = spec.get("kind")
         _require(kind in {k.value for k in FieldKind}, f"fields.{key}.kind is unknown: {kind!r}")
+        field_kind = FieldKind(str(kind))
+        options: tuple[tuple[str, str], ...] = ()
+        if field_kind in (FieldKind.CHOICE, FieldKind.CHOICES):
+            list_name = spec.get("options")
+            _require(
+                isinstance(list_name, str) and list_name in option_lists,
+                f"fields.{key}.options must name an option list",
+            )
+            options = option_lists[str(list_name)]
         fields[key] = FieldSpec(
             key=key,
             label=str(spec.get("label", key)),
-            kind=FieldKind(str(kind)),
+            kind=field_kind,
             narrative=bool(spec.get("narrative", False)),
             help=str(spec.get("help", "")),
+            options=options,
         )
     return fields
+
+
+def _parse_em_levels(raw: Mapping[str, object], fields: Mapping[str, FieldSpec]) -> dict[str, EmLevel]:
+    levels: dict[str, EmLevel] = {}
+    for code, value in raw.items():
+        if code == "about":
+            continue
+        spec = _as_mapping(value, f"em_levels.{code}")
+        minutes = _as_int(spec.get("min_minutes"), f"em_levels.{code}.min_minutes")
+        _require(minutes > 0, f"em_levels.{code}.min_minutes must be positive")
+        levels[code] = EmLevel(code=code, mdm=str(spec.get("mdm", "")), min_minutes=minutes)
+    em_field = fields.get("em_code")
+    if em_field is not None:
+        offered = {value for value, _label in em_field.options}
+        _require(offered == set(levels), "em_levels must describe exactly the codes the em_code field offers")
+    return levels
 
 
 def _parse_instruments(raw: Mapping[str, object]) -> dict[str, Instrument]:
@@ -248,7 +307,8 @@ def _parse_template(
 
 def parse_catalog(raw: Mapping[str, object]) -> TemplateCatalog:
     """Validate and freeze the requirements data. Raises TemplateDataError when malformed."""
-    fields = _parse_fields(_as_mapping(raw.get("fields"), "fields"))
+    option_lists = _parse_option_lists(_as_mapping(raw.get("option_lists", {}), "option_lists"))
+    fields = _parse_fields(_as_mapping(raw.get("fields"), "fields"), option_lists)
     lists = _parse_interventions(_as_mapping(raw.get("intervention_lists", {}), "intervention_lists"))
     raw_templates = _as_mapping(raw.get("service_types"), "service_types")
     templates: dict[ServiceType, NoteTemplate] = {}
@@ -272,6 +332,9 @@ def parse_catalog(raw: Mapping[str, object]) -> TemplateCatalog:
         templates=MappingProxyType(templates),
         instruments=MappingProxyType(_parse_instruments(_as_mapping(raw.get("instruments"), "instruments"))),
         quality=_parse_quality(_as_mapping(raw.get("quality"), "quality")),
+        em_levels=MappingProxyType(
+            _parse_em_levels(_as_mapping(raw.get("em_levels", {}), "em_levels"), fields)
+        ),
     )
 
 

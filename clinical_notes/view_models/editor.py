@@ -38,6 +38,13 @@ class FieldView:
     field: BoundField
     required: bool
     help: str
+    many: bool = False  # a list of checkboxes (shown as a fieldset)
+
+
+# What the billing codes come from besides the minutes: the E/M level and what supports it,
+# interactive complexity (shown together, in the catalog's order).
+CODING_KINDS = frozenset({FieldKind.CHOICE, FieldKind.CHOICES, FieldKind.MINUTES})
+CODING_TEXT_FIELDS = frozenset({"em_decision_making"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,7 @@ class EditorPage:
     participants_others: FieldView | None
     interventions: FieldView | None
     narrative: list[FieldView]
+    coding: list[FieldView]
     risk: list[FieldView]
     segments: list[SegmentRowView]
     measurements: list[MeasureView]
@@ -147,10 +155,24 @@ def editor_page(
     template = catalog().templates[ServiceType(service_type)]
     names = set(form.fields)
     narrative: list[FieldView] = []
+    coding: list[FieldView] = []
     risk: list[FieldView] = []
     for key, spec in catalog().fields.items():
         name = text_name(key)
-        if key not in template.fields or spec.kind is not FieldKind.TEXT:
+        if key not in template.fields:
+            continue
+        if spec.kind in CODING_KINDS or key in CODING_TEXT_FIELDS:
+            view = _field_view(form, name, required=template.requires(key))
+            coding.append(
+                FieldView(
+                    field=view.field,
+                    required=view.required,
+                    help=view.help,
+                    many=spec.kind is FieldKind.CHOICES,
+                )
+            )
+            continue
+        if spec.kind is not FieldKind.TEXT:
             continue
         view = _field_view(form, name, required=template.requires(key))
         (risk if key in RISK_FIELDS else narrative).append(view)
@@ -202,6 +224,7 @@ def editor_page(
         if INTERVENTIONS in names
         else None,
         narrative=narrative,
+        coding=coding,
         risk=risk,
         segments=segments,
         measurements=measurements,

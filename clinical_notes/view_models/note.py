@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from clinical_notes.domain.checks import format_icd10, segment_minutes, session_minutes
 from clinical_notes.domain.disclosure import FULL, Disclosure, disclosed_content
-from clinical_notes.domain.templates import FieldKind, NoteTemplate, catalog
+from clinical_notes.domain.templates import FieldKind, FieldSpec, NoteTemplate, catalog
 from clinical_notes.domain.transitions import NoteState
 from clinical_notes.domain.types import Segment
 from clinical_notes.selectors import note_diagnosis_lines
@@ -141,17 +141,29 @@ def _presence_label(content: Mapping[str, object]) -> tuple[str, str]:
     return label, str(participants.get("others") or "")
 
 
+def _answer_text(spec: FieldSpec, value: object) -> str:
+    """A text, choice or minutes answer as the note page and the PDF show it ("" when none)."""
+    if spec.kind is FieldKind.TEXT:
+        return value.strip() if isinstance(value, str) else ""
+    if spec.kind is FieldKind.CHOICE:
+        return spec.option_label(value) if isinstance(value, str) and value else ""
+    if spec.kind is FieldKind.CHOICES:
+        return "; ".join(spec.option_label(str(v)) for v in value) if isinstance(value, list) else ""
+    if spec.kind is FieldKind.MINUTES:
+        return f"{value} minutes" if isinstance(value, int) and not isinstance(value, bool) else ""
+    return ""
+
+
 def _sections(content: Mapping[str, object], template: NoteTemplate | None) -> list[SectionView]:
     """The text answers in the catalog's order, then any answer the catalog no longer knows
     (a field since renamed or dropped): a signed note never loses text when the templates change."""
     cat = catalog()
     sections = []
     for key, spec in cat.fields.items():
-        if spec.kind is not FieldKind.TEXT:
-            continue
         value = content.get(key)
-        if isinstance(value, str) and value.strip():
-            sections.append(SectionView(label=spec.label, text=value.strip()))
+        text = _answer_text(spec, value)
+        if text:
+            sections.append(SectionView(label=spec.label, text=text))
     for key, value in content.items():
         if key not in cat.fields and isinstance(value, str) and value.strip():
             sections.append(SectionView(label=key.replace("_", " ").capitalize(), text=value.strip()))

@@ -27,6 +27,7 @@ Document (every key optional; defaults are the CPT rules alone and no payer limi
      "visit_limits": [{"name": "Psychotherapy", "codes": ["90834"], "visits_per_year": 52}],
      "diagnosis_age": [{"prefix": "F93.0", "min_age": null, "max_age": 17, "severity": "warning",
                         "message": ""}],
+     "same_day": [{"rule": "diagnostic_evaluation_with_psychotherapy", "severity": "error"}],
      "billing_frequency": "per_session", "cosign_required": false,
      "timely_filing_days": null, "appeal_window_days": null}
 """
@@ -52,6 +53,7 @@ from coding.domain.types import (
     ServiceCrosswalk,
 )
 from core.domain.problems import Problem, Severity
+from payer_rules.domain.same_day import SameDayRule, normalised
 from practice.domain.credentials import Credential
 
 _FORBID_EXTRA = ConfigDict(extra="forbid")
@@ -181,6 +183,7 @@ class PayerPolicy:
     prior_auth: tuple[PriorAuthRule, ...] = ()
     visit_limits: tuple[VisitLimit, ...] = ()
     diagnosis_age: tuple[DiagnosisAgeRule, ...] = ()
+    same_day: tuple[SameDayRule, ...] = ()  # overrides of the same-day conflict table (same_day.py)
     billing_frequency: BillingFrequency = BillingFrequency.PER_SESSION
     cosign_required: bool = False
     timely_filing_days: int | None = None
@@ -203,6 +206,7 @@ _SECTION_LABELS = {
     "prior_auth": "Prior authorization",
     "visit_limits": "Visit limit",
     "diagnosis_age": "Diagnosis and age",
+    "same_day": "Same-day conflict",
 }
 
 
@@ -307,6 +311,7 @@ def _normalized(policy: PayerPolicy, *, label: str, rule_set_id: int | None) -> 
             replace(d, prefix=d.prefix.strip().upper(), message=d.message.strip())
             for d in policy.diagnosis_age
         ),
+        same_day=tuple(normalised(r) for r in policy.same_day),
     )
 
 

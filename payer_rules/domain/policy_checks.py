@@ -19,6 +19,7 @@ from coding.domain.types import CodeKind
 from core.domain.problems import Problem, Severity
 from core.domain.service_types import SERVICE_TYPE_LABELS
 from payer_rules.domain.policy import PayerPolicy, PolicyProblemCode, field_path
+from payer_rules.domain.same_day import default_same_day_rules
 from practice.domain.credentials import Credential
 
 VIDEO_MODIFIERS = ("95", "GT", "")
@@ -277,10 +278,53 @@ def policy_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) -> l
                     f"Keep the message under {MESSAGE_MAX} characters.",
                 )
             )
+    problems += _same_day_problems(policy, catalog=catalog, on=on)
     problems += _range_problems(
         policy.timely_filing_days, ("timely_filing_days",), low=1, high=MAX_DAYS, label="Timely filing days"
     )
     problems += _range_problems(
         policy.appeal_window_days, ("appeal_window_days",), low=1, high=MAX_DAYS, label="Appeal window days"
     )
+    return problems
+
+
+def _same_day_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) -> list[Problem]:
+    """A same-day rule overrides a default by name (its codes may stay empty: the default's) or
+    is the payer's own (codes on both sides, none on both); each name once."""
+    defaults = {rule.rule for rule in default_same_day_rules()}
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, rule in enumerate(policy.same_day):
+        loc: tuple[str | int, ...] = ("same_day", index)
+        if not rule.rule:
+            problems.append(_error(PolicyProblemCode.NAME_MISSING, (*loc, "rule"), "Name the rule."))
+        elif rule.rule in seen:
+            problems.append(
+                _error(
+                    PolicyProblemCode.DUPLICATE, (*loc, "rule"), f"The rule {rule.rule!r} is listed twice."
+                )
+            )
+        seen.add(rule.rule)
+        if len(rule.why) > MESSAGE_MAX or len(rule.fix_hint) > MESSAGE_MAX:
+            problems.append(
+                _error(
+                    PolicyProblemCode.OUT_OF_RANGE,
+                    (*loc, "why"),
+                    f"Keep the words under {MESSAGE_MAX} characters.",
+                )
+            )
+        if rule.rule in defaults:
+            problems += _code_problems(rule.codes, (*loc, "codes"), catalog=catalog, on=on)
+            problems += _code_problems(rule.with_codes, (*loc, "with_codes"), catalog=catalog, on=on)
+            continue
+        problems += _required_codes(rule.codes, (*loc, "codes"), catalog=catalog, on=on)
+        problems += _required_codes(rule.with_codes, (*loc, "with_codes"), catalog=catalog, on=on)
+        if set(rule.codes) & set(rule.with_codes):
+            problems.append(
+                _error(
+                    PolicyProblemCode.DUPLICATE,
+                    (*loc, "with_codes"),
+                    "A code cannot conflict with itself: list it on one side only.",
+                )
+            )
     return problems

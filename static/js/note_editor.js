@@ -107,6 +107,24 @@
         content[el.dataset.content] = value;
       }
     });
+    form.querySelectorAll("[data-content-minutes]").forEach(function (el) {
+      var raw = el.value.trim();
+      if (/^\d+$/.test(raw)) {
+        content[el.dataset.contentMinutes] = parseInt(raw, 10);
+      } else if (raw) {
+        problems.push(el.dataset.contentMinutes.replace(/_/g, " ") + " must be a whole number of minutes");
+      }
+    });
+    var choiceKeys = {};
+    form.querySelectorAll("[data-content-choices]").forEach(function (el) {
+      choiceKeys[el.dataset.contentChoices] = true;
+    });
+    Object.keys(choiceKeys).forEach(function (key) {
+      var chosen = checkedValues("[data-content-choices=" + key + "]");
+      if (chosen.length) {
+        content[key] = chosen;
+      }
+    });
     var interventions = checkedValues("[data-content-list]");
     if (interventions.length) {
       content.interventions = interventions;

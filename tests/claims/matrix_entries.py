@@ -95,6 +95,17 @@ def _screen_override(g: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _screen_add(g: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "add-code": "90785",
+        "add-units": "1",
+        "add-modifiers": "",
+        "add-pos": "11",
+        "add-diagnosis_pointers": "",
+        "add-reason": "Interactive complexity documented.",
+    }
+
+
 ENTRIES: dict[str, dict[str, Any]] = {
     # API
     "charges_api:list": {"access": READERS},
@@ -103,6 +114,7 @@ ENTRIES: dict[str, dict[str, Any]] = {
     "charges_api:scrub": {"access": EDITORS, "kwargs": _set_id, "method": "post", "data": lambda g: {}},
     "charges_api:review": {"access": EDITORS, "kwargs": _set_id, "method": "post", "data": lambda g: {}},
     "charges_api:override": {"access": EDITORS, "kwargs": _line_id, "method": "post", "data": _api_override},
+    "charges_api:line_add": {"access": EDITORS, "kwargs": _set_id, "method": "post", "data": _api_override},
     # Screens
     "charges:list": {"access": READERS},
     "charges:detail": {"access": READERS, "kwargs": _set_id},
@@ -110,4 +122,5 @@ ENTRIES: dict[str, dict[str, Any]] = {
     "charges:scrub": {"access": EDITORS, "kwargs": _set_id, "method": "post", "data": lambda g: {}},
     "charges:review": {"access": EDITORS, "kwargs": _set_id, "method": "post", "data": lambda g: {}},
     "charges:override": {"access": EDITORS, "kwargs": _line_id, "method": "post", "data": _screen_override},
+    "charges:line_add": {"access": EDITORS, "kwargs": _set_id, "method": "post", "data": _screen_add},
 }

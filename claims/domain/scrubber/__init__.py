@@ -10,7 +10,12 @@ units (section 1, via `coding.domain.units`), 15-minute units by the CPT midpoin
 8-minute rule (section 2), telehealth POS 02/10 and modifiers (section 4), add-on pairing
 (`coding.domain.rules.add_on_problems`), NPI check digits (section 8, `core.domain.identifiers`),
 timely filing (section 9: a warning from 14 days before the deadline), 42 CFR Part 2 TPO consent
-(section 9, `patients.domain.consents`).
+(section 9, `patients.domain.consents`), same-day code conflicts (`same_day`, a table per payer),
+codes Medicare does not pay (`medicare`), telehealth modifiers and the note's place of service
+(`telehealth`).
+
+Every check runs every time and every finding is returned (errors first): a biller sees them
+all at once, never one class after another.
 
 Lines with 0 units are not billed (a biller zeroes a line to drop it) and are skipped.
 """
@@ -34,8 +39,15 @@ from claims.domain.scrubber.limits import (
     check_timely_filing,
     check_visit_limit,
 )
+from claims.domain.scrubber.medicare import check_medicare_codes
 from claims.domain.scrubber.modifiers import check_modifiers, check_place_of_service
 from claims.domain.scrubber.providers import check_note, check_providers
+from claims.domain.scrubber.same_day import check_same_day
+from claims.domain.scrubber.telehealth import (
+    check_pos_matches_note,
+    check_telehealth_home,
+    check_telehealth_modifiers,
+)
 from claims.domain.types import ClaimToBe
 from core.domain.problems import Problem, Severity
 
@@ -53,6 +65,11 @@ CHECKS: tuple[Callable[[ClaimToBe], list[Problem]], ...] = (
     check_daily_maximum,
     check_modifiers,
     check_place_of_service,
+    check_telehealth_modifiers,
+    check_telehealth_home,
+    check_pos_matches_note,
+    check_same_day,
+    check_medicare_codes,
     check_duplicates,
     check_timely_filing,
     check_part2_consent,

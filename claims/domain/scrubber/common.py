@@ -69,6 +69,14 @@ class ScrubCode(StrEnum):
     PART2_CONSENT_MISSING = "part2_consent_missing"
     VISIT_LIMIT_REACHED = "visit_limit_reached"
     NOTHING_TO_BILL = "nothing_to_bill"
+    # Same-day conflicts, Medicare, telehealth modifiers, the note's place of service
+    SAME_DAY_CONFLICT = "same_day_conflict"
+    MEDICARE_CODE_NOT_PAYABLE = "medicare_code_not_payable"
+    MODIFIER_GT_MEDICARE = "modifier_gt_medicare"
+    MODIFIER_TELEHEALTH_KIND = "modifier_telehealth_kind"
+    MODIFIER_CONFLICT = "modifier_conflict"
+    POS_TELEHEALTH_HOME = "pos_telehealth_home"
+    POS_DIFFERS_FROM_NOTE = "pos_differs_from_note"
 
 
 def error(code: ScrubCode, message: str, field: str, fix_hint: str = "") -> Problem:

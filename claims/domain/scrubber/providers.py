@@ -148,8 +148,12 @@ def check_providers(claim: ClaimToBe) -> list[Problem]:
     supervisor_needed = bool(
         billings & {RenderingBilling.WITH_SUPERVISOR, RenderingBilling.SUPERVISOR_RENDERS}
     )
-    performer_on_claim = claim.coverage is None or bool(
-        billings & {RenderingBilling.RENDERING, RenderingBilling.WITH_SUPERVISOR}
+    # When the payer pays none of the lines from this credential, the performer is still checked:
+    # every finding shows at once, not after the first one is fixed (issue 8, item 13).
+    performer_on_claim = (
+        claim.coverage is None
+        or not billings
+        or bool(billings & {RenderingBilling.RENDERING, RenderingBilling.WITH_SUPERVISOR})
     )
     if supervisor_needed and supervising is None:
         problems.append(
@@ -168,7 +172,7 @@ def check_providers(claim: ClaimToBe) -> list[Problem]:
         problems += _npi(supervising.npi, "supervising_provider.npi", "supervising provider")
         problems += _licensed(claim, supervising, "supervising_provider.licenses", "supervising provider")
     if claim.coverage is not None:
-        if performer_on_claim and not (rendering.supervised and supervisor_needed):
+        if billings and performer_on_claim and not (rendering.supervised and supervisor_needed):
             problems += _enrolled(claim, rendering, "rendering_provider.enrollment", "rendering provider")
         if supervisor_needed and supervising is not None:
             problems += _enrolled(

@@ -498,7 +498,7 @@ TELE = policy(coding={"video_modifier": "95", "audio_only_modifier": "93"})
         ("video: 95 present", {"policy": TELE, "note": replace(claim().note, telehealth="audio_video"), "lines": (line(modifiers=("95",), pos="02"),)}, []),
         ("video: 95 missing", {"policy": TELE, "note": replace(claim().note, telehealth="audio_video"), "lines": (line(pos="02"),)}, ["modifier_missing"]),
         ("audio only: 93 present", {"policy": TELE, "note": replace(claim().note, telehealth="audio_only"), "lines": (line(modifiers=("93",), pos="02"),)}, []),
-        ("audio only: 95 instead of 93", {"policy": TELE, "note": replace(claim().note, telehealth="audio_only"), "lines": (line(modifiers=("95",), pos="02"),)}, ["modifier_missing"]),
+        ("audio only: 95 instead of 93", {"policy": TELE, "note": replace(claim().note, telehealth="audio_only"), "lines": (line(modifiers=("95",), pos="02"),)}, ["modifier_missing", "modifier_telehealth_kind"]),
         ("payer wants no video modifier", {"policy": policy(coding={"video_modifier": ""}), "note": replace(claim().note, telehealth="audio_video"), "lines": (line(pos="02"),)}, []),
         ("in person with 95", {"lines": (line(modifiers=("95",)),)}, ["modifier_not_expected"]),
         ("an unknown modifier", {"lines": (line(modifiers=("ZZ",), unknown_modifiers=("ZZ",)),)}, ["modifier_unknown"]),

@@ -4,9 +4,11 @@ findings, the override form (reason required, nothing written on error), review,
 from __future__ import annotations
 
 import pytest
+from django.utils.html import escape
 
 from claims.models import Charge, ChargeEvent
 from core.domain.service_types import ServiceType
+from practice.models import Provider
 from tests.claims.conftest import charges_of, final_note, lines_of
 from tests.conftest import verified_client
 
@@ -192,3 +194,72 @@ def test_the_list_screen_reads_a_constant_number_of_queries(billing, biller, dja
     with django_assert_max_num_queries(len(one.captured_queries)) as three:
         biller.get("/charges/")
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def add_data(**changes):
+    data = {
+        "code": "90785",
+        "units": "1",
+        "modifiers": "HO",
+        "pos": "11",
+        "diagnosis_pointers": "1",
+        "reason": "Interactive complexity is documented.",
+    }
+    data.update(changes)
+    return {f"add-{key}": value for key, value in data.items()}
+
+
+def test_a_biller_adds_a_line_from_the_screen_and_sees_it_in_the_history(billing, biller):
+    note = final_note(billing, minutes=45)
+    charge_set = charges_of(note)
+    # given: the form is on the page, closed, with the first line's POS and pointer 1
+    page = biller.get(f"/charges/{charge_set.pk}/").context["page"]
+    assert (page.add_open, page.add_form["pos"].value(), page.add_form["units"].value()) == (False, "11", 1)
+    # when
+    response = biller.post(f"/charges/{charge_set.pk}/lines/add/", add_data(), follow=True)
+    # then
+    page = response.context["page"]
+    assert lines_of(note) == [("90834", 1, ["HO"]), ("90785", 1, ["HO"])]
+    assert (page.status_label, page.error_count) == ("Ready", 0)
+    assert (page.events[-2].what, page.events[-2].change, page.events[-2].reason) == (
+        "Line added (line 2)",
+        "90785-HO x1, POS 11",
+        "Interactive complexity is documented.",
+    )
+
+
+def test_adding_a_line_without_a_reason_shows_the_error_and_adds_nothing(billing, biller):
+    note = final_note(billing, minutes=45)
+    charge_set = charges_of(note)
+    response = biller.post(f"/charges/{charge_set.pk}/lines/add/", add_data(reason=""))
+    assert response.status_code == 400
+    page = response.context["page"]
+    assert page.add_open is True
+    assert page.add_form.errors == {"reason": ["Say why the line is changed (the reason is recorded)."]}
+    assert "Nothing was added. Correct the fields marked below." in response.content.decode()
+    assert lines_of(note) == [("90834", 1, ["HO"])]
+
+
+def test_the_screen_lists_every_finding_at_once_each_with_its_fix(billing, biller):
+    # given: the demo's technician (a BHT without an NPI) documents H0004, which the plan refuses
+    # from technicians; and the coverage ended before the date of service
+    Provider.objects.filter(pk=billing.clinic.tech.pk).update(credential="BHT", npi="")
+    note = final_note(
+        billing, author="tech", service_type=ServiceType.BEHAVIORAL_HEALTH_COUNSELING, minutes=45
+    )
+    charge_set = charges_of(note)
+    billing.coverage.terminates_on = charge_set.date_of_service.replace(day=1)
+    billing.coverage.save(update_fields=["terminates_on"])
+    biller.post(f"/charges/{charge_set.pk}/scrub/")
+    # when
+    response = biller.get(f"/charges/{charge_set.pk}/")
+    # then: errors of three kinds, all shown at once, each with how to fix it
+    page = response.context["page"]
+    findings = [*page.claim_findings, *(f for line in page.lines for f in line.findings)]
+    assert {"coverage_not_active", "credential_cannot_render", "npi_missing"} <= {f.code for f in findings}
+    assert sum(f.severity == "error" for f in findings) == page.error_count
+    html = response.content.decode()
+    for finding in findings:
+        assert escape(finding.message) in html
+        assert finding.fix_hint
+        assert escape(finding.fix_hint) in html

@@ -438,3 +438,71 @@ def test_times_on_the_day_clocks_go_back_are_taken_as_the_first_occurrence(clini
         "(EDT, UTC−04:00).",
         "Draft saved.",
     ]
+
+
+# ---------------------------------------------------------------------------- E/M and add-ons (issue 8, item 3)
+
+
+def em_note(clinic):
+    return write_note(
+        clinic.access(clinic.clinician_user),
+        patient_id=clinic.patient.pk,
+        diagnosis_ids=[clinic.diagnosis.pk],
+        service_type="individual_psychotherapy_with_em",
+        content={},
+    )
+
+
+def test_psychotherapy_with_em_shows_the_em_level_its_support_and_interactive_complexity(clinic, client_for):
+    # given
+    note = em_note(clinic)
+    # when
+    page = editor(client_for(clinic.clinician_user), note)
+    # then: one section, required ones marked, the four reasons as checkboxes
+    assert [(f.field.label, f.required, f.many) for f in page.coding] == [
+        ("E/M visit level", True, False),
+        ("What supports the E/M level", True, False),
+        ("E/M time on the date (minutes)", False, False),
+        ("Medical decision making", False, False),
+        ("Interactive complexity", False, True),
+    ]
+    assert [code for code, _label in page.coding[0].field.field.choices][:3] == ["", "99202", "99203"]
+    assert len(page.coding[4].field.field.choices) == 4
+    assert "Medical decision making" not in [f.field.label for f in page.narrative]
+
+
+def test_save_stores_the_em_answers_in_their_types_and_the_note_page_shows_their_labels(clinic, client_for):
+    # given
+    note = em_note(clinic)
+    client = client_for(clinic.clinician_user)
+    data = form_data(
+        editor(client, note).form,
+        **{
+            "content-em_code": "99214",
+            "content-em_basis": "time",
+            "content-em_minutes": "30",
+            "content-interactive_complexity": ["sentinel_event", "play_or_devices"],
+            "action": "save",
+        },
+    )
+    # when
+    response = client.post(edit_url(note), data)
+    # then
+    saved = SessionNote.objects.get(pk=note.pk)
+    assert response.status_code == 302
+    assert (
+        saved.content["em_code"],
+        saved.content["em_basis"],
+        saved.content["em_minutes"],
+        saved.content["interactive_complexity"],
+    ) == ("99214", "time", 30, ["sentinel_event", "play_or_devices"])
+    # and the editor shows them again
+    page = editor(client, saved)
+    assert page.form["content-em_minutes"].value() == 30
+    assert page.form["content-interactive_complexity"].value() == ["sentinel_event", "play_or_devices"]
+    # and the note page shows labels, not keys
+    text = client.get(reverse("clinical_notes:detail", args=[note.pk])).content.decode()
+    assert "99214 – established patient, moderate-complexity decisions or 30+ minutes" in text
+    assert "Total E/M time on the date" in text
+    assert "30 minutes" in text
+    assert "sentinel_event" not in text

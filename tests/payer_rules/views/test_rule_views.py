@@ -58,6 +58,7 @@ def form_data(**overrides):
         "max_units_per_day",
         "visit_limits",
         "diagnosis_age",
+        "same_day",
     ):
         data |= {
             f"{key}-TOTAL_FORMS": "2",
@@ -68,6 +69,8 @@ def form_data(**overrides):
     # what a browser posts for the empty rows' selects (their initial values)
     data |= {f"rendering-{i}-billing": "rendering" for i in range(2)}
     data |= {f"diagnosis_age-{i}-severity": "warning" for i in range(2)}
+    data |= {f"same_day-{i}-same_provider": "yes" for i in range(2)}
+    data |= {f"same_day-{i}-severity": "error" for i in range(2)}
     data |= {
         "prior_auth-0-codes": "97153, 97155",
         "prior_auth-0-after_visits_per_year": "",
@@ -238,6 +241,65 @@ def test_create_through_the_form(web, medicaid):
     assert new.rules["coding"]["max_units_per_day"] == {"97153": 32}
     first.refresh_from_db()
     assert first.effective_to == date(2026, 12, 31)
+
+
+def test_a_same_day_override_and_a_payer_rule_of_its_own_through_the_form(web, medicaid):
+    # given: the default diagnostic-evaluation rule made an error, and a pair of the payer's own
+    payer, first = medicaid
+    data = form_data(
+        **{
+            "same_day-0-rule": "diagnostic_evaluation_with_psychotherapy",
+            "same_day-1-rule": "Family with group",
+            "same_day-1-codes": "90847",
+            "same_day-1-with_codes": "90853",
+            "same_day-1-same_provider": "no",
+            "same_day-1-severity": "warning",
+            "same_day-1-why": "this plan pays one family or group session a day",
+        }
+    )
+
+    # when
+    response = web("practice_admin").post(reverse("payers:rule_set_create", args=[payer.pk]), data)
+
+    # then
+    new = PayerRuleSet.objects.exclude(pk=first.pk).get()
+    assert response.status_code == 302
+    assert new.rules["same_day"] == [
+        {
+            "rule": "diagnostic_evaluation_with_psychotherapy",
+            "codes": [],
+            "with_codes": [],
+            "same_provider": True,
+            "severity": "error",
+            "why": "",
+            "fix_hint": "",
+        },
+        {
+            "rule": "family_with_group",
+            "codes": ["90847"],
+            "with_codes": ["90853"],
+            "same_provider": False,
+            "severity": "warning",
+            "why": "this plan pays one family or group session a day",
+            "fix_hint": "",
+        },
+    ]
+
+
+def test_a_new_same_day_rule_needs_codes_on_both_sides_and_nothing_is_written(web, medicaid):
+    # given: a name that is not a default, with one side empty
+    payer, first = medicaid
+    data = form_data(**{"same_day-0-rule": "family_with_group", "same_day-0-codes": "90847"})
+
+    # when
+    response = web("practice_admin").post(reverse("payers:rule_set_create", args=[payer.pk]), data)
+
+    # then
+    assert response.status_code == 400
+    assert response.context["forms"].formsets["same_day"].forms[0].errors == {
+        "with_codes": ["List at least one code."]
+    }
+    assert list(PayerRuleSet.objects.values_list("pk", flat=True)) == [first.pk]
 
 
 def test_invalid_code_is_shown_on_its_row_and_nothing_is_written(web, medicaid):
