@@ -295,7 +295,12 @@ def capture_facts(
 
 def diagnosis_facts(check: Icd10Check) -> DiagnosisFacts:
     return DiagnosisFacts(
-        code=check.code or check.raw, valid=check.valid, billable=check.billable, reason=check.reason
+        code=check.code or check.raw,
+        valid=check.valid,
+        billable=check.billable,
+        reason=check.reason,
+        fiscal_year=check.fiscal_year,
+        checked_against=check.fiscal_year if check.exact else check.table_fiscal_year,
     )
 
 

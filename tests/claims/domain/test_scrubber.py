@@ -346,10 +346,27 @@ ADULT_ONLY = policy(diagnosis_age=(DiagnosisAgeRule(prefix="F60", min_age=18, se
         ("no pointer", {"lines": (line(diagnosis_pointers=()),)}, ["pointer_missing"]),
         ("five pointers", {"diagnoses": tuple(DiagnosisFacts(f"F41.{i}") for i in range(5)), "lines": (line(diagnosis_pointers=(1, 2, 3, 4, 5)),)}, ["pointer_invalid"]),
         ("four pointers", {"diagnoses": tuple(DiagnosisFacts(f"F41.{i}") for i in range(4)), "lines": (line(diagnosis_pointers=(1, 2, 3, 4)),)}, []),
+        ("the year's own table answered", {"diagnoses": (DiagnosisFacts("F41.1", fiscal_year=2027, checked_against=2027),)}, []),
+        ("another year's table answered", {"diagnoses": (DiagnosisFacts("F41.1", fiscal_year=2027, checked_against=2026),)}, ["icd10_year_not_loaded"]),
+        ("two diagnoses, one warning", {"diagnoses": (DiagnosisFacts("F41.1", fiscal_year=2027, checked_against=2026), DiagnosisFacts("F43.23", fiscal_year=2027, checked_against=2026))}, ["icd10_year_not_loaded"]),
+        ("not a code and year not loaded", {"diagnoses": (DiagnosisFacts("F99.99", valid=False, billable=False, fiscal_year=2027, checked_against=2026),)}, ["diagnosis_not_billable", "icd10_year_not_loaded"]),
     ],
 )  # fmt: skip
 def test_diagnosis_billable_and_consistent_with_age(_case, changes, expected):
     assert codes(scrub(claim(**changes))) == expected
+
+
+def test_year_not_loaded_is_a_warning_that_says_how_to_load_it():
+    dx = DiagnosisFacts("F41.1", fiscal_year=2027, checked_against=2026)
+
+    found = scrub(claim(diagnoses=(dx,)))
+
+    assert [(p.code, p.severity, p.field) for p in found] == [
+        (S.ICD10_YEAR_NOT_LOADED, Severity.WARNING, "diagnoses")
+    ]
+    assert found[0].message.startswith("ICD-10-CM year not loaded: the date of service falls in FY2027")
+    assert "import_icd10cm icd10cm-order-2027.txt" in found[0].fix_hint
+    assert not has_errors(found)
 
 
 def test_a_diagnosis_age_rule_keeps_its_severity():

@@ -176,11 +176,11 @@ def test_inexact_answers_say_so(catalog):
     # then
     assert check.reason == (
         "E11.A was added in FY2026; it is not valid for a date of service in FY2025. "
-        "(Checked against the FY2026 table and the listed changes; the full FY2025 table is not shipped.)"
+        "(Checked against the FY2026 table and the listed changes; the FY2025 table is not loaded.)"
     )
     assert catalog.check("F43.23", on=date(2026, 10, 1)).reason == (
         "F43.23 is a billable ICD-10-CM code in FY2027. (Checked against the FY2026 table; "
-        "the full FY2027 table is not shipped.)"
+        "the FY2027 table is not loaded.)"
     )
 
 
