@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from authorizations.domain.types import AuthorizationFacts, UnitKind
+from authorizations.domain.types import AuthorizationFacts, UnitCap, UnitKind
 from claims.domain.scrubber import ScrubCode as S
 from claims.domain.scrubber import has_errors, scrub
 from claims.domain.types import (
@@ -228,6 +228,41 @@ def test_prior_authorization_present_with_units_and_dates(_case, changes, expect
     assert codes(found) == expected
     if expected:
         assert found[0].field == "lines[0].auth_number"
+
+
+CAPPED = auth(
+    codes=frozenset({"97153", "97155"}),
+    authorized=100,
+    used=50,
+    caps=(UnitCap(codes=frozenset({"97153", "97155"}), units=40, used=32),),
+)
+ALWAYS_ABA = policy(prior_auth=(PriorAuthRule(codes=("97153", "97155")),))
+
+
+@pytest.mark.parametrize(
+    ("_case", "lines", "authorization", "expected"),
+    [
+        ("one code, the cap's last 8 units", (aba(units=8, minutes=120),), CAPPED, []),
+        ("one code, 9 units: over the cap", (aba(units=9, minutes=135),), CAPPED, ["auth_units_exhausted"]),
+        ("two codes of the cap, 4 + 4", (aba(units=4), line("97155", units=4, minutes=60, unit_minutes=15, line_number=2)), CAPPED, []),
+        ("two codes of the cap, 4 + 5: together over", (aba(units=4), line("97155", units=5, minutes=75, unit_minutes=15, line_number=2)), CAPPED, ["auth_units_exhausted"]),
+        ("two codes, the total's last 8 (no cap)", (aba(units=4), line("97155", units=4, minutes=60, unit_minutes=15, line_number=2)), replace(CAPPED, used=92, caps=()), []),
+        ("two codes, 9 over the total's 8 (no cap)", (aba(units=4), line("97155", units=5, minutes=75, unit_minutes=15, line_number=2)), replace(CAPPED, used=92, caps=()), ["auth_units_exhausted"]),
+    ],
+)  # fmt: skip
+def test_codes_of_one_claim_draw_on_the_cap_and_total_together(_case, lines, authorization, expected):
+    found = scrub(
+        claim(
+            policy=ALWAYS_ABA,
+            lines=lines,
+            note=replace(claim().note, minutes=240),
+            authorizations=(authorization,),
+        )
+    )
+
+    assert [str(p.code) for p in found if str(p.code).startswith("auth")] == expected
+    if expected:
+        assert found[0].field == f"lines[{len(lines) - 1}].auth_number"
 
 
 # ---- the note ----------------------------------------------------------------------------------
