@@ -109,6 +109,7 @@ def test_rule_set_detail_summarises_the_rules(web, medicaid):
     groups = {g.title: g.items for g in response.context["groups"]}
     assert groups["Who renders"] == (
         "RBT, BHT rendering 97153, H2019, H2014: renders; supervising provider on the claim.",
+        "BHT rendering H0004: renders; supervising provider on the claim.",
         "RBT, BHT rendering any code: may not render.",
         "Anyone else: bills as the rendering provider.",
     )
