@@ -25,10 +25,12 @@ from typing import Protocol
 from coding.domain.codes import CodingProblemCode
 from core.domain.problems import Problem, Severity
 
-CODE_SHAPE = re.compile(r"^([A-Z][0-9][0-9A-Z])\.?([0-9A-Z]{1,4})?$")
+# A letter, a digit, a digit or letter; or (since FY2026's QA0- codes) a letter, a letter, a digit.
+CODE_SHAPE = re.compile(r"^([A-Z](?:[0-9][0-9A-Z]|[A-Z][0-9]))\.?([0-9A-Z]{1,4})?$")
 WORD = re.compile(r"[a-z0-9]+")
-CODE_PREFIX = re.compile(r"^[A-Z]([0-9][0-9A-Z]{0,5})?$")
-UNDOTTED_CODE = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")  # a billable-list line: 3-7 chars (F99 is billable)
+CODE_PREFIX = re.compile(r"^[A-Z]([0-9][0-9A-Z]{0,5}|[A-Z]([0-9][0-9A-Z]{0,4})?)?$")
+# a billable-list line: 3-7 chars (F99 is billable), shaped like CODE_SHAPE without the dot
+UNDOTTED_CODE = re.compile(r"^[A-Z](?:[0-9][0-9A-Z]|[A-Z][0-9])[0-9A-Z]{0,4}$")
 RELEASE_NAME = re.compile(
     r"(January|February|March|April|May|June|July|August|September|October|November|December)-\d{1,2}-(\d{4})"
 )

@@ -21,7 +21,8 @@ from pathlib import PurePath
 
 from core.domain.problems import Problem
 
-ORDER_CODE = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")  # undotted, 3-7 characters
+# undotted, 3-7 characters: letter, digit, digit-or-letter (or, since FY2026's QA0-, letter, letter, digit)
+ORDER_CODE = re.compile(r"^[A-Z](?:[0-9][0-9A-Z]|[A-Z][0-9])[0-9A-Z]{0,4}$")
 FILE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 FIRST_FISCAL_YEAR = 2016  # ICD-10-CM took effect on 1 October 2015 (FY2016)
 LAST_FISCAL_YEAR = 2099

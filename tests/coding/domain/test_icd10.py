@@ -73,6 +73,8 @@ def catalog() -> Icd10Catalog:
         ("f32.a", "F32.A"),
         ("T7411XA", "T74.11XA"),
         ("F10.20", "F10.20"),
+        ("qa0012", "QA0.012"),  # FY2026 added a category with a letter in the second place
+        ("QAB1", None),  # ... followed by a digit
         ("", None),
         ("garbage", None),
         ("32.1", None),

@@ -106,6 +106,7 @@ def test_a_malformed_line_is_reported_with_its_number(_case, line, message):
     [
         ("a 7-character code", order_line(1, SEVEN, True, "Seven characters")),
         ("a 3-character billable category", order_line(1, "F99", True, "Mental disorder, not otherwise specified")),
+        ("a letter in the second place (FY2026's QA0-)", order_line(1, "QA08", True, "Other neurodevelopmental disorders")),
         ("a 60-character short description", order_line(1, "F321", True, "y" * 60)),
         ("a 400-character long description", order_line(1, "F321", True, "Short", "z" * 400)),
         ("a 1-character long description", order_line(1, "F321", True, "Short", "z")),
