@@ -131,6 +131,7 @@ def test_the_form_takes_caps_one_a_line(web, patient, payer):
     page = web.get(reverse("authorizations:detail", args=[auth.pk])).content.decode()
     assert 'id="auth-caps"' in page
     assert "0 used · 0 planned · 24 left of 24 units" in page
+    assert "97155: at most 24" in web.get(reverse("authorizations:list")).content.decode()
     edit = web.get(reverse("authorizations:edit", args=[auth.pk]))
     assert edit.context["form"].initial["caps"] == "97155: 24"
 
