@@ -130,7 +130,15 @@ def _cap_view(cap: selectors.CapRow, *, what: str, row: selectors.AuthorizationR
 def _view(row: selectors.AuthorizationRow) -> AuthView:
     what = "units" if row.unit_kind is UnitKind.UNITS else "visits"
     burn = row.burn
-    if row.forecast_exhausted_on is not None:
+    first_cap = min(
+        (c for c in row.caps if c.forecast_exhausted_on is not None),
+        key=lambda c: c.forecast_exhausted_on or row.end_on,
+        default=None,
+    )
+    cap_day = first_cap.forecast_exhausted_on if first_cap is not None else None
+    if first_cap is not None and cap_day is not None and cap_day == row.exhausted_on:
+        forecast = f"The {first_cap.label} cap runs out about {cap_day.isoformat()}"
+    elif row.forecast_exhausted_on is not None:
         forecast = f"Runs out about {row.forecast_exhausted_on.isoformat()}"
     elif row.status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED):
         forecast = f"Lasts until {row.end_on.isoformat()} at the current pace"

@@ -79,6 +79,16 @@ def test_burn_down_and_forecast_per_cap(capped, biller_access):
     assert detail.row.exhausted_on == dt.date(2026, 3, 12)
 
 
+def test_the_screen_forecasts_the_cap_that_runs_out_first(capped, web):
+    page = web.get(reverse("authorizations:detail", args=[capped.pk]))
+
+    assert page.context["auth"].forecast == "The 97155 cap runs out about 2026-03-12"
+    assert [c.forecast for c in page.context["auth"].caps] == [
+        "Runs out about 2026-03-12",
+        "Runs out about 2026-06-22",  # 120 left of 150 at 30 units in the last 28 days
+    ]
+
+
 def test_editing_keeps_caps_unless_given_and_drops_a_code_from_its_cap(capped, biller_access):
     authorization_update(access=biller_access, authorization_id=capped.pk, notes="renewed")
     assert len(authorization_caps(PriorAuthorization.objects.get(pk=capped.pk))) == 2
