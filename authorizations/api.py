@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
 from authorizations import selectors, services
+from authorizations.domain.types import CapDetails
 from core.api.mixins import validated
 from core.api.pagination import PaginatedListApi
 
@@ -32,6 +33,29 @@ def _editor(request: Request) -> PracticeAccess:
 class AlertOutput(serializers.Serializer):  # type: ignore[type-arg]
     kind = serializers.CharField()
     message = serializers.CharField()
+
+
+class CapOutput(serializers.Serializer):  # type: ignore[type-arg]
+    codes = serializers.ListField(child=serializers.CharField())
+    units = serializers.IntegerField(
+        source="burn.authorized", help_text="At most this many of the codes together"
+    )
+    used = serializers.IntegerField(source="burn.used")
+    planned = serializers.IntegerField(source="burn.planned")
+    remaining = serializers.IntegerField(source="burn.remaining")
+    forecast_exhausted_on = serializers.DateField(allow_null=True)
+
+
+class CapInput(serializers.Serializer):  # type: ignore[type-arg]
+    codes = serializers.ListField(child=serializers.CharField(max_length=5))
+    units = serializers.IntegerField()
+
+
+def _caps(data: dict[str, Any]) -> dict[str, Any]:
+    """The input with its caps as the service takes them."""
+    if "caps" in data:
+        data["caps"] = tuple(CapDetails(codes=tuple(c["codes"]), units=c["units"]) for c in data["caps"])
+    return data
 
 
 class RowOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -51,6 +75,7 @@ class RowOutput(serializers.Serializer):  # type: ignore[type-arg]
     status = serializers.CharField()
     alerts = AlertOutput(many=True)
     forecast_exhausted_on = serializers.DateField(allow_null=True)
+    caps = CapOutput(many=True, help_text="Caps per code or group of codes within the total")
 
 
 class UsageOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -138,6 +163,7 @@ class AuthorizationCreateApi(APIView):
         end_on = serializers.DateField()
         rendering_provider_id = serializers.IntegerField(required=False, allow_null=True, default=None)
         notes = serializers.CharField(required=False, allow_blank=True, default="")
+        caps = CapInput(many=True, required=False, default=())
 
     class OutputSerializer(DetailOutput):
         pass
@@ -147,7 +173,7 @@ class AuthorizationCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         access = _editor(request)
-        data = validated(self.InputSerializer, request.data)
+        data = _caps(validated(self.InputSerializer, request.data))
         auth = services.authorization_create(access=access, **data)
         detail = selectors.authorization_get(access=access, authorization_id=auth.pk)
         return Response(_detail_data(detail), status=status.HTTP_201_CREATED)
@@ -164,6 +190,7 @@ class AuthorizationUpdateApi(APIView):
         rendering_provider_id = serializers.IntegerField(required=False, allow_null=True)
         notes = serializers.CharField(required=False, allow_blank=True)
         status = serializers.ChoiceField(choices=selectors.SETTABLE_STATUS_CHOICES, required=False)
+        caps = CapInput(many=True, required=False)
 
     class OutputSerializer(DetailOutput):
         pass
@@ -173,7 +200,7 @@ class AuthorizationUpdateApi(APIView):
     )
     def post(self, request: Request, authorization_id: int) -> Response:
         access = _editor(request)
-        data = validated(self.InputSerializer, request.data)
+        data = _caps(validated(self.InputSerializer, request.data))
         services.authorization_update(access=access, authorization_id=authorization_id, **data)
         detail = selectors.authorization_get(access=access, authorization_id=authorization_id)
         return Response(_detail_data(detail))

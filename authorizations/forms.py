@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from authorizations.domain.rules import codes_from_text
+from authorizations.domain.rules import caps_from_text, codes_from_text
+from authorizations.domain.types import CapDetails
 from authorizations.selectors import SETTABLE_STATUS_CHOICES, STATUS_CHOICES, UNIT_KIND_CHOICES
 
 
@@ -19,6 +20,14 @@ class AuthorizationEditForm(forms.Form):
     codes = forms.CharField(max_length=200, help_text="The authorized codes, comma separated (97153, 97155).")
     unit_kind = forms.ChoiceField(label="Counted in", choices=UNIT_KIND_CHOICES)
     authorized = forms.IntegerField(label="Authorized units or visits", min_value=1)
+    caps = forms.CharField(
+        label="Caps per code or group",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional, one a line: the codes, a colon and the most units (or visits) for them "
+        "together, within the total. For example 97155: 24, or 97156, 97158: 12.",
+    )
     start_on = forms.DateField(label="From", widget=DateInput)
     end_on = forms.DateField(label="Until", widget=DateInput)
     rendering_provider_id = forms.TypedChoiceField(
@@ -34,6 +43,12 @@ class AuthorizationEditForm(forms.Form):
     def clean_codes(self) -> tuple[str, ...]:
         return codes_from_text(self.cleaned_data["codes"])
 
+    def clean_caps(self) -> tuple[CapDetails, ...]:
+        caps, problems = caps_from_text(self.cleaned_data["caps"])
+        if problems:
+            raise forms.ValidationError([p.message for p in problems])
+        return caps
+
 
 class AuthorizationForm(AuthorizationEditForm):
     patient_id = forms.TypedChoiceField(label="Patient", coerce=int, choices=())
@@ -46,6 +61,7 @@ class AuthorizationForm(AuthorizationEditForm):
         "codes",
         "unit_kind",
         "authorized",
+        "caps",
         "start_on",
         "end_on",
     ]

@@ -69,11 +69,31 @@ class PriorAuthorization(TimeStampedModel):
         return f"Prior authorization {self.pk}"
 
 
+class AuthorizationCap(models.Model):
+    """At most `units` of some of an authorization's codes together (its codes point at it):
+    a per-code cap (one code) or a per-group cap, besides the authorization's total."""
+
+    authorization = models.ForeignKey(PriorAuthorization, on_delete=models.CASCADE, related_name="caps")
+    units = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(units__gt=0), name="authorizations_cap_units_positive"),
+        ]
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Authorization cap {self.pk}"
+
+
 class AuthorizedCode(models.Model):
-    """One code an authorization covers."""
+    """One code an authorization covers (and the cap it falls under, if any)."""
 
     authorization = models.ForeignKey(PriorAuthorization, on_delete=models.CASCADE, related_name="codes")
     code = models.CharField(max_length=5)
+    cap = models.ForeignKey(
+        AuthorizationCap, null=True, blank=True, on_delete=models.SET_NULL, related_name="codes"
+    )
 
     class Meta:
         constraints = [

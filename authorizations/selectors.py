@@ -49,7 +49,9 @@ from authorizations.domain.types import (
     AuthorizationFacts,
     AuthStatus,
     AuthUsage,
+    CapDetails,
     ServiceToAuthorize,
+    UnitCap,
     UnitKind,
     UsageSource,
 )
@@ -97,6 +99,13 @@ class AuthorizationRow:
     alerts: tuple[AlertCondition, ...]
     forecast_exhausted_on: dt.date | None
     today: dt.date
+    caps: tuple[CapRow, ...] = ()
+
+    @property
+    def exhausted_on(self) -> dt.date | None:
+        """The first day the total or any cap runs out (the forecast that binds)."""
+        days = [d for d in (self.forecast_exhausted_on, *(c.forecast_exhausted_on for c in self.caps)) if d]
+        return min(days) if days else None
 
     @property
     def used(self) -> int:
@@ -142,7 +151,7 @@ def _queryset(practice_id: int) -> QuerySet[PriorAuthorization]:
         PriorAuthorization.objects.filter(practice_id=practice_id)
         .select_related("patient", "payer", "rendering_provider")
         .prefetch_related(
-            Prefetch("codes", queryset=AuthorizedCode.objects.order_by("pk")),
+            Prefetch("codes", queryset=AuthorizedCode.objects.select_related("cap").order_by("pk")),
             Prefetch("usages", queryset=AuthorizationUsage.objects.order_by("service_date", "pk")),
         )
     )
@@ -157,6 +166,52 @@ def _used(auth: PriorAuthorization) -> list[AuthUsage]:
 
 def _codes(auth: PriorAuthorization) -> tuple[str, ...]:
     return tuple(c.code for c in auth.codes.all())
+
+
+def _caps(auth: PriorAuthorization) -> tuple[CapDetails, ...]:
+    """The authorization's caps (codes prefetched with their cap), in the order they were entered."""
+    grouped: dict[int, tuple[int, list[str]]] = {}
+    for c in auth.codes.all():
+        if c.cap_id is not None and c.cap is not None:
+            grouped.setdefault(c.cap_id, (c.cap.units, []))[1].append(c.code)
+    return tuple(
+        CapDetails(codes=tuple(codes), units=units) for _pk, (units, codes) in sorted(grouped.items())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CapRow:
+    """A cap's burn-down and forecast on `today` (the detail screen and the API)."""
+
+    codes: tuple[str, ...]
+    burn: BurnDown
+    forecast_exhausted_on: dt.date | None
+
+    @property
+    def label(self) -> str:
+        return ", ".join(self.codes)
+
+
+def _cap_rows(
+    auth: PriorAuthorization, *, used: list[AuthUsage], planned: list[AuthUsage], today: dt.date, live: bool
+) -> tuple[CapRow, ...]:
+    rows = []
+    for cap in _caps(auth):
+        codes = frozenset(cap.codes)
+        cap_used = [u for u in used if u.code in codes]
+        cap_planned = [p for p in planned if p.code in codes]
+        burn = burn_down(authorized=cap.units, used=cap_used, planned=cap_planned)
+        forecast = None
+        if live:
+            forecast = exhaustion_forecast(
+                burn.remaining,
+                planned_by_date(cap_planned),
+                usage_daily_rate(cap_used, start_on=auth.start_on, today=today),
+                today=today,
+                until=auth.end_on,
+            )
+        rows.append(CapRow(codes=cap.codes, burn=burn, forecast_exhausted_on=forecast))
+    return tuple(rows)
 
 
 def _planned(
@@ -231,7 +286,8 @@ def _row(auth: PriorAuthorization, *, planned: list[AuthUsage], today: dt.date) 
     )
     unit_kind = UnitKind(auth.unit_kind)
     forecast = None
-    if status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED):
+    live = status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED)
+    if live:
         forecast = exhaustion_forecast(
             burn.remaining,
             planned_by_date(planned),
@@ -270,6 +326,7 @@ def _row(auth: PriorAuthorization, *, planned: list[AuthUsage], today: dt.date) 
         ),
         forecast_exhausted_on=forecast,
         today=today,
+        caps=_cap_rows(auth, used=used, planned=planned, today=today, live=live),
     )
 
 
@@ -442,7 +499,7 @@ def authorization_for_edit(*, access: PracticeAccess, authorization_id: int) -> 
     """The row behind the edit form (the caller has checked AUTHORIZATION_EDIT)."""
     auth = (
         PriorAuthorization.objects.filter(pk=authorization_id, practice_id=access.practice_id)
-        .prefetch_related("codes")
+        .prefetch_related(Prefetch("codes", queryset=AuthorizedCode.objects.select_related("cap")))
         .first()
     )
     if auth is None:
@@ -454,7 +511,23 @@ def authorization_codes(auth: PriorAuthorization) -> tuple[str, ...]:
     return _codes(auth)
 
 
+def authorization_caps(auth: PriorAuthorization) -> tuple[CapDetails, ...]:
+    return _caps(auth)
+
+
 # ---- for the claims side (system reads) ------------------------------------------------------------
+
+
+def _unit_caps(auth: PriorAuthorization) -> tuple[UnitCap, ...]:
+    usages = list(auth.usages.all())
+    return tuple(
+        UnitCap(
+            codes=frozenset(cap.codes),
+            units=cap.units,
+            used=sum(u.units for u in usages if u.code in cap.codes),
+        )
+        for cap in _caps(auth)
+    )
 
 
 def _facts(auths: Iterable[PriorAuthorization]) -> list[AuthorizationFacts]:
@@ -472,6 +545,7 @@ def _facts(auths: Iterable[PriorAuthorization]) -> list[AuthorizationFacts]:
             end_on=a.end_on,
             rendering_provider_id=a.rendering_provider_id,
             status=AuthStatus(a.status),
+            caps=_unit_caps(a),
         )
         for a in auths
     ]
@@ -481,7 +555,7 @@ def authorization_facts_for(*, patient_id: int, payer_id: int) -> list[Authoriza
     """Every authorization of the patient with the payer, `used` from recorded charges (3 queries)."""
     return _facts(
         PriorAuthorization.objects.filter(patient_id=patient_id, payer_id=payer_id)
-        .prefetch_related("codes", "usages")
+        .prefetch_related(Prefetch("codes", queryset=AuthorizedCode.objects.select_related("cap")), "usages")
         .order_by("start_on", "pk")
     )
 

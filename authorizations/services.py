@@ -39,9 +39,16 @@ from authorizations.domain.types import (
     AuthorizationDetails,
     AuthorizationProblemCode,
     AuthStatus,
+    CapDetails,
     UnitKind,
 )
-from authorizations.models import AuthorizationAlert, AuthorizationUsage, AuthorizedCode, PriorAuthorization
+from authorizations.models import (
+    AuthorizationAlert,
+    AuthorizationCap,
+    AuthorizationUsage,
+    AuthorizedCode,
+    PriorAuthorization,
+)
 from coding.domain.code_sets import shipped_catalog
 from core.domain.problems import Problem
 from core.errors import NotFound
@@ -150,8 +157,10 @@ def authorization_create(
     unit_kind: str = UnitKind.UNITS.value,
     rendering_provider_id: int | None = None,
     notes: str = "",
+    caps: Sequence[CapDetails] = (),
 ) -> PriorAuthorization:
-    """Record a payer's authorization for a patient (codes, units or visits, dates)."""
+    """Record a payer's authorization for a patient (codes, units or visits, dates, and caps per
+    code or group of codes within the total)."""
     access.require(Capability.AUTHORIZATION_EDIT)
     details = details_normalized(
         AuthorizationDetails(
@@ -162,6 +171,7 @@ def authorization_create(
             start_on=start_on,
             end_on=end_on,
             notes=notes,
+            caps=tuple(caps),
         )
     )
     with transaction.atomic(durable=True):
@@ -199,6 +209,7 @@ def authorization_create(
         AuthorizedCode.objects.bulk_create(
             [AuthorizedCode(authorization=auth, code=c) for c in details.codes]
         )
+        _write_caps(auth, details.caps)
         _audit(access, action=AuditEvent.Action.CREATE, auth=auth)
     return auth
 
@@ -216,6 +227,7 @@ def authorization_update(
     rendering_provider_id: int | None | Literal[_Keep.KEEP] = KEEP,
     notes: str | None = None,
     status: str | None = None,
+    caps: Sequence[CapDetails] | None = None,
 ) -> PriorAuthorization:
     """Change an authorization; None (KEEP for the provider) leaves a field as it is. `status` may
     be "cancelled" or "active"; expired and exhausted follow from the dates and the usage."""
@@ -229,6 +241,7 @@ def authorization_update(
         if auth is None:
             raise NotFound()
         current_codes = selectors.authorization_codes(auth)
+        current_caps = selectors.authorization_caps(auth)
         details = details_normalized(
             AuthorizationDetails(
                 number=number if number is not None else auth.number,
@@ -238,6 +251,7 @@ def authorization_update(
                 start_on=start_on if start_on is not None else auth.start_on,
                 end_on=end_on if end_on is not None else auth.end_on,
                 notes=notes if notes is not None else auth.notes,
+                caps=tuple(caps) if caps is not None else current_caps,
             )
         )
         provider_id = auth.rendering_provider_id if rendering_provider_id is KEEP else rendering_provider_id
@@ -272,6 +286,10 @@ def authorization_update(
                 [AuthorizedCode(authorization=auth, code=c) for c in details.codes if c not in current_codes]
             )
             changed.append("codes")
+        if details.caps != current_caps or "codes" in changed:
+            _write_caps(auth, details.caps)
+            if details.caps != current_caps:
+                changed.append("caps")
         before = auth.status
         _refresh_status(auth, today=practice_today(practice_id=access.practice_id))
         if auth.status != before and "status" not in changed:
@@ -279,6 +297,16 @@ def authorization_update(
         if changed:
             _audit(access, action=AuditEvent.Action.UPDATE, auth=auth, detail=f"fields={','.join(changed)}")
     return auth
+
+
+def _write_caps(auth: PriorAuthorization, caps: Sequence[CapDetails]) -> None:
+    """Replace the authorization's caps (checked by `authorization_problems`)."""
+    AuthorizationCap.objects.filter(authorization=auth).delete()  # its codes' cap becomes null
+    for cap in caps:
+        row = AuthorizationCap(authorization=auth, units=cap.units)
+        model_full_clean(row)
+        row.save()
+        AuthorizedCode.objects.filter(authorization=auth, code__in=cap.codes).update(cap=row)
 
 
 def authorization_usage_record(

@@ -18,6 +18,7 @@ from django.urls import reverse
 from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from authorizations import selectors, services
+from authorizations.domain.rules import caps_as_text
 from authorizations.domain.types import AlertKind, AuthStatus, UnitKind
 from authorizations.forms import AuthorizationEditForm, AuthorizationForm, FilterForm
 from core.errors import ValidationFailed
@@ -53,6 +54,23 @@ class Badge:
 
 
 @dataclass(frozen=True, slots=True)
+class CapView:
+    """A cap's burn-down, shaped like AuthView's bar fields (for _bar.html)."""
+
+    label: str
+    authorized: int
+    used: int
+    planned: int
+    remaining: int
+    used_pct: int
+    planned_pct: int
+    remaining_pct: int
+    bar_label: str
+    over_planned: bool
+    forecast: str
+
+
+@dataclass(frozen=True, slots=True)
 class AuthView:
     authorization_id: int
     number: str
@@ -78,12 +96,49 @@ class AuthView:
     notes: str
     url: str
     edit_url: str
+    caps: tuple[CapView, ...] = ()
+
+    @property
+    def caps_text(self) -> str:
+        return "; ".join(f"{c.label}: at most {c.authorized}" for c in self.caps)
+
+
+def _cap_view(cap: selectors.CapRow, *, what: str, row: selectors.AuthorizationRow) -> CapView:
+    burn = cap.burn
+    if cap.forecast_exhausted_on is not None:
+        forecast = f"Runs out about {cap.forecast_exhausted_on.isoformat()}"
+    elif row.status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED):
+        forecast = f"Lasts until {row.end_on.isoformat()} at the current pace"
+    else:
+        forecast = "—"
+    return CapView(
+        label=cap.label,
+        authorized=burn.authorized,
+        used=burn.used,
+        planned=burn.planned,
+        remaining=burn.remaining,
+        used_pct=burn.used_percent,
+        planned_pct=burn.planned_percent,
+        remaining_pct=burn.remaining_percent,
+        bar_label=f"{cap.label}: {burn.used} used, {burn.planned} planned, {burn.remaining} left of "
+        f"{burn.authorized} {what}",
+        over_planned=burn.over_planned,
+        forecast=forecast,
+    )
 
 
 def _view(row: selectors.AuthorizationRow) -> AuthView:
     what = "units" if row.unit_kind is UnitKind.UNITS else "visits"
     burn = row.burn
-    if row.forecast_exhausted_on is not None:
+    first_cap = min(
+        (c for c in row.caps if c.forecast_exhausted_on is not None),
+        key=lambda c: c.forecast_exhausted_on or row.end_on,
+        default=None,
+    )
+    cap_day = first_cap.forecast_exhausted_on if first_cap is not None else None
+    if first_cap is not None and cap_day is not None and cap_day == row.exhausted_on:
+        forecast = f"The {first_cap.label} cap runs out about {cap_day.isoformat()}"
+    elif row.forecast_exhausted_on is not None:
         forecast = f"Runs out about {row.forecast_exhausted_on.isoformat()}"
     elif row.status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED):
         forecast = f"Lasts until {row.end_on.isoformat()} at the current pace"
@@ -123,6 +178,7 @@ def _view(row: selectors.AuthorizationRow) -> AuthView:
         notes=row.notes,
         url=reverse("authorizations:detail", args=[row.authorization_id]),
         edit_url=reverse("authorizations:edit", args=[row.authorization_id]),
+        caps=tuple(_cap_view(c, what=what, row=row) for c in row.caps),
     )
 
 
@@ -233,6 +289,7 @@ def authorization_edit(request: HttpRequest, authorization_id: int) -> HttpRespo
         initial={
             "number": auth.number,
             "codes": ", ".join(selectors.authorization_codes(auth)),
+            "caps": caps_as_text(selectors.authorization_caps(auth)),
             "unit_kind": auth.unit_kind,
             "authorized": auth.authorized,
             "start_on": auth.start_on,

@@ -23,6 +23,7 @@ from coding.domain.icd10 import (
     Icd10Catalog,
     Icd10Check,
     Icd10Entry,
+    Icd10Source,
     icd10_fiscal_year,
     normalise_icd10,
     parse_billable_list,
@@ -121,9 +122,10 @@ def icd10_catalog() -> Icd10Catalog:
     return _catalog
 
 
-def icd10_check(code: str, *, on: date | None = None) -> Icd10Check:
-    """Whether `code` is a billable ICD-10-CM code for a date of service `on` (None: the table's year)."""
-    return icd10_catalog().check(code, on=on)
+def icd10_check(code: str, *, on: date | None = None, loaded: Icd10Source | None = None) -> Icd10Check:
+    """Whether `code` is a billable ICD-10-CM code for a date of service `on` (None: the table's year);
+    `loaded`: the imported table of `on`'s fiscal year, if any (see `coding.selectors.icd10_check`)."""
+    return icd10_catalog().check(code, on=on, loaded=loaded)
 
 
 def icd10_is_billable(code: str, *, on: date | None = None) -> bool:

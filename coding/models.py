@@ -57,3 +57,45 @@ class CodeSetEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.code} from {self.effective_from}"
+
+
+class Icd10cmRelease(TimeStampedModel):
+    """One fiscal year of ICD-10-CM imported from CMS's order file (`manage.py import_icd10cm`).
+
+    A year's rows are replaced as a whole when a changed file is imported; `digest` is the
+    fingerprint of the rows, so importing the same file again changes nothing."""
+
+    fiscal_year = models.PositiveSmallIntegerField(unique=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    digest = models.CharField(max_length=64, help_text="sha256 of the imported rows")
+    code_count = models.PositiveIntegerField()
+    billable_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-fiscal_year"]
+        verbose_name = "ICD-10-CM year"
+        verbose_name_plural = "ICD-10-CM years"
+
+    def __str__(self) -> str:
+        return f"ICD-10-CM FY{self.fiscal_year} ({self.code_count} codes)"
+
+
+class Icd10cmCode(models.Model):
+    """A category or code of an imported year (public-domain CMS/CDC text)."""
+
+    release = models.ForeignKey(Icd10cmRelease, on_delete=models.CASCADE, related_name="codes")
+    order_number = models.PositiveIntegerField()
+    code = models.CharField(max_length=7, help_text="Without the dot")
+    billable = models.BooleanField()
+    short_description = models.CharField(max_length=60)
+    long_description = models.CharField(max_length=400)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["release", "code"], name="coding_icd10cmcode_release_code_unique")
+        ]
+        ordering = ["release", "order_number"]
+        verbose_name = "ICD-10-CM code"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.short_description}"

@@ -1,4 +1,5 @@
-"""Coding use cases. For now: importing a code-set update (all-or-nothing, idempotent)."""
+"""Coding use cases: importing a code-set update and an ICD-10-CM year (both all-or-nothing,
+idempotent)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from coding.domain.code_sets import overlap_problems, parse_code_set_csv
+from coding.domain.icd10_order_file import (
+    OrderRow,
+    fiscal_year_problems,
+    order_rows_digest,
+    parse_order_file,
+)
 from coding.domain.types import CodeInfo, CodeKind, CodeUnit
-from coding.models import CodeSetEntry
-from coding.selectors import code_catalog_forget
+from coding.models import CodeSetEntry, Icd10cmCode, Icd10cmRelease
+from coding.selectors import code_catalog_forget, loaded_years_forget
 from core.domain.problems import field_errors
 from core.errors import ValidationFailed
 
@@ -105,3 +112,86 @@ def code_set_import(*, rows: Sequence[CodeInfo]) -> CodeSetImportResult:
             )
         transaction.on_commit(code_catalog_forget)  # the rules see the new codes from now on
     return CodeSetImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+# ---- ICD-10-CM years ------------------------------------------------------------------------------
+
+ICD10CM_BATCH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Icd10cmImportResult:
+    fiscal_year: int
+    outcome: str  # "loaded" (a new year), "replaced" (the year's rows changed) or "unchanged"
+    codes: int
+    billable: int
+    added: int = 0  # codes not in the year's previous import
+    removed: int = 0
+    changed: int = 0  # same code, other flag or descriptions
+
+
+def _row_values(row: OrderRow) -> tuple[int, bool, str, str]:
+    return (row.order_number, row.billable, row.short_description, row.long_description)
+
+
+def icd10cm_import(*, text: str, fiscal_year: int | None, file_name: str = "") -> Icd10cmImportResult:
+    """Load CMS's ICD-10-CM order file as fiscal year `fiscal_year`, all or nothing.
+
+    Any malformed line (reported with its number) or a missing year: ValidationFailed and nothing
+    is stored. The same rows again: nothing changes. Other rows for a loaded year replace it.
+    """
+    parsed = parse_order_file(text)
+    problems = [*fiscal_year_problems(fiscal_year), *parsed.problems]
+    if problems or fiscal_year is None:
+        raise ValidationFailed(
+            f"The ICD-10-CM file has {len(problems)} problem(s); nothing was imported.",
+            field_errors=field_errors(problems),
+            code="icd10cm_invalid",
+        )
+    rows = parsed.rows
+    digest = order_rows_digest(rows)
+    billable = sum(1 for r in rows if r.billable)
+    with transaction.atomic(durable=True):
+        release = Icd10cmRelease.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
+        if release is not None and release.digest == digest:
+            return Icd10cmImportResult(fiscal_year, "unchanged", len(rows), billable)
+        added = removed = changed = 0
+        if release is None:
+            release = Icd10cmRelease(fiscal_year=fiscal_year)
+            outcome = "loaded"
+            added = len(rows)
+        else:
+            outcome = "replaced"
+            before = {
+                code: (order, flag, short, long)
+                for code, order, flag, short, long in release.codes.values_list(
+                    "code", "order_number", "billable", "short_description", "long_description"
+                )
+            }
+            after = {r.code: _row_values(r) for r in rows}
+            added = len(after.keys() - before.keys())
+            removed = len(before.keys() - after.keys())
+            changed = sum(1 for code in after.keys() & before.keys() if after[code] != before[code])
+            release.codes.all().delete()
+        release.file_name = file_name[:200]
+        release.digest = digest
+        release.code_count = len(rows)
+        release.billable_count = billable
+        release.full_clean()
+        release.save()
+        Icd10cmCode.objects.bulk_create(
+            (
+                Icd10cmCode(
+                    release=release,
+                    order_number=r.order_number,
+                    code=r.code,
+                    billable=r.billable,
+                    short_description=r.short_description,
+                    long_description=r.long_description,
+                )
+                for r in rows
+            ),
+            batch_size=ICD10CM_BATCH,
+        )
+        transaction.on_commit(loaded_years_forget)  # checks use the year from now on
+    return Icd10cmImportResult(fiscal_year, outcome, len(rows), billable, added, removed, changed)

@@ -1,106 +1,56 @@
-"""Synthetic note content (pure: no Django): the demo seed and the tests fill notes with it."""
+"""Synthetic note content (pure: no Django): the demo seed and the tests fill notes with it, from
+the phrase bank in `demo.note_phrases` (sentences per section and kind of service)."""
 
 from __future__ import annotations
 
 import random
+import re
 
 from clinical_notes.domain.templates import FieldKind, catalog, note_template_for
 from core.domain.service_types import ServiceType
+from demo.note_phrases import ABA, BANK, COMMUNITY, FILLERS, THERAPY
 
-_VOCABULARY = [
-    "anxiety",
-    "mood",
-    "sleep",
-    "school",
-    "work",
-    "family",
-    "sister",
-    "brother",
-    "mother",
-    "father",
-    "friend",
-    "coach",
-    "teacher",
-    "breathing",
-    "grounding",
-    "exposure",
-    "hierarchy",
-    "worksheet",
-    "homework",
-    "journal",
-    "trigger",
-    "craving",
-    "urge",
-    "reframe",
-    "thought",
-    "evidence",
-    "balanced",
-    "alternative",
-    "behavior",
-    "reinforcement",
-    "prompt",
-    "token",
-    "chart",
-    "morning",
-    "evening",
-    "weekend",
-    "appointment",
-    "bus",
-    "kitchen",
-    "playground",
-    "classroom",
-    "recess",
-    "lunch",
-    "shopping",
-    "calm",
-    "tense",
-    "tearful",
-    "smiling",
-    "engaged",
-    "hesitant",
-    "curious",
-    "quiet",
-    "talkative",
-    "focused",
-    "restless",
-    "practised",
-    "rehearsed",
-    "described",
-    "identified",
-    "reported",
-    "demonstrated",
-    "completed",
-    "initiated",
-    "requested",
-    "refused",
-    "tolerated",
-    "attempted",
-    "modelled",
-    "reviewed",
-    "planned",
-    "scheduled",
-    "discussed",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "ten",
-    "twelve",
-    "fifteen",
-    "twenty",
-    "minutes",
-    "trials",
-    "steps",
-    "targets",
-    "goals",
-]
+FAMILIES: dict[ServiceType, str] = {
+    **dict.fromkeys(ServiceType, THERAPY),
+    ServiceType.ABA_ASSESSMENT: ABA,
+    ServiceType.ABA_TECHNICIAN_TREATMENT: ABA,
+    ServiceType.ABA_PROTOCOL_MODIFICATION: ABA,
+    ServiceType.ABA_FAMILY_GUIDANCE: ABA,
+    ServiceType.THERAPEUTIC_BEHAVIORAL_SERVICES: ABA,
+    ServiceType.SKILLS_TRAINING: COMMUNITY,
+    ServiceType.PSYCHOSOCIAL_REHABILITATION: COMMUNITY,
+    ServiceType.CASE_MANAGEMENT: COMMUNITY,
+    ServiceType.PEER_SUPPORT: COMMUNITY,
+    ServiceType.SERVICE_PLAN_DEVELOPMENT: COMMUNITY,
+}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _fill(sentence: str, rng: random.Random) -> str:
+    text = _PLACEHOLDER.sub(lambda m: rng.choice(FILLERS[m.group(1)]), sentence)
+    return text[:1].upper() + text[1:]
+
+
+def section_text(service_type: ServiceType | str, key: str, *, seed: int, sentences: int = 2) -> str:
+    """A deterministic passage for one note section: `sentences` different sentences of the
+    service's phrase bank (the therapy bank when the service's own has none for the section)."""
+    family = FAMILIES.get(ServiceType(service_type), THERAPY)
+    options = BANK[family].get(key) or BANK[THERAPY].get(key) or BANK[THERAPY]["session_focus"]
+    rng = random.Random(f"{seed}:{family}:{key}")  # noqa: S311 - synthetic demo text
+    chosen = rng.sample(options, k=min(sentences, len(options)))
+    return " ".join(_fill(sentence, rng) for sentence in chosen)
 
 
 def narrative(seed: int, words: int = 14) -> str:
-    """A deterministic synthetic sentence; different seeds give dissimilar texts."""
-    rng = random.Random(seed)  # noqa: S311 - synthetic demo text
-    return " ".join(rng.choice(_VOCABULARY) for _ in range(words)).capitalize() + "."
+    """A deterministic synthetic passage of at least `words` words (tests and the demo)."""
+    text = section_text(ServiceType.INDIVIDUAL_PSYCHOTHERAPY, "patient_response", seed=seed)
+    extra = 0
+    while len(text.split()) < words:
+        extra += 1
+        text += " " + section_text(
+            ServiceType.INDIVIDUAL_PSYCHOTHERAPY, "progress", seed=seed + extra, sentences=1
+        )
+    return text
 
 
 # A choice answer other than the list's first: an established patient's E/M visit, supported by
@@ -131,5 +81,5 @@ def complete_content_for(
         elif kind in (FieldKind.CHOICES, FieldKind.MINUTES):
             continue  # optional answers that change the billing (+90785, the E/M time): left out
         else:
-            content[key] = narrative(seed * 100 + index)
+            content[key] = section_text(service_type, key, seed=seed * 100 + index)
     return content

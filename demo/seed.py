@@ -178,13 +178,14 @@ def seed_providers(
             continue
         provider = Provider.objects.filter(practice_id=access.practice_id, user=users[username]).first()
         if provider is None:
-            needs_npi = credential not in {"BHT", "RBT"}
+            # Everyone who renders has an NPI, technicians too: the Medicaid plan bills the BHT's
+            # and the RBT's sessions under their own NPI with the supervisor on the claim.
             provider = practice_services.provider_create(
                 access=access,
                 first_name=first,
                 last_name=last,
                 credential=credential,
-                npi=npi_with_check_digit(f"13579{index:04d}") if needs_npi or credential == "RBT" else "",
+                npi=npi_with_check_digit(f"13579{index:04d}"),
                 taxonomy_code={
                     "LCSW": "1041C0700X",
                     "LPC": "101YP2500X",
@@ -264,6 +265,10 @@ def seed_payers(access: PracticeAccess, report: SeedReport) -> dict[str, Payer]:
     return payers
 
 
+MEDICARE_ENROLLED_DAYS_AGO = 35  # the clinician's Medicare enrolment: effective five weeks ago
+PART2_SIGNED_LATE_DAYS_AGO = 50  # one substance-use patient signed the Part 2 consent after starting
+
+
 def seed_enrollments(
     access: PracticeAccess, providers: dict[str, Provider], payers: dict[str, Payer], today: dt.date
 ) -> None:
@@ -273,13 +278,15 @@ def seed_enrollments(
         for kind, payer in payers.items():
             if kind == "self_pay" or provider.enrollments.filter(payer=payer).exists():
                 continue
-            pending = key == "clinician" and kind == "medicare"
+            # The LPC's Medicare enrolment (LPCs may bill Medicare from 2024) came through recently:
+            # her Medicare sessions before that day wait on hold, the later ones are ready.
+            recent = key == "clinician" and kind == "medicare"
             payer_services.enrollment_set(
                 access=access,
                 provider_id=provider.pk,
                 payer_pk=payer.pk,
-                status="pending" if pending else "enrolled",
-                effective_on=None if pending else today - dt.timedelta(days=365),
+                status="enrolled",
+                effective_on=today - dt.timedelta(days=MEDICARE_ENROLLED_DAYS_AGO if recent else 365),
             )
 
 
@@ -413,14 +420,19 @@ def seed_patients(
                 consent=ConsentInput(kind=consent_kind, signed_on=signed),
                 today=today,
             )
-        if kind == "sud" and index % 2 == 0:
-            # Most substance-use patients have a Part 2 consent; one in two is missing it on purpose.
+        signed_late = kind == "sud" and index % 4 == 3
+        if kind == "sud" and (index % 2 == 0 or signed_late):
+            # Substance-use patients: most signed a Part 2 consent at intake; some (index % 4 == 3,
+            # e.g. HV-0003) only weeks after starting, so their earlier sessions cannot be billed to
+            # the plan yet; the others (HV-0017, HV-0045) have none on file.
             patient_services.consent_add(
                 access=access,
                 patient_id=patient.pk,
                 consent=ConsentInput(
                     kind="part2_tpo",
-                    signed_on=signed,
+                    signed_on=today - dt.timedelta(days=PART2_SIGNED_LATE_DAYS_AGO)
+                    if signed_late
+                    else signed,
                     recipient="Harborview billing office and the patient's health plan",
                     purpose="Treatment, payment and health care operations",
                 ),

@@ -81,8 +81,9 @@ MEDICAID = DemoVersion(
     effective_from=date(2024, 1, 1),
     effective_to=None,
     notes=(
-        "Medicaid MCO: HM/HN/HO/HP on every line, technicians bill with their supervisor on the claim, "
-        "ABA and H2019 authorized, 52 psychotherapy visits a year, co-signed notes, monthly claims."
+        "Medicaid MCO: HM/HN/HO/HP on every line, technicians bill with their supervisor on the claim "
+        "(RBT: ABA and H2019/H2014; BHT: also behavioral health counseling, H0004), ABA and H2019 "
+        "authorized, 52 psychotherapy visits a year, co-signed notes, monthly claims."
     ),
     rules={
         "coding": {
@@ -94,6 +95,9 @@ MEDICAID = DemoVersion(
         },
         "rendering": [
             {"credentials": TECHNICIANS, "codes": ["97153", "H2019", "H2014"], "billing": "with_supervisor"},
+            # what the demo's BHT documents: counseling under the LCSW's supervision (state Medicaid
+            # plans commonly pay H0004 by supervised paraprofessionals; Medicare and the commercial plan do not)
+            {"credentials": ["BHT"], "codes": ["H0004"], "billing": "with_supervisor"},
             {"credentials": TECHNICIANS, "codes": [], "billing": "not_allowed"},
         ],
         "prior_auth": [{"codes": [*ABA_CODES, "H2019"], "after_visits_per_year": None}],

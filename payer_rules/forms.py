@@ -78,6 +78,23 @@ class VersionForm(forms.Form):
     notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RevisionForm(forms.Form):
+    """The version part of the form when the version is in force: its changes start on a day."""
+
+    effective_from = forms.DateField(
+        label="Changes take effect from",
+        widget=DateInput,
+        help_text="Dates of service before this day keep the rules in force now; the changes "
+        "become a new version from this day.",
+    )
+    notes = forms.CharField(
+        label="Notes of the new version",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class CodingForm(forms.Form):
     unit_rule = forms.ChoiceField(label="Counting 15-minute units", choices=UNIT_RULE_CHOICES)
     practitioner_modifiers = forms.BooleanField(
@@ -249,10 +266,12 @@ class RuleSetForms:
         effective_from: date | None = None,
         effective_to: date | None = None,
         notes: str = "",
+        revise: bool = False,
     ) -> None:
         initial = _initial(document or {})
         bound = data is not None
-        self.version = VersionForm(
+        self.revise = revise  # a version in force: the changes start on a chosen day (a new version)
+        self.version: forms.Form = (RevisionForm if revise else VersionForm)(
             data if bound else None,
             prefix="version",
             initial={"effective_from": effective_from, "effective_to": effective_to, "notes": notes},

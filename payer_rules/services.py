@@ -1,10 +1,13 @@
-"""Payer rules use cases: add a version of a payer's rules, or change one (admins).
+"""Payer rules use cases: add a version of a payer's rules, change one, or revise one in force
+from a chosen date (admins).
 
 Each call reads the document (`payer_rules.domain.policy`), checks it against coding's code set and
 the credentials (`payer_rules.domain.policy_checks`) and against the payer's other versions (no two
 share a day), all under a lock on the payer; anything wrong raises ValidationFailed with field
 paths (`prior_auth[0].codes`, `effective_from`, ...) and nothing is written. A new open-ended
-version ends the open-ended version before it on the day before it starts.
+version ends the open-ended version before it on the day before it starts. A version whose first
+day has come keeps its rules and first day (`payer_rules.domain.versions`): its changes become a
+new version from a chosen date (`payer_rule_set_revise`), so past claims keep the rules they used.
 """
 
 from __future__ import annotations
@@ -32,9 +35,11 @@ from payer_rules.domain.policy import (
     version_to_close,
 )
 from payer_rules.domain.policy_checks import policy_problems
+from payer_rules.domain.versions import in_place_edit_problems, revision_problems
 from payer_rules.models import PayerRuleSet
 from payers.lock_objects import payer_lock
 from payers.selectors import PayerTerms
+from practice.selectors import practice_today
 from practice.services.common import model_full_clean, raise_if_problems
 
 NOTES_MAX = 2000
@@ -77,6 +82,12 @@ def _checked(
     candidate = VersionSpan(rule_set_id=rule_set_id, effective_from=effective_from, effective_to=effective_to)
     problems += version_overlap_problems(candidate, others)
     return policy, to_close, problems
+
+
+def _canonical(document: Mapping[str, Any]) -> object:
+    """A stored document as the services would store it now (older rows may predate a field)."""
+    policy, _ = policy_from_document(document)
+    return policy_document(policy) if policy is not None else document
 
 
 def payer_rule_set_create(
@@ -133,7 +144,10 @@ def payer_rule_set_update(
     rules: Mapping[str, Any],
     notes: str = "",
 ) -> PayerRuleSet:
-    """Replace a version's dates, rules and notes (all of them: the screens send the whole form)."""
+    """Replace a version's dates, rules and notes (all of them: the screens send the whole form).
+
+    Once the version's first day has come, only its notes and an end date from today on may
+    change here; new rules go through `payer_rule_set_revise`."""
     access.require(Capability.PRACTICE_MANAGE)
     notes = notes.strip()
     with transaction.atomic(durable=True):
@@ -149,6 +163,14 @@ def payer_rule_set_update(
             notes=notes,
             rule_set_id=rule_set.pk,
         )
+        if policy is not None:
+            problems += in_place_edit_problems(
+                VersionSpan(rule_set.pk, rule_set.effective_from, rule_set.effective_to),
+                rules_changed=_canonical(rule_set.rules) != policy_document(policy),
+                effective_from=effective_from,
+                effective_to=effective_to,
+                today=practice_today(practice_id=access.practice_id),
+            )
         raise_if_problems(problems)
         if policy is None:
             raise ValidationFailed()
@@ -165,3 +187,54 @@ def payer_rule_set_update(
         if changed:
             rule_set.save(update_fields=[*changed, "updated_at"])
     return rule_set
+
+
+def payer_rule_set_revise(
+    *,
+    access: PracticeAccess,
+    payer_pk: int,
+    rule_set_id: int,
+    change_from: date,
+    rules: Mapping[str, Any],
+    notes: str = "",
+) -> PayerRuleSet:
+    """Change the rules of a version in force from `change_from` on: a new version from that day
+    to the old one's end takes the new rules, and the old one ends the day before, its rules as
+    they were (claims before `change_from` keep them)."""
+    access.require(Capability.PRACTICE_MANAGE)
+    notes = notes.strip()
+    with transaction.atomic(durable=True):
+        payer = _locked_payer(access=access, payer_pk=payer_pk)
+        old = PayerRuleSet.objects.filter(pk=rule_set_id, payer_id=payer.payer_pk).first()
+        if old is None:
+            raise NotFound()
+        span = VersionSpan(old.pk, old.effective_from, old.effective_to)
+        problems = revision_problems(
+            span, change_from=change_from, today=practice_today(practice_id=access.practice_id)
+        )
+        raise_if_problems(problems)
+        old.effective_to = change_from - timedelta(days=1)
+        model_full_clean(old)
+        old.save(update_fields=["effective_to", "updated_at"])
+        policy, _, problems = _checked(
+            payer=payer,
+            rules=rules,
+            effective_from=change_from,
+            effective_to=span.effective_to,
+            notes=notes,
+            rule_set_id=None,
+        )
+        raise_if_problems(problems)  # raising here rolls back the old version's new end date too
+        if policy is None:
+            raise ValidationFailed()
+        new = PayerRuleSet(
+            payer_id=payer.payer_pk,
+            effective_from=change_from,
+            effective_to=span.effective_to,
+            rules=policy_document(policy),
+            notes=notes,
+            created_by_id=access.user_id,
+        )
+        model_full_clean(new)
+        new.save()
+    return new

@@ -8,7 +8,7 @@ and the payer-side review (`payer_rules.domain.policy.policy_review`): a pure ca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +23,7 @@ from coding.domain.code_sets import shipped_catalog
 from coding.domain.rules import code_session
 from coding.domain.scope_of_practice import group_label, scope_table
 from coding.domain.types import SessionFacts, Telehealth
-from core.domain.problems import Problem, Severity
+from core.domain.problems import Problem, Severity, field_errors
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import ValidationFailed
 from core.views import app_errors
@@ -32,8 +32,12 @@ from payer_rules.domain.policy import (
     BILLING_FREQUENCY_LABELS,
     RENDERING_BILLING_LABELS,
     PayerPolicy,
+    VersionSpan,
+    policy_from_document,
     policy_review,
 )
+from payer_rules.domain.policy_checks import policy_problems
+from payer_rules.domain.versions import has_started
 from payer_rules.forms import LIST_GROUPS, RuleSetForms, TryItForm, split_list
 from payers.selectors import payer_terms_for_user
 from practice.selectors import practice_today
@@ -387,14 +391,63 @@ def rule_set_detail(request: HttpRequest, payer_pk: int, rule_set_id: int) -> Ht
     return render(request, "payer_rules/rule_set_detail.html", context, status=400 if form.errors else 200)
 
 
-def _render_form(request: HttpRequest, forms: RuleSetForms, *, title: str, cancel_url: str) -> HttpResponse:
+def _try_form(request: HttpRequest, *, today: date) -> TryItForm:
+    """The "try it" fields of the rule-set form: bound when the admin pressed "Try it"."""
+    return TryItForm(
+        request.POST if _trying(request) else None,
+        prefix="try",
+        initial={
+            "service_type": ServiceType.INDIVIDUAL_PSYCHOTHERAPY.value,
+            "minutes": 53,
+            "place_of_service": "11",
+            "date_of_service": today,
+            "visits_before": 0,
+        },
+    )
+
+
+def _trying(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("action") == "try"
+
+
+def _try_draft(forms: RuleSetForms, try_form: TryItForm, *, label: str) -> TryResult | None:
+    """Run the sample session through the unsaved rules on the form (nothing is written); the
+    draft's own problems go on the form's fields as a save would put them."""
+    if not (forms.is_valid() and try_form.is_valid()):
+        return None
+    start, end, _ = forms.dates()
+    policy, problems = policy_from_document(forms.document(), label=label)
+    if policy is not None:
+        problems += policy_problems(policy, catalog=shipped_catalog(), on=start)
+    forms.add_errors(field_errors(problems))
+    if policy is None:
+        return None
+    day = try_form.cleaned_data["date_of_service"]
+    in_force = start <= day and (end is None or day <= end)
+    return try_session(policy, try_form.cleaned_data, version_in_force=in_force)
+
+
+def _render_form(
+    request: HttpRequest,
+    forms: RuleSetForms,
+    *,
+    title: str,
+    cancel_url: str,
+    try_form: TryItForm,
+    result: TryResult | None = None,
+    in_force_since: str = "",
+) -> HttpResponse:
     context = {
         "title": title,
         "forms": forms,
         "groups": [(key, forms.titles[key], forms.formsets[key]) for key, _, _ in LIST_GROUPS],
         "cancel_url": cancel_url,
+        "try_form": try_form,
+        "result": result,
+        "in_force_since": in_force_since,
     }
-    return render(request, "payer_rules/rule_set_form.html", context, status=400 if forms.has_errors else 200)
+    failed = forms.has_errors or bool(try_form.errors)
+    return render(request, "payer_rules/rule_set_form.html", context, status=400 if failed else 200)
 
 
 @login_required
@@ -403,6 +456,14 @@ def rule_set_create(request: HttpRequest, payer_pk: int) -> HttpResponse:
     access = _access(request, Capability.PRACTICE_MANAGE)
     payer = payer_terms_for_user(access=access, payer_pk=payer_pk)
     cancel_url = reverse("payers:detail", args=[payer.payer_pk])
+    title = f"New rules for {payer.name}"
+    try_form = _try_form(request, today=practice_today(practice_id=access.practice_id))
+    if _trying(request):
+        forms = RuleSetForms(request.POST)
+        result = _try_draft(forms, try_form, label=f"{payer.name} (draft)")
+        return _render_form(
+            request, forms, title=title, cancel_url=cancel_url, try_form=try_form, result=result
+        )
     if request.method == "POST":
         forms = RuleSetForms(request.POST)
         if forms.is_valid():
@@ -421,10 +482,10 @@ def rule_set_create(request: HttpRequest, payer_pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Rules saved.")
                 return redirect("payers:rule_set_detail", payer_pk=payer.payer_pk, rule_set_id=rule_set.pk)
-        return _render_form(request, forms, title=f"New rules for {payer.name}", cancel_url=cancel_url)
+        return _render_form(request, forms, title=title, cancel_url=cancel_url, try_form=try_form)
     base = _base_entry(access=access, payer_pk=payer.payer_pk, wanted=request.GET.get("from", ""))
     forms = RuleSetForms(document=base.document if base else {}, notes="")
-    return _render_form(request, forms, title=f"New rules for {payer.name}", cancel_url=cancel_url)
+    return _render_form(request, forms, title=title, cancel_url=cancel_url, try_form=try_form)
 
 
 def _base_entry(*, access: PracticeAccess, payer_pk: int, wanted: str) -> selectors.RuleSetEntry | None:
@@ -438,34 +499,85 @@ def _base_entry(*, access: PracticeAccess, payer_pk: int, wanted: str) -> select
 @login_required
 @_app_errors
 def rule_set_edit(request: HttpRequest, payer_pk: int, rule_set_id: int) -> HttpResponse:
+    """Edit a version. One that has not started is changed in place; one whose first day has come
+    keeps its rules for the dates it already covered: the changes become a new version from the
+    day the admin chooses (`services.payer_rule_set_revise`)."""
     access = _access(request, Capability.PRACTICE_MANAGE)
     entry = selectors.payer_rule_set_get(access=access, payer_pk=payer_pk, rule_set_id=rule_set_id)
     cancel_url = reverse("payers:rule_set_detail", args=[payer_pk, rule_set_id])
-    title = f"Edit the rules of {entry.payer_name} {_period(entry.effective_from, entry.effective_to)}"
+    today = practice_today(practice_id=access.practice_id)
+    revise = has_started(VersionSpan(rule_set_id, entry.effective_from, entry.effective_to), today=today)
+    period = _period(entry.effective_from, entry.effective_to)
+    title = (
+        f"Change the rules of {entry.payer_name} {period}"
+        if revise
+        else f"Edit the rules of {entry.payer_name} {period}"
+    )
+    since = entry.effective_from.isoformat() if revise else ""
+    try_form = _try_form(request, today=today)
+    if _trying(request):
+        forms = RuleSetForms(request.POST, revise=revise)
+        result = _try_draft(forms, try_form, label=f"{entry.payer_name} (draft)")
+        return _render_form(
+            request,
+            forms,
+            title=title,
+            cancel_url=cancel_url,
+            try_form=try_form,
+            result=result,
+            in_force_since=since,
+        )
     if request.method == "POST":
-        forms = RuleSetForms(request.POST)
+        forms = RuleSetForms(request.POST, revise=revise)
         if forms.is_valid():
             effective_from, effective_to, notes = forms.dates()
             try:
-                services.payer_rule_set_update(
-                    access=access,
-                    payer_pk=payer_pk,
-                    rule_set_id=rule_set_id,
-                    effective_from=effective_from,
-                    effective_to=effective_to,
-                    rules=forms.document(),
-                    notes=notes,
-                )
+                if revise:
+                    saved = services.payer_rule_set_revise(
+                        access=access,
+                        payer_pk=payer_pk,
+                        rule_set_id=rule_set_id,
+                        change_from=effective_from,
+                        rules=forms.document(),
+                        notes=notes,
+                    )
+                else:
+                    saved = services.payer_rule_set_update(
+                        access=access,
+                        payer_pk=payer_pk,
+                        rule_set_id=rule_set_id,
+                        effective_from=effective_from,
+                        effective_to=effective_to,
+                        rules=forms.document(),
+                        notes=notes,
+                    )
             except ValidationFailed as error:
                 forms.add_errors(error.field_errors)
             else:
-                messages.success(request, "Rules saved.")
-                return redirect("payers:rule_set_detail", payer_pk=payer_pk, rule_set_id=rule_set_id)
-        return _render_form(request, forms, title=title, cancel_url=cancel_url)
-    forms = RuleSetForms(
-        document=entry.document,
-        effective_from=entry.effective_from,
-        effective_to=entry.effective_to,
-        notes=entry.notes,
+                if revise:
+                    messages.success(
+                        request,
+                        f"Saved as a new version from {effective_from.isoformat()}; dates of service before "
+                        "it keep the earlier rules.",
+                    )
+                else:
+                    messages.success(request, "Rules saved.")
+                return redirect("payers:rule_set_detail", payer_pk=payer_pk, rule_set_id=saved.pk)
+        return _render_form(
+            request, forms, title=title, cancel_url=cancel_url, try_form=try_form, in_force_since=since
+        )
+    if revise:
+        change_from = max(today, entry.effective_from + timedelta(days=1))
+        forms = RuleSetForms(
+            document=entry.document, effective_from=change_from, notes=entry.notes, revise=True
+        )
+    else:
+        forms = RuleSetForms(
+            document=entry.document,
+            effective_from=entry.effective_from,
+            effective_to=entry.effective_to,
+            notes=entry.notes,
+        )
+    return _render_form(
+        request, forms, title=title, cancel_url=cancel_url, try_form=try_form, in_force_since=since
     )
-    return _render_form(request, forms, title=title, cancel_url=cancel_url)

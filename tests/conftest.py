@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from accounts.models import User  # noqa: E402
-from coding.selectors import code_catalog_forget  # noqa: E402
+from coding.selectors import code_catalog_forget, loaded_years_forget  # noqa: E402
 from tests.factories import MembershipFactory, PracticeFactory, ProviderFactory, UserFactory  # noqa: E402
 
 DEMO_PASSWORD = "correct-horse-battery"
@@ -29,10 +29,13 @@ def _seed_randomness() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_code_catalog() -> Iterator[None]:
-    """Each test starts without the process's cached code catalog (tests write code sets directly)."""
+    """Each test starts without the process's cached code catalog and list of imported ICD-10-CM
+    years (tests write code sets directly, and a rolled-back import leaves no on-commit forget)."""
     code_catalog_forget()
+    loaded_years_forget()
     yield
     code_catalog_forget()
+    loaded_years_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -53,7 +53,7 @@ def covering_authorizations(
     return sorted(
         candidates,
         key=lambda a: (
-            a.remaining < units_needed(a, service),  # one with enough left first
+            a.remaining_for(service.code.strip().upper()) < units_needed(a, service),  # enough left first
             a.rendering_provider_id is None,  # then one made out to this provider
             a.end_on,  # then the one that ends first (use it before it expires)
             a.authorization_id,
@@ -91,14 +91,23 @@ def authorization_check(
     match = authorization_for(service, authorizations)
     if match is not None:
         needed = units_needed(match, service)
-        if match.remaining < needed:
+        cap = match.cap_for(code)
+        if match.remaining_for(code) < needed:
             what = "units" if match.unit_kind is UnitKind.UNITS else "visits"
-            problem = Problem(
-                code=AuthorizationProblemCode.UNITS_EXCEEDED,
-                message=(
+            if cap is not None and cap.remaining < match.remaining:
+                of = f"of {cap.label}" if len(cap.codes) > 1 else f"of {code}"
+                message = (
+                    f"Authorization {match.number} allows {cap.units} {what} {of} and has "
+                    f"{max(cap.remaining, 0)} left for them; this {code} line needs {needed}."
+                )
+            else:
+                message = (
                     f"Authorization {match.number} has {max(match.remaining, 0)} {what} left; "
                     f"this {code} line needs {needed}."
-                ),
+                )
+            problem = Problem(
+                code=AuthorizationProblemCode.UNITS_EXCEEDED,
+                message=message,
                 field="prior_authorization",
                 fix_hint="Ask the payer for more units, or bill only what is authorized.",
             )

@@ -6,7 +6,13 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from authorizations.domain.types import AuthorizationDetails, AuthorizationProblemCode, AuthStatus, UnitKind
+from authorizations.domain.types import (
+    AuthorizationDetails,
+    AuthorizationProblemCode,
+    AuthStatus,
+    CapDetails,
+    UnitKind,
+)
 from coding.domain.code_sets import CodeCatalog
 from coding.domain.types import CodeKind
 from core.domain.problems import Problem, Severity
@@ -25,6 +31,37 @@ def codes_from_text(raw: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.upper() for part in _SPLIT.split(raw.strip()) if part))
 
 
+_CAP_LINE = re.compile(r"^(?P<codes>[^:=]+)[:=]\s*(?P<units>\S+)$")
+
+
+def caps_from_text(raw: str) -> tuple[tuple[CapDetails, ...], list[Problem]]:
+    """One cap a line, "97155: 30" or "97156, 97158: 12" (codes, a colon, the units); blank lines
+    are skipped. A line that is not shaped so is a problem (with its number)."""
+    caps: list[CapDetails] = []
+    problems: list[Problem] = []
+    lines = [line.strip() for line in raw.splitlines()]
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        match = _CAP_LINE.match(line)
+        units = match.group("units") if match else ""
+        if match is None or not units.isdigit():
+            problems.append(
+                Problem(
+                    AuthorizationProblemCode.CAP_INVALID,
+                    f'Cap line {number}: write the codes, a colon and the units, like "97155: 30".',
+                    "caps",
+                )
+            )
+            continue
+        caps.append(CapDetails(codes=codes_from_text(match.group("codes")), units=int(units)))
+    return tuple(caps), problems
+
+
+def caps_as_text(caps: tuple[CapDetails, ...]) -> str:
+    return "\n".join(f"{', '.join(cap.codes)}: {cap.units}" for cap in caps)
+
+
 def details_normalized(details: AuthorizationDetails) -> AuthorizationDetails:
     return replace(
         details,
@@ -32,7 +69,59 @@ def details_normalized(details: AuthorizationDetails) -> AuthorizationDetails:
         codes=tuple(dict.fromkeys(c.strip().upper() for c in details.codes if c.strip())),
         unit_kind=details.unit_kind.strip(),
         notes=details.notes.strip(),
+        caps=tuple(
+            CapDetails(
+                codes=tuple(dict.fromkeys(c.strip().upper() for c in cap.codes if c.strip())), units=cap.units
+            )
+            for cap in details.caps
+        ),
     )
+
+
+def cap_problems(details: AuthorizationDetails) -> list[Problem]:
+    """Each cap names codes of the authorization (each code in one cap at most) and 1 to the
+    authorized total units; several caps may add up to more than the total (the total still holds)."""
+    problems: list[Problem] = []
+    if len(details.caps) > MAX_CODES:
+        problems.append(
+            Problem(AuthorizationProblemCode.CAP_INVALID, f"Enter at most {MAX_CODES} caps.", "caps")
+        )
+        return problems
+    seen: dict[str, int] = {}
+    authorized = set(details.codes)
+    for number, cap in enumerate(details.caps, start=1):
+        where = f"Cap {number} ({', '.join(cap.codes) or 'no codes'})"
+        if not cap.codes:
+            problems.append(Problem(AuthorizationProblemCode.CAP_INVALID, f"{where} names no code.", "caps"))
+        others = [c for c in cap.codes if c not in authorized]
+        if others:
+            problems.append(
+                Problem(
+                    AuthorizationProblemCode.CAP_INVALID,
+                    f"{where}: {', '.join(others)} is not one of the authorized codes.",
+                    "caps",
+                )
+            )
+        again = [c for c in cap.codes if c in seen]
+        if again:
+            problems.append(
+                Problem(
+                    AuthorizationProblemCode.CAP_INVALID,
+                    f"{where}: {', '.join(again)} is already capped in cap {seen[again[0]]}; a code has one cap.",
+                    "caps",
+                )
+            )
+        for code in cap.codes:
+            seen.setdefault(code, number)
+        if not 1 <= cap.units <= details.authorized:
+            problems.append(
+                Problem(
+                    AuthorizationProblemCode.CAP_INVALID,
+                    f"{where}: a cap is between 1 and the authorized total ({details.authorized}).",
+                    "caps",
+                )
+            )
+    return problems
 
 
 def _code_problems(codes: tuple[str, ...], *, catalog: CodeCatalog, on: date) -> list[Problem]:
@@ -111,6 +200,7 @@ def authorization_problems(details: AuthorizationDetails, *, catalog: CodeCatalo
                 "end_on",
             )
         )
+    problems += cap_problems(details)
     if len(details.notes) > NOTES_MAX:
         problems.append(
             Problem(

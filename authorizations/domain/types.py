@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -42,6 +43,7 @@ class AuthorizationProblemCode(StrEnum):
     PERIOD_TOO_LONG = "auth_period_too_long"
     UNIT_KIND_UNKNOWN = "auth_unit_kind_unknown"
     NOTES_TOO_LONG = "auth_notes_too_long"
+    CAP_INVALID = "auth_cap_invalid"
     STATUS_NOT_SETTABLE = "auth_status_not_settable"
     PATIENT_UNKNOWN = "auth_patient_unknown"
     PAYER_UNKNOWN = "auth_payer_unknown"
@@ -73,6 +75,14 @@ class AuthUsage:
 
 
 @dataclass(frozen=True, slots=True)
+class CapDetails:
+    """A cap as entered: at most `units` of these codes together (one code: a per-code cap)."""
+
+    codes: tuple[str, ...]
+    units: int
+
+
+@dataclass(frozen=True, slots=True)
 class AuthorizationDetails:
     """What a person enters for an authorization (checked by `rules.authorization_problems`)."""
 
@@ -83,6 +93,25 @@ class AuthorizationDetails:
     start_on: date
     end_on: date
     notes: str = ""
+    caps: tuple[CapDetails, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCap:
+    """A cap within an authorization: at most `units` (units or visits, as the authorization
+    counts) of `codes` together, besides the authorization's total. `used` from recorded charges."""
+
+    codes: frozenset[str]
+    units: int
+    used: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.units - self.used
+
+    @property
+    def label(self) -> str:
+        return ", ".join(sorted(self.codes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +130,30 @@ class AuthorizationFacts:
     end_on: date
     rendering_provider_id: int | None = None
     status: AuthStatus = AuthStatus.ACTIVE
+    caps: tuple[UnitCap, ...] = ()
 
     @property
     def remaining(self) -> int:
         return self.authorized - self.used
+
+    def cap_for(self, code: str) -> UnitCap | None:
+        """The cap that holds `code`, if any (a code is in at most one cap)."""
+        return next((cap for cap in self.caps if code in cap.codes), None)
+
+    def remaining_for(self, code: str) -> int:
+        """What is left for `code`: the total's remainder, or its cap's when that is smaller."""
+        cap = self.cap_for(code)
+        return self.remaining if cap is None else min(self.remaining, cap.remaining)
+
+    def with_used(self, by_code: Mapping[str, int], *, total: int | None = None) -> AuthorizationFacts:
+        """These facts with `by_code` more used (negative: less), per code and in each code's cap;
+        `total` changes the total by another amount (a visit counts once for several codes)."""
+        change = sum(by_code.values()) if total is None else total
+        caps = tuple(
+            replace(cap, used=cap.used + sum(n for code, n in by_code.items() if code in cap.codes))
+            for cap in self.caps
+        )
+        return replace(self, used=self.used + change, caps=caps)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,6 +149,41 @@ def own_usage(lines: Iterable[ChargeRow], auths: Iterable[AuthorizationFacts]) -
     return dict(taken)
 
 
+def own_usage_by_code(
+    lines: Iterable[ChargeRow], auths: Iterable[AuthorizationFacts]
+) -> dict[int, dict[str, int]]:
+    """What these charges took from each authorization, per code (a visit under its first line's
+    code, as `capture_plan.usage_actions` records it): for the authorizations' caps."""
+    kinds = {a.authorization_id: a.unit_kind for a in auths}
+    taken: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for line in lines:
+        auth_id = line.authorization_id
+        if auth_id is None or line.units <= 0 or auth_id not in kinds:
+            continue
+        if kinds[auth_id] is UnitKind.VISITS:
+            if auth_id not in taken:
+                taken[auth_id][line.code] += 1
+        else:
+            taken[auth_id][line.code] += line.units
+    return {auth_id: dict(by_code) for auth_id, by_code in taken.items()}
+
+
+def without_own_usage(
+    lines: Iterable[ChargeRow], auths: Iterable[AuthorizationFacts]
+) -> tuple[AuthorizationFacts, ...]:
+    """The authorizations as if these charges had taken nothing (in total and in each cap)."""
+    auths, lines = tuple(auths), tuple(lines)
+    taken = own_usage(lines, auths)
+    by_code = own_usage_by_code(lines, auths)
+    return tuple(
+        a.with_used(
+            {code: -units for code, units in by_code.get(a.authorization_id, {}).items()},
+            total=-taken.get(a.authorization_id, 0),
+        )
+        for a in auths
+    )
+
+
 def line_facts(line: ChargeRow, *, day: date, catalog: CodeCatalog) -> LineFacts:
     info = catalog.lookup(line.code, on=day)
     known = info is not None and info.kind in (CodeKind.CPT, CodeKind.HCPCS)

@@ -168,6 +168,8 @@ class DiagnosisFacts:
     valid: bool = True
     billable: bool = True
     reason: str = ""
+    fiscal_year: int | None = None  # the date of service's ICD-10-CM year
+    checked_against: int | None = None  # the year whose table answered (another year: not loaded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ no audit event is written (the services audit what they change).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
@@ -31,9 +31,9 @@ from claims.domain.claim_facts import (
     day_minutes,
     level_modifier,
     line_facts,
-    own_usage,
     prior_lines,
     prior_visits,
+    without_own_usage,
 )
 from claims.domain.types import (
     ClaimProvider,
@@ -299,7 +299,12 @@ def capture_facts(
 
 def diagnosis_facts(check: Icd10Check) -> DiagnosisFacts:
     return DiagnosisFacts(
-        code=check.code or check.raw, valid=check.valid, billable=check.billable, reason=check.reason
+        code=check.code or check.raw,
+        valid=check.valid,
+        billable=check.billable,
+        reason=check.reason,
+        fiscal_year=check.fiscal_year,
+        checked_against=check.fiscal_year if check.exact else check.table_fiscal_year,
     )
 
 
@@ -342,7 +347,6 @@ def stored_claim_spec(
     auths = authorizations_for(
         patient_id=charge_set.patient_id, payer_id=coverage.payer_id if coverage is not None else None
     )
-    taken = own_usage(lines, auths)
     return ClaimSpec(
         charge_set_id=charge_set.pk,
         note=note,
@@ -357,7 +361,7 @@ def stored_claim_spec(
         supervising_id=charge_set.supervising_provider_id,
         supervisor_on_file=supervisor_on_file(author_id=note.author_id, day=day),
         diagnoses=tuple(diagnosis_facts(icd10_check(code, on=day)) for code in charge_set.claim_diagnoses),
-        authorizations=tuple(replace(a, used=a.used - taken.get(a.authorization_id, 0)) for a in auths),
+        authorizations=without_own_usage(lines, auths),
     )
 
 

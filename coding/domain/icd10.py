@@ -25,10 +25,12 @@ from typing import Protocol
 from coding.domain.codes import CodingProblemCode
 from core.domain.problems import Problem, Severity
 
-CODE_SHAPE = re.compile(r"^([A-Z][0-9][0-9A-Z])\.?([0-9A-Z]{1,4})?$")
+# A letter, a digit, a digit or letter; or (since FY2026's QA0- codes) a letter, a letter, a digit.
+CODE_SHAPE = re.compile(r"^([A-Z](?:[0-9][0-9A-Z]|[A-Z][0-9]))\.?([0-9A-Z]{1,4})?$")
 WORD = re.compile(r"[a-z0-9]+")
-CODE_PREFIX = re.compile(r"^[A-Z]([0-9][0-9A-Z]{0,5})?$")
-UNDOTTED_CODE = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")  # a billable-list line: 3-7 chars (F99 is billable)
+CODE_PREFIX = re.compile(r"^[A-Z]([0-9][0-9A-Z]{0,5}|[A-Z]([0-9][0-9A-Z]{0,4})?)?$")
+# a billable-list line: 3-7 chars (F99 is billable), shaped like CODE_SHAPE without the dot
+UNDOTTED_CODE = re.compile(r"^[A-Z](?:[0-9][0-9A-Z]|[A-Z][0-9])[0-9A-Z]{0,4}$")
 RELEASE_NAME = re.compile(
     r"(January|February|March|April|May|June|July|August|September|October|November|December)-\d{1,2}-(\d{4})"
 )
@@ -204,6 +206,8 @@ def diagnosis_problems(checks: Sequence[Icd10Check]) -> list[Problem]:
                     message=check.reason,
                     field=where,
                     severity=Severity.WARNING,
+                    fix_hint=f"Load the FY{check.fiscal_year} table: python manage.py import_icd10cm "
+                    f"icd10cm-order-{check.fiscal_year}.txt",
                 )
             )
     return problems
@@ -236,7 +240,11 @@ class Icd10Catalog:
 
     # ---- checks ------------------------------------------------------------------------------------
 
-    def check(self, raw: str, *, on: date | None = None) -> Icd10Check:
+    def check(self, raw: str, *, on: date | None = None, loaded: Icd10Source | None = None) -> Icd10Check:
+        """The answer for `raw` on date of service `on`. `loaded` is the fiscal year's imported
+        order file when an admin loaded it (`manage.py import_icd10cm`): CMS's complete table,
+        headers included, so its answer is exact and takes precedence over the package's table and
+        the shipped lists."""
         table_year = self.source.fiscal_year
         year = icd10_fiscal_year(on) if on is not None else table_year
         code = normalise_icd10(raw)
@@ -252,6 +260,8 @@ class Icd10Catalog:
                 True,
                 f"{raw.strip()!r} is not shaped like an ICD-10-CM code.",
             )
+        if loaded is not None and on is not None and loaded.fiscal_year == year:
+            return self._check_against_loaded(raw, code, year, loaded)
         listed = self.billable_lists.get(year) if year != table_year else None
         if listed is not None:
             return self._check_against_list(raw, code, year, listed())
@@ -275,7 +285,7 @@ class Icd10Catalog:
             reason += (
                 f" (Checked against the FY{table_year} table"
                 + (" and the listed changes" if change is not None else "")
-                + f"; the full FY{year} table is not shipped.)"
+                + f"; the FY{year} table is not loaded.)"
             )
         return Icd10Check(raw, code, valid, billable, description, year, table_year, exact, reason)
 
@@ -301,6 +311,18 @@ class Icd10Catalog:
             reason = f"{code} is not an ICD-10-CM code in FY{year}."
             description = ""
         return Icd10Check(raw, code, valid, billable, description, year, year, True, reason)
+
+    def _check_against_loaded(self, raw: str, code: str, year: int, table: Icd10Source) -> Icd10Check:
+        """The exact answer for `year` from its imported order file (headers included)."""
+        entry = table.entry(code)
+        if entry is None:
+            reason = f"{code} is not an ICD-10-CM code in FY{year}."
+            return Icd10Check(raw, code, False, False, "", year, year, True, reason)
+        if entry.billable:
+            reason = f"{code} is a billable ICD-10-CM code in FY{year}."
+        else:
+            reason = f"{code} is a header, not a billable code: a more specific code is needed."
+        return Icd10Check(raw, code, True, entry.billable, entry.description, year, year, True, reason)
 
     def _has_longer_code(self, year: int, billable_codes: frozenset[str], key: str) -> bool:
         cached = self._sorted_lists.get(year)

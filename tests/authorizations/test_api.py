@@ -69,6 +69,7 @@ def test_list_shape(api, auth, patient, payer):
             "status": "active",
             "alerts": [{"kind": "low_remaining", "message": "8 of 40 units left."}],
             "forecast_exhausted_on": "2026-03-09",
+            "caps": [],
         }
     ]
 

@@ -14,6 +14,7 @@ from claims.domain.scrubber.common import (
     error,
     line_label,
     rules_label,
+    warning,
 )
 from claims.domain.types import ClaimToBe, LineFacts
 from coding.domain.families import coding_data
@@ -60,6 +61,7 @@ def check_diagnoses(claim: ClaimToBe) -> list[Problem]:
                     "Pick a billable (complete) code valid on the date of service.",
                 )
             )
+    problems.extend(icd10_year_problems(claim))
     if claim.coverage is not None:
         age = age_on(claim.patient.date_of_birth, claim.date_of_service)
         problems.extend(
@@ -75,6 +77,29 @@ def check_diagnoses(claim: ClaimToBe) -> list[Problem]:
             )
         )
     return problems
+
+
+def icd10_year_problems(claim: ClaimToBe) -> list[Problem]:
+    """One warning when the date of service's ICD-10-CM year is not loaded (the diagnoses were
+    checked against another year's table, so a code added or deleted that year goes unnoticed)."""
+    inexact = [
+        dx
+        for dx in claim.diagnoses
+        if dx.fiscal_year is not None and dx.checked_against not in (None, dx.fiscal_year)
+    ]
+    if not inexact:
+        return []
+    year, other = inexact[0].fiscal_year, inexact[0].checked_against
+    return [
+        warning(
+            ScrubCode.ICD10_YEAR_NOT_LOADED,
+            f"ICD-10-CM year not loaded: the date of service falls in FY{year}, so the diagnoses were "
+            f"checked against FY{other} and a code new or deleted in FY{year} would not be caught.",
+            "diagnoses",
+            f"An admin loads CMS's FY{year} order file with "
+            f"`python manage.py import_icd10cm icd10cm-order-{year}.txt`; then re-scrub.",
+        )
+    ]
 
 
 def check_pointers(claim: ClaimToBe) -> list[Problem]:

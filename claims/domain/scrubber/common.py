@@ -45,6 +45,7 @@ class ScrubCode(StrEnum):
     DIAGNOSIS_MISSING = "diagnosis_missing"
     DIAGNOSIS_NOT_BILLABLE = "diagnosis_not_billable"
     DIAGNOSIS_AGE = "diagnosis_age"
+    ICD10_YEAR_NOT_LOADED = "icd10_year_not_loaded"
     POINTER_MISSING = "pointer_missing"
     POINTER_INVALID = "pointer_invalid"
     # Codes, time and units

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from authorizations.domain.matching import authorization_check
-from authorizations.domain.types import AuthorizationProblemCode, ServiceToAuthorize
+from authorizations.domain.types import AuthorizationProblemCode, ServiceToAuthorize, UnitKind
 from claims.domain.scrubber.common import (
     ScrubCode,
     billed_lines,
@@ -100,7 +100,9 @@ def check_prior_authorization(claim: ClaimToBe) -> list[Problem]:
     """Codes the payer wants authorized (always, or once N visits with the rule's codes were
     billed this calendar year: 20 allowed, the 21st needs one) need an authorization for the
     patient, payer and code that covers the date of service (and the rendering provider, when
-    it names one) with the units (or a visit) left (`authorizations.domain.matching`)."""
+    it names one) with the units (or a visit) left (`authorizations.domain.matching`), in total
+    and under the code's cap, if the authorization caps it. The claim's codes draw on the same
+    authorization one after the other: two codes that each fit alone but not together are found."""
     coverage = claim.coverage
     if coverage is None:
         return []
@@ -110,6 +112,7 @@ def check_prior_authorization(claim: ClaimToBe) -> list[Problem]:
     for index, line in billed_lines(claim):
         units_by_code[line.code] += line.units
         first_line.setdefault(line.code, index)
+    auths = list(claim.authorizations)  # a visit is one visit whatever its codes: units only
     for code, units in units_by_code.items():
         rules = [r for r in claim.policy.prior_auth if code in r.codes]
         required = [
@@ -128,7 +131,11 @@ def check_prior_authorization(claim: ClaimToBe) -> list[Problem]:
             provider_id=claim.rendering.provider_id if claim.rendering is not None else None,
             units=units,
         )
-        for found in authorization_check(service, claim.authorizations).problems:
+        checked = authorization_check(service, auths)
+        match = checked.authorization
+        if match is not None and match.unit_kind is UnitKind.UNITS:  # later codes see what this one took
+            auths = [a.with_used({code: units}) if a is match else a for a in auths]
+        for found in checked.problems:
             when = "" if after is None else f" (required after {after} visits a year)"
             problems.append(
                 error(

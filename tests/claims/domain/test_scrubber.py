@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from authorizations.domain.types import AuthorizationFacts, UnitKind
+from authorizations.domain.types import AuthorizationFacts, UnitCap, UnitKind
 from claims.domain.scrubber import ScrubCode as S
 from claims.domain.scrubber import has_errors, scrub
 from claims.domain.types import (
@@ -248,6 +248,41 @@ def test_prior_authorization_present_with_units_and_dates(_case, changes, expect
         assert found[0].field == "lines[0].auth_number"
 
 
+CAPPED = auth(
+    codes=frozenset({"97153", "97155"}),
+    authorized=100,
+    used=50,
+    caps=(UnitCap(codes=frozenset({"97153", "97155"}), units=40, used=32),),
+)
+ALWAYS_ABA = policy(prior_auth=(PriorAuthRule(codes=("97153", "97155")),))
+
+
+@pytest.mark.parametrize(
+    ("_case", "lines", "authorization", "expected"),
+    [
+        ("one code, the cap's last 8 units", (aba(units=8, minutes=120),), CAPPED, []),
+        ("one code, 9 units: over the cap", (aba(units=9, minutes=135),), CAPPED, ["auth_units_exhausted"]),
+        ("two codes of the cap, 4 + 4", (aba(units=4), line("97155", units=4, minutes=60, unit_minutes=15, line_number=2)), CAPPED, []),
+        ("two codes of the cap, 4 + 5: together over", (aba(units=4), line("97155", units=5, minutes=75, unit_minutes=15, line_number=2)), CAPPED, ["auth_units_exhausted"]),
+        ("two codes, the total's last 8 (no cap)", (aba(units=4), line("97155", units=4, minutes=60, unit_minutes=15, line_number=2)), replace(CAPPED, used=92, caps=()), []),
+        ("two codes, 9 over the total's 8 (no cap)", (aba(units=4), line("97155", units=5, minutes=75, unit_minutes=15, line_number=2)), replace(CAPPED, used=92, caps=()), ["auth_units_exhausted"]),
+    ],
+)  # fmt: skip
+def test_codes_of_one_claim_draw_on_the_cap_and_total_together(_case, lines, authorization, expected):
+    found = scrub(
+        claim(
+            policy=ALWAYS_ABA,
+            lines=lines,
+            note=replace(claim().note, minutes=240),
+            authorizations=(authorization,),
+        )
+    )
+
+    assert [str(p.code) for p in found if str(p.code).startswith("auth")] == expected
+    if expected:
+        assert found[0].field == f"lines[{len(lines) - 1}].auth_number"
+
+
 # ---- the note ----------------------------------------------------------------------------------
 
 
@@ -364,10 +399,27 @@ ADULT_ONLY = policy(diagnosis_age=(DiagnosisAgeRule(prefix="F60", min_age=18, se
         ("no pointer", {"lines": (line(diagnosis_pointers=()),)}, ["pointer_missing"]),
         ("five pointers", {"diagnoses": tuple(DiagnosisFacts(f"F41.{i}") for i in range(5)), "lines": (line(diagnosis_pointers=(1, 2, 3, 4, 5)),)}, ["pointer_invalid"]),
         ("four pointers", {"diagnoses": tuple(DiagnosisFacts(f"F41.{i}") for i in range(4)), "lines": (line(diagnosis_pointers=(1, 2, 3, 4)),)}, []),
+        ("the year's own table answered", {"diagnoses": (DiagnosisFacts("F41.1", fiscal_year=2027, checked_against=2027),)}, []),
+        ("another year's table answered", {"diagnoses": (DiagnosisFacts("F41.1", fiscal_year=2027, checked_against=2026),)}, ["icd10_year_not_loaded"]),
+        ("two diagnoses, one warning", {"diagnoses": (DiagnosisFacts("F41.1", fiscal_year=2027, checked_against=2026), DiagnosisFacts("F43.23", fiscal_year=2027, checked_against=2026))}, ["icd10_year_not_loaded"]),
+        ("not a code and year not loaded", {"diagnoses": (DiagnosisFacts("F99.99", valid=False, billable=False, fiscal_year=2027, checked_against=2026),)}, ["diagnosis_not_billable", "icd10_year_not_loaded"]),
     ],
 )  # fmt: skip
 def test_diagnosis_billable_and_consistent_with_age(_case, changes, expected):
     assert codes(scrub(claim(**changes))) == expected
+
+
+def test_year_not_loaded_is_a_warning_that_says_how_to_load_it():
+    dx = DiagnosisFacts("F41.1", fiscal_year=2027, checked_against=2026)
+
+    found = scrub(claim(diagnoses=(dx,)))
+
+    assert [(p.code, p.severity, p.field) for p in found] == [
+        (S.ICD10_YEAR_NOT_LOADED, Severity.WARNING, "diagnoses")
+    ]
+    assert found[0].message.startswith("ICD-10-CM year not loaded: the date of service falls in FY2027")
+    assert "import_icd10cm icd10cm-order-2027.txt" in found[0].fix_hint
+    assert not has_errors(found)
 
 
 def test_a_diagnosis_age_rule_keeps_its_severity():

@@ -73,6 +73,8 @@ def catalog() -> Icd10Catalog:
         ("f32.a", "F32.A"),
         ("T7411XA", "T74.11XA"),
         ("F10.20", "F10.20"),
+        ("qa0012", "QA0.012"),  # FY2026 added a category with a letter in the second place
+        ("QAB1", None),  # ... followed by a digit
         ("", None),
         ("garbage", None),
         ("32.1", None),
@@ -176,11 +178,11 @@ def test_inexact_answers_say_so(catalog):
     # then
     assert check.reason == (
         "E11.A was added in FY2026; it is not valid for a date of service in FY2025. "
-        "(Checked against the FY2026 table and the listed changes; the full FY2025 table is not shipped.)"
+        "(Checked against the FY2026 table and the listed changes; the FY2025 table is not loaded.)"
     )
     assert catalog.check("F43.23", on=date(2026, 10, 1)).reason == (
         "F43.23 is a billable ICD-10-CM code in FY2027. (Checked against the FY2026 table; "
-        "the full FY2027 table is not shipped.)"
+        "the FY2027 table is not loaded.)"
     )
 
 

@@ -434,7 +434,9 @@ COMMERCIAL_POLICY = read(COMMERCIAL.rules)
     [
         ("medicaid tech on 97153", MEDICAID_POLICY, "RBT", "97153", RenderingBilling.WITH_SUPERVISOR, 0),
         ("medicaid tech on H2014", MEDICAID_POLICY, "BHT", "H2014", RenderingBilling.WITH_SUPERVISOR, 0),
-        ("medicaid tech on psychotherapy", MEDICAID_POLICY, "RBT", "90834", RenderingBilling.NOT_ALLOWED, 1),
+        ("medicaid tech on psychotherapy", MEDICAID_POLICY, "RBT", "90834", RenderingBilling.NOT_ALLOWED, 2),
+        ("medicaid BHT on counseling", MEDICAID_POLICY, "BHT", "H0004", RenderingBilling.WITH_SUPERVISOR, 1),
+        ("medicaid RBT on counseling", MEDICAID_POLICY, "RBT", "H0004", RenderingBilling.NOT_ALLOWED, 2),
         ("medicaid LCSW (unlisted)", MEDICAID_POLICY, "LCSW", "90834", RenderingBilling.RENDERING, None),
         ("medicare LPC in 2023", MEDICARE_2023, "LPC", "90834", RenderingBilling.NOT_ALLOWED, None),
         ("medicare LPC from 2024", MEDICARE_2024, "LPC", "90834", RenderingBilling.RENDERING, 0),

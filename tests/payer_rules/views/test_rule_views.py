@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from payer_rules.demo_rules import MEDICAID
@@ -14,6 +15,7 @@ from tests.factories import PayerFactory
 from tests.factories.authorizations import PayerRuleSetFactory
 
 pytestmark = pytest.mark.django_db
+NOON_2026_06_15 = datetime(2026, 6, 15, 17, 0, tzinfo=UTC)  # noon in Chicago, the factories' zone
 
 
 @pytest.fixture
@@ -111,6 +113,7 @@ def test_rule_set_detail_summarises_the_rules(web, medicaid):
     groups = {g.title: g.items for g in response.context["groups"]}
     assert groups["Who renders"] == (
         "RBT, BHT rendering 97153, H2019, H2014: renders; supervising provider on the claim.",
+        "BHT rendering H0004: renders; supervising provider on the claim.",
         "RBT, BHT rendering any code: may not render.",
         "Anyone else: bills as the rendering provider.",
     )
@@ -332,17 +335,115 @@ def test_overlapping_dates_show_on_the_version_form(web, medicaid):
     assert PayerRuleSet.objects.count() == 1
 
 
-def test_edit_through_the_form(web, medicaid):
-    payer, rule_set = medicaid
-    data = form_data(**{"version-effective_from": "2024-01-01", "billing-cosign_required": "on"})
-    response = web("practice_admin").post(reverse("payers:rule_set_edit", args=[payer.pk, rule_set.pk]), data)
+@time_machine.travel(NOON_2026_06_15, tick=False)
+def test_editing_a_version_in_force_saves_a_new_version_from_the_chosen_day(web, medicaid):
+    # given: the Medicaid version in force since 2024-01-01
+    payer, old = medicaid
+    client = web("practice_admin")
+    url = reverse("payers:rule_set_edit", args=[payer.pk, old.pk])
+    page = client.get(url)
+    assert page.context["forms"].revise is True
+    assert page.context["forms"].version.initial["effective_from"] == date(2026, 6, 15)
+    assert "These rules are in force since 2024-01-01" in page.content.decode()
+    assert "Save as a new version" in page.content.decode()
+    before = dict(old.rules)
+
+    # when
+    data = form_data(**{"version-effective_from": "2026-07-01", "billing-cosign_required": "on"})
+    response = client.post(url, data | {"action": "save"})
+
+    # then
+    new = PayerRuleSet.objects.exclude(pk=old.pk).get()
     assert response.status_code == 302
-    rule_set.refresh_from_db()
-    assert (rule_set.rules["cosign_required"], rule_set.rules["billing_frequency"], rule_set.notes) == (
+    assert response["Location"] == reverse("payers:rule_set_detail", args=[payer.pk, new.pk])
+    old.refresh_from_db()
+    assert (old.effective_to, old.rules) == (date(2026, 6, 30), before)
+    assert (new.effective_from, new.effective_to, new.rules["cosign_required"], new.notes) == (
+        date(2026, 7, 1),
+        None,
         True,
-        "per_session",
         "2027 manual",
     )
+
+
+@time_machine.travel(NOON_2026_06_15, tick=False)
+def test_a_change_from_the_first_day_of_a_version_in_force_is_refused_on_the_form(web, medicaid):
+    payer, old = medicaid
+    data = form_data(**{"version-effective_from": "2024-01-01"})
+
+    response = web("practice_admin").post(reverse("payers:rule_set_edit", args=[payer.pk, old.pk]), data)
+
+    assert response.status_code == 400
+    assert list(response.context["forms"].version.errors) == ["effective_from"]
+    assert PayerRuleSet.objects.count() == 1
+
+
+@time_machine.travel(NOON_2026_06_15, tick=False)
+def test_a_version_not_started_is_edited_in_place(web, practice):
+    payer = PayerFactory(practice=practice)
+    upcoming = PayerRuleSetFactory(payer=payer, effective_from=date(2027, 1, 1), rules=MEDICAID.rules)
+    data = form_data(**{"billing-cosign_required": "on"})
+
+    response = web("practice_admin").post(reverse("payers:rule_set_edit", args=[payer.pk, upcoming.pk]), data)
+
+    assert response.status_code == 302
+    upcoming.refresh_from_db()
+    assert (upcoming.effective_from, upcoming.rules["cosign_required"]) == (date(2027, 1, 1), True)
+    assert PayerRuleSet.objects.count() == 1
+
+
+TRY = {
+    "try-service_type": "aba_technician_treatment",
+    "try-minutes": "60",
+    "try-credential": "RBT",
+    "try-place_of_service": "12",
+    "try-date_of_service": "2026-07-02",
+    "try-visits_before": "0",
+    "action": "try",
+}
+
+
+@time_machine.travel(NOON_2026_06_15, tick=False)
+def test_try_it_runs_on_the_unsaved_draft(web, medicaid):
+    # given: the draft switches to the CMS 8-minute rule and a daily maximum of 3 units of 97153
+    payer, old = medicaid
+    data = form_data(
+        **{
+            "version-effective_from": "2026-07-01",
+            "coding-unit_rule": "cms_8_minute",
+            "max_units_per_day-0-units": "3",
+        }
+    )
+
+    # when
+    response = web("practice_admin").post(
+        reverse("payers:rule_set_edit", args=[payer.pk, old.pk]), data | TRY
+    )
+
+    # then: the result uses the draft's rules; nothing is saved
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [(line.code, line.units) for line in result.lines] == [("97153", 3)]
+    assert any("8-minute" in why for why in result.why)
+    assert 'id="try-result"' in response.content.decode()
+    assert PayerRuleSet.objects.count() == 1
+    old.refresh_from_db()
+    assert old.effective_to is None
+
+
+def test_try_it_on_a_new_versions_draft_shows_the_drafts_errors(web, medicaid):
+    payer, _ = medicaid
+    data = form_data(**{"prior_auth-1-codes": "90837, 12345"})
+
+    response = web("practice_admin").post(reverse("payers:rule_set_create", args=[payer.pk]), data | TRY)
+
+    assert response.status_code == 400
+    forms = response.context["forms"]
+    assert forms.formsets["prior_auth"].forms[1].errors == {
+        "codes": ["12345 is not a CPT or HCPCS code in the code set."]
+    }
+    assert response.context["result"] is not None
+    assert PayerRuleSet.objects.count() == 1
 
 
 def test_diagnosis_rule_errors_land_on_the_diagnosis_field(web, medicaid):
