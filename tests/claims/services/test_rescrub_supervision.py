@@ -10,14 +10,16 @@ supervisor, "scrub again" used to keep the supervisor decided at capture (none) 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from claims.services import charge_set_scrub
 from core.domain.service_types import ServiceType
 from payer_rules.models import PayerRuleSet
-from payer_rules.services import payer_rule_set_update
+from payer_rules.services import payer_rule_set_revise
 from practice.models import Provider
-from tests.claims.conftest import MEDICAID_RULES, charges_of, final_note
+from tests.claims.conftest import DOS, MEDICAID_RULES, charges_of, final_note
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +45,12 @@ def _plan_bills_h0004_under_the_supervisor(billing):
             {"credentials": ["RBT", "BHT"], "codes": [], "billing": "not_allowed"},
         ],
     }
-    payer_rule_set_update(
+    # the version is in force, so the change is a revision, from a month before the date of service
+    payer_rule_set_revise(
         access=billing.admin,
         payer_pk=billing.medicaid.pk,
         rule_set_id=rule_set.pk,
-        effective_from=rule_set.effective_from,
-        effective_to=rule_set.effective_to,
+        change_from=DOS - dt.timedelta(days=30),
         rules=rules,
     )
 
@@ -97,13 +99,12 @@ def test_scrub_again_drops_a_supervisor_the_plan_no_longer_bills_through(billing
     charge_set = charges_of(note)
     assert charge_set.supervising_provider_id == billing.clinic.supervisor.pk
     # when: the plan's rules go back to refusing it
-    rule_set = PayerRuleSet.objects.get(payer=billing.medicaid)
-    payer_rule_set_update(
+    latest = PayerRuleSet.objects.filter(payer=billing.medicaid).latest("effective_from")
+    payer_rule_set_revise(
         access=billing.admin,
         payer_pk=billing.medicaid.pk,
-        rule_set_id=rule_set.pk,
-        effective_from=rule_set.effective_from,
-        effective_to=rule_set.effective_to,
+        rule_set_id=latest.pk,
+        change_from=DOS,
         rules=MEDICAID_RULES,
     )
     result = charge_set_scrub(access=billing.biller, charge_set_id=charge_set.pk)
