@@ -1,6 +1,7 @@
 """Transport and cookie security; strict unless DEBUG (passes `check --deploy`)."""
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 _env = environ.Env()
@@ -23,3 +24,21 @@ if not _debug:
 TRUSTED_PROXY_COUNT = _env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+
+# Content-Security-Policy on every response (django-csp): only our own scripts, styles and
+# images; no inline scripts, inline styles or event handlers; never framed. Swagger UI is
+# served from drf-spectacular-sidecar's static files (docs/decisions/0016).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    },
+}
