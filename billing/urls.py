@@ -13,6 +13,7 @@ from dashboard import urls as dashboard_urls
 from patients import urls as patients_urls
 from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
+from practice import team_views
 from practice import urls as practice_urls
 from scheduling import urls as scheduling_urls
 from treatment_plans import urls as treatment_plans_urls
@@ -35,6 +36,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    # Enrolling an authenticator with an admin's code (before two-factor verification: /accounts/).
+    path("accounts/enrol/", team_views.mfa_enrol, name="mfa_enrol"),
     path("accounts/", include(accounts_urls)),
     path("patients/", include(patients_urls)),
     path("practice/", include(practice_urls)),

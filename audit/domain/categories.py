@@ -15,3 +15,4 @@ class Category(StrEnum):
     BILLING = "billing"
     AUDIT_LOG = "audit_log"
     PRACTICE = "practice"  # practice setup reached by id (payers, providers, locations, jobs): no PHI
+    ACCOUNT_SECURITY = "account_security"  # MFA enrolment codes issued, used, expired; devices reset

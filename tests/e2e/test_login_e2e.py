@@ -7,6 +7,8 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
+from core.audit_context import AuditContext
+from practice.services import mfa_enrolment_code_issue
 from tests.conftest import DEMO_PASSWORD
 from tests.e2e.helpers import login_with_mfa
 from tests.factories import MembershipFactory, UserFactory
@@ -41,15 +43,22 @@ def test_wrong_code_keeps_the_user_out(live_server, page: Page, practice, make_m
     expect(page).to_have_url(re.compile(r"/accounts/mfa/"))
 
 
-def test_first_sign_in_enrols_an_authenticator_from_the_shown_key(live_server, page: Page, practice):
-    # given: a user with no authenticator yet
+def test_first_sign_in_enrols_an_authenticator_with_the_admins_code(live_server, page: Page, practice):
+    # given: a user with no authenticator yet, and the enrolment code their admin issued
     user = UserFactory()
     MembershipFactory(user=user, practice=practice, role="biller")
+    issued = mfa_enrolment_code_issue(
+        practice_id=practice.pk, user_id=user.pk, context=AuditContext.system("test")
+    )
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("form:has(input[name=password]) button[type=submit]")
-    # when: the page shows a QR code and the key; an authenticator computes the code from it
+    # when: the password alone shows no key; the code does
+    expect(page.locator("#enrolment-code-form")).to_be_visible()
+    expect(page.locator("#totp-secret")).to_have_count(0)
+    page.fill("input[name=code]", issued.code)
+    page.click("#enrolment-code-form button[type=submit]")
     expect(page.locator("img.qr")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text().strip()
     code = f"{TOTP(base64.b32decode(secret)).token():06d}"
