@@ -76,7 +76,9 @@ def test_each_list_emits_exactly_one_event(biller, client_for, patient, path):
     client = client_for(biller)
     before = _last_seq()
     if path.startswith("/api/"):
-        response = client.get(path, {"q": patient.last_name[:3]})
+        response = client.post(
+            path + "search/", {"q": patient.last_name[:3]}, content_type="application/json"
+        )
     else:  # the screen searches by POST, then shows the results under a search token
         response = client.post(path, {"q": patient.last_name[:3]}, follow=True)
     assert response.status_code == 200
