@@ -233,3 +233,21 @@ def test_team_screen_lists_members_with_their_sign_in_state(practice, make_membe
     html = verified_client(admin_user).get(reverse("practice:team")).content.decode()
     assert "Authenticator enrolled" in html
     assert "Enrolment code waiting, valid until" in html
+
+
+@pytest.mark.django_db
+def test_the_command_prints_a_code_that_enrols_the_first_admin(practice, newcomer):
+    # given
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    # when
+    call_command("mfa_enrolment_code", newcomer.username, stdout=out)
+    code = re.search(r"Enrolment code: ([A-Z0-9-]+)", out.getvalue()).group(1)
+    response = _password_client(newcomer).post(reverse("mfa_enrol"), {"code": code})
+    # then
+    assert response.status_code == 302
+    (event,) = _events("enrolment code issued")
+    assert event.actor_username == "system:command"
