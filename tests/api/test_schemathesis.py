@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from django.utils.crypto import get_random_string
 from drf_spectacular.generators import SchemaGenerator
@@ -50,6 +51,7 @@ def _runner(
     key: str,
     calls: Counter[str],
     base_url: str,
+    session: requests.Session,
     cookies: dict[str, str],
     headers: dict[str, str],
 ) -> Any:
@@ -65,7 +67,11 @@ def _runner(
     def run(case: Any) -> None:
         calls[key] += 1
         case.call_and_validate(
-            base_url=base_url, cookies=cookies, headers=headers, excluded_checks=[positive_data_acceptance]
+            base_url=base_url,
+            session=session,
+            cookies=cookies,
+            headers=headers,
+            excluded_checks=[positive_data_acceptance],
         )
 
     return run
@@ -88,11 +94,12 @@ def test_every_operation_conforms_for_a_biller_and_a_clinician(live_server, prac
     # when
     for role, user in roles.items():
         cookies, headers = _headers_for(user)
+        session = requests.Session()  # one connection per role, kept alive
         for operation in operations:
             key = f"{role} {operation.method.upper()} {operation.path}"
 
             try:
-                _runner(operation, key, calls, live_server.url, cookies, headers)()
+                _runner(operation, key, calls, live_server.url, session, cookies, headers)()
             except (FailureGroup, AssertionError, Exception) as error:  # noqa: B014 - recorded, not raised
                 failures[key] = _titles(error)
 
