@@ -54,7 +54,15 @@ def test_main_pages_and_swagger_run_with_no_policy_violation(live_server, page: 
 
     # when: the sign-in and MFA pages, then the admin's main pages
     login_with_mfa(page, live_server.url, admin)
-    for path in ["/", "/patients/", f"/patients/{patient.pk}/", "/authorizations/", "/payers/", "/charges/"]:
+    for path in [
+        "/",
+        "/patients/",
+        f"/patients/{patient.pk}/",
+        "/authorizations/",
+        "/payers/",
+        "/charges/",
+        "/practice/team/",
+    ]:
         page.goto(live_server.url + path)
         page.wait_for_load_state("load")
         seen[path] = _violations(page)

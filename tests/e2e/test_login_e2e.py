@@ -67,3 +67,27 @@ def test_first_sign_in_enrols_an_authenticator_with_the_admins_code(live_server,
     # then
     expect(page.locator("#welcome")).to_be_visible()
     assert user.totpdevice_set.filter(confirmed=True).count() == 1
+
+
+def test_admin_issues_an_enrolment_code_and_resets_a_lost_authenticator(
+    live_server, page: Page, practice, make_member
+):
+    # given: an admin, a new member without an authenticator, and one who lost their phone
+    admin = make_member("practice_admin", practice)
+    newcomer = UserFactory(first_name="Nell", last_name="Newcomb")
+    MembershipFactory(user=newcomer, practice=practice, role="clinician")
+    lost = make_member("biller", practice)
+    login_with_mfa(page, live_server.url, admin)
+    # when: the admin opens Team and issues a code for the newcomer
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Team").click()
+    page.locator(f"#member-{newcomer.pk}").get_by_role("button", name="Issue enrolment code").click()
+    # then: the code is shown once, in groups, with its expiry
+    expect(page.locator("#issued-code")).to_contain_text("Enrolment code for Nell Newcomb")
+    expect(page.locator("#issued-code-value")).to_have_text(re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$"))
+    expect(page.locator(f"#member-{newcomer.pk} .sign-in-state")).to_contain_text("Enrolment code waiting")
+    # when: the admin resets the other member's authenticator
+    page.locator(f"#member-{lost.pk}").get_by_role("button", name="Reset authenticator").click()
+    # then
+    expect(page.locator(".messages")).to_contain_text("Authenticator reset")
+    expect(page.locator(f"#member-{lost.pk} .sign-in-state")).to_contain_text("No authenticator")
+    assert lost.totpdevice_set.count() == 0
