@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.e2e.helpers import login_with_mfa
-from tests.factories import CoverageFactory, PatientFactory, PayerFactory
+from tests.factories import CoverageFactory, MembershipFactory, PatientFactory, PayerFactory
 from tests.factories.authorizations import PriorAuthorizationFactory
 from tests.factories.clinical import SessionNoteFactory
 
@@ -101,3 +101,24 @@ def test_an_inline_script_would_be_reported(live_server, page: Page):
     assert any(v.startswith("script-src") for v in _violations(page))
     assert page.evaluate("window.x === undefined")
     assert any(re.search("Content Security Policy", text) for text in console)
+
+
+def test_the_moved_scripts_still_switch_practice_and_end_idle_pages(
+    live_server, page: Page, practice, other_practice, make_member, settings
+):
+    # given: a biller in two practices; sessions idle out after 3 seconds
+    console = _watch(page)
+    biller = make_member("biller", practice)
+    MembershipFactory(user=biller, practice=other_practice, role="biller")
+    login_with_mfa(page, live_server.url, biller)
+    # when: choosing the other practice in the menu (data-submit-on-change, no inline handler)
+    page.select_option("#practice-switch", str(other_practice.pk))
+    # then
+    expect(page.locator("#practice-switch")).to_have_value(str(other_practice.pk))
+    # when: the page sits idle past the timeout
+    settings.SESSION_COOKIE_AGE = 3
+    page.goto(live_server.url + "/patients/")
+    # then: parity.js sends it to the sign-in page
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?timeout=1"), timeout=10_000)
+    assert _violations(page) == []
+    assert console == []
