@@ -67,9 +67,10 @@ def _team_rows(access: PracticeAccess) -> list[dict[str, object]]:
 def _render_team(
     request: HttpRequest, access: PracticeAccess, *, issued: services.IssuedCode | None = None
 ) -> HttpResponse:
-    context: dict[str, object] = {"rows": _team_rows(access), "issued": None}
+    rows = _team_rows(access)
+    context: dict[str, object] = {"rows": rows, "issued": None}
     if issued is not None:
-        name = next((r["name"] for r in context["rows"] if r["user_id"] == issued.user_id), "")  # type: ignore[attr-defined]
+        name = next((row["name"] for row in rows if row["user_id"] == issued.user_id), "")
         context["issued"] = {
             "code": issued.code,
             "name": name,

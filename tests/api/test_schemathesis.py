@@ -3,6 +3,11 @@
 schemathesis draws requests from `/api/schema/` (drf-spectacular) and sends them to the Django
 WSGI app in-process (inside the test's transaction, on PostgreSQL). Every answer must conform to
 the schema (status code documented, body matching it, content type) and none may be a 5xx.
+
+One default check is left out: `positive_data_acceptance` (a schema-valid request must not be
+refused with 400). Our services refuse schema-valid input that breaks a rule (an unknown ICD-10
+code, an end date before the start, a patient of another practice), which no JSON schema can say;
+those answers are documented 400s in the one error shape, and they are still checked for that.
 """
 
 from __future__ import annotations
