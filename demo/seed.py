@@ -169,11 +169,9 @@ def seed_authenticators(practice: Practice, users: dict[str, User]) -> None:
         device = practice_services.mfa_enrolment_pending_device(user=user)
         if device is None:
             raise RuntimeError("The demo authenticator was not prepared.")
-        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        # The previous 30-second code (accepted within the one-step tolerance), so the code the
-        # newcomer reads from `make totp` right after the seed is still unused.
-        totp.time = totp.time - device.step
-        token = totp.token()
+        # The authenticator's current code, as a user types it (it is spent: `make totp` shows
+        # the next one within 30 seconds, long before the rest of the seed has finished).
+        token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
         practice_services.mfa_enrolment_complete(
             user=user, code_id=code_id, token=f"{token:0{device.digits}d}", context=context
         )

@@ -251,3 +251,24 @@ def test_the_command_prints_a_code_that_enrols_the_first_admin(practice, newcome
     assert response.status_code == 302
     (event,) = _events("enrolment code issued")
     assert event.actor_username == "system:command"
+
+
+@pytest.mark.django_db
+def test_seed_demo_enrols_through_the_services_and_leaves_the_current_code_unused(practice, newcomer):
+    # given
+    from demo.constants import DEMO_TOTP_KEY_HEX
+    from demo.seed import seed_authenticators
+
+    # when
+    with time_machine.travel(T0, tick=False):
+        seed_authenticators(practice, {"newcomer": newcomer})
+        seed_authenticators(practice, {"newcomer": newcomer})  # idempotent
+    # then: the documented key, a spent code, an audit trail, no drift
+    device = TOTPDevice.objects.get(user=newcomer, confirmed=True)
+    assert (device.key, device.drift) == (DEMO_TOTP_KEY_HEX, 0)
+    (code,) = MfaEnrolmentCode.objects.filter(user=newcomer)
+    assert code.used_at is not None
+    assert len(_events("enrolment code used")) == 1
+    # and the code `make totp` prints in the next 30-second step signs in
+    with time_machine.travel(T0 + dt.timedelta(seconds=30), tick=False):
+        assert device.verify_token(_token(device)) is True
