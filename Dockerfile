@@ -44,4 +44,4 @@ RUN mkdir -p /var/lib/parity/audit && chown parity:parity /var/lib/parity/audit
 USER parity
 
 EXPOSE 8000
-CMD ["gunicorn", "billing.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+CMD ["gunicorn", "billing.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(B)s %(L)s"]

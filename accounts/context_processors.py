@@ -24,6 +24,7 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Providers", "practice:provider_list", Capability.PROVIDER_VIEW),
     ("Authorizations", "authorizations:list", Capability.BILLING_VIEW),
     ("Payers", "payers:list", Capability.PAYER_VIEW),
+    ("Team", "practice:team", Capability.PRACTICE_MANAGE),
     ("Audit log", "audit:event_list", Capability.AUDIT_VIEW),
 ]
 

@@ -31,3 +31,36 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.practice_id}:{self.role}"
+
+
+class MfaEnrolmentCode(TimeStampedModel):
+    """A one-time code an admin issues so that one user can enrol one authenticator.
+
+    Only the SHA-256 of the code is stored (the code has about 80 random bits, so a plain hash
+    is enough); the admin sees the code once. It expires 24 hours after issue, is used at most
+    once, and issuing a new one or resetting the user's device revokes any earlier one.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mfa_enrolment_codes")
+    practice = models.ForeignKey(
+        "practice.Practice", on_delete=models.CASCADE, related_name="mfa_enrolment_codes"
+    )
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    code_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    expiry_recorded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the expiry was written to the audit trail"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="accounts_mfaenrolmentcode_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"enrolment code {self.pk} for user {self.user_id}"

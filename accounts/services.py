@@ -1,4 +1,7 @@
-"""Account use cases: MFA device enrolment and confirmation, practice switching."""
+"""Account use cases: users, memberships, practice switching, the confirmed MFA device.
+
+Enrolling an authenticator needs an admin's one-time code: practice.services.mfa_enrolment.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import signals
 from accounts.domain.mfa import WRONG_CODE, mfa_locked_message
 from accounts.domain.roles import Role
 from accounts.models import Membership, User
-from core.audit_context import AuditContext
 from core.errors import NotFound, ValidationFailed
 
 MFA_DEVICE_NAME = "Authenticator app"
-
-
-def mfa_device_get_or_create_unconfirmed(*, user: User) -> TOTPDevice:
-    """The user's pending TOTP device (created once; shown as a QR code until confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=MFA_DEVICE_NAME, confirmed=False)
-    return device
 
 
 def mfa_confirmed_device(*, user: User) -> TOTPDevice | None:
@@ -49,33 +42,6 @@ def mfa_token_check(*, device: TOTPDevice, token: str) -> None:
         locked = mfa_lock_problem(device=device)
         message = f"{WRONG_CODE} {locked}" if locked else WRONG_CODE
         raise ValidationFailed(message, field_errors={"token": [message]})
-
-
-def mfa_device_confirm(*, user: User, token: str) -> TOTPDevice:
-    """Confirm the pending device with a first valid code."""
-    with transaction.atomic(durable=True):
-        device = mfa_device_get_or_create_unconfirmed(user=user)
-        mfa_token_check(device=device, token=token)
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-    return device
-
-
-def mfa_device_reset(*, user: User, context: AuditContext) -> int:
-    """Remove the user's two-factor devices (a lost phone): they enrol again at their next
-    sign-in. Recorded in the audit trail with `context`'s actor (accounts.signals.mfa_reset).
-    Returns how many devices went."""
-    with transaction.atomic(durable=True):
-        removed, _ = TOTPDevice.objects.filter(user=user).delete()
-        signals.mfa_reset.send(sender=mfa_device_reset, user=user, context=context, devices=removed)
-    return removed
-
-
-def mfa_device_set_key(*, user: User, key_hex: str) -> TOTPDevice:
-    """Give the user a confirmed TOTP device with a known key (demo accounts and tests only)."""
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        return TOTPDevice.objects.create(user=user, name=MFA_DEVICE_NAME, key=key_hex, confirmed=True)
 
 
 def practice_switch_check(*, user: User, practice_id: int) -> int:

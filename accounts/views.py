@@ -11,7 +11,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -27,14 +28,14 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _next_url(request: HttpRequest) -> str:
+def next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
         return candidate
     return "/"
 
 
-def _qr_svg(config_url: str) -> str:
+def qr_data_uri(config_url: str) -> str:
     image = qrcode.make(config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
@@ -43,22 +44,17 @@ def _qr_svg(config_url: str) -> str:
 
 @login_required
 def mfa(request: HttpRequest) -> HttpResponse:
-    """Verify a TOTP code; users without a confirmed device enrol one first."""
+    """Verify a TOTP code. Users without an authenticator enrol one with an admin's code first."""
     user = request.user
     if user.is_verified():  # type: ignore[union-attr]
-        return redirect(_next_url(request))
+        return redirect(next_url(request))
     device = services.mfa_confirmed_device(user=user)  # type: ignore[arg-type]
+    if device is None:
+        return redirect(reverse("mfa_enrol") + "?" + urlencode({"next": next_url(request)}))
     form = TokenForm(request.POST or None)
-    enrolling = device is None
-    pending = services.mfa_device_get_or_create_unconfirmed(user=user) if enrolling else None  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"]
         try:
-            if enrolling:
-                device = services.mfa_device_confirm(user=user, token=token)  # type: ignore[arg-type]
-                signals.mfa_enrolled.send(sender=mfa, request=request, user=user)
-            elif device is not None:
-                services.mfa_token_check(device=device, token=token)
+            services.mfa_token_check(device=device, token=form.cleaned_data["token"])
         except ValidationFailed as error:
             add_errors_to_form(form, error)
             signals.mfa_code_refused.send(
@@ -67,13 +63,10 @@ def mfa(request: HttpRequest) -> HttpResponse:
         else:
             otp_login(request, device)
             signals.mfa_verified.send(sender=mfa, request=request, user=user)
-            return redirect(_next_url(request))
+            return redirect(next_url(request))
     # Wrong codes lock the device for a while: say so on arrival too, not only after a refusal.
-    lock_notice = services.mfa_lock_problem(device=device) if device is not None and not form.errors else ""
-    context = {"form": form, "enrolling": enrolling, "next": _next_url(request), "lock_notice": lock_notice}
-    if pending is not None:
-        context["qr_data_uri"] = _qr_svg(pending.config_url)
-        context["secret_b32"] = base64.b32encode(pending.bin_key).decode()
+    lock_notice = services.mfa_lock_problem(device=device) if not form.errors else ""
+    context = {"form": form, "next": next_url(request), "lock_notice": lock_notice}
     return render(request, "accounts/mfa.html", context, status=400 if form.errors else 200)
 
 

@@ -142,24 +142,6 @@ def on_mfa_code_refused(
     )
 
 
-def on_mfa_enrolled(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    account_event_record(request=request, user=user, action=AuditEvent.Action.MFA_ENROL)
-
-
-def on_mfa_reset(sender: Any, user: User, context: AuditContext, devices: int, **kwargs: Any) -> None:
-    """An admin reset someone's second factor: the admin is the actor, the user the object."""
-    for practice_id in _practices_of(user):
-        audit_event_record(
-            context=context,
-            action=AuditEvent.Action.MFA_RESET,
-            category=Category.SIGN_IN,
-            practice_id=practice_id,
-            object_type=USER_OBJECT,
-            object_id=user.pk,
-            detail=f"devices_removed={devices}",
-        )
-
-
 def connect() -> None:
     user_logged_in.connect(on_logged_in, dispatch_uid="audit.sign_in")
     user_logged_out.connect(on_logged_out, dispatch_uid="audit.sign_out")
@@ -167,5 +149,3 @@ def connect() -> None:
     user_locked_out.connect(on_locked_out, dispatch_uid="audit.locked_out")
     account_signals.mfa_verified.connect(on_mfa_verified, dispatch_uid="audit.mfa_verified")
     account_signals.mfa_code_refused.connect(on_mfa_code_refused, dispatch_uid="audit.mfa_refused")
-    account_signals.mfa_enrolled.connect(on_mfa_enrolled, dispatch_uid="audit.mfa_enrolled")
-    account_signals.mfa_reset.connect(on_mfa_reset, dispatch_uid="audit.mfa_reset")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from accounts import urls as accounts_urls
 from audit import urls as audit_urls
@@ -8,10 +8,12 @@ from authorizations import urls as authorizations_urls
 from claims import urls as claims_urls
 from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
+from core.api.docs import ParitySwaggerView
 from dashboard import urls as dashboard_urls
 from patients import urls as patients_urls
 from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
+from practice import team_views
 from practice import urls as practice_urls
 from scheduling import urls as scheduling_urls
 from treatment_plans import urls as treatment_plans_urls
@@ -27,13 +29,15 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("authorizations/", include((authorizations_urls.api_urlpatterns, "authorizations_api"))),
     path("charges/", include((claims_urls.api_urlpatterns, "charges_api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("docs/", ParitySwaggerView.as_view(url_name="schema"), name="docs"),
 ]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    # Enrolling an authenticator with an admin's code (before two-factor verification: /accounts/).
+    path("accounts/enrol/", team_views.mfa_enrol, name="mfa_enrol"),
     path("accounts/", include(accounts_urls)),
     path("patients/", include(patients_urls)),
     path("practice/", include(practice_urls)),

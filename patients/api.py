@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.access import PracticeAccess, request_access
 from accounts.domain.roles import Capability
-from core.api.mixins import query_param
+from core.api.mixins import validated
 from core.api.pagination import PaginatedListApi
 from core.errors import ValidationFailed
 from patients import selectors, services
@@ -237,8 +237,15 @@ def _coverage_input(data: dict[str, Any]) -> CoverageInput:
 # Patients
 
 
+PHI_QUERY_PARAMS = ("q", "dob", "member_id")
+PHI_IN_URL = (
+    "Names, birth dates and member IDs stay out of URLs (access logs, history): "
+    "search with POST /api/patients/search/."
+)
+
+
 class PatientListApi(PaginatedListApi):
-    """GET /api/patients/?q=&dob=&member_id=&limit=&offset= — search the practice's patients."""
+    """GET /api/patients/?limit=&offset= — the practice's patients (search: PatientSearchApi)."""
 
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         id = serializers.IntegerField()
@@ -249,24 +256,20 @@ class PatientListApi(PaginatedListApi):
         sex = serializers.CharField()
         is_active = serializers.BooleanField()
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Name: 'Ann', 'Ann Lee', 'Lee, Ann' (or a DOB)"),
-            OpenApiParameter("dob", str, description="YYYY-MM-DD or MM/DD/YYYY"),
-            OpenApiParameter("member_id", str, description="Needs coverage access"),
-        ],
-        responses=OutputSerializer(many=True),
-    )
+    @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        access = request_access(request)
+        access = request_access(request, Capability.PATIENT_VIEW)
+        given = [name for name in PHI_QUERY_PARAMS if name in request.query_params]
+        if given:
+            raise ValidationFailed(PHI_IN_URL, field_errors={name: [PHI_IN_URL] for name in given})
+        return self.respond(request, access, query="", dob="", member_id="")
+
+    def respond(
+        self, request: Request, access: PracticeAccess, *, query: str, dob: str, member_id: str
+    ) -> Response:
         window = self.page_window(request)
         page = selectors.patient_list_for_user(
-            access=access,
-            query=query_param(request, "q"),
-            dob=query_param(request, "dob"),
-            member_id=query_param(request, "member_id"),
-            offset=window.offset,
-            limit=window.limit,
+            access=access, query=query, dob=dob, member_id=member_id, offset=window.offset, limit=window.limit
         )
         results = []
         for patient in page.patients:
@@ -283,6 +286,37 @@ class PatientListApi(PaginatedListApi):
                 )
             results.append(row)
         return self.page_response(count=page.total, results=results)
+
+
+class PatientSearchApi(PatientListApi):
+    """POST /api/patients/search/?limit=&offset= — search by name, birth date or member ID (in the body)."""
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        q = serializers.CharField(
+            max_length=120,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Name: 'Ann', 'Ann Lee', 'Lee, Ann' (or a DOB)",
+        )
+        dob = serializers.CharField(
+            max_length=10, required=False, allow_blank=True, default="", help_text="YYYY-MM-DD or MM/DD/YYYY"
+        )
+        member_id = serializers.CharField(
+            max_length=30, required=False, allow_blank=True, default="", help_text="Needs coverage access"
+        )
+
+    @extend_schema(request=InputSerializer, responses=PatientListApi.OutputSerializer(many=True))
+    def post(self, request: Request) -> Response:
+        access = request_access(request, Capability.PATIENT_VIEW)
+        data = validated(self.InputSerializer, request.data)
+        return self.respond(
+            request,
+            access,
+            query=data["q"].strip(),
+            dob=data["dob"].strip(),
+            member_id=data["member_id"].strip(),
+        )
 
 
 class PatientCreateApi(_WriteApi):

@@ -31,6 +31,7 @@ urlpatterns = [
 
 api_urlpatterns = [
     path("", api.PatientListApi.as_view(), name="list"),
+    path("search/", api.PatientSearchApi.as_view(), name="search"),
     path("create/", api.PatientCreateApi.as_view(), name="create"),
     path("<int:patient_id>/", api.PatientDetailApi.as_view(), name="detail"),
     path("<int:patient_id>/update/", api.PatientUpdateApi.as_view(), name="update"),

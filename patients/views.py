@@ -6,6 +6,8 @@ Each page that shows PHI calls exactly one selector, so it leaves exactly one au
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -18,6 +20,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.access import PracticeAccess
@@ -417,13 +420,55 @@ def _detail(record: selectors.PatientRecord, access: PracticeAccess) -> PatientD
 # Screens
 
 
+# Patient searches never put names, birth dates or member IDs in the URL (access logs, browser
+# history, Referer): the form is POSTed, the criteria are kept in the server-side session under a
+# random token, and the results page is /patients/?s=<token> (docs/decisions/0017).
+SEARCHES_SESSION_KEY = "parity_patient_searches"
+SEARCH_LIFETIME_SECONDS = 15 * 60
+SEARCHES_KEPT = 10
+
+
+def _search_save(request: HttpRequest, criteria: dict[str, str]) -> str:
+    token = secrets.token_urlsafe(12)
+    now = int(time.time())
+    searches = {
+        key: value
+        for key, value in request.session.get(SEARCHES_SESSION_KEY, {}).items()
+        if value["expires"] > now
+    }
+    searches[token] = {"criteria": criteria, "expires": now + SEARCH_LIFETIME_SECONDS}
+    newest = sorted(searches.items(), key=lambda item: item[1]["expires"])[-SEARCHES_KEPT:]
+    request.session[SEARCHES_SESSION_KEY] = dict(newest)
+    return token
+
+
+def _search_load(request: HttpRequest, token: str) -> dict[str, str] | None:
+    found = request.session.get(SEARCHES_SESSION_KEY, {}).get(token)
+    if found is None or found["expires"] <= int(time.time()):
+        return None
+    return dict(found["criteria"])
+
+
 @_screen
 def patient_list(request: HttpRequest, access: PracticeAccess) -> HttpResponse:
     can_view_coverage = access.can(Capability.COVERAGE_VIEW)
-    form = PatientSearchForm(request.GET or None)
+    token = request.GET.get("s", "")
+    if request.method == "POST":
+        form = PatientSearchForm(request.POST)
+    else:
+        saved = _search_load(request, token) if token else None
+        if token and saved is None:
+            messages.info(request, "That search has expired. Search again.")
+            return redirect("patients:list")
+        form = PatientSearchForm(saved) if saved else PatientSearchForm()
     if not can_view_coverage:
         del form.fields["member_id"]
     criteria = form.cleaned_data if form.is_valid() else {}
+    if request.method == "POST" and form.is_valid():
+        wanted = {k: v for k, v in criteria.items() if k in ("q", "dob", "member_id") and v}
+        if not wanted:
+            return redirect("patients:list")
+        return redirect(reverse("patients:list") + "?" + urlencode({"s": _search_save(request, wanted)}))
     window = page_window(request.GET, size=selectors.LIST_PAGE_SIZE)
     page = None
     if not form.errors:

@@ -6,6 +6,7 @@ Provider data is not PHI, so these reads write no audit events.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -13,9 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import PracticeAccess
+from accounts.domain.enrolment import code_state
 from accounts.domain.roles import Capability
+from accounts.models import Membership, MfaEnrolmentCode
 from core.errors import NotFound
 from practice.domain.credentials import (
     CREDENTIAL_LABELS,
@@ -511,3 +515,54 @@ def practice_billing_facts(*, practice_id: int) -> PracticeBillingFacts:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo(FALLBACK_TIMEZONE)
     return PracticeBillingFacts(billing_npi=row[0], today=timezone.now().astimezone(zone).date())
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    user_id: int
+    username: str
+    full_name: str
+    role: str
+    has_authenticator: bool
+    code_state: str | None  # the latest enrolment code's state (accounts.domain.enrolment.CodeState)
+    code_expires_at: dt.datetime | None
+
+
+def team_members(*, access: PracticeAccess) -> list[TeamMember]:
+    """The practice's active members with their sign-in security state (no PHI)."""
+    access.require(Capability.PRACTICE_MANAGE)
+    memberships = (
+        Membership.objects.filter(practice_id=access.practice_id, is_active=True)
+        .select_related("user")
+        .annotate(
+            has_device=Exists(TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)),
+        )
+        .order_by("user__username")
+    )
+    latest: dict[int, MfaEnrolmentCode] = {}
+    for issued in MfaEnrolmentCode.objects.filter(
+        user_id__in=[m.user_id for m in memberships], practice_id=access.practice_id
+    ).order_by("created_at", "pk"):
+        latest[issued.user_id] = issued
+    now = timezone.now()
+    rows = []
+    for m in memberships:
+        code: MfaEnrolmentCode | None = latest.get(m.user_id)
+        rows.append(
+            TeamMember(
+                user_id=m.user_id,
+                username=m.user.username,
+                full_name=m.user.get_full_name(),
+                role=m.role,
+                has_authenticator=bool(m.has_device),
+                code_state=(
+                    code_state(
+                        expires_at=code.expires_at, used_at=code.used_at, revoked_at=code.revoked_at, now=now
+                    ).value
+                    if code is not None
+                    else None
+                ),
+                code_expires_at=code.expires_at if code is not None else None,
+            )
+        )
+    return rows

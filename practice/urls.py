@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practice import api, views
+from practice import api, team_views, views
 
 app_name = "practice"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("alerts/<int:alert_id>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
     path("supervisions/<int:supervision_id>/end/", views.supervision_end, name="supervision_end"),
     path("settings/", views.settings_view, name="settings"),
+    path("team/", team_views.team, name="team"),
+    path("team/<int:user_id>/enrolment-code/", team_views.team_code_issue, name="team_code_issue"),
+    path("team/<int:user_id>/reset-authenticator/", team_views.team_mfa_reset, name="team_mfa_reset"),
     path("locations/new/", views.location_create, name="location_create"),
     path("locations/<int:location_id>/edit/", views.location_edit, name="location_edit"),
 ]

@@ -16,3 +16,4 @@ class Category(StrEnum):
     AUDIT_LOG = "audit_log"
     SIGN_IN = "sign_in"  # sign-ins, failures, lockouts, two-factor enrolment and resets: no PHI
     PRACTICE = "practice"  # practice setup reached by id (payers, providers, locations, jobs): no PHI
+    ACCOUNT_SECURITY = "account_security"  # MFA enrolment codes issued, used, expired; devices reset

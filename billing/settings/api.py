@@ -20,6 +20,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["accounts.api_permissions.IsVerifiedMember"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # One name per shared choice set (fields named "kind"/"status" exist in several apps).
     "ENUM_NAME_OVERRIDES": {
         "SexEnum": "patients.domain.types.SEX_CODES",

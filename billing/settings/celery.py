@@ -75,6 +75,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="0", hour="6"),
         "options": {"expires": 60 * 60},
     },
+    # "At minute 5 of every hour": audit each MFA enrolment code that expired unused.
+    "mfa-enrolment-expiry": {
+        "task": "practice.tasks.mfa_enrolment_codes_expire_task",
+        "schedule": crontab(minute="5"),
+        "options": {"expires": 50 * 60},
+    },
     # "At 07:30 every day"
     "cosign-reminders": {
         "task": "clinical_notes.tasks.cosign_reminders_task",

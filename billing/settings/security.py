@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 _env = environ.Env()
@@ -45,3 +46,21 @@ AUDIT_CHAIN_PREVIOUS_KEYS = _env.list("AUDIT_CHAIN_PREVIOUS_KEYS", default=[])
 # disks and ship it elsewhere (a log collector, WORM storage): the database must not be able to
 # rewrite it.
 AUDIT_ANCHOR_PATH = _env("AUDIT_ANCHOR_PATH", default=str(_BASE_DIR / "audit-anchor.jsonl"))
+
+# Content-Security-Policy on every response (django-csp): only our own scripts, styles and
+# images; no inline scripts, inline styles or event handlers; never framed. Swagger UI is
+# served from drf-spectacular-sidecar's static files (docs/decisions/0016).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    },
+}

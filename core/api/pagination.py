@@ -29,6 +29,9 @@ from rest_framework.views import APIView
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# No list is this long; a larger offset (up to any integer a client sends) reads as this one, an
+# empty page, instead of overflowing the database's bigint.
+MAX_OFFSET = 1_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,7 @@ class ParityPagination(LimitOffsetPagination):
         """Read `limit`/`offset` (bad values fall back to the defaults; limit capped)."""
         self.request = request
         self.limit = self.get_limit(request) or DEFAULT_LIMIT
-        self.offset = self.get_offset(request)
+        self.offset = min(self.get_offset(request), MAX_OFFSET)
         return ApiWindow(offset=self.offset, limit=self.limit)
 
     def respond(self, *, count: int, results: Any, extra: dict[str, Any] | None = None) -> Response:

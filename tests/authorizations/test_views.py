@@ -48,7 +48,7 @@ def test_list_shows_bar_and_alert_badge(web, low):
     assert row.bar_label == "32 used, 0 planned, 8 left of 40 units"
     assert [(b.label, b.css, b.title) for b in row.alerts] == [("Little left", "bad", "8 of 40 units left.")]
     html = response.content.decode()
-    assert 'class="used" style="width: 80%"' in html
+    assert 'data-used="80" data-planned="0" data-remaining="20"' in html
     assert "alert-badge" in html
     assert 'id="add-authorization"' in html
 

@@ -7,6 +7,7 @@ from django.http import QueryDict
 from drf_spectacular.generators import SchemaGenerator
 
 from core.pagination import PageWindow, page_number, pager
+from tests.conftest import verified_client
 
 LIST_OPERATIONS = [
     ("/api/patients/", "PaginatedPatientListOutputList"),
@@ -66,3 +67,17 @@ def test_every_list_api_documents_limit_offset_and_the_page_shape():
         )
         shape = schema["components"]["schemas"][component]
         assert {"count", "limit", "offset", "next", "previous", "results"} <= set(shape["required"]), path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("_case", "offset", "expected"),
+    [("at the cap", "1000000000", 1_000_000_000), ("past bigint", "99999999999999999999999", 1_000_000_000)],
+)
+def test_an_offset_past_any_list_is_an_empty_page_not_a_server_error(
+    _case, offset, expected, practice, make_member
+):
+    client = verified_client(make_member("biller", practice))
+    response = client.get("/api/patients/", {"offset": offset})
+    assert response.status_code == 200
+    assert (response.json()["offset"], response.json()["results"]) == (expected, [])

@@ -142,6 +142,11 @@ ENTRIES: dict[str, dict[str, Any]] = {
     },
     # API
     "patients_api:list": {"access": _only(*PATIENT_READERS)},
+    "patients_api:search": {
+        "access": _only(*PATIENT_READERS),
+        "method": "post",
+        "data": lambda g: {"q": "a"},
+    },
     "patients_api:create": {"access": _only(*PATIENT_EDITORS), "method": "post", "data": _new_patient},
     "patients_api:detail": {"access": _only(*PATIENT_READERS), "kwargs": _patient},
     "patients_api:update": {

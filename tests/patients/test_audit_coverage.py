@@ -75,7 +75,12 @@ def test_each_patient_view_emits_exactly_one_event(biller, client_for, patient, 
 def test_each_list_emits_exactly_one_event(biller, client_for, patient, path):
     client = client_for(biller)
     before = _last_seq()
-    response = client.get(path, {"q": patient.last_name[:3]})
+    if path.startswith("/api/"):
+        response = client.post(
+            path + "search/", {"q": patient.last_name[:3]}, content_type="application/json"
+        )
+    else:  # the screen searches by POST, then shows the results under a search token
+        response = client.post(path, {"q": patient.last_name[:3]}, follow=True)
     assert response.status_code == 200
     [event] = _new_events(before)
     assert event[:4] == ("list", "demographics", None, "allowed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from accounts.models import Membership, User
 from practice.models import License, LicenseAlert, Location, Supervision
 
 ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
@@ -77,7 +78,30 @@ LOCATION_DATA = {
     "default_place_of_service": "11",
 }
 
+
+def _team_member(g: dict[str, Any]) -> dict[str, Any]:
+    """A member whose authenticator the matrix may reset without locking out a role it probes."""
+    user, _ = User.objects.get_or_create(username="matrix-team-member")
+    Membership.objects.get_or_create(user=user, practice=g["practice"], defaults={"role": "clinician"})
+    return {"user_id": user.pk}
+
+
 ENTRIES: dict[str, dict[str, Any]] = {
+    # the enrolment page (signed-in users who passed MFA are sent on; before MFA it asks for a code)
+    "mfa_enrol": {"access": dict.fromkeys(ROLES, "ok")},
+    "practice:team": {"access": _only(*ADMIN)},
+    "practice:team_code_issue": {
+        "access": _only(*ADMIN),
+        "kwargs": _team_member,
+        "method": "post",
+        "data": lambda g: {},
+    },
+    "practice:team_mfa_reset": {
+        "access": _only(*ADMIN),
+        "kwargs": _team_member,
+        "method": "post",
+        "data": lambda g: {},
+    },
     # screens
     "practice:provider_list": {"access": _only(*PROVIDER_READERS)},
     "practice:provider_detail": {"access": _only(*PROVIDER_READERS), "kwargs": _provider},

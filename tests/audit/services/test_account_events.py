@@ -12,10 +12,10 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
 from audit.chain_services import audit_chain_verify
 from audit.models import AuditEvent
 from core.audit_context import AuditContext
+from practice import services as practice_services
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import MembershipFactory, UserFactory
 
@@ -150,18 +150,24 @@ def test_six_wrong_codes_lock_for_32_seconds_and_the_page_says_how_long(practice
     assert "locked after 6 wrong codes in a row. Wait 32 seconds" in page.content.decode()
 
 
-def test_enrolling_a_device_is_recorded(practice):
-    # given: a member without a device
+def test_enrolling_a_device_is_recorded(practice, make_member):
+    # given: a member without a device, holding an admin's enrolment code
     user = UserFactory()
     MembershipFactory(user=user, practice=practice, role="clinician")
+    admin = make_member("practice_admin", practice)
+    issued = practice_services.mfa_enrolment_code_issue(
+        practice_id=practice.pk,
+        user_id=user.pk,
+        context=AuditContext(actor_id=admin.pk, actor_username=admin.username),
+    )
     client = Client()
     _sign_in(client, user.username)
-    client.get(reverse("accounts:mfa"))
+    client.post(reverse("mfa_enrol"), {"code": issued.code})
     pending = TOTPDevice.objects.get(user=user, confirmed=False)
     before = AuditEvent.objects.count()
     # when
-    response = client.post(reverse("accounts:mfa"), {"token": _code(pending)})
-    # then
+    response = client.post(reverse("mfa_enrol"), {"token": _code(pending)})
+    # then: the enrolment, then the completed sign-in
     assert response.status_code == 302
     assert [(e[0], e[1], e[2]) for e in _events(before)] == [
         ("mfa_enrol", "allowed", practice.pk),
@@ -169,21 +175,22 @@ def test_enrolling_a_device_is_recorded(practice):
     ]
 
 
-def test_a_reset_is_recorded_with_the_admin_as_actor(biller, practice, other_practice, make_member):
+def test_a_reset_is_recorded_with_the_admin_as_actor(biller, practice, make_member):
     # given
     admin = make_member("practice_admin", practice)
     before = AuditEvent.objects.count()
     # when
-    removed = services.mfa_device_reset(
-        user=biller, context=AuditContext(actor_id=admin.pk, actor_username=admin.username)
+    removed = practice_services.mfa_device_reset(
+        practice_id=practice.pk,
+        user_id=biller.pk,
+        context=AuditContext(actor_id=admin.pk, actor_username=admin.username),
     )
     # then
     assert removed == 1
     assert not TOTPDevice.objects.filter(user=biller).exists()
     events = list(AuditEvent.objects.order_by("seq")[before:])
-    assert [(e.action, e.actor_id, e.object_id, e.practice_id, e.detail) for e in events] == [
-        ("mfa_reset", admin.pk, str(biller.pk), p, "devices_removed=1")
-        for p in sorted([practice.pk, other_practice.pk])
+    assert [(e.action, e.actor_id, e.object_id, e.practice_id) for e in events] == [
+        ("mfa_reset", admin.pk, str(biller.pk), practice.pk)
     ]
 
 

@@ -66,7 +66,7 @@ def test_list_shape_for_a_biller(practice, api, payer, frozen_today):
     CoverageFactory(patient=patient, payer=payer, member_id="XQM1")
     PatientFactory(practice=practice, first_name="Blake", last_name="Stone")
     # when
-    response = api.get("/api/patients/", {"q": "quill"})
+    response = api.post("/api/patients/search/", {"q": "quill"}, content_type="application/json")
     # then
     assert response.status_code == 200
     assert response.json() == {
@@ -107,7 +107,7 @@ def test_list_for_a_technician_has_no_coverage(practice, make_member, client_for
 
 
 def test_list_bad_dob_is_one_error_shape(api):
-    response = api.get("/api/patients/", {"dob": "12 April"})
+    response = api.post("/api/patients/search/", {"dob": "12 April"}, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {
         "message": "The data is not valid.",
@@ -520,11 +520,32 @@ def test_the_list_pages_after_filtering_and_runs_the_same_queries_for_more_rows(
     api.get("/api/patients/")
     before = queries_of(lambda: api.get("/api/patients/", {"limit": 5}))
     # when
-    body = api.get("/api/patients/", {"q": "Lark", "limit": 5, "offset": 10}).json()
+    body = api.post(
+        "/api/patients/search/?limit=5&offset=10", {"q": "Lark"}, content_type="application/json"
+    ).json()
     # then
     assert [r["first_name"] for r in body["results"]] == ["Zoe10", "Zoe11"]
     assert (body["count"], body["next"]) == (12, None)
-    assert body["previous"].endswith("/api/patients/?limit=5&offset=5&q=Lark")
+    assert body["previous"].endswith("/api/patients/search/?limit=5&offset=5")
     for n in range(30):
         PatientFactory(practice=practice, last_name=f"More{n:02d}")
     assert queries_of(lambda: api.get("/api/patients/", {"limit": 5})) == before <= 20
+
+
+@pytest.mark.parametrize("param", ["q", "dob", "member_id"])
+def test_the_list_refuses_phi_in_its_query_string(api, practice, param):
+    # names, birth dates and member IDs stay out of URLs: the search is a POST body
+    PatientFactory(practice=practice)
+    response = api.get("/api/patients/", {param: "Quill"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "validation_failed"
+    assert "POST /api/patients/search/" in body["extra"]["fields"][param][0]
+
+
+def test_search_checks_permission_before_the_body(practice, make_member, client_for):
+    client = client_for(make_member("compliance", practice))
+    response = client.post(
+        "/api/patients/search/", {"dob": "not a date" * 20}, content_type="application/json"
+    )
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
