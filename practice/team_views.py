@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from accounts import signals as account_signals
 from accounts.access import PracticeAccess, screen_access
 from accounts.domain.enrolment import CODE_STATE_LABELS, CodeState
 from accounts.domain.roles import ROLE_LABELS, Capability, Role
@@ -165,6 +166,7 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(SESSION_CODE_KEY, None)
             otp_login(request, device)
+            account_signals.mfa_verified.send(sender=mfa_enrol, request=request, user=user)
             return redirect(next_url(request))
     context = {
         "step": "scan",
