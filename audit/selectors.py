@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from audit.chain_services import CHAIN_CHUNK_SIZE
 from audit.domain.categories import Category
@@ -263,3 +263,25 @@ def audit_verification_summary() -> VerificationSummary | None:
             for item in latest.findings
         ],
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts for the compliance home page (numbers only)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditWorklistCounts:
+    denied: int  # denied attempts since `since`
+    exports: int  # exports (CSV, PDF) since `since`
+
+
+def audit_worklist_counts(*, viewer: AuditViewer, since: dt.date) -> AuditWorklistCounts:
+    """Denied attempts and exports in the viewer's practice from `since` (a UTC day, as the
+    log's date filter reads it): one query."""
+    counts = AuditEvent.objects.filter(
+        practice_id=viewer.practice_id, occurred_at__gte=_day_start(since)
+    ).aggregate(
+        denied=Count("pk", filter=Q(outcome=AuditEvent.Outcome.DENIED)),
+        exports=Count("pk", filter=Q(action=AuditEvent.Action.EXPORT)),
+    )
+    return AuditWorklistCounts(denied=counts["denied"], exports=counts["exports"])

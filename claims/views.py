@@ -50,6 +50,8 @@ def _filters(form: ChargeFilterForm) -> selectors.ChargeFilters:
         provider_id=int(provider) if provider.isdigit() else None,
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
+        reason=data.get("reason") or "",
+        filing_due_within=data.get("filing_due"),
     )
 
 

@@ -131,7 +131,7 @@ def returned(request: HttpRequest) -> HttpResponse:
 @require_GET
 @app_errors
 def cosign_queue(request: HttpRequest) -> HttpResponse:
-    access = access_for(request, Capability.CLINICAL_VIEW)
+    access = access_for(request, Capability.NOTE_COSIGN)
     overdue_days = settings.COSIGN_OVERDUE_DAYS
     window = page_window(request.GET, size=QUEUE_PAGE_SIZE)
     queue = selectors.note_cosign_queue(

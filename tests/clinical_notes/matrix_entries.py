@@ -161,7 +161,7 @@ SCREEN_ENTRIES: dict[str, dict[str, Any]] = {
     "clinical_notes:my_day": {"access": _only(*CLINICAL)},
     "clinical_notes:to_write": {"access": _only(*CLINICAL)},
     "clinical_notes:returned": {"access": _only(*CLINICAL)},
-    "clinical_notes:cosign_queue": {"access": _only(*CLINICAL)},
+    "clinical_notes:cosign_queue": {"access": _only("clinician", "supervisor")},
     "clinical_notes:list": {"access": _only(*NOTE_READERS)},
     # Only the appointment's provider starts its note.
     "clinical_notes:start": {

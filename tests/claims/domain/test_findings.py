@@ -1,0 +1,43 @@
+"""Findings in words: a charge set's first finding, its hold reason, and plain labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.domain.findings import SCRUB_CODE_LABELS, finding_label, first_finding, hold_reason
+from claims.domain.scrubber.common import ScrubCode
+
+WARN = {"code": "timely_filing_near", "severity": "warning", "message": "Filing deadline in 10 days."}
+ERR = {"code": "auth_missing", "severity": "error", "message": "No prior authorization on file."}
+ERR2 = {"code": "npi_missing", "severity": "error", "message": "The rendering provider has no NPI."}
+
+
+@pytest.mark.parametrize(
+    ("_case", "findings", "first", "reason"),
+    [
+        ("none", [], None, ""),
+        ("a warning only", [WARN], WARN, ""),
+        ("an error after a warning", [WARN, ERR], ERR, "auth_missing"),
+        ("two errors: the first", [ERR2, ERR], ERR2, "npi_missing"),
+    ],
+)
+def test_the_first_finding_is_the_first_error_else_the_first_warning(_case, findings, first, reason):
+    assert first_finding(findings) == first
+    assert hold_reason(findings) == reason
+
+
+def test_every_scrubber_code_has_a_plain_label():
+    assert set(SCRUB_CODE_LABELS) == {code.value for code in ScrubCode}
+    assert all("_" not in label for label in SCRUB_CODE_LABELS.values())
+
+
+@pytest.mark.parametrize(
+    ("code", "label"),
+    [
+        ("auth_missing", "Prior authorization missing"),
+        ("payer_credential_not_allowed", "Payer credential not allowed"),  # a code without a label yet
+        ("", "Other problem"),
+    ],
+)
+def test_finding_labels_never_show_a_key(code, label):
+    assert finding_label(code) == label
