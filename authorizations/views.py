@@ -21,6 +21,7 @@ from authorizations import selectors, services
 from authorizations.domain.types import AlertKind, AuthStatus, UnitKind
 from authorizations.forms import AuthorizationEditForm, AuthorizationForm, FilterForm
 from core.errors import ValidationFailed
+from core.formatting import date_label
 from core.pagination import page_window, pager
 from core.views import add_errors_to_form, app_errors
 from patients.selectors import patient_list_for_user
@@ -84,9 +85,9 @@ def _view(row: selectors.AuthorizationRow) -> AuthView:
     what = "units" if row.unit_kind is UnitKind.UNITS else "visits"
     burn = row.burn
     if row.forecast_exhausted_on is not None:
-        forecast = f"Runs out about {row.forecast_exhausted_on.isoformat()}"
+        forecast = f"Runs out about {date_label(row.forecast_exhausted_on)}"
     elif row.status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED):
-        forecast = f"Lasts until {row.end_on.isoformat()} at the current pace"
+        forecast = f"Lasts until {date_label(row.end_on)} at the current pace"
     else:
         forecast = "—"
     return AuthView(
@@ -95,7 +96,7 @@ def _view(row: selectors.AuthorizationRow) -> AuthView:
         patient_name=row.patient_name,
         payer_name=row.payer_name,
         codes=", ".join(row.codes),
-        period=f"{row.start_on.isoformat()} to {row.end_on.isoformat()}",
+        period=f"{date_label(row.start_on)} to {date_label(row.end_on)}",
         what=what,
         authorized=row.authorized,
         used=burn.used,
@@ -137,7 +138,7 @@ class UsageView:
 def _usage_views(entries: tuple[selectors.UsageEntry, ...]) -> list[UsageView]:
     return [
         UsageView(
-            date=e.usage.date.isoformat(), code=e.usage.code or "—", units=e.usage.units, ref=e.usage.ref
+            date=date_label(e.usage.date), code=e.usage.code or "—", units=e.usage.units, ref=e.usage.ref
         )
         for e in entries
     ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from django.urls import reverse
 
 from claims.domain.types import CHARGE_STATUS_LABELS, ChargeStatus
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
+from core.formatting import date_label, moment_label
 from core.money import format_cents
 from core.pagination import Pager
 from practice.domain.place_of_service import place_of_service_label
@@ -41,10 +41,6 @@ SUPERVISOR_BILLING_LABELS = {
     "supervisor_renders": "billed as the claim's rendering provider",
 }
 _LINE_FIELD = re.compile(r"^lines\[(\d+)\]")
-
-
-def date_label(day: date | None) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}" if day is not None else ""
 
 
 def status_label(status: str) -> str:
@@ -335,7 +331,7 @@ def charge_set_page(
         )
         events.append(
             EventView(
-                when=event.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+                when=moment_label(event.occurred_at, zone),
                 who=who,
                 what=f"{EVENT_LABELS.get(event.kind, event.kind)}{line_part}{status_part}",
                 reason=event.reason,
@@ -381,11 +377,9 @@ def charge_set_page(
         why=list(charge_set.why),
         coding_notes=finding_views(charge_set.coding_problems),
         events=events,
-        scrubbed=charge_set.scrubbed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
-        if charge_set.scrubbed_at
-        else "",
+        scrubbed=moment_label(charge_set.scrubbed_at, zone) if charge_set.scrubbed_at else "",
         reviewed=(
-            f"{charge_set.reviewed_by.get_username()}, {charge_set.reviewed_at.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+            f"{charge_set.reviewed_by.get_username()}, {moment_label(charge_set.reviewed_at, zone)}"
             if charge_set.reviewed_at is not None and charge_set.reviewed_by is not None
             else ""
         ),

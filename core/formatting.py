@@ -11,13 +11,15 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 
-def date_label(day: dt.date | None) -> str:
-    """A date as "Mon 9 Mar 2026" ("" for none)."""
+def date_label(day: dt.date | None, *, weekday: bool = True) -> str:
+    """A date as "Mon 9 Mar 2026" ("" for none); without the weekday ("9 Mar 1990") where it
+    means nothing, as for a date of birth."""
     if day is None:
         return ""
     if isinstance(day, dt.datetime):
         day = day.date()
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    text = f"{day.day} {day:%b %Y}"
+    return f"{day:%a} {text}" if weekday else text
 
 
 def time_label(moment: dt.datetime, zone: ZoneInfo | None = None) -> str:

@@ -1,15 +1,16 @@
 """Template filters for the one date format (core.formatting): `{{ d|day }}`, `{{ t|moment }}`.
 
-`moment` shows an instant in the template's current time zone (`{% timezone zone %}`, else the
-active one), as every other screen does.
+`moment` shows an instant in the zone it carries (view models hand over practice-local times),
+or in the zone given as its argument: `{{ job.last_attempt_at|moment:zone }}`. It never falls
+back to the server's UTC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django import template
-from django.utils import timezone
 
 from core import formatting
 
@@ -22,9 +23,11 @@ def day(value: dt.date | None) -> str:
 
 
 @register.filter
-def moment(value: dt.datetime | None) -> str:
+def moment(value: dt.datetime | None, zone: ZoneInfo | str | None = None) -> str:
     if value is None:
         return ""
-    if timezone.is_naive(value):
-        return formatting.date_label(value.date()) + value.strftime(", %H:%M")
-    return formatting.moment_label(timezone.localtime(value))
+    if isinstance(zone, str):
+        zone = ZoneInfo(zone)
+    if value.tzinfo is None:
+        return f"{formatting.date_label(value.date())}, {value:%H:%M}"
+    return formatting.moment_label(value, zone)
