@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -107,6 +108,9 @@ def _render_editor(
         carried=_carried(note),
         attestation_text=SIGN_ATTESTATION,
         zone=zone,
+        date_of_service=note.date_of_service,
+        today=timezone.now().astimezone(zone).date(),
+        due_days=settings.NOTE_DUE_DAYS,
     )
     return render(request, "clinical_notes/editor.html", {"page": page}, status=status)
 

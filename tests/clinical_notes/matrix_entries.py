@@ -185,6 +185,13 @@ SCREEN_ENTRIES: dict[str, dict[str, Any]] = {
         "method": "post",
         "data": lambda g: {"attested": "on"},
     },
+    # Co-signing several clean notes: roles with a co-sign queue post it (a note that is not
+    # theirs to co-sign is refused inside, with a message); others are denied.
+    "clinical_notes:cosign_many": {
+        "access": _only("clinician", "supervisor"),
+        "method": "post",
+        "data": lambda g: {"note_ids": [str(_awaiting(g)["note_id"])]},
+    },
     "clinical_notes:return": {
         "access": _only("supervisor"),
         "kwargs": _awaiting,
