@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.forms import Form
 from django.urls import reverse
 
+from claims.domain.findings import finding_label, first_finding
 from claims.domain.types import CHARGE_STATUS_LABELS, ChargeStatus
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.formatting import date_label, moment_label
@@ -105,6 +106,10 @@ class ChargeRow:
     status_css: str
     errors: int
     warnings: int
+    first_finding: str = ""  # the first error (else warning) in words
+    first_finding_css: str = ""
+    more_findings: str = ""  # "and 2 more"
+    reviewable: bool = False  # ready with no errors: may be marked reviewed with others
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,9 @@ class ChargeListPage:
     previous_url: str
     next_url: str
     pager: Pager
+    total_amount: str = ""  # the fees of every matching set
+    review_many_url: str = ""
+    reviewable_count: int = 0
 
 
 def charge_row(charge_set: Any) -> ChargeRow:
@@ -147,7 +155,21 @@ def charge_row(charge_set: Any) -> ChargeRow:
         status_css=status_css(charge_set.status),
         errors=charge_set.error_count,
         warnings=charge_set.warning_count,
+        **_first_finding(charge_set.findings or []),
+        reviewable=charge_set.status == ChargeStatus.READY and charge_set.error_count == 0,
     )
+
+
+def _first_finding(findings: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    first = first_finding(findings)
+    if first is None:
+        return {}
+    more = len(findings) - 1
+    return {
+        "first_finding": str(first.get("message", "")) or finding_label(str(first.get("code", ""))),
+        "first_finding_css": "bad" if first.get("severity") == "error" else "warn",
+        "more_findings": f"and {more} more" if more else "",
+    }
 
 
 def charge_list_page(
@@ -170,8 +192,12 @@ def charge_list_page(
         )
         for status in ChargeStatus
     ]
+    rows = [charge_row(cs) for cs in page.charge_sets]
     return ChargeListPage(
-        rows=[charge_row(cs) for cs in page.charge_sets],
+        rows=rows,
+        total_amount=format_cents(page.total_cents),
+        review_many_url=reverse("charges:review_many"),
+        reviewable_count=sum(1 for row in rows if row.reviewable),
         counts=counts,
         total=page.total,
         showing=pager.summary,

@@ -76,3 +76,22 @@ def hold_reason(findings: Sequence[Mapping[str, str]]) -> str:
     """The code of the first error (why a set is on hold); "" when there is no error."""
     first = first_finding(findings)
     return first.get("code", "") if first is not None and first.get("severity") == "error" else ""
+
+
+def why_after_override(
+    why: Sequence[str], *, line_number: int, old_code: str, before: str, after: str, reason: str, who: str
+) -> list[str]:
+    """The "why" once a biller changed a line: the capture's reasons about the old code (its time
+    band, its units, its fee) no longer hold, so they go; the change and its reason take their
+    place. Reasons about the claim as a whole (payer, rules, diagnoses) stay."""
+    kept = [entry for entry in why if not _mentions(entry, old_code)]
+    return [*kept, f"Line {line_number} changed by {who}: {before} → {after}. Reason: {reason}"]
+
+
+def _mentions(text: str, code: str) -> bool:
+    return bool(code) and any(token.strip(".,:;()") == code for token in text.split())
+
+
+def line_text(code: str, modifiers: Sequence[str], units: int) -> str:
+    """A line as a biller reads it: "90837-95, 1 unit"."""
+    return f"{'-'.join((code, *modifiers))}, {units} unit{'s' if units != 1 else ''}"

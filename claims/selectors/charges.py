@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
@@ -87,6 +87,7 @@ class ChargePage:
     counts_by_status: dict[str, int]
     limit: int
     offset: int
+    total_cents: int = 0  # the billed lines' fees over every matching set, not only this page
 
 
 def _filtered(access: PracticeAccess, filters: ChargeFilters) -> tuple[QuerySet[ChargeSet], list[str]]:
@@ -168,6 +169,10 @@ def charge_list(
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
     total = sets.count()
+    total_cents = (
+        Charge.objects.filter(charge_set__in=sets, units__gt=0).aggregate(total=Sum("fee_cents"))["total"]
+        or 0
+    )
     page = list(
         sets.select_related("patient", "payer", "rendering_provider")
         .prefetch_related(Prefetch("lines", queryset=Charge.objects.order_by("line_number")))
@@ -181,7 +186,14 @@ def charge_list(
         object_type=CHARGE_OBJECT_TYPE,
         detail=";".join([f"results={len(page)}", f"total={total}", *described])[:200],
     )
-    return ChargePage(charge_sets=page, total=total, counts_by_status=counts, limit=limit, offset=offset)
+    return ChargePage(
+        charge_sets=page,
+        total=total,
+        counts_by_status=counts,
+        limit=limit,
+        offset=offset,
+        total_cents=total_cents,
+    )
 
 
 def _detail(sets: QuerySet[ChargeSet]) -> QuerySet[ChargeSet]:

@@ -41,3 +41,28 @@ def test_every_scrubber_code_has_a_plain_label():
 )
 def test_finding_labels_never_show_a_key(code, label):
     assert finding_label(code) == label
+
+
+def test_why_after_override_drops_the_old_codes_reasons_and_adds_the_change():
+    from claims.domain.findings import line_text, why_after_override
+
+    why = [
+        "Payer: Acme, the primary coverage active on 2026-03-09.",
+        "60 minutes of ABA treatment make 4 units: 97153.",
+        "Fee for 97153 from the practice's default fees.",
+        "Claim diagnoses in rank order: F84.0.",
+    ]
+    after = why_after_override(
+        why,
+        line_number=1,
+        old_code="97153",
+        before=line_text("97153", (), 4),
+        after=line_text("97153", (), 3),
+        reason="One unit was a break.",
+        who="biller",
+    )
+    assert after == [
+        "Payer: Acme, the primary coverage active on 2026-03-09.",
+        "Claim diagnoses in rank order: F84.0.",
+        "Line 1 changed by biller: 97153, 4 units → 97153, 3 units. Reason: One unit was a break.",
+    ]

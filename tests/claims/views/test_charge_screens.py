@@ -3,12 +3,21 @@ findings, the override form (reason required, nothing written on error), review,
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
-from claims.models import Charge, ChargeEvent
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from claims.models import Charge, ChargeEvent, ChargeSet
 from core.domain.service_types import ServiceType
+from core.money import format_cents
 from tests.claims.conftest import charges_of, final_note, lines_of
 from tests.conftest import verified_client
+from tests.factories.clinical import SessionNoteFactory
+
+NOW = dt.datetime(2026, 3, 10, 16, 0, tzinfo=dt.UTC)
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +201,75 @@ def test_the_list_screen_reads_a_constant_number_of_queries(billing, biller, dja
     with django_assert_max_num_queries(len(one.captured_queries)) as three:
         biller.get("/charges/")
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+@pytest.fixture
+def charge_screens_graph(billing):
+    """Two clean sets (one captured through the services, one written straight) and one on hold."""
+    clean_a = charges_of(final_note(billing, minutes=45, hour=9))
+    held = charges_of(final_note(billing, minutes=45, hour=13))  # a same-day duplicate: on hold
+    note = SessionNoteFactory(
+        practice=billing.practice,
+        patient=billing.patient,
+        author=billing.clinic.clinician,
+        date_of_service=dt.date(2026, 3, 2),
+        status="final",
+        signed_at=NOW,
+        finalized_at=NOW,
+        signed_by=billing.clinic.clinician_user,
+    )
+    clean_b = ChargeSet.objects.create(
+        practice=billing.practice,
+        note=note,
+        patient=billing.patient,
+        date_of_service=note.date_of_service,
+        self_pay=True,
+        rendering_provider=billing.clinic.clinician,
+        status="ready",
+        captured_at=NOW,
+        scrubbed_at=NOW,
+    )
+    Charge.objects.create(
+        charge_set=clean_b, line_number=1, code="90834", units=1, place_of_service="11", fee_cents=5000
+    )
+    total = sum(c.fee_cents for c in Charge.objects.filter(units__gt=0))
+    return billing.clinic.biller_user, {
+        "clean_a": clean_a,
+        "clean_b": clean_b,
+        "held": held,
+        "total_cents": total,
+    }
+
+
+def test_the_list_shows_each_sets_first_finding_in_words_and_a_total(charge_screens_graph, client_for):
+    biller, sets = charge_screens_graph
+    response = client_for(biller).get(reverse("charges:list"))
+    page = response.context["page"]
+    by_id = {row.charge_set_id: row for row in page.rows}
+    held = by_id[sets["held"].pk]
+    assert held.first_finding == sets["held"].findings[0]["message"]
+    assert held.first_finding_css == "bad"
+    assert "error" not in held.first_finding.split()[0].lower()
+    assert page.total_amount == format_cents(sets["total_cents"])
+    assert "1 error" not in response.content.decode()
+
+
+def test_several_clean_sets_are_marked_reviewed_in_one_pass_each_audited(charge_screens_graph, client_for):
+    biller, sets = charge_screens_graph
+    client = client_for(biller)
+    ids = [sets["clean_a"].pk, sets["clean_b"].pk, sets["held"].pk]
+    response = client.post(reverse("charges:review_many"), {"charge_set_ids": [str(i) for i in ids]})
+    assert response.status_code == 302
+    statuses = dict(ChargeSet.objects.filter(pk__in=ids).values_list("pk", "status"))
+    assert statuses == {
+        sets["clean_a"].pk: "reviewed",
+        sets["clean_b"].pk: "reviewed",
+        sets["held"].pk: "on_hold",
+    }
+    audited = AuditEvent.objects.filter(
+        object_type="charge_set", action="update", detail__startswith="reviewed;"
+    )
+    assert sorted(int(e.object_id) for e in audited) == sorted([sets["clean_a"].pk, sets["clean_b"].pk])
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert texts[0] == "Marked 2 sets of charges reviewed."
+    assert texts[1].startswith(f"Not marked reviewed — charges {sets['held'].pk}:")
