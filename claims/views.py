@@ -147,7 +147,6 @@ def charge_override(request: HttpRequest, charge_id: int) -> HttpResponse:
             )
         except ValidationFailed as error:
             add_errors_to_form(form, error)
-            messages.error(request, f"{error.message} See the line below.")
         else:
             messages.success(
                 request,
@@ -159,6 +158,9 @@ def charge_override(request: HttpRequest, charge_id: int) -> HttpResponse:
                 ),
             )
             return redirect("charges:detail", charge_set_id=charge_set.pk)
+    # Refused: say so at the top (the line's form below shows each field's message).
+    problems = [str(e) for texts in form.errors.values() for e in texts]
+    messages.error(request, "The line was not changed: " + " ".join(problems))
     charge_set = selectors.charge_set_get(
         access=access, charge_set_id=selectors.charge_set_id_for_line(access=access, charge_id=charge_id)
     )

@@ -118,6 +118,10 @@ def test_an_override_without_a_reason_shows_the_error_and_writes_nothing(billing
     assert shown.form_open is True
     assert shown.form.errors == {"reason": ["Say why the line is changed (the reason is recorded)."]}
     assert "Nothing was changed. Correct the fields marked below." in response.content.decode()
+    # the refusal is also said at the top of the page
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "The line was not changed: Say why the line is changed (the reason is recorded)."
+    ]
     assert Charge.objects.get(pk=line.pk).code == "90834"
     assert ChargeEvent.objects.count() == events
 
