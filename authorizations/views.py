@@ -18,7 +18,7 @@ from django.urls import reverse
 from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from authorizations import selectors, services
-from authorizations.domain.types import AlertKind, AuthStatus, UnitKind
+from authorizations.domain.types import AlertKind, AuthStatus, UnitKind, usage_ref_label
 from authorizations.forms import AuthorizationEditForm, AuthorizationForm, FilterForm
 from core.errors import ValidationFailed
 from core.formatting import date_label
@@ -138,7 +138,10 @@ class UsageView:
 def _usage_views(entries: tuple[selectors.UsageEntry, ...]) -> list[UsageView]:
     return [
         UsageView(
-            date=date_label(e.usage.date), code=e.usage.code or "—", units=e.usage.units, ref=e.usage.ref
+            date=date_label(e.usage.date),
+            code=e.usage.code or "—",
+            units=e.usage.units,
+            ref=usage_ref_label(e.usage.ref),
         )
         for e in entries
     ]

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.forms import Form
 from django.urls import reverse
 
-from claims.domain.findings import finding_label, first_finding
+from claims.domain.findings import field_label, finding_label, first_finding
 from claims.domain.types import CHARGE_STATUS_LABELS, ChargeStatus
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.formatting import date_label, moment_label
@@ -81,7 +81,7 @@ def finding_views(findings: Iterable[Mapping[str, str]]) -> list[FindingView]:
                 css=SEVERITY_CSS.get(severity, ""),
                 message=f.get("message", ""),
                 fix_hint=f.get("fix_hint", ""),
-                field=f.get("field", ""),
+                field=field_label(f.get("field", "")),
                 line_index=int(match.group(1)) if match else None,
             )
         )

@@ -3,6 +3,7 @@ finding code (the "reason" a set is on hold). Pure: stored findings are plain di
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -95,3 +96,25 @@ def _mentions(text: str, code: str) -> bool:
 def line_text(code: str, modifiers: Sequence[str], units: int) -> str:
     """A line as a biller reads it: "90837-95, 1 unit"."""
     return f"{'-'.join((code, *modifiers))}, {units} unit{'s' if units != 1 else ''}"
+
+
+_FIELD_WORDS = {
+    "pos": "place of service",
+    "npi": "NPI",
+    "diagnosis_pointers": "diagnosis pointers",
+    "member_id": "member ID",
+}
+
+
+def field_label(field: str) -> str:
+    """Where a finding points, in words: `lines[0].code` → "line 1, code",
+    `claim.diagnoses` → "claim, diagnoses"; "" stays ""."""
+    parts = []
+    for part in field.split("."):
+        match = re.fullmatch(r"(\w+)\[(\d+)\]", part)
+        if match:
+            name = "line" if match.group(1) == "lines" else _FIELD_WORDS.get(match.group(1), match.group(1))
+            parts.append(f"{name.replace('_', ' ')} {int(match.group(2)) + 1}")
+        elif part:
+            parts.append(_FIELD_WORDS.get(part, part).replace("_", " "))
+    return ", ".join(parts)

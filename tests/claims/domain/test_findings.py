@@ -66,3 +66,28 @@ def test_why_after_override_drops_the_old_codes_reasons_and_adds_the_change():
         "Claim diagnoses in rank order: F84.0.",
         "Line 1 changed by biller: 97153, 4 units → 97153, 3 units. Reason: One unit was a break.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        ("lines[0].code", "line 1, code"),
+        ("lines[2].diagnosis_pointers", "line 3, diagnosis pointers"),
+        ("claim.rendering_provider", "claim, rendering provider"),
+        ("", ""),
+    ],
+)
+def test_field_paths_read_as_words(field, label):
+    from claims.domain.findings import field_label
+
+    assert field_label(field) == label
+
+
+@pytest.mark.parametrize(
+    ("ref", "label"),
+    [("charge-line:47", "Charge line 47"), ("appointment:34", "Appointment 34"), ("manual", "Manual")],
+)
+def test_usage_sources_read_as_words(ref, label):
+    from authorizations.domain.types import usage_ref_label
+
+    assert usage_ref_label(ref) == label
