@@ -309,7 +309,7 @@ def _compliance_section(access: PracticeAccess, today: dt.date) -> Section:
                 "audit-chain",
                 chain.label if chain is not None else "Chain not verified yet",
                 None,
-                reverse(log) + "#verification",
+                reverse(log) + "#chain-status",
                 detail=f"checked {chain.ran_at}, {chain.events_checked} events" if chain is not None else "",
                 tone=("ok" if chain.ok else "bad") if chain is not None else "warn",
             ),

@@ -35,11 +35,18 @@ def object_text(object_type: str, object_id: str) -> str:
 def detail_text(detail: str) -> str:
     """`results=3;total=10;purpose=cosign_queue` → "results: 3 · total: 10 · purpose: co-sign queue".
     Free text without `key=value` pairs is left as it is."""
-    parts = [p for p in detail.split(";") if p.strip()]
-    if not parts or not all("=" in p for p in parts):
+    parts = [p.strip() for p in detail.split(";") if p.strip()]
+    if not any("=" in p for p in parts):
         return detail
     shown = []
     for part in parts:
-        key, _, value = part.partition("=")
-        shown.append(f"{words(key.strip())}: {words(value.strip()) if value.strip() else '—'}")
+        key, sep, value = part.partition("=")
+        if not sep:
+            shown.append(_arrows(words(part)))
+            continue
+        shown.append(f"{words(key.strip())}: {_arrows(words(value.strip())) if value.strip() else '—'}")
     return " · ".join(shown)
+
+
+def _arrows(text: str) -> str:
+    return text.replace("->", " → ")

@@ -13,6 +13,9 @@ from audit.domain.readable import detail_text, object_text, sentence
         ("results=3;total=10;purpose=cosign_queue", "results: 3 · total: 10 · purpose: co-sign queue"),
         ("from=2026-03-01;to=2026-03-09", "from: 2026-03-01 · to: 2026-03-09"),
         ("reason=", "reason: —"),
+        ("captured;note=78;self_pay=False", "captured · note: 78 · self pay: False"),
+        ("reviewed;ready->reviewed", "reviewed;ready->reviewed"),  # no key=value pair: as written
+        ("sign;from=draft->final", "sign · from: draft → final"),
         ("fields: member_id", "fields: member_id"),  # free text stays as written
         ("", ""),
     ],
