@@ -235,3 +235,18 @@ def test_the_home_page_queries_do_not_grow_with_the_work(notes, charges, client_
     after = (queries_of(lambda: supervisor.get("/")), queries_of(lambda: biller.get("/")))
     assert after == before
     assert max(before) <= 30
+
+
+def test_a_clinician_who_supervises_sees_both_sections_and_one_who_does_not_sees_one(clinic, client_for):
+    from tests.factories.clinical import SupervisionFactory
+
+    # given: the clinician supervises nobody yet
+    alone = _home(client_for, clinic.clinician_user)
+    # when: they start supervising the other technician
+    SupervisionFactory(
+        supervisor=clinic.clinician, supervisee=clinic.other_tech, starts_on=dt.date(2026, 3, 1)
+    )
+    both = _home(client_for, clinic.clinician_user)
+    # then
+    assert ('id="section-clinical"' in alone, 'id="section-supervision"' in alone) == (True, False)
+    assert ('id="section-clinical"' in both, 'id="section-supervision"' in both) == (True, True)
