@@ -17,7 +17,7 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Schedule", "scheduling:day", Capability.SCHEDULE_VIEW),
     ("My day", "clinical_notes:my_day", Capability.CLINICAL_VIEW),
     ("Notes", "clinical_notes:list", Capability.CLINICAL_VIEW),
-    ("Co-sign queue", "clinical_notes:cosign_queue", Capability.CLINICAL_VIEW),
+    ("Co-sign queue", "clinical_notes:cosign_queue", Capability.NOTE_COSIGN),
     ("Final notes", "clinical_notes:list", Capability.BILLING_VIEW),
     ("Charges", "charges:list", Capability.BILLING_VIEW),
     ("Background jobs", "dashboard:jobs", Capability.BILLING_VIEW),

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from audit.domain.categories import Category
+from audit.domain.readable import sentence
 from audit.models import AuditEvent
 from audit.selectors import AuditEventFilters
 
@@ -17,18 +18,15 @@ def _choices(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 class AuditEventFilterForm(forms.Form):
     user = forms.CharField(required=False, max_length=150, label="User")
-    patient_id = forms.IntegerField(required=False, min_value=1, label="Patient id")
+    patient = forms.CharField(required=False, max_length=100, label="Patient name or account")
+    patient_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     category = forms.ChoiceField(
-        required=False, choices=_choices([(c.value, c.value.replace("_", " ")) for c in Category])
+        required=False, choices=_choices([(c.value, sentence(c.value)) for c in Category])
     )
     action = forms.ChoiceField(required=False, choices=_choices(list(AuditEvent.Action.choices)))
     outcome = forms.ChoiceField(required=False, choices=_choices(list(AuditEvent.Outcome.choices)))
-    date_from = forms.DateField(
-        required=False, label="From (UTC)", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label="To (UTC)", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

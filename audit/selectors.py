@@ -12,17 +12,21 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from audit.chain_services import CHAIN_CHUNK_SIZE
+from audit.domain import readable
 from audit.domain.categories import Category
 from audit.domain.chain import shown_ids_needle
 from audit.domain.export import csv_safe
 from audit.models import AuditEvent, AuditVerification
 from audit.services import audit_event_record
 from core.audit_context import AuditContext
+from core.directory import PatientLabel, patient_labels, practice_zone_name
+from core.formatting import moment_label
 
 EVENTS_PER_PAGE = 50
 
@@ -60,11 +64,12 @@ class AuditViewer(Protocol):
 class AuditEventFilters:
     username: str = ""
     patient_id: int | None = None
+    patient_ids: tuple[int, ...] | None = None  # from a name search (core.directory)
     category: str = ""
     action: str = ""
     outcome: str = ""
-    date_from: dt.date | None = None  # inclusive, UTC
-    date_to: dt.date | None = None  # inclusive, UTC
+    date_from: dt.date | None = None  # inclusive, in the practice's time zone
+    date_to: dt.date | None = None  # inclusive, in the practice's time zone
 
     def describe(self) -> str:
         """Which filters were used, for the audit record (ids and codes only, no PHI)."""
@@ -80,7 +85,7 @@ class AuditEventFilters:
             )
             if value
         ]
-        if self.patient_id is not None:
+        if self.patient_id is not None or self.patient_ids is not None:
             parts.append("patient")
         return "filters: " + (", ".join(parts) if parts else "none")
 
@@ -88,7 +93,7 @@ class AuditEventFilters:
 @dataclass(frozen=True, slots=True)
 class AuditEventRow:
     seq: int
-    occurred_at: str  # "2026-11-27 08:49:03 UTC"
+    occurred_at: str  # in the practice's zone: "Fri 27 Nov 2026, 03:49 EST"
     username: str
     practice_id: int | None
     patient_id: str
@@ -100,6 +105,12 @@ class AuditEventRow:
     outcome_badge: str  # css class: ok / bad
     detail: str
     ip_address: str
+    patient_name: str = ""  # "Quill, Avery" (core.directory), else ""
+    patient_account: str = ""
+    category_label: str = ""
+    object_text: str = ""
+    detail_text: str = ""
+    outcome_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +144,10 @@ def _utc_text(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+def _day_start(day: dt.date, practice_id: int | None = None) -> dt.datetime:
+    """Midnight starting `day` in the practice's zone (UTC without a practice)."""
+    zone = ZoneInfo(practice_zone_name(practice_id=practice_id))
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
 def _filtered(*, practice_id: int, filters: AuditEventFilters) -> QuerySet[AuditEvent]:
@@ -147,6 +160,8 @@ def _filtered(*, practice_id: int, filters: AuditEventFilters) -> QuerySet[Audit
             Q(patient_id=filters.patient_id)
             | Q(shown_patient_ids__contains=shown_ids_needle(filters.patient_id))
         )
+    if filters.patient_ids is not None:
+        events = events.filter(patient_id__in=filters.patient_ids)
     if filters.category:
         events = events.filter(category=filters.category)
     if filters.action:
@@ -154,9 +169,11 @@ def _filtered(*, practice_id: int, filters: AuditEventFilters) -> QuerySet[Audit
     if filters.outcome:
         events = events.filter(outcome=filters.outcome)
     if filters.date_from:
-        events = events.filter(occurred_at__gte=_day_start(filters.date_from))
+        events = events.filter(occurred_at__gte=_day_start(filters.date_from, practice_id))
     if filters.date_to:
-        events = events.filter(occurred_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
+        events = events.filter(
+            occurred_at__lt=_day_start(filters.date_to + dt.timedelta(days=1), practice_id)
+        )
     return events.order_by("-seq")
 
 
@@ -178,11 +195,18 @@ def audit_events_for_practice(*, viewer: AuditViewer, filters: AuditEventFilters
     return _filtered(practice_id=viewer.practice_id, filters=filters)
 
 
-def _row(event: AuditEvent) -> AuditEventRow:
+def _row(event: AuditEvent, *, zone: ZoneInfo, labels: dict[int, PatientLabel]) -> AuditEventRow:
     object_label = f"{event.object_type} #{event.object_id}" if event.object_id else event.object_type
+    label = labels.get(event.patient_id) if event.patient_id is not None else None
     return AuditEventRow(
         seq=event.seq,
-        occurred_at=_utc_text(event.occurred_at),
+        occurred_at=moment_label(event.occurred_at, zone),
+        patient_name=label.name if label is not None else "",
+        patient_account=label.account_number if label is not None else "",
+        category_label=readable.sentence(event.category),
+        object_text=readable.object_text(event.object_type, event.object_id),
+        detail_text=readable.detail_text(event.detail),
+        outcome_label=event.get_outcome_display(),
         username=event.actor_username,
         practice_id=event.practice_id,
         patient_id="" if event.patient_id is None else str(event.patient_id),
@@ -201,8 +225,13 @@ def audit_event_page(*, viewer: AuditViewer, filters: AuditEventFilters, page: i
     """One page (50 rows) of the viewer's practice's events, newest first, as display rows."""
     paginator = Paginator(audit_events_for_practice(viewer=viewer, filters=filters), EVENTS_PER_PAGE)
     current = paginator.get_page(page)
+    events = list(current.object_list)
+    zone = ZoneInfo(practice_zone_name(practice_id=viewer.practice_id))
+    labels = patient_labels(
+        practice_id=viewer.practice_id, patient_ids=[e.patient_id for e in events if e.patient_id is not None]
+    )
     return AuditEventPage(
-        rows=[_row(event) for event in current.object_list],
+        rows=[_row(event, zone=zone, labels=labels) for event in events],
         number=current.number,
         num_pages=paginator.num_pages,
         total=paginator.count,
@@ -268,3 +297,25 @@ def audit_verification_summary() -> VerificationSummary | None:
             for item in latest.findings
         ],
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts for the compliance home page (numbers only)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditWorklistCounts:
+    denied: int  # denied attempts since `since`
+    exports: int  # exports (CSV, PDF) since `since`
+
+
+def audit_worklist_counts(*, viewer: AuditViewer, since: dt.date) -> AuditWorklistCounts:
+    """Denied attempts and exports in the viewer's practice from `since` (a day in the practice's
+    zone, as the log's date filter reads it): one query."""
+    counts = AuditEvent.objects.filter(
+        practice_id=viewer.practice_id, occurred_at__gte=_day_start(since, viewer.practice_id)
+    ).aggregate(
+        denied=Count("pk", filter=Q(outcome=AuditEvent.Outcome.DENIED)),
+        exports=Count("pk", filter=Q(action=AuditEvent.Action.EXPORT)),
+    )
+    return AuditWorklistCounts(denied=counts["denied"], exports=counts["exports"])

@@ -6,6 +6,7 @@ Thin: check the capability, parse the filters, call one selector or service, ren
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,17 @@ from accounts.access import screen_access
 from accounts.domain.roles import Capability
 from audit import selectors, services
 from audit.forms import AuditEventFilterForm
+from core.directory import patient_ids_named
 from core.pagination import PageWindow, pager
+
+
+def _filters(form: AuditEventFilterForm, practice_id: int) -> selectors.AuditEventFilters:
+    """The form's filters, with a patient name turned into the matching patients' ids."""
+    filters = form.filters()
+    text = form.cleaned_data.get("patient") or ""
+    if text:
+        filters = replace(filters, patient_ids=tuple(patient_ids_named(practice_id=practice_id, text=text)))
+    return filters
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -36,7 +47,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page = None
     if form.is_valid():
         page = selectors.audit_event_page(
-            viewer=access, filters=form.filters(), page=request.GET.get("page", 1)
+            viewer=access, filters=_filters(form, access.practice_id), page=request.GET.get("page", 1)
         )
     query = _query_without_page(request)
     links = None
@@ -74,7 +85,7 @@ def event_export(request: HttpRequest) -> HttpResponseBase:
     form = AuditEventFilterForm(request.GET)
     if not form.is_valid():
         return HttpResponse("The filters are not valid.", status=400, content_type="text/plain")
-    rows = selectors.audit_event_export_rows(viewer=access, filters=form.filters())
+    rows = selectors.audit_event_export_rows(viewer=access, filters=_filters(form, access.practice_id))
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"

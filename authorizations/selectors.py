@@ -595,3 +595,13 @@ def authorizations_for_alerts() -> list[tuple[int, PriorAuthorization]]:
         .order_by("practice_id", "pk")
     )
     return [(a.practice_id, a) for a in auths]
+
+
+def authorizations_running_out_count(*, access: PracticeAccess) -> int:
+    """How many of the practice's authorizations alert today (nearly used up or about to end):
+    the count behind `authorization_list(alerting=True)`, one query, no patient shown."""
+    if not access.can(Capability.BILLING_VIEW):
+        raise PermissionDenied()
+    today, _ = _today_and_zone(access.practice_id)
+    auths = PriorAuthorization.objects.filter(practice_id=access.practice_id)
+    return len(_matching_ids(auths, status="", alerting=True, today=today))

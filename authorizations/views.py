@@ -19,9 +19,10 @@ from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from authorizations import selectors, services
 from authorizations.domain.rules import caps_as_text
-from authorizations.domain.types import AlertKind, AuthStatus, UnitKind
+from authorizations.domain.types import AlertKind, AuthStatus, UnitKind, usage_ref_label
 from authorizations.forms import AuthorizationEditForm, AuthorizationForm, FilterForm
 from core.errors import ValidationFailed
+from core.formatting import date_label
 from core.pagination import page_window, pager
 from core.views import add_errors_to_form, app_errors
 from patients.selectors import patient_list_for_user
@@ -137,11 +138,11 @@ def _view(row: selectors.AuthorizationRow) -> AuthView:
     )
     cap_day = first_cap.forecast_exhausted_on if first_cap is not None else None
     if first_cap is not None and cap_day is not None and cap_day == row.exhausted_on:
-        forecast = f"The {first_cap.label} cap runs out about {cap_day.isoformat()}"
+        forecast = f"The {first_cap.label} cap runs out about {date_label(cap_day)}"
     elif row.forecast_exhausted_on is not None:
-        forecast = f"Runs out about {row.forecast_exhausted_on.isoformat()}"
+        forecast = f"Runs out about {date_label(row.forecast_exhausted_on)}"
     elif row.status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED):
-        forecast = f"Lasts until {row.end_on.isoformat()} at the current pace"
+        forecast = f"Lasts until {date_label(row.end_on)} at the current pace"
     else:
         forecast = "—"
     return AuthView(
@@ -150,7 +151,7 @@ def _view(row: selectors.AuthorizationRow) -> AuthView:
         patient_name=row.patient_name,
         payer_name=row.payer_name,
         codes=", ".join(row.codes),
-        period=f"{row.start_on.isoformat()} to {row.end_on.isoformat()}",
+        period=f"{date_label(row.start_on)} to {date_label(row.end_on)}",
         what=what,
         authorized=row.authorized,
         used=burn.used,
@@ -193,7 +194,10 @@ class UsageView:
 def _usage_views(entries: tuple[selectors.UsageEntry, ...]) -> list[UsageView]:
     return [
         UsageView(
-            date=e.usage.date.isoformat(), code=e.usage.code or "—", units=e.usage.units, ref=e.usage.ref
+            date=date_label(e.usage.date),
+            code=e.usage.code or "—",
+            units=e.usage.units,
+            ref=usage_ref_label(e.usage.ref),
         )
         for e in entries
     ]

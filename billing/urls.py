@@ -10,6 +10,7 @@ from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
 from core.api.docs import ParitySwaggerView
 from dashboard import urls as dashboard_urls
+from dashboard import views as dashboard_views
 from patients import urls as patients_urls
 from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
@@ -33,7 +34,7 @@ api_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     # Enrolling an authenticator with an admin's code (before two-factor verification: /accounts/).

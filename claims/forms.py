@@ -25,6 +25,9 @@ class ChargeFilterForm(forms.Form):
     provider = forms.ChoiceField(required=False, label="Rendering provider")
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    # Set by the home page's links ("on hold: authorization missing", "filing deadline near").
+    reason = forms.SlugField(required=False, max_length=40, widget=forms.HiddenInput)
+    filing_due = forms.IntegerField(required=False, min_value=0, max_value=366, widget=forms.HiddenInput)
 
     def __init__(
         self,

@@ -7,6 +7,7 @@ app_name = "charges"
 # Screens (mounted at /charges/): the list, one note's charges and the biller's actions.
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.charge_list, name="list"),
+    path("review/", views.charge_set_review_many, name="review_many"),
     path("<int:charge_set_id>/", views.charge_set_detail, name="detail"),
     path("<int:charge_set_id>/review/", views.charge_set_review, name="review"),
     path("<int:charge_set_id>/scrub/", views.charge_set_scrub, name="scrub"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -16,8 +15,10 @@ from zoneinfo import ZoneInfo
 from django.forms import Form
 from django.urls import reverse
 
+from claims.domain.findings import field_label, finding_label, first_finding
 from claims.domain.types import CHARGE_STATUS_LABELS, ChargeStatus
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
+from core.formatting import date_label, moment_label
 from core.money import format_cents
 from core.pagination import Pager
 from practice.domain.place_of_service import place_of_service_label
@@ -42,10 +43,6 @@ SUPERVISOR_BILLING_LABELS = {
     "supervisor_renders": "billed as the claim's rendering provider",
 }
 _LINE_FIELD = re.compile(r"^lines\[(\d+)\]")
-
-
-def date_label(day: date | None) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}" if day is not None else ""
 
 
 def status_label(status: str) -> str:
@@ -73,30 +70,6 @@ class FindingView:
     where: str = ""  # the field in words ("line 1, place of service"), for people
 
 
-_FIELD_WORDS = {
-    "pos": "place of service",
-    "auth_number": "authorization",
-    "diagnosis_pointers": "diagnosis pointers",
-    "npi": "NPI",
-    "member_id": "member ID",
-}
-
-
-def field_words(field: str) -> str:
-    """A finding's field path in words: "lines[0].pos" -> "line 1, place of service"."""
-    parts = []
-    for part in field.split("."):
-        match = re.fullmatch(r"(\w+)\[(\d+)\]", part)
-        if match:
-            name = {"lines": "line", "diagnoses": "diagnosis", "sessions": "session"}.get(
-                match.group(1), match.group(1)
-            )
-            parts.append(f"{name.replace('_', ' ')} {int(match.group(2)) + 1}")
-        else:
-            parts.append(_FIELD_WORDS.get(part, part.replace("_", " ")))
-    return ", ".join(parts)
-
-
 def finding_views(findings: Iterable[Mapping[str, str]]) -> list[FindingView]:
     views = []
     for f in findings:
@@ -110,9 +83,8 @@ def finding_views(findings: Iterable[Mapping[str, str]]) -> list[FindingView]:
                 css=SEVERITY_CSS.get(severity, ""),
                 message=f.get("message", ""),
                 fix_hint=f.get("fix_hint", ""),
-                field=f.get("field", ""),
+                field=field_label(f.get("field", "")),
                 line_index=int(match.group(1)) if match else None,
-                where=field_words(f.get("field", "")),
             )
         )
     return views
@@ -136,6 +108,10 @@ class ChargeRow:
     status_css: str
     errors: int
     warnings: int
+    first_finding: str = ""  # the first error (else warning) in words
+    first_finding_css: str = ""
+    more_findings: str = ""  # "and 2 more"
+    reviewable: bool = False  # ready with no errors: may be marked reviewed with others
 
 
 @dataclass(frozen=True)
@@ -157,6 +133,9 @@ class ChargeListPage:
     previous_url: str
     next_url: str
     pager: Pager
+    total_amount: str = ""  # the fees of every matching set
+    review_many_url: str = ""
+    reviewable_count: int = 0
 
 
 def charge_row(charge_set: Any) -> ChargeRow:
@@ -178,7 +157,21 @@ def charge_row(charge_set: Any) -> ChargeRow:
         status_css=status_css(charge_set.status),
         errors=charge_set.error_count,
         warnings=charge_set.warning_count,
+        **_first_finding(charge_set.findings or []),
+        reviewable=charge_set.status == ChargeStatus.READY and charge_set.error_count == 0,
     )
+
+
+def _first_finding(findings: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    first = first_finding(findings)
+    if first is None:
+        return {}
+    more = len(findings) - 1
+    return {
+        "first_finding": str(first.get("message", "")) or finding_label(str(first.get("code", ""))),
+        "first_finding_css": "bad" if first.get("severity") == "error" else "warn",
+        "more_findings": f"and {more} more" if more else "",
+    }
 
 
 def charge_list_page(
@@ -201,8 +194,12 @@ def charge_list_page(
         )
         for status in ChargeStatus
     ]
+    rows = [charge_row(cs) for cs in page.charge_sets]
     return ChargeListPage(
-        rows=[charge_row(cs) for cs in page.charge_sets],
+        rows=rows,
+        total_amount=format_cents(page.total_cents),
+        review_many_url=reverse("charges:review_many"),
+        reviewable_count=sum(1 for row in rows if row.reviewable),
         counts=counts,
         total=page.total,
         showing=pager.summary,
@@ -375,7 +372,7 @@ def charge_set_page(
         )
         events.append(
             EventView(
-                when=event.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+                when=moment_label(event.occurred_at, zone),
                 who=who,
                 what=f"{EVENT_LABELS.get(event.kind, event.kind)}{line_part}{status_part}",
                 reason=event.reason,
@@ -425,11 +422,9 @@ def charge_set_page(
         why=list(charge_set.why),
         coding_notes=finding_views(charge_set.coding_problems),
         events=events,
-        scrubbed=charge_set.scrubbed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
-        if charge_set.scrubbed_at
-        else "",
+        scrubbed=moment_label(charge_set.scrubbed_at, zone) if charge_set.scrubbed_at else "",
         reviewed=(
-            f"{charge_set.reviewed_by.get_username()}, {charge_set.reviewed_at.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+            f"{charge_set.reviewed_by.get_username()}, {moment_label(charge_set.reviewed_at, zone)}"
             if charge_set.reviewed_at is not None and charge_set.reviewed_by is not None
             else ""
         ),

@@ -18,6 +18,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import PracticeAccess, screen_access
@@ -25,7 +26,7 @@ from accounts.domain.roles import Capability
 from claims import selectors, services, view_models
 from claims.forms import SELF_PAY, ChargeFilterForm, ChargeLineAddForm, ChargeOverrideForm, override_initial
 from coding.selectors import icd10_description
-from core.errors import ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.pagination import page_window, pager
 from core.views import add_errors_to_form, app_errors
 from practice.selectors import practice_zone
@@ -50,6 +51,8 @@ def _filters(form: ChargeFilterForm) -> selectors.ChargeFilters:
         provider_id=int(provider) if provider.isdigit() else None,
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
+        reason=data.get("reason") or "",
+        filing_due_within=data.get("filing_due"),
     )
 
 
@@ -158,6 +161,9 @@ def charge_override(request: HttpRequest, charge_id: int) -> HttpResponse:
                 ),
             )
             return redirect("charges:detail", charge_set_id=charge_set.pk)
+    # Refused: say so at the top (the line's form below shows each field's message).
+    problems = [str(e) for texts in form.errors.values() for e in texts]
+    messages.error(request, "The line was not changed: " + " ".join(problems))
     charge_set = selectors.charge_set_get(
         access=access, charge_set_id=selectors.charge_set_id_for_line(access=access, charge_id=charge_id)
     )
@@ -239,3 +245,38 @@ def charge_set_scrub(request: HttpRequest, charge_set_id: int) -> HttpResponse:
         f"Scrubbed: {charge_set.error_count} error(s), {charge_set.warning_count} warning(s).",
     )
     return redirect("charges:detail", charge_set_id=charge_set_id)
+
+
+REVIEW_MANY_LIMIT = 50
+
+
+@login_required
+@require_POST
+@_app_errors
+def charge_set_review_many(request: HttpRequest) -> HttpResponse:
+    """Mark several clean charge sets reviewed in one pass: each goes through
+    `charge_set_mark_reviewed` (its own event and audit record); one that cannot be is named."""
+    access = _access(request, Capability.BILLING_EDIT)
+    back = request.POST.get("next", "")
+    if not (back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
+        back = reverse("charges:list")
+    ids = [int(v) for v in request.POST.getlist("charge_set_ids") if v.isdigit() and len(v) <= 12]
+    if not ids:
+        messages.error(request, "Tick the charges to mark reviewed; nothing was changed.")
+        return redirect(back)
+    if len(ids) > REVIEW_MANY_LIMIT:
+        messages.error(request, f"Mark at most {REVIEW_MANY_LIMIT} at once; nothing was changed.")
+        return redirect(back)
+    done, refused = 0, []
+    for charge_set_id in ids:
+        try:
+            services.charge_set_mark_reviewed(access=access, charge_set_id=charge_set_id)
+        except (ValidationFailed, Conflict, NotFound) as error:
+            refused.append(f"charges {charge_set_id}: {error.message}")
+            continue
+        done += 1
+    if done:
+        messages.success(request, f"Marked {done} set{'s' if done != 1 else ''} of charges reviewed.")
+    if refused:
+        messages.error(request, "Not marked reviewed — " + "; ".join(refused))
+    return redirect(back)

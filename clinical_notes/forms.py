@@ -483,3 +483,27 @@ class NoteFilterForm(forms.Form):
         ],
     )
     page = forms.IntegerField(required=False, min_value=1)
+
+
+class CosignManyForm(forms.Form):
+    """The co-sign queue's "co-sign the ticked notes": one attestation box per note."""
+
+    note_ids = forms.TypedMultipleChoiceField(coerce=int, required=True, choices=())
+    next = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        posted = self.data.getlist("note_ids") if hasattr(self.data, "getlist") else []
+        field = self.fields["note_ids"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101 - narrowing for mypy
+        field.choices = [(value, value) for value in posted if str(value).isdigit() and len(str(value)) <= 12]
+        field.error_messages["required"] = "Tick at least one note to co-sign."
+
+    def clean_note_ids(self) -> list[int]:
+        ids: list[int] = self.cleaned_data["note_ids"]
+        if len(ids) > COSIGN_MANY_LIMIT:
+            raise forms.ValidationError(f"Co-sign at most {COSIGN_MANY_LIMIT} notes at once.")
+        return ids
+
+
+COSIGN_MANY_LIMIT = 20

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -75,7 +75,7 @@ from patients.selectors import (
     primary_payer_id_on,
 )
 from payer_rules.selectors import payer_requires_cosign_on
-from practice.selectors import practice_zone, supervised_on
+from practice.selectors import practice_zone, supervised_on, supervises_anyone_on
 from scheduling.models import Appointment
 from treatment_plans.selectors import active_plan_dates_on, goal_ids_of_patient
 
@@ -825,3 +825,65 @@ def final_sessions_of_day(*, note_id: int) -> list[FinalSession]:
         .order_by("pk")
     )
     return [_final_session(note) for note in notes]
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts for the home page (numbers only, no patient shown: no audit event)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteWorklistCounts:
+    drafts: int  # the provider's own drafts
+    oldest_draft_on: date | None  # the oldest draft's date of service
+    returned: int  # the provider's own notes returned for revision
+    cosign_waiting: int  # notes waiting for the provider's co-signature
+    cosign_overdue: int  # of which waiting `overdue_days` days or more since signing
+    cosign_oldest_service_on: date | None  # the oldest waiting note's date of service
+    supervisees_late: int  # supervisees' unsigned notes (draft or returned) past their due date
+    supervises: bool  # the provider has co-sign work or supervisees' notes in view
+
+
+def note_worklist_counts(
+    *, access: PracticeAccess, today: date, overdue_days: int, due_days: int
+) -> NoteWorklistCounts:
+    """The home page's note numbers for the signed-in provider: three queries, whatever the
+    number of notes. Raises PermissionDenied for roles that read no notes."""
+    notes = note_scope(access)
+    me = access.provider_id
+    if me is None or not access.can(Capability.CLINICAL_VIEW):
+        return NoteWorklistCounts(0, None, 0, 0, 0, None, 0, supervises=False)
+    drafts, returned = Q(status=NoteStatus.DRAFT), Q(status=NoteStatus.RETURNED)
+    own = notes.filter(author_id=me).aggregate(
+        drafts=Count("pk", filter=drafts),
+        oldest=Min("date_of_service", filter=drafts),
+        returned=Count("pk", filter=returned),
+    )
+    zone = practice_zone(practice_id=access.practice_id)
+    overdue_before = datetime.combine(
+        cosign_overdue_last_signed_on(today, overdue_days) + timedelta(days=1), time.min, tzinfo=zone
+    )
+    waiting = notes.filter(_awaiting_cosign_by(me), signed_at__isnull=False).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(signed_at__lt=overdue_before)),
+        oldest=Min("date_of_service"),
+    )
+    # Supervisees' drafts are not in `note_scope` (a draft is its author's own): count them
+    # from the practice's notes, numbers only.
+    late = (
+        SessionNote.objects.filter(
+            practice_id=access.practice_id, date_of_service__lt=today - timedelta(days=due_days)
+        )
+        .filter(_supervised_by(me), drafts | returned)
+        .exclude(author_id=me)
+        .count()
+    )
+    return NoteWorklistCounts(
+        drafts=own["drafts"],
+        oldest_draft_on=own["oldest"],
+        returned=own["returned"],
+        cosign_waiting=waiting["total"],
+        cosign_overdue=waiting["overdue"],
+        cosign_oldest_service_on=waiting["oldest"],
+        supervisees_late=late,
+        supervises=bool(waiting["total"] or late or supervises_anyone_on(supervisor_id=me, on=today)),
+    )

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("to-write/", views.to_write, name="to_write"),
     path("returned/", views.returned, name="returned"),
     path("cosign/", views.cosign_queue, name="cosign_queue"),
+    path("cosign/many/", views.note_cosign_many, name="cosign_many"),
     path("all/", views.note_list, name="list"),
     path("appointments/<int:appointment_id>/write/", views.note_start, name="start"),
     path("<int:note_id>/", views.note_detail, name="detail"),

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,13 +27,6 @@ def add_errors_to_form(form: forms.Form, error: ValidationFailed) -> None:
             form.add_error(target, message)
     if not error.field_errors:
         form.add_error(None, error.message)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The landing page after sign-in: who you are, where, and where to go next."""
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    return render(request, "core/home.html", {})
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

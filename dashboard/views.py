@@ -1,4 +1,5 @@
-"""Work for billing staff that no single app owns: background jobs that need attention.
+"""Work that no single app owns: each role's home page (its worklist) and the background jobs
+that need attention.
 
 A job that failed five times stops and waits here with its error; one waiting for its next
 attempt, or overdue (no worker has run it), shows too. Billers and practice admins retry them.
@@ -17,6 +18,7 @@ from accounts.access import screen_access
 from accounts.domain.roles import Capability
 from core import jobs
 from core.views import app_errors
+from dashboard.selectors import home_sections
 from practice.selectors import practice_zone
 
 LIST_LIMIT = 200
@@ -49,3 +51,13 @@ def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
     job = jobs.job_retry(practice_id=access.practice_id, job_id=job_id)
     messages.success(request, f"Sent again: {job.label}.")
     return redirect("dashboard:jobs")
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page after sign-in: the user's worklist, one section per kind of work their
+    capabilities allow (dashboard.selectors). A user in no practice sees how to get one."""
+    access = getattr(request, "practice_access", None)
+    sections = home_sections(access=access) if access is not None else []
+    return render(request, "dashboard/home.html", {"sections": sections})

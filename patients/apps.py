@@ -10,3 +10,9 @@ class PatientsConfig(AppConfig):
         from patients.models import Patient
 
         audit_owner_register("patient", audit_owner_lookup_for(Patient, patient_field="pk"))
+
+        # Lower layers (the audit log) name patients through core.directory.
+        from core.directory import register_patient_directory
+        from patients.selectors import patient_directory_labels, patient_directory_search
+
+        register_patient_directory(labels=patient_directory_labels, search=patient_directory_search)

@@ -31,6 +31,7 @@ from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
+from core.directory import PatientLabel
 from core.domain.problems import field_errors
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from patients.domain.search import parse_name_query, parse_search_date, search_date_problems
@@ -673,4 +674,34 @@ def patient_billing_facts(*, patient_id: int) -> PatientBillingFacts:
         date_of_birth=date_of_birth,
         in_part2_program=part2,
         consents=tuple(consent_facts(consents)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The directory lower layers use to name patients (core.directory; registered in apps.py)
+
+
+def patient_directory_labels(practice_id: int, patient_ids: Iterable[int]) -> dict[int, PatientLabel]:
+    """Name and account number per patient id of the practice: one query. For screens whose
+    own read is already audited (the audit log): no event of its own."""
+    rows = Patient.objects.filter(practice_id=practice_id, pk__in=list(patient_ids)).values_list(
+        "pk", "last_name", "first_name", "account_number"
+    )
+    return {
+        pk: PatientLabel(name=f"{last}, {first}", account_number=account) for pk, last, first, account in rows
+    }
+
+
+def patient_directory_search(practice_id: int, text: str) -> list[int]:
+    """Ids of the practice's patients matching every word of `text` in their first or last name,
+    or whose account number is `text`: one query, at most 500 ids."""
+    words = text.split()[:4]
+    patients = Patient.objects.filter(practice_id=practice_id)
+    by_name = Q()
+    for word in words:
+        by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return list(
+        patients.filter(by_name | Q(account_number=text.strip()))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
     )

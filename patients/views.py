@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.formatting import date_label
 from core.pagination import page_window, pager
 from core.views import add_errors_to_form
 from patients import selectors, services
@@ -93,7 +94,7 @@ def _screen(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def _date(value: dt.date | None) -> str:
-    return value.strftime("%m/%d/%Y") if value else ""
+    return date_label(value, weekday=False)
 
 
 def _label(choices: tuple[tuple[Any, str], ...], value: Any) -> str:

@@ -15,6 +15,7 @@ from datetime import date
 from django.core.paginator import Paginator
 
 from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
 from coding.domain.payer_defaults import payer_kind_coding_rules
 from coding.domain.types import PayerCodingRules
 from core.errors import ApplicationError, NotFound
@@ -211,3 +212,11 @@ def payer_rule_set_to_copy(*, access: PracticeAccess, payer_pk: int, today: date
         or rule_sets.order_by("-effective_from", "-pk").first()
     )
     return _entry(rule_set, payer) if rule_set is not None else None
+
+
+def payers_without_rules_count(*, access: PracticeAccess, payer_ids: list[int]) -> int:
+    """How many of `payer_ids` (the practice's active insurance payers) have no rule version at
+    all (one query; the home page's "payer rules missing")."""
+    access.require(Capability.PAYER_VIEW)
+    with_rules = PayerRuleSet.objects.filter(payer_id__in=payer_ids).values_list("payer_id", flat=True)
+    return len(set(payer_ids) - set(with_rules))

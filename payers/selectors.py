@@ -213,3 +213,25 @@ def payer_for_coding(*, payer_id: str) -> PayerRef:
         kind=payer.kind,
         payer_id=payer.payer_id,
     )
+
+
+def providers_not_enrolled_count(*, access: PracticeAccess, provider_ids: Iterable[int]) -> int:
+    """How many of `provider_ids` are enrolled with none of the practice's active payers (one
+    query; the home page's "providers without enrolment")."""
+    access.require(Capability.PROVIDER_VIEW)
+    enrolled = PayerEnrollment.objects.filter(
+        payer__practice_id=access.practice_id, payer__is_active=True, status=PayerEnrollment.Status.ENROLLED
+    ).values("provider_id")
+    return len(set(provider_ids)) - len(
+        set(enrolled.filter(provider_id__in=provider_ids).values_list("provider_id", flat=True))
+    )
+
+
+def insurance_payer_ids(*, access: PracticeAccess) -> list[int]:
+    """The practice's active payers other than self-pay."""
+    access.require(Capability.PAYER_VIEW)
+    return list(
+        Payer.objects.filter(practice_id=access.practice_id, is_active=True)
+        .exclude(kind=Payer.Kind.SELF_PAY)
+        .values_list("pk", flat=True)
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -23,8 +23,10 @@ from accounts.models import Membership, MfaEnrolmentCode
 from core.errors import NotFound
 from practice.domain.credentials import (
     CREDENTIAL_LABELS,
+    LICENSE_ALERT_DAYS,
     Credential,
     LicenseStatus,
+    credential_requires_npi,
     credential_requires_supervision,
     license_status,
 )
@@ -566,3 +568,45 @@ def team_members(*, access: PracticeAccess) -> list[TeamMember]:
             )
         )
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts for the home page (numbers about the practice's set-up, no PHI: no audit event)
+
+
+def supervises_anyone_on(*, supervisor_id: int, on: date) -> bool:
+    """Whether `supervisor_id` supervises at least one provider on `on`."""
+    return Supervision.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on), supervisor_id=supervisor_id, starts_on__lte=on
+    ).exists()
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeSetupCounts:
+    providers_without_npi: int  # active providers whose credential bills under their own NPI
+    licenses_expiring: int  # licences of active providers expired or expiring within the alert window
+
+
+def practice_setup_counts(*, access: PracticeAccess, today: date) -> PracticeSetupCounts:
+    """The set-up problems a practice admin fixes: two queries."""
+    access.require(Capability.PROVIDER_VIEW)
+    active = Provider.objects.filter(practice_id=access.practice_id, is_active=True)
+    return PracticeSetupCounts(
+        providers_without_npi=active.filter(npi="", credential__in=_OWN_NPI_CREDENTIALS).count(),
+        licenses_expiring=License.objects.filter(
+            provider__in=active, expires_on__lte=today + timedelta(days=LICENSE_ALERT_DAYS)
+        ).count(),
+    )
+
+
+_OWN_NPI_CREDENTIALS = [c.value for c in Credential if credential_requires_npi(c)]
+
+
+def billing_provider_ids(*, access: PracticeAccess) -> list[int]:
+    """The practice's active providers who bill under their own NPI (they need payer enrolment)."""
+    access.require(Capability.PROVIDER_VIEW)
+    return list(
+        Provider.objects.filter(
+            practice_id=access.practice_id, is_active=True, credential__in=_OWN_NPI_CREDENTIALS
+        ).values_list("pk", flat=True)
+    )

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -774,3 +774,46 @@ def booked_slots(
         )
         for pk, prov, pat, s, e, status, group in rows
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts for the home page (numbers only: nothing about a patient is shown, so no audit event)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderDayCounts:
+    sessions_today: int  # booked, arrived or completed today
+    undocumented: int  # sessions of the last `days_back` days that ended and have no note yet
+    oldest_undocumented_on: dt.date | None
+
+
+def provider_day_counts(
+    *, access: PracticeAccess, provider_id: int, now: dt.datetime, days_back: int = 30
+) -> ProviderDayCounts:
+    """The home page's numbers for one provider: today's sessions and the sessions still to
+    document (the same rule as "Notes to write": ended or completed, no note). Two queries."""
+    access.require(Capability.SCHEDULE_VIEW)
+    zone = practice_zone(practice_id=access.practice_id)
+    today = now.astimezone(zone).date()
+    mine = _visible(access, zone=zone).filter(provider_id=provider_id)
+    day_start, day_end = local_range_bounds(today, today, zone)
+    sessions_today = mine.filter(
+        starts_at__gte=day_start,
+        starts_at__lt=day_end,
+        status__in=[AppointmentStatus.SCHEDULED, AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED],
+    ).count()
+    first, _ = local_range_bounds(today - dt.timedelta(days=days_back), today, zone)
+    undocumented = (
+        mine.filter(starts_at__gte=first, starts_at__lt=day_end, note__isnull=True)
+        .filter(
+            Q(status=AppointmentStatus.COMPLETED)
+            | Q(status__in=[AppointmentStatus.SCHEDULED, AppointmentStatus.ARRIVED], ends_at__lte=now)
+        )
+        .aggregate(n=Count("pk"), oldest=Min("starts_at"))
+    )
+    oldest = undocumented["oldest"]
+    return ProviderDayCounts(
+        sessions_today=sessions_today,
+        undocumented=undocumented["n"],
+        oldest_undocumented_on=oldest.astimezone(zone).date() if oldest is not None else None,
+    )

@@ -438,3 +438,45 @@ def goal_ids_of_patient(*, patient_id: int, goal_ids: list[int]) -> set[int]:
             "pk", flat=True
         )
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The supervisor's home page: reviews coming due
+
+
+@dataclass(frozen=True, slots=True)
+class PlanReviewDue:
+    plan_id: int
+    patient_name: str
+    review_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class PlanReviewsDue:
+    total: int
+    first: list[PlanReviewDue]  # the earliest `limit`, review date first
+
+
+def plan_reviews_due(*, access: PracticeAccess, within_days: int, limit: int = 5) -> PlanReviewsDue:
+    """Active plans the user can read whose review date is within `within_days` days (or past):
+    two queries; a `list` event when a patient is shown."""
+    access.require(Capability.CLINICAL_VIEW)
+    today = practice_today(practice_id=access.practice_id)
+    due = _visible_plans(access, today=today).filter(
+        status=PlanStatus.ACTIVE, review_on__lte=today + dt.timedelta(days=within_days)
+    )
+    total = due.count()
+    first = [
+        PlanReviewDue(plan_id=plan.pk, patient_name=plan.patient.full_name, review_on=plan.review_on)
+        for plan in due.select_related("patient").order_by("review_on", "pk")[:limit]
+    ]
+    if first:
+        audit_event_record(
+            context=access.audit,
+            action=AuditEvent.Action.LIST,
+            category=Category.TREATMENT_PLAN,
+            practice_id=access.practice_id,
+            object_type="treatment_plan",
+            detail=f"view=reviews_due;results={len(first)};total={total}",
+        )
+    return PlanReviewsDue(total=total, first=first)

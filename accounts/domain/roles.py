@@ -46,6 +46,7 @@ class Capability(StrEnum):
     SCHEDULE_EDIT = "schedule_edit"  # book, reschedule, cancel anyone's appointments in the practice
     TREATMENT_PLAN_EDIT = "treatment_plan_edit"  # write, sign and activate treatment plans
     AUTHORIZATION_EDIT = "authorization_edit"  # record and change payers' prior authorizations
+    NOTE_COSIGN = "note_cosign"  # a co-sign queue (who may co-sign a given note is supervision's rule)
 
 
 _CLINICAL_BASE = {
@@ -67,6 +68,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.COVERAGE_VIEW,
             Capability.SCHEDULE_EDIT,
             Capability.TREATMENT_PLAN_EDIT,
+            Capability.NOTE_COSIGN,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -76,6 +78,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.COVERAGE_VIEW,
             Capability.SCHEDULE_EDIT,
             Capability.TREATMENT_PLAN_EDIT,
+            Capability.NOTE_COSIGN,
         }
     ),
     # Billers: billing data and the clinical data a claim needs (diagnoses, consents), no notes.

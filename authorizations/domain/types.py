@@ -169,3 +169,12 @@ class ServiceToAuthorize:
     on: date
     provider_id: int | None = None
     units: int = 1
+
+
+def usage_ref_label(ref: str) -> str:
+    """A usage's source in words: "charge-line:12" → "Charge line 12", "appointment:34" →
+    "Appointment 34" (never the internal key)."""
+    kind, _, number = ref.partition(":")
+    if not number:
+        return ref.replace("-", " ").replace("_", " ").capitalize()
+    return f"{kind.replace('-', ' ').replace('_', ' ').capitalize()} {number}"

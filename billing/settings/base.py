@@ -157,6 +157,9 @@ STORAGES = {
 # Clinical documentation: a note waiting this many days for its co-signature is overdue
 # (highlighted in the supervisor's queue; the daily beat job emails a reminder).
 COSIGN_OVERDUE_DAYS = env.int("COSIGN_OVERDUE_DAYS", default=3)
+# A session's note is due this many days after the date of service; later is "late" (home
+# pages, the co-sign queue, and a warning to the author before signing).
+NOTE_DUE_DAYS = env.int("NOTE_DUE_DAYS", default=3)
 
 # Email goes to the console unless configured (tests use Django's locmem backend).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -6,6 +6,7 @@ from claims.selectors.charges import LIST_PAGE_SIZE as LIST_PAGE_SIZE
 from claims.selectors.charges import MAX_PAGE_SIZE as MAX_PAGE_SIZE
 from claims.selectors.charges import ChargeFilters as ChargeFilters
 from claims.selectors.charges import ChargePage as ChargePage
+from claims.selectors.charges import ChargeWorklistCounts as ChargeWorklistCounts
 from claims.selectors.charges import charge_list as charge_list
 from claims.selectors.charges import charge_set_after_change as charge_set_after_change
 from claims.selectors.charges import charge_set_for_note as charge_set_for_note
@@ -13,6 +14,7 @@ from claims.selectors.charges import charge_set_get as charge_set_get
 from claims.selectors.charges import charge_set_id_for_line as charge_set_id_for_line
 from claims.selectors.charges import charge_set_id_for_note as charge_set_id_for_note
 from claims.selectors.charges import charge_set_id_of_line as charge_set_id_of_line
+from claims.selectors.charges import charge_worklist_counts as charge_worklist_counts
 from claims.selectors.charges import payer_choices as payer_choices
 from claims.selectors.charges import provider_choices as provider_choices
 from claims.selectors.facts import SELF_PAY_LABEL as SELF_PAY_LABEL

@@ -8,19 +8,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
+from claims.domain.findings import hold_reason
 from claims.models import Charge, ChargeEvent, ChargeSet, ChargeStatus
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from payers.selectors import payer_choices as payers_of_practice
 from payers.selectors import payer_in_practice
+from practice.selectors import practice_today
 from practice.selectors import provider_choices as providers_of_practice
 
 CHARGE_OBJECT_TYPE = "charge_set"
@@ -74,6 +76,8 @@ class ChargeFilters:
     provider_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    reason: str = ""  # the code of the first error (why a set is on hold)
+    filing_due_within: int | None = None  # days left to the payer's timely-filing deadline, at most
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class ChargePage:
     counts_by_status: dict[str, int]
     limit: int
     offset: int
+    total_cents: int = 0  # the billed lines' fees over every matching set, not only this page
 
 
 def _filtered(access: PracticeAccess, filters: ChargeFilters) -> tuple[QuerySet[ChargeSet], list[str]]:
@@ -110,7 +115,35 @@ def _filtered(access: PracticeAccess, filters: ChargeFilters) -> tuple[QuerySet[
     if filters.has_errors is not None:
         sets = sets.filter(error_count__gt=0) if filters.has_errors else sets.filter(error_count=0)
         described.append(f"has_errors={filters.has_errors}")
+    if filters.filing_due_within is not None:
+        today = practice_today(practice_id=access.practice_id)
+        sets = sets.filter(_filing_due_by(sets, today + timedelta(days=filters.filing_due_within)))
+        described.append(f"filing_due_within={filters.filing_due_within}")
+    if filters.reason:
+        # The first error is inside a JSON list: picked out here (one query of small rows),
+        # the same rule as the list's "first finding", on SQLite and PostgreSQL alike.
+        ids = [
+            pk
+            for pk, findings in sets.filter(error_count__gt=0).values_list("pk", "findings")
+            if hold_reason(findings) == filters.reason
+        ]
+        sets = sets.filter(pk__in=ids)
+        described.append(f"reason={filters.reason}"[:60])
     return sets, described
+
+
+def _filing_due_by(sets: QuerySet[ChargeSet], last_day: date) -> Q:
+    """Sets billed to a payer whose timely-filing deadline (date of service + the payer's days)
+    falls on or before `last_day`: one condition per payer (a practice has a handful)."""
+    condition = Q(pk__in=[])
+    payers = (
+        sets.filter(payer__isnull=False, self_pay=False)
+        .order_by()
+        .values_list("payer_id", "payer__timely_filing_days")
+    )
+    for payer_id, days in set(payers):
+        condition |= Q(payer_id=payer_id, date_of_service__lte=last_day - timedelta(days=days))
+    return condition & Q(self_pay=False) & ~Q(status=ChargeStatus.REVIEWED)
 
 
 def charge_list(
@@ -136,6 +169,10 @@ def charge_list(
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
     total = sets.count()
+    total_cents = (
+        Charge.objects.filter(charge_set__in=sets, units__gt=0).aggregate(total=Sum("fee_cents"))["total"]
+        or 0
+    )
     page = list(
         sets.select_related("patient", "payer", "rendering_provider")
         .prefetch_related(Prefetch("lines", queryset=Charge.objects.order_by("line_number")))
@@ -150,7 +187,14 @@ def charge_list(
         detail=";".join([f"results={len(page)}", f"total={total}", *described])[:200],
         shown_patient_ids=[s.patient_id for s in page],
     )
-    return ChargePage(charge_sets=page, total=total, counts_by_status=counts, limit=limit, offset=offset)
+    return ChargePage(
+        charge_sets=page,
+        total=total,
+        counts_by_status=counts,
+        limit=limit,
+        offset=offset,
+        total_cents=total_cents,
+    )
 
 
 def _detail(sets: QuerySet[ChargeSet]) -> QuerySet[ChargeSet]:
@@ -230,3 +274,38 @@ def payer_choices(*, access: PracticeAccess) -> list[tuple[int, str]]:
 
 def provider_choices(*, access: PracticeAccess) -> list[tuple[int, str]]:
     return providers_of_practice(access=access, active_only=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts for the home page (numbers and finding codes only, no patient: no audit event)
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeWorklistCounts:
+    on_hold: int
+    on_hold_by_reason: list[tuple[str, int]]  # (first error's code, sets), most first
+    ready: int  # no errors: waiting for a biller's review
+    reviewed: int  # reviewed: ready to bill
+    filing_due_soon: int  # not reviewed, timely-filing deadline within `within_days` days
+
+
+def charge_worklist_counts(*, access: PracticeAccess, within_days: int) -> ChargeWorklistCounts:
+    """The biller's numbers: four queries, whatever the number of charge sets."""
+    if not access.can(Capability.BILLING_VIEW):
+        raise PermissionDenied()
+    sets = ChargeSet.objects.filter(practice_id=access.practice_id)
+    by_status = dict.fromkeys(ChargeStatus.values, 0)
+    for row in sets.order_by().values("status").annotate(n=Count("pk")):
+        by_status[row["status"]] = row["n"]
+    reasons: dict[str, int] = {}
+    for findings in sets.filter(status=ChargeStatus.ON_HOLD).values_list("findings", flat=True):
+        code = hold_reason(findings)
+        reasons[code] = reasons.get(code, 0) + 1
+    last_day = practice_today(practice_id=access.practice_id) + timedelta(days=within_days)
+    return ChargeWorklistCounts(
+        on_hold=by_status[ChargeStatus.ON_HOLD],
+        on_hold_by_reason=sorted(reasons.items(), key=lambda item: (-item[1], item[0])),
+        ready=by_status[ChargeStatus.READY],
+        reviewed=by_status[ChargeStatus.REVIEWED],
+        filing_due_soon=sets.filter(_filing_due_by(sets, last_day)).count(),
+    )

@@ -12,6 +12,7 @@ from accounts.access import PracticeAccess
 from claims import lock_objects, selectors
 from claims.domain.capture import LineOverride
 from claims.domain.capture_plan import ChargeRow
+from claims.domain.findings import line_text, why_after_override
 from claims.domain.override_plan import OverrideContext, plan_line_add, plan_override
 from claims.models import Charge, ChargeEvent, ChargeSet, ChargeStatus
 from claims.services.common import (
@@ -82,6 +83,16 @@ def charge_override(
         raise_problems(plan.problems, message="The line was not changed.")
         before = line_dict(context.current)
         _save_line(line, plan.line)
+        charge_set.why = why_after_override(
+            charge_set.why,
+            line_number=line.line_number,
+            old_code=context.current.code,
+            before=line_text(context.current.code, context.current.modifiers, context.current.units),
+            after=line_text(plan.line.code, plan.line.modifiers, plan.line.units),
+            reason=plan.change.reason,
+            who=access.username,
+        )
+        charge_set.save(update_fields=["why", "updated_at"])
         if plan.released_authorization_id is not None:
             release_usage(authorization_id=plan.released_authorization_id, charge_id=line.pk)
         notes = record_usage(charge_set, [(line.pk, plan.line)], context.authorizations)

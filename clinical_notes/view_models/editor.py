@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from clinical_notes.domain.checks import DocumentationReport, problem_to_dict
 from clinical_notes.domain.templates import FieldKind, catalog
+from clinical_notes.domain.timeliness import days_late
 from clinical_notes.domain.types import PreviousNote
 from clinical_notes.forms import (
     INTERVENTIONS,
@@ -23,7 +25,7 @@ from clinical_notes.forms import (
     segment_name,
     text_name,
 )
-from clinical_notes.view_models.formatting import RISK_FIELDS, minutes_label
+from clinical_notes.view_models.formatting import RISK_FIELDS, date_label, days_label, minutes_label
 from clinical_notes.view_models.lists import Tab
 from clinical_notes.view_models.note import EventView, NoteView
 from clinical_notes.view_models.review import CloneView, FindingView, clone_view, finding_view
@@ -132,6 +134,19 @@ class EditorPage:
     tabs: list[Tab] = field(default_factory=list)
     payer_warning: str = ""  # the patient's payer will not pay this service for the author's credential
     payer_fix_hint: str = ""
+    late_warning: str = ""  # shown before signing when the note is past its due date
+
+
+def late_warning(date_of_service: dt.date, today: dt.date, due_days: int) -> str:
+    """Tell the author, before they sign, that the signature will be late and by how much."""
+    late = days_late(date_of_service, today, due_days)
+    if not late:
+        return ""
+    return (
+        f"Signed today, this note is {days_label(late)} late: notes are due within "
+        f"{days_label(due_days)} of the session ({date_label(date_of_service)}). Payers and auditors "
+        "may question late documentation; the co-signer will see it flagged."
+    )
 
 
 def _field_view(form: Form, name: str, *, required: bool = False) -> FieldView:
@@ -151,6 +166,9 @@ def editor_page(
     zone: ZoneInfo,
     payer_warning: str = "",
     payer_fix_hint: str = "",
+    date_of_service: dt.date | None = None,
+    today: dt.date | None = None,
+    due_days: int = 3,
 ) -> EditorPage:
     template = catalog().templates[ServiceType(service_type)]
     names = set(form.fields)
@@ -249,6 +267,9 @@ def editor_page(
             "carried": dict(carried),
             "templateFields": list(template.fields),
         },
+        late_warning=late_warning(date_of_service, today, due_days)
+        if date_of_service is not None and today is not None
+        else "",
         detail_url=reverse("clinical_notes:detail", args=[note.note_id]),
         save_url=reverse("clinical_notes:edit", args=[note.note_id]),
         sign_url=reverse("clinical_notes:sign", args=[note.note_id]),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from clinical_notes.domain.transitions import NoteState
 from clinical_notes.domain.types import Segment
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
+from core.formatting import date_label as date_label
+from core.formatting import moment_label as moment_label
 
 NOTE_STATUS_LABELS = {
     NoteState.DRAFT: "Draft",
@@ -28,19 +29,6 @@ TELEHEALTH_LABELS = {
     "audio_only": "Telehealth, audio only",
 }
 RISK_FIELDS = ("risk_factors", "safety_plan")
-
-
-def date_label(day: dt.date | None) -> str:
-    """A date as "Mon 9 Mar 2026"."""
-    return f"{day:%a} {day.day} {day:%b %Y}" if day is not None else ""
-
-
-def moment_label(moment: dt.datetime | None, zone: ZoneInfo) -> str:
-    """An instant in the practice's zone, as "Mon 9 Mar 2026, 10:00 EDT"."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(zone)
-    return f"{date_label(local.date())}, {local:%H:%M %Z}"
 
 
 def span_label(segment: Segment, zone: ZoneInfo) -> str:

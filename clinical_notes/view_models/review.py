@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from clinical_notes.domain.checks import clone_comparison
 from clinical_notes.domain.templates import catalog
+from clinical_notes.domain.timeliness import days_late, days_since_service
+from clinical_notes.domain.track_changes import FieldChanges, narrative_changes
 from clinical_notes.domain.types import PreviousNote
 from clinical_notes.screen_selectors import CosignReviewFacts
 from clinical_notes.view_models.formatting import date_label, days_label, moment_label
@@ -58,6 +60,7 @@ class CloneView:
     similarity_label: str
     similar: bool  # at or above the threshold that flags a copied note
     lines: list[DiffLine]
+    fields: list[FieldChanges] = field(default_factory=list)  # track changes, per narrative field
 
 
 def _diff_css(line: str) -> str:
@@ -82,7 +85,27 @@ def clone_view(content: Mapping[str, object], previous: PreviousNote | None) -> 
         similarity_label=f"{int(comparison.similarity * 100)}% the same as the previous note",
         similar=comparison.similarity >= threshold,
         lines=[DiffLine(text=line, css=_diff_css(line)) for line in comparison.diff],
+        fields=narrative_changes(content, previous.content, catalog()),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ContentSection:
+    label: str
+    text: str
+
+
+def content_sections(content: Mapping[str, object]) -> list[ContentSection]:
+    """The note's narrative as written, field by field (the card shows it when there is no
+    previous note to compare with)."""
+    cat = catalog()
+    sections = []
+    for key in cat.narrative_fields():
+        value = content.get(key)
+        if isinstance(value, str) and value.strip():
+            spec = cat.fields.get(key)
+            sections.append(ContentSection(label=spec.label if spec else key, text=value.strip()))
+    return sections
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,6 +128,10 @@ class QueueRow:
     detail_url: str
     cosign_url: str
     return_url: str
+    service_label_days: str = ""  # "session 12 days ago"
+    late_label: str = ""  # "signed 9 days late" (due within NOTE_DUE_DAYS of the session)
+    content: list[ContentSection] = field(default_factory=list)
+    clean: bool = False  # no findings: may be co-signed with others in one pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +143,8 @@ class QueuePage:
     overdue_count: int  # in the whole queue, not only this page
     next_url: str
     pager: Pager
+    cosign_many_url: str = ""
+    clean_count: int = 0
 
 
 def queue_page(
@@ -128,12 +157,17 @@ def queue_page(
     overdue_count: int,
     provider_id: int | None,
     pager: Pager,
+    today: dt.date | None = None,
+    due_days: int = 3,
 ) -> QueuePage:
     """`items` are one page of selectors.CosignQueueItem (oldest first)."""
     rows = []
     for item in items:
         review = facts.get(item.note_id)
         reminded = reminders.get(item.note_id)
+        signed_on = item.signed_at.astimezone(zone).date()
+        since_service = days_since_service(item.date_of_service, today or signed_on)
+        late = days_late(item.date_of_service, signed_on, due_days)
         rows.append(
             QueueRow(
                 note_id=item.note_id,
@@ -150,6 +184,10 @@ def queue_page(
                 detail_url=reverse("clinical_notes:detail", args=[item.note_id]),
                 cosign_url=reverse("clinical_notes:cosign", args=[item.note_id]),
                 return_url=reverse("clinical_notes:return", args=[item.note_id]),
+                service_label_days=f"session {days_label(since_service)} ago",
+                late_label=f"signed {days_label(late)} late" if late else "",
+                content=content_sections(review.content) if review else [],
+                clean=bool(review) and not (review.findings if review else []),
             )
         )
     return QueuePage(
@@ -160,6 +198,8 @@ def queue_page(
         overdue_count=overdue_count,
         next_url=_here(pager),
         pager=pager,
+        cosign_many_url=reverse("clinical_notes:cosign_many"),
+        clean_count=sum(1 for row in rows if row.clean),
     )
 
 

@@ -17,6 +17,7 @@ from clinical_notes.views.lists import returned as returned
 from clinical_notes.views.lists import to_write as to_write
 from clinical_notes.views.note import addendum_add as addendum_add
 from clinical_notes.views.note import note_cosign as note_cosign
+from clinical_notes.views.note import note_cosign_many as note_cosign_many
 from clinical_notes.views.note import note_detail as note_detail
 from clinical_notes.views.note import note_open_full as note_open_full
 from clinical_notes.views.note import note_pdf as note_pdf

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -130,6 +131,9 @@ def _render_editor(
         zone=zone,
         payer_warning=scope.warning,
         payer_fix_hint=scope.fix_hint,
+        date_of_service=note.date_of_service,
+        today=timezone.now().astimezone(zone).date(),
+        due_days=settings.NOTE_DUE_DAYS,
     )
     return render(request, "clinical_notes/editor.html", {"page": page}, status=status)
 

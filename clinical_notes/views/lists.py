@@ -131,18 +131,19 @@ def returned(request: HttpRequest) -> HttpResponse:
 @require_GET
 @app_errors
 def cosign_queue(request: HttpRequest) -> HttpResponse:
-    access = access_for(request, Capability.CLINICAL_VIEW)
+    access = access_for(request, Capability.NOTE_COSIGN)
     overdue_days = settings.COSIGN_OVERDUE_DAYS
     window = page_window(request.GET, size=QUEUE_PAGE_SIZE)
     queue = selectors.note_cosign_queue(
         access=access, overdue_days=overdue_days, offset=window.offset, limit=window.size
     )
     note_ids = [item.note_id for item in queue.items]
+    zone = practice_zone(practice_id=access.practice_id)
     page = view_models.queue_page(
         items=queue.items,
         facts=screen_selectors.cosign_review_facts(access=access, note_ids=note_ids),
         reminders=screen_selectors.reminders_sent(note_ids=note_ids),
-        zone=practice_zone(practice_id=access.practice_id),
+        zone=zone,
         overdue_days=overdue_days,
         overdue_count=queue.overdue_total,
         provider_id=access.provider_id,
@@ -153,6 +154,8 @@ def cosign_queue(request: HttpRequest) -> HttpResponse:
             shown=len(queue.items),
             base=reverse("clinical_notes:cosign_queue"),
         ),
+        today=timezone.now().astimezone(zone).date(),
+        due_days=settings.NOTE_DUE_DAYS,
     )
     context = {"page": page, "cosign_form": CosignForm(), "return_form": ReturnForm()}
     return render(request, "clinical_notes/cosign_queue.html", context)

@@ -19,6 +19,7 @@ from clinical_notes.domain.transitions import NoteState
 from clinical_notes.forms import (
     AddendumForm,
     CosignForm,
+    CosignManyForm,
     FullNoteOpenForm,
     ReturnForm,
 )
@@ -29,7 +30,7 @@ from clinical_notes.views.common import (
     is_editable_by,
     safe_next,
 )
-from core.errors import ValidationFailed
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.views import add_errors_to_form
 from practice.selectors import practice_zone
 
@@ -193,3 +194,35 @@ def addendum_add(request: HttpRequest, note_id: int) -> HttpResponse:
             return redirect(f"{reverse('clinical_notes:detail', args=[note_id])}#addenda")
     read = selectors.note_read(access=access, note_id=note_id)
     return _render_detail(request, access, read, addendum_form=form, status=400)
+
+
+@login_required
+@require_POST
+@app_errors
+def note_cosign_many(request: HttpRequest) -> HttpResponse:
+    """Co-sign several clean notes in one pass: each ticked box is that note's own attestation,
+    and each note goes through `note_cosign` (its own event and audit record); a note that
+    cannot be co-signed is named, and the others are still co-signed."""
+    access = access_for(request, Capability.NOTE_COSIGN)
+    back = safe_next(request, request.POST.get("next", ""), reverse("clinical_notes:cosign_queue"))
+    form = CosignManyForm(request.POST)
+    if not form.is_valid():
+        errors = [str(e) for texts in form.errors.values() for e in texts]
+        messages.error(request, " ".join(errors) + " Nothing was changed.")
+        return redirect(back)
+    done: list[int] = []
+    refused: list[str] = []
+    for note_id in form.cleaned_data["note_ids"]:
+        try:
+            services.note_cosign(access=access, note_id=note_id, attested=True)
+        except (ValidationFailed, Conflict, NotFound, PermissionDenied) as error:
+            refused.append(f"note {note_id}: {error.message}")
+            continue
+        done.append(note_id)
+    if done:
+        messages.success(
+            request, f"Co-signed {len(done)} note{'s' if len(done) != 1 else ''}: they are final."
+        )
+    if refused:
+        messages.error(request, "Not co-signed — " + "; ".join(refused))
+    return redirect(back)

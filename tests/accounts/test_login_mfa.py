@@ -29,7 +29,7 @@ def test_home_redirects_to_mfa_until_verified(practice, make_member):
     assert before.url == reverse("accounts:mfa")
     assert verified.status_code == 302
     assert after.status_code == 200
-    assert b"Welcome" in after.content
+    assert b"Your work today" in after.content
 
 
 @pytest.mark.django_db

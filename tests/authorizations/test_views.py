@@ -87,9 +87,9 @@ def test_the_alerting_filter_pages_and_its_links_keep_the_filter(web, practice, 
 def test_detail(web, low):
     response = web("practice_admin").get(reverse("authorizations:detail", args=[low.pk]))
     assert response.status_code == 200
-    assert [(u.date, u.units) for u in response.context["used"]] == [("2026-02-16", 32)]
+    assert [(u.date, u.units) for u in response.context["used"]] == [("Mon 16 Feb 2026", 32)]
     # 32 units in the last 4 weeks (8/7 a day): the 8 left last 7 days
-    assert response.context["auth"].forecast == "Runs out about 2026-03-09"
+    assert response.context["auth"].forecast == "Runs out about Mon 9 Mar 2026"
 
 
 def test_detail_of_another_practice_is_404(web, other_practice):

@@ -121,6 +121,11 @@ ENTRIES: dict[str, dict[str, Any]] = {
     "charges:for_note": {"access": READERS, "kwargs": _note_id},
     "charges:scrub": {"access": EDITORS, "kwargs": _set_id, "method": "post", "data": lambda g: {}},
     "charges:review": {"access": EDITORS, "kwargs": _set_id, "method": "post", "data": lambda g: {}},
+    "charges:review_many": {
+        "access": EDITORS,
+        "method": "post",
+        "data": lambda g: {"charge_set_ids": [str(_charge_set(g).pk)]},
+    },
     "charges:override": {"access": EDITORS, "kwargs": _line_id, "method": "post", "data": _screen_override},
     "charges:line_add": {"access": EDITORS, "kwargs": _set_id, "method": "post", "data": _screen_add},
 }

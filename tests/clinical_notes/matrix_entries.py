@@ -168,7 +168,7 @@ SCREEN_ENTRIES: dict[str, dict[str, Any]] = {
     "clinical_notes:my_day": {"access": _only(*CLINICAL)},
     "clinical_notes:to_write": {"access": _only(*CLINICAL)},
     "clinical_notes:returned": {"access": _only(*CLINICAL)},
-    "clinical_notes:cosign_queue": {"access": _only(*CLINICAL)},
+    "clinical_notes:cosign_queue": {"access": _only("clinician", "supervisor")},
     "clinical_notes:list": {"access": _only(*NOTE_READERS)},
     # Only the appointment's provider starts its note.
     "clinical_notes:start": {
@@ -197,6 +197,13 @@ SCREEN_ENTRIES: dict[str, dict[str, Any]] = {
         "kwargs": _awaiting,
         "method": "post",
         "data": lambda g: {"attested": "on"},
+    },
+    # Co-signing several clean notes: roles with a co-sign queue post it (a note that is not
+    # theirs to co-sign is refused inside, with a message); others are denied.
+    "clinical_notes:cosign_many": {
+        "access": _only("clinician", "supervisor"),
+        "method": "post",
+        "data": lambda g: {"note_ids": [str(_awaiting(g)["note_id"])]},
     },
     "clinical_notes:return": {
         "access": _only("supervisor"),

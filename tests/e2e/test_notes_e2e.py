@@ -152,7 +152,8 @@ def test_write_sign_return_revise_cosign_and_add_an_addendum(
     item = supervisor_page.locator(f"#queue-note-{note.pk}")
     expect(item).to_contain_text("Quill, Avery")
     expect(item.locator(".findings")).to_contain_text("review date (2025-06-30) passed")
-    expect(item.locator("pre.diff")).to_contain_text("+Manding with picture cards")
+    expect(item.locator(".track-changes ins").first).to_be_visible()
+    expect(item.locator(".track-changes").first).to_contain_text("Manding with picture cards")
 
     # when: the supervisor returns it with a comment
     item.locator("textarea[name=comment]").fill("Add the prompt level used for each trial.")

@@ -80,7 +80,7 @@ def test_a_row_shows_every_column_ready_made(practice, make_member, client_for, 
         row.ip_address,
     ) == (
         1,
-        "2026-11-27 14:05:09 UTC",
+        "Fri 27 Nov 2026, 08:05 CST",
         "biller7",
         practice.pk,
         "42",
@@ -92,7 +92,8 @@ def test_a_row_shows_every_column_ready_made(practice, make_member, client_for, 
         "fields: member_id",
         "203.0.113.9",
     )
-    assert "2026-11-27 14:05:09 UTC" in response.content.decode()
+    assert "Fri 27 Nov 2026, 08:05 CST" in response.content.decode()
+    assert (row.category_label, row.object_text, row.outcome_label) == ("Coverage", "Coverage 8", "Denied")
 
 
 def test_viewing_the_log_is_recorded(practice, make_member, client_for):
@@ -173,11 +174,11 @@ def test_anonymous_is_sent_to_sign_in(client):
     ],
 )
 def test_filters(practice, make_member, client_for, record_event, _case, params, expected_patients):
-    # given: three events on three days (UTC)
+    # given: three events on three days in the practice's zone (Chicago, UTC-6 in November)
     specs = [
-        (dt.datetime(2026, 11, 1, 23, 59, tzinfo=dt.UTC), {"username": "clin1", "action": "view"}),
+        (dt.datetime(2026, 11, 2, 5, 59, tzinfo=dt.UTC), {"username": "clin1", "action": "view"}),
         (
-            dt.datetime(2026, 11, 2, 0, 0, tzinfo=dt.UTC),
+            dt.datetime(2026, 11, 2, 6, 0, tzinfo=dt.UTC),
             {"username": "biller7", "action": "update", "category": "coverage"},
         ),
         (
@@ -247,9 +248,10 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client = client_for(make_member("compliance", practice))
     client.get(URL)  # warm the session
     # when / then: session, user, OTP device, membership+practice, provider; the list event
-    # (savepoint, head lock, insert, head update, release); count, page, latest verification;
-    # session save (savepoint, update, release). No query per row.
-    with django_assert_num_queries(16):
+    # (savepoint, head lock, insert, head update, release); count, page, the practice's time
+    # zone, the patients' names, latest verification; session save (savepoint, update,
+    # release). No query per row.
+    with django_assert_num_queries(18):
         response = client.get(URL)
     assert len(response.context["page"].rows) == 50
 
@@ -298,3 +300,29 @@ def test_never_verified_says_so(practice, make_member, client_for):
     response = client_for(make_member("compliance", practice)).get(URL)
     assert response.context["verification"] is None
     assert "The chain has not been verified yet." in response.content.decode()
+
+
+def test_rows_name_the_patient_and_the_filter_finds_them_by_name(
+    practice, make_member, client_for, record_event
+):
+    # given
+    from tests.factories import PatientFactory
+
+    avery = PatientFactory(practice=practice, first_name="Avery", last_name="Quill")
+    other = PatientFactory(practice=practice, first_name="Jordan", last_name="Reyes")
+    record_event(practice_id=practice.pk, patient_id=avery.pk, detail="results=3;purpose=cosign_queue")
+    record_event(practice_id=practice.pk, patient_id=other.pk)
+    officer = make_member("compliance", practice)
+    # when
+    everyone = client_for(officer).get(URL).context["page"].rows
+    by_name = client_for(officer).get(URL, {"patient": "quill av"}).context["page"].rows
+    by_account = client_for(officer).get(URL, {"patient": other.account_number}).context["page"].rows
+    nobody = client_for(officer).get(URL, {"patient": "Nobody"}).context["page"].rows
+    # then
+    named = {r.patient_name: r.patient_account for r in everyone if r.patient_name}
+    assert named == {"Quill, Avery": avery.account_number, "Reyes, Jordan": other.account_number}
+    assert [(r.patient_name, r.detail_text) for r in by_name] == [
+        ("Quill, Avery", "results: 3 · purpose: co-sign queue")
+    ]
+    assert [r.patient_name for r in by_account] == ["Reyes, Jordan"]
+    assert [r for r in nobody if r.category != "audit_log"] == []

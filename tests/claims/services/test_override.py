@@ -244,3 +244,19 @@ def test_setting_the_same_fee_twice_writes_and_audits_once(billing):
     assert first.pk == again.pk == changed.pk
     assert (after_again - after_first, audited() - after_again) == (0, 1)
     assert FeeScheduleEntry.objects.get(pk=first.pk).amount_cents == 16000
+
+
+def test_after_an_override_the_why_no_longer_gives_the_old_lines_reasons(billing):
+    note = final_note(billing, minutes=45)  # 90834-HO
+    before = list(charges_of(note).why)
+    assert any("90834" in entry for entry in before)
+    line = charges_of(note).lines.get()
+    # when
+    result = override(billing, line, code="90837", reason="Payer asked for the 60-minute code.")
+    # then: nothing about 90834 still reads as a current reason; the change and its reason do
+    assert not any("90834" in entry for entry in result.why[:-1])
+    assert result.why[-1] == (
+        f"Line 1 changed by {billing.clinic.biller_user.username}: 90834-HO, 1 unit → 90837-HO, 1 unit. "
+        "Reason: Payer asked for the 60-minute code."
+    )
+    assert [entry for entry in before if "90834" not in entry] == result.why[:-1]

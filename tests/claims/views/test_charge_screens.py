@@ -3,14 +3,23 @@ findings, the override form (reason required, nothing written on error), review,
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
 from django.utils.html import escape
 
-from claims.models import Charge, ChargeEvent
+from audit.models import AuditEvent
+from claims.models import Charge, ChargeEvent, ChargeSet
 from core.domain.service_types import ServiceType
+from core.money import format_cents
 from practice.models import Provider
 from tests.claims.conftest import charges_of, final_note, lines_of
 from tests.conftest import verified_client
+from tests.factories.clinical import SessionNoteFactory
+
+NOW = dt.datetime(2026, 3, 10, 16, 0, tzinfo=dt.UTC)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +101,7 @@ def test_the_detail_shows_lines_the_why_and_the_findings_with_fix_hints(billing,
         "1 (F84.0)",
         "$110.00",
     )
-    assert [(f.code, f.field) for f in line.findings] == [("duplicate_line", "lines[0].code")]
+    assert [(f.code, f.field) for f in line.findings] == [("duplicate_line", "line 1, code")]
     assert f"90834-HO on 2026-03-09 is already captured (note {note.pk})." in html
     assert "How to fix: Bill the date&#x27;s units on one line" in html
     assert "45 minutes of psychotherapy falls in the 38-52 minute band: 90834." in page.why
@@ -111,6 +120,10 @@ def test_an_override_without_a_reason_shows_the_error_and_writes_nothing(billing
     assert shown.form_open is True
     assert shown.form.errors == {"reason": ["Say why the line is changed (the reason is recorded)."]}
     assert "Nothing was changed. Correct the fields marked below." in response.content.decode()
+    # the refusal is also said at the top of the page
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "The line was not changed: Say why the line is changed (the reason is recorded)."
+    ]
     assert Charge.objects.get(pk=line.pk).code == "90834"
     assert ChargeEvent.objects.count() == events
 
@@ -263,3 +276,75 @@ def test_the_screen_lists_every_finding_at_once_each_with_its_fix(billing, bille
         assert escape(finding.message) in html
         assert finding.fix_hint
         assert escape(finding.fix_hint) in html
+
+
+@pytest.fixture
+def charge_screens_graph(billing):
+    """Two clean sets (one captured through the services, one written straight) and one on hold."""
+    clean_a = charges_of(final_note(billing, minutes=45, hour=9))
+    held = charges_of(final_note(billing, minutes=45, hour=13))  # a same-day duplicate: on hold
+    note = SessionNoteFactory(
+        practice=billing.practice,
+        patient=billing.patient,
+        author=billing.clinic.clinician,
+        date_of_service=dt.date(2026, 3, 2),
+        status="final",
+        signed_at=NOW,
+        finalized_at=NOW,
+        signed_by=billing.clinic.clinician_user,
+    )
+    clean_b = ChargeSet.objects.create(
+        practice=billing.practice,
+        note=note,
+        patient=billing.patient,
+        date_of_service=note.date_of_service,
+        self_pay=True,
+        rendering_provider=billing.clinic.clinician,
+        status="ready",
+        captured_at=NOW,
+        scrubbed_at=NOW,
+    )
+    Charge.objects.create(
+        charge_set=clean_b, line_number=1, code="90834", units=1, place_of_service="11", fee_cents=5000
+    )
+    total = sum(c.fee_cents for c in Charge.objects.filter(units__gt=0))
+    return billing.clinic.biller_user, {
+        "clean_a": clean_a,
+        "clean_b": clean_b,
+        "held": held,
+        "total_cents": total,
+    }
+
+
+def test_the_list_shows_each_sets_first_finding_in_words_and_a_total(charge_screens_graph, client_for):
+    biller, sets = charge_screens_graph
+    response = client_for(biller).get(reverse("charges:list"))
+    page = response.context["page"]
+    by_id = {row.charge_set_id: row for row in page.rows}
+    held = by_id[sets["held"].pk]
+    assert held.first_finding == sets["held"].findings[0]["message"]
+    assert held.first_finding_css == "bad"
+    assert "error" not in held.first_finding.split()[0].lower()
+    assert page.total_amount == format_cents(sets["total_cents"])
+    assert "1 error" not in response.content.decode()
+
+
+def test_several_clean_sets_are_marked_reviewed_in_one_pass_each_audited(charge_screens_graph, client_for):
+    biller, sets = charge_screens_graph
+    client = client_for(biller)
+    ids = [sets["clean_a"].pk, sets["clean_b"].pk, sets["held"].pk]
+    response = client.post(reverse("charges:review_many"), {"charge_set_ids": [str(i) for i in ids]})
+    assert response.status_code == 302
+    statuses = dict(ChargeSet.objects.filter(pk__in=ids).values_list("pk", "status"))
+    assert statuses == {
+        sets["clean_a"].pk: "reviewed",
+        sets["clean_b"].pk: "reviewed",
+        sets["held"].pk: "on_hold",
+    }
+    audited = AuditEvent.objects.filter(
+        object_type="charge_set", action="update", detail__startswith="reviewed;"
+    )
+    assert sorted(int(e.object_id) for e in audited) == sorted([sets["clean_a"].pk, sets["clean_b"].pk])
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert texts[0] == "Marked 2 sets of charges reviewed."
+    assert texts[1].startswith(f"Not marked reviewed — charges {sets['held'].pk}:")

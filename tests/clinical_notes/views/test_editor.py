@@ -506,3 +506,26 @@ def test_save_stores_the_em_answers_in_their_types_and_the_note_page_shows_their
     assert "Total E/M time on the date" in text
     assert "30 minutes" in text
     assert "sentinel_event" not in text
+
+
+@pytest.mark.parametrize(
+    ("_case", "day", "warned"),
+    [("on the due date (3 days after)", 7, ""), ("a day past it", 6, "1 day late")],
+)
+def test_the_author_is_told_before_signing_that_the_note_is_late(clinic, client_for, _case, day, warned):
+    # given: a draft of `day` March; today is 10 March, notes are due within 3 days
+    from tests.clinical_notes.helpers import session_start, write_note
+
+    note = write_note(
+        clinic.access(clinic.tech_user),
+        patient_id=clinic.patient.pk,
+        diagnosis_ids=[clinic.diagnosis.pk],
+        start=session_start(day=day),
+    )
+    # when
+    page = client_for(clinic.tech_user).get(reverse("clinical_notes:edit", args=[note.pk])).context["page"]
+    # then
+    if warned:
+        assert page.late_warning.startswith(f"Signed today, this note is {warned}")
+    else:
+        assert page.late_warning == ""

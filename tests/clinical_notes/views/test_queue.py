@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from clinical_notes import services
-from clinical_notes.models import SessionNote
+from clinical_notes.models import NoteEvent, SessionNote
 from tests.clinical_notes.views.builders import awaiting_note, final_note, ny, state, tech_note
 from tests.factories.clinical import PlanGoalFactory, PlanProblemFactory, TreatmentPlanFactory
 
@@ -99,9 +100,10 @@ def test_the_queue_shows_only_notes_of_my_supervisees(clinic, client_for):
     awaiting_note(clinic)
     # when
     clinician = client_for(clinic.clinician_user).get(QUEUE).context["page"]
-    tech = client_for(clinic.tech_user).get(QUEUE).context["page"]
-    # then
-    assert (clinician.rows, tech.rows) == ([], [])
+    tech = client_for(clinic.tech_user).get(QUEUE)
+    # then: a clinician who supervises nobody has an empty queue; technicians have none at all
+    assert clinician.rows == []
+    assert tech.status_code == 403
 
 
 def test_the_queue_runs_a_fixed_number_of_queries_whatever_its_length(
@@ -255,3 +257,51 @@ def test_a_draft_never_reaches_the_queue(clinic, client_for):
     # then
     assert page.rows == []
     assert SessionNote.objects.count() == 1
+
+
+def test_the_card_shows_the_note_with_tracked_changes_and_the_days_since_the_session(clinic, client_for):
+    # given: an earlier final note, then a note of 4 March signed on 10 March (due within 3 days)
+    old = final_note(clinic, start=ny(8, day=2), seed=11)
+    awaiting_note(clinic, start=ny(10, day=4), seed=12)
+    # when
+    page = client_for(clinic.supervisor_user).get(QUEUE).context["page"]
+    # then
+    (row,) = page.rows
+    assert row.clone.previous_note_id == old.pk
+    assert row.service_label_days == "session 6 days ago"
+    assert row.late_label == "signed 3 days late"
+    changed = [f for f in row.clone.fields if f.changed]
+    assert changed, "the second note's narrative differs from the first"
+    assert {p.change for f in changed for p in f.pieces} >= {"inserted"}
+
+
+def test_several_clean_notes_are_co_signed_in_one_pass_each_with_its_own_event(clinic, client_for):
+    # given: two clean notes waiting, and one already final
+    first = awaiting_note(clinic, start=ny(10, day=4), seed=21)
+    second = awaiting_note(clinic, start=ny(10, day=5), seed=22)
+    SessionNote.objects.filter(pk__in=[first.pk, second.pk]).update(findings=[])
+    done = final_note(clinic, start=ny(8, day=2), seed=23)
+    client = client_for(clinic.supervisor_user)
+    # when
+    response = client.post(
+        reverse("clinical_notes:cosign_many"), {"note_ids": [str(first.pk), str(second.pk), str(done.pk)]}
+    )
+    # then: both co-signed through the service (one event each), the final one refused by name
+    assert response.status_code == 302
+    statuses = dict(SessionNote.objects.filter(pk__in=[first.pk, second.pk]).values_list("pk", "status"))
+    assert statuses == {first.pk: "final", second.pk: "final"}
+    events = NoteEvent.objects.filter(note_id__in=[first.pk, second.pk], to_status="final")
+    assert sorted(events.values_list("note_id", flat=True)) == sorted([first.pk, second.pk])
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert texts[0] == "Co-signed 2 notes: they are final."
+    assert texts[1].startswith(f"Not co-signed — note {done.pk}:")
+
+
+def test_nothing_ticked_co_signs_nothing(clinic, client_for):
+    note = awaiting_note(clinic, start=ny(10, day=4), seed=31)
+    response = client_for(clinic.supervisor_user).post(reverse("clinical_notes:cosign_many"), {})
+    assert response.status_code == 302
+    assert SessionNote.objects.get(pk=note.pk).status == "awaiting_cosign"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Tick at least one note to co-sign. Nothing was changed."
+    ]

@@ -55,7 +55,7 @@ def test_list_shows_patients_with_primary_coverage(practice, web, payer, frozen_
     page = web.get("/patients/").content.decode()
     # then
     assert "Quill, Avery" in page
-    assert "04/12/1990" in page
+    assert "12 Apr 1990" in page
     assert "Prairie Mutual Health" in page
     assert "XQM777" in page
 
