@@ -107,9 +107,9 @@ class AuthView:
 def _cap_view(cap: selectors.CapRow, *, what: str, row: selectors.AuthorizationRow) -> CapView:
     burn = cap.burn
     if cap.forecast_exhausted_on is not None:
-        forecast = f"Runs out about {cap.forecast_exhausted_on.isoformat()}"
+        forecast = f"Runs out about {date_label(cap.forecast_exhausted_on)}"
     elif row.status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED):
-        forecast = f"Lasts until {row.end_on.isoformat()} at the current pace"
+        forecast = f"Lasts until {date_label(row.end_on)} at the current pace"
     else:
         forecast = "—"
     return CapView(

@@ -52,6 +52,15 @@ SCRUB_CODE_LABELS: Mapping[str, str] = MappingProxyType(
         ScrubCode.PART2_CONSENT_MISSING: "Part 2 consent missing",
         ScrubCode.VISIT_LIMIT_REACHED: "Visit limit reached",
         ScrubCode.NOTHING_TO_BILL: "Nothing to bill",
+        ScrubCode.ICD10_YEAR_NOT_LOADED: "ICD-10-CM year not loaded",
+        ScrubCode.CODE_NOT_FOR_SERVICE: "Code does not match the documented service",
+        ScrubCode.SAME_DAY_CONFLICT: "Codes that conflict on the same day",
+        ScrubCode.MEDICARE_CODE_NOT_PAYABLE: "Code Medicare does not pay",
+        ScrubCode.MODIFIER_GT_MEDICARE: "GT modifier on a Medicare claim",
+        ScrubCode.MODIFIER_TELEHEALTH_KIND: "Telehealth modifier does not fit the session",
+        ScrubCode.MODIFIER_CONFLICT: "Modifiers that cannot go together",
+        ScrubCode.POS_TELEHEALTH_HOME: "Telehealth place of service should be home (10)",
+        ScrubCode.POS_DIFFERS_FROM_NOTE: "Place of service differs from the note",
     }
 )
 

@@ -82,10 +82,10 @@ def test_burn_down_and_forecast_per_cap(capped, biller_access):
 def test_the_screen_forecasts_the_cap_that_runs_out_first(capped, web):
     page = web.get(reverse("authorizations:detail", args=[capped.pk]))
 
-    assert page.context["auth"].forecast == "The 97155 cap runs out about 2026-03-12"
+    assert page.context["auth"].forecast == "The 97155 cap runs out about Thu 12 Mar 2026"
     assert [c.forecast for c in page.context["auth"].caps] == [
-        "Runs out about 2026-03-12",
-        "Runs out about 2026-06-22",  # 120 left of 150 at 30 units in the last 28 days
+        "Runs out about Thu 12 Mar 2026",
+        "Runs out about Mon 22 Jun 2026",  # 120 left of 150 at 30 units in the last 28 days
     ]
 
 

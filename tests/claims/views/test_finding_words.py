@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims.view_models import field_words
+from claims.domain.findings import field_label
 
 
 @pytest.mark.parametrize(
@@ -21,5 +21,5 @@ from claims.view_models import field_words
         ("supervising_provider", "supervising provider"),
     ],
 )
-def test_field_words(field, words):
-    assert field_words(field) == words
+def test_field_label(field, words):
+    assert field_label(field) == words
