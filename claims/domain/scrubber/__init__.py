@@ -10,7 +10,8 @@ units (section 1, via `coding.domain.units`), 15-minute units by the CPT midpoin
 8-minute rule (section 2), telehealth POS 02/10 and modifiers (section 4), add-on pairing
 (`coding.domain.rules.add_on_problems`), NPI check digits (section 8, `core.domain.identifiers`),
 timely filing (section 9: a warning from 14 days before the deadline), 42 CFR Part 2 TPO consent
-(section 9, `patients.domain.consents`).
+(section 9, `patients.domain.consents`), eligibility from the 271 (issue #10, pitfall E11:
+`scrubber.eligibility`).
 
 Lines with 0 units are not billed (a biller zeroes a line to drop it) and are skipped.
 """
@@ -26,6 +27,7 @@ from claims.domain.scrubber.coding import (
 )
 from claims.domain.scrubber.common import ScrubCode as ScrubCode
 from claims.domain.scrubber.coverage import check_coverage, check_prior_authorization
+from claims.domain.scrubber.eligibility import check_eligibility
 from claims.domain.scrubber.limits import (
     check_duplicates,
     check_part2_consent,
@@ -41,6 +43,7 @@ from core.domain.problems import Problem, Severity
 CHECKS: tuple[Callable[[ClaimToBe], list[Problem]], ...] = (
     check_something_to_bill,
     check_coverage,
+    check_eligibility,
     check_prior_authorization,
     check_note,
     check_providers,
