@@ -133,6 +133,17 @@ def summarize(entry: EligibilityTransaction, *, requested: tuple[str, ...], serv
             messages=messages,
             errors=errors,
         )
+    if not answer.specific:
+        # E2: the plan-level (STC 30) amounts are not the therapy's: labelled, never shown as such
+        return Summary(
+            coverage=verdict.coverage,
+            reason=verdict.reason,
+            general_only=answer.label,
+            plan=plan,
+            auth_required=auth,
+            messages=messages,
+            errors=errors,
+        )
     benefits = _in_network(answer.benefits)
     coinsurance = _first(benefits, "A")
     return Summary(
@@ -147,7 +158,6 @@ def summarize(entry: EligibilityTransaction, *, requested: tuple[str, ...], serv
         visit_limit=_visits(_first(benefits, "F", remaining=False)),
         visits_left=_visits(_first(benefits, "F", remaining=True)),
         auth_required=auth,
-        general_only="" if answer.specific else answer.label,
         plan=plan,
         messages=messages,
         errors=errors,
