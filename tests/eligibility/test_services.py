@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -30,10 +31,8 @@ def verify(world, coverage, *, day=DOS, force=False, run=True, capture=None):  #
         access=world.access, coverage_id=coverage.pk, service_date=day, force=force
     )
     if run:
-        try:
+        with contextlib.suppress(services.CheckRetry):
             services.eligibility_check_run(check_id=check.pk)
-        except services.CheckRetry:
-            pass
     check.refresh_from_db()
     return check
 
