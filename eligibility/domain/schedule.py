@@ -3,7 +3,7 @@
 A coverage with an appointment in the next `days_ahead` days is verified for that appointment's
 date when it was never verified, when its last check is older than `stale_after_days`, or when
 the patient comes back after a gap (no appointment in the `gap_days` before this one) and the
-last check predates the gap.
+coverage was not checked in the run-up to the return (the `days_ahead` before the appointment).
 """
 
 from __future__ import annotations
@@ -39,4 +39,4 @@ def needs_verification(
     gap = (
         previous_appointment_on is None or (appointment_on - previous_appointment_on).days > settings.gap_days
     )
-    return gap and (previous_appointment_on is None or last_checked_on <= previous_appointment_on)
+    return gap and last_checked_on < appointment_on - timedelta(days=settings.days_ahead)
