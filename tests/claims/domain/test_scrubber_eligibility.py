@@ -42,7 +42,8 @@ def test_not_verified_is_a_warning_and_the_others_block():
     inactive = check_eligibility(claim(coverage=COVERAGE, eligibility=replace(VERIFIED, covered=False)))
     assert [p.severity for p in unverified] == [Severity.WARNING]
     assert [p.severity for p in inactive] == [Severity.ERROR]
-    assert unverified[0].fix_hint and inactive[0].fix_hint
+    assert unverified[0].fix_hint
+    assert inactive[0].fix_hint
     assert "within 30 days" in unverified[0].message
 
 
