@@ -437,11 +437,15 @@ def recent_batches(*, practice_id: int, limit: int = 5) -> list[BatchProgress]:
 
 @dataclass(frozen=True, slots=True)
 class ClaimEligibility:
-    """The coverage's finished check nearest the date of service (and its window)."""
+    """The coverage's finished check nearest the date of service (and its window).
+    `required`: the practice verifies eligibility in Parity (it has eligibility settings), so a
+    claim without a check is flagged; practices that verify elsewhere are not warned on every
+    claim."""
 
     service_date: dt.date | None
     window_days: int
     summary: Summary | None
+    required: bool = True
 
 
 def claim_eligibility(*, coverage_id: int, payer_id: int, date_of_service: dt.date) -> ClaimEligibility:
@@ -453,7 +457,8 @@ def claim_eligibility(*, coverage_id: int, payer_id: int, date_of_service: dt.da
         ).values_list("service_date", "summary", "finished_at")
     )
     if not candidates:
-        return ClaimEligibility(service_date=None, window_days=window, summary=None)
+        required = EligibilitySettings.objects.filter(practice__payers__pk=payer_id).exists()
+        return ClaimEligibility(service_date=None, window_days=window, summary=None, required=required)
     best = min(
         candidates,
         key=lambda c: (abs((c[0] - date_of_service).days), -(c[2].timestamp() if c[2] else 0)),

@@ -39,7 +39,7 @@ from core.errors import NotFound, ValidationFailed
 from core.jobs import job_enqueue_on_commit
 from edi.errors import X12Error
 from edi.x270 import Envelope
-from eligibility.adapters import adapter_for
+from eligibility.adapters import ADAPTERS, adapter_for, sandbox_allowed
 from eligibility.domain.changes import what_changed
 from eligibility.domain.request import build_request
 from eligibility.domain.schedule import in_window, needs_verification
@@ -49,6 +49,7 @@ from eligibility.models import (
     EligibilityBatch,
     EligibilityCheck,
     EligibilityExchange,
+    EligibilitySettings,
 )
 from eligibility.selectors import (
     _primary_coverage,
@@ -83,6 +84,42 @@ def next_control_number(name: str) -> int:
         ControlNumber.objects.filter(name=name).update(last_value=F("last_value") + 1)
         value = ControlNumber.objects.values_list("last_value", flat=True).get(name=name)
     return (value - 1) % ISA13_MAX + 1
+
+
+def eligibility_settings_save(
+    *,
+    access: PracticeAccess,
+    clearinghouse: str = "",
+    days_ahead: int = 7,
+    reverify_after_days: int = 30,
+    appointment_gap_days: int = 60,
+) -> EligibilitySettings:
+    """The practice verifies eligibility in Parity, through `clearinghouse` ("" = the deployment's)."""
+    access.require(Capability.PRACTICE_MANAGE)
+    if clearinghouse and clearinghouse not in ADAPTERS:
+        raise ValidationFailed(field_errors={"clearinghouse": ["Choose a clearinghouse from the list."]})
+    if clearinghouse == "sandbox" and not sandbox_allowed():
+        raise ValidationFailed(field_errors={"clearinghouse": ["The sandbox is refused in production."]})
+    with transaction.atomic(durable=True):
+        row, _ = EligibilitySettings.objects.update_or_create(
+            practice_id=access.practice_id,
+            defaults={
+                "clearinghouse": clearinghouse,
+                "days_ahead": days_ahead,
+                "reverify_after_days": reverify_after_days,
+                "appointment_gap_days": appointment_gap_days,
+            },
+        )
+        audit_event_record(
+            context=access.audit,
+            action=AuditEvent.Action.UPDATE,
+            category=Category.PRACTICE,
+            practice_id=access.practice_id,
+            object_type="eligibility_settings",
+            object_id=row.pk,
+            detail=f"clearinghouse {clearinghouse or 'default'}",
+        )
+    return row
 
 
 # ---- asking for a check ---------------------------------------------------------------------------

@@ -179,7 +179,7 @@ def eligibility_facts(coverage: CoverageFacts | None, *, day: date) -> Eligibili
     )
     summary = found.summary
     if summary is None:
-        return EligibilityFacts(verified_for=None, window_days=found.window_days)
+        return EligibilityFacts(verified_for=None, window_days=found.window_days) if found.required else None
     return EligibilityFacts(
         verified_for=found.service_date,
         window_days=found.window_days,

@@ -66,7 +66,9 @@ def test_every_sandbox_scenario_through_a_real_worker(make_member, tmp_path: Pat
             what="every check finished",
         )
     found = {
-        member_id: tuple(EligibilityCheck.objects.filter(pk=c.pk).values_list("status", "coverage_status").get())
+        member_id: tuple(
+            EligibilityCheck.objects.filter(pk=c.pk).values_list("status", "coverage_status").get()
+        )
         for member_id, c in checks.items()
     }
     assert found == EXPECTED
