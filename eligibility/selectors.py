@@ -448,9 +448,15 @@ class ClaimEligibility:
     required: bool = True
 
 
-def claim_eligibility(*, coverage_id: int, payer_id: int, date_of_service: dt.date) -> ClaimEligibility:
-    window = eligibility_rules(payer_id=payer_id, on=date_of_service).verify_within_days
-    lo, hi = date_of_service - dt.timedelta(days=window), date_of_service + dt.timedelta(days=window)
+def claim_eligibility(
+    *, coverage_id: int, payer_id: int, date_of_service: dt.date, window_days: int
+) -> ClaimEligibility:
+    """The coverage's finished check nearest the date within `window_days` (the payer's rule):
+    one query, two when there is none (does the practice verify in Parity?)."""
+    lo, hi = (
+        date_of_service - dt.timedelta(days=window_days),
+        date_of_service + dt.timedelta(days=window_days),
+    )
     candidates = list(
         EligibilityCheck.objects.filter(
             coverage_id=coverage_id, status=Status.DONE, service_date__gte=lo, service_date__lte=hi
@@ -458,9 +464,9 @@ def claim_eligibility(*, coverage_id: int, payer_id: int, date_of_service: dt.da
     )
     if not candidates:
         required = EligibilitySettings.objects.filter(practice__payers__pk=payer_id).exists()
-        return ClaimEligibility(service_date=None, window_days=window, summary=None, required=required)
+        return ClaimEligibility(service_date=None, window_days=window_days, summary=None, required=required)
     best = min(
         candidates,
         key=lambda c: (abs((c[0] - date_of_service).days), -(c[2].timestamp() if c[2] else 0)),
     )
-    return ClaimEligibility(service_date=best[0], window_days=window, summary=summary_from_json(best[1]))
+    return ClaimEligibility(service_date=best[0], window_days=window_days, summary=summary_from_json(best[1]))

@@ -170,12 +170,17 @@ def coverage_facts(coverage: BilledCoverage | None) -> CoverageFacts | None:
     )
 
 
-def eligibility_facts(coverage: CoverageFacts | None, *, day: date) -> EligibilityFacts | None:
+def eligibility_facts(
+    coverage: CoverageFacts | None, *, day: date, window_days: int
+) -> EligibilityFacts | None:
     """The coverage's finished eligibility check nearest `day`, within the payer's window."""
     if coverage is None:
         return None
     found = claim_eligibility(
-        coverage_id=coverage.coverage_id, payer_id=coverage.payer_id, date_of_service=day
+        coverage_id=coverage.coverage_id,
+        payer_id=coverage.payer_id,
+        date_of_service=day,
+        window_days=window_days,
     )
     summary = found.summary
     if summary is None:
@@ -443,7 +448,9 @@ def claim_to_be(spec: ClaimSpec) -> ClaimToBe:
         note=_note_facts(spec),
         lines=tuple(line_facts(line, day=day, catalog=spec.catalog) for line in spec.lines),
         coverage=spec.coverage,
-        eligibility=eligibility_facts(spec.coverage, day=day),
+        eligibility=eligibility_facts(
+            spec.coverage, day=day, window_days=spec.policy.eligibility.verify_within_days
+        ),
         self_pay=spec.self_pay,
         policy=spec.policy,
         billing_npi=practice.billing_npi,
