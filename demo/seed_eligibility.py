@@ -13,7 +13,7 @@ from accounts.access import PracticeAccess
 from clearinghouse.sandbox import SANDBOX_MEMBERS
 from eligibility import services
 from eligibility.adapters import sandbox_allowed
-from eligibility.models import EligibilityCheck
+from eligibility.models import EligibilityCheck, EligibilitySettings
 from patients.models import Coverage
 from scheduling.models import Appointment
 
@@ -21,7 +21,8 @@ from scheduling.models import Appointment
 def seed_eligibility(*, access: PracticeAccess, today: dt.date) -> int:
     if not sandbox_allowed():
         return 0  # production settings refuse the sandbox; a real clearinghouse is configured there
-    services.eligibility_settings_save(access=access, clearinghouse="sandbox")
+    if not EligibilitySettings.objects.filter(practice_id=access.practice_id).exists():
+        services.eligibility_settings_save(access=access, clearinghouse="sandbox")
     made = 0
     coverages = Coverage.objects.filter(
         patient__practice_id=access.practice_id, member_id__in=list(SANDBOX_MEMBERS), priority=1
