@@ -198,8 +198,12 @@ def _audit_view(access: PracticeAccess, *, patient_id: int, detail: str) -> None
     )
 
 
-def eligibility_panels_for_user(*, access: PracticeAccess, patient_id: int) -> list[CoveragePanel]:
-    """Each of the patient's coverages with its current result, banner and history. One event."""
+def eligibility_panels_for_user(
+    *, access: PracticeAccess, patient_id: int, audit: bool = True
+) -> list[CoveragePanel]:
+    """Each of the patient's coverages with its current result, banner and history. One event,
+    unless `audit` is False: the patient screen's own view event (its coverage section) covers
+    the panel it includes, so that page still writes exactly one."""
     access.require(Capability.COVERAGE_VIEW)
     coverages = list(
         Coverage.objects.filter(patient_id=patient_id, patient__practice_id=access.practice_id)
@@ -217,7 +221,8 @@ def eligibility_panels_for_user(*, access: PracticeAccess, patient_id: int) -> l
     by_coverage: dict[int, list[EligibilityCheck]] = {c.pk: [] for c in coverages}
     for check in checks[:200]:
         by_coverage[check.coverage_id].append(check)
-    _audit_view(access, patient_id=patient_id, detail="eligibility panel")
+    if audit:
+        _audit_view(access, patient_id=patient_id, detail="eligibility panel")
     return [_panel(c, by_coverage[c.pk]) for c in coverages]
 
 

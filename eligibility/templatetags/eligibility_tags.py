@@ -20,7 +20,7 @@ def eligibility_panel(context: dict[str, Any], patient_id: int) -> dict[str, Any
     if access is None or not access.can(Capability.COVERAGE_VIEW):
         return {"panels": None}
     return {
-        "panels": selectors.eligibility_panels_for_user(access=access, patient_id=patient_id),
+        "panels": selectors.eligibility_panels_for_user(access=access, patient_id=patient_id, audit=False),
         "patient_id": patient_id,
         "can_verify": access.can(Capability.COVERAGE_EDIT),
         "show_history": False,
