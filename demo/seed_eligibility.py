@@ -14,7 +14,7 @@ from clearinghouse.sandbox import SANDBOX_MEMBERS
 from eligibility import services
 from eligibility.adapters import sandbox_allowed
 from eligibility.models import EligibilityCheck, EligibilitySettings
-from patients.models import Coverage
+from patients.selectors import primary_coverages_with_member_ids
 from scheduling.models import Appointment
 
 
@@ -24,14 +24,12 @@ def seed_eligibility(*, access: PracticeAccess, today: dt.date) -> int:
     if not EligibilitySettings.objects.filter(practice_id=access.practice_id).exists():
         services.eligibility_settings_save(access=access, clearinghouse="sandbox")
     made = 0
-    coverages = Coverage.objects.filter(
-        patient__practice_id=access.practice_id, member_id__in=list(SANDBOX_MEMBERS), priority=1
-    ).order_by("member_id")
-    for coverage in coverages:
-        if EligibilityCheck.objects.filter(coverage=coverage).exists():
+    coverages = primary_coverages_with_member_ids(practice_id=access.practice_id, member_ids=SANDBOX_MEMBERS)
+    for coverage_id, patient_id in coverages:
+        if EligibilityCheck.objects.filter(coverage_id=coverage_id).exists():
             continue
         upcoming = (
-            Appointment.objects.filter(patient_id=coverage.patient_id, starts_at__gte=timezone.now())
+            Appointment.objects.filter(patient_id=patient_id, starts_at__gte=timezone.now())
             .exclude(status=Appointment.Status.CANCELLED)
             .order_by("starts_at")
             .first()
@@ -39,6 +37,6 @@ def seed_eligibility(*, access: PracticeAccess, today: dt.date) -> int:
         if upcoming is not None:
             services.eligibility_verify_now(access=access, appointment_id=upcoming.pk)
         else:
-            services.eligibility_verify_now(access=access, coverage_id=coverage.pk, service_date=today)
+            services.eligibility_verify_now(access=access, coverage_id=coverage_id, service_date=today)
         made += 1
     return made

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -31,6 +31,7 @@ from eligibility.domain.schedule import ScheduleSettings
 from eligibility.domain.summary import COVERAGE_LABELS, Summary, plain_lines, summary_from_json
 from eligibility.models import EligibilityBatch, EligibilityCheck, EligibilitySettings
 from patients.models import Coverage
+from patients.selectors import coverage_to_verify, coverages_to_verify, primary_coverage_to_verify
 from payer_rules.domain.policy import EligibilityRules
 from payer_rules.selectors import payer_policy_on
 from practice.selectors import practice_today, practice_zone
@@ -66,7 +67,9 @@ def eligibility_rules(*, payer_id: int, on: dt.date) -> EligibilityRules:
 
 
 def check_facts(*, check: EligibilityCheck) -> CheckFacts:
-    coverage = Coverage.objects.select_related("patient__practice", "payer").get(pk=check.coverage_id)
+    coverage = coverage_to_verify(practice_id=check.practice_id, coverage_id=check.coverage_id)
+    if coverage is None:
+        raise NotFound("The check's coverage is gone.")
     patient, practice, payer = coverage.patient, coverage.patient.practice, coverage.payer
     return CheckFacts(
         patient_first_name=patient.first_name,
@@ -205,14 +208,7 @@ def eligibility_panels_for_user(
     unless `audit` is False: the patient screen's own view event (its coverage section) covers
     the panel it includes, so that page still writes exactly one."""
     access.require(Capability.COVERAGE_VIEW)
-    coverages = list(
-        Coverage.objects.filter(patient_id=patient_id, patient__practice_id=access.practice_id)
-        .exclude(payer__kind="self_pay")
-        .select_related("payer")
-        .order_by("priority", "-effective_on")
-    )
-    if not coverages and not access.can(Capability.COVERAGE_VIEW):
-        raise NotFound()
+    coverages = coverages_to_verify(practice_id=access.practice_id, patient_id=patient_id)
     checks = (
         EligibilityCheck.objects.filter(coverage__in=coverages)
         .select_related("requested_by", "coverage__payer")
@@ -286,14 +282,7 @@ def _upcoming(practice_id: int, *, today: dt.date, days: int) -> QuerySet[Appoin
 
 
 def _primary_coverage(patient_id: int, on: dt.date) -> Coverage | None:
-    return (
-        Coverage.objects.filter(patient_id=patient_id, priority=1, effective_on__lte=on)
-        .filter(Q(terminates_on__isnull=True) | Q(terminates_on__gte=on))
-        .exclude(payer__kind="self_pay")
-        .select_related("payer")
-        .order_by("-effective_on", "-pk")
-        .first()
-    )
+    return primary_coverage_to_verify(patient_id=patient_id, on=on)
 
 
 def _latest_check(coverage_id: int, on: dt.date) -> tuple[LatestCheck | None, bool]:

@@ -63,6 +63,7 @@ from eligibility.selectors import (
     settings_for,
 )
 from patients.models import Coverage
+from patients.selectors import coverage_to_verify
 from payers.selectors import enrollments_with_payer
 from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
@@ -222,16 +223,9 @@ def eligibility_verify_now(
             coverage_id = primary.pk
         if coverage_id is None:
             raise ValidationFailed("Choose a coverage to verify.", code="no_coverage")
-        coverage = (
-            Coverage.objects.select_for_update(of=("self",))
-            .select_related("payer")
-            .filter(pk=coverage_id, patient__practice_id=access.practice_id)
-            .first()
-        )
+        coverage = coverage_to_verify(practice_id=access.practice_id, coverage_id=coverage_id, lock=True)
         if coverage is None:
-            raise NotFound("No such coverage in this practice.")
-        if coverage.payer.kind == "self_pay":
-            raise ValidationFailed("Self-pay has no eligibility to verify.", code="self_pay")
+            raise NotFound("No such insurance coverage in this practice.")
         day = service_date or practice_today(practice_id=access.practice_id)
         check, created = _check_create(
             practice_id=access.practice_id,
@@ -297,7 +291,9 @@ def eligibility_schedule_run(*, practice_id: int, today: dt.date | None = None) 
                 settings=rules,
             ):
                 continue
-            locked = Coverage.objects.select_for_update().select_related("payer").get(pk=coverage.pk)
+            locked = coverage_to_verify(practice_id=practice_id, coverage_id=coverage.pk, lock=True)
+            if locked is None:
+                continue
             _, made = _check_create(
                 practice_id=practice_id,
                 coverage=locked,
