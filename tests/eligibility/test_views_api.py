@@ -160,3 +160,19 @@ def test_the_nav_links_to_the_problems_list_for_billers_only(world, client_for):
     clinician = client_for(world.clinician).get(reverse("home")).context["nav_items"]
     assert any(item["url"] == url for item in biller)
     assert not any(item["url"] == url for item in clinician)
+
+
+def test_the_appointment_screen_offers_verify_now_to_billers_and_reading_to_clinicians(world, client_for):  # type: ignore[no-untyped-def]
+    coverage = world.coverage("SBX1006")
+    appointment = world.appointment(coverage, DOS)
+    url = reverse("scheduling:appointment_detail", args=[appointment.pk])
+    biller = client_for(world.biller).get(url).content.decode()
+    clinician = client_for(world.clinician).get(url).content.decode()
+    assert 'id="verify-appointment"' in biller
+    assert 'id="appointment-eligibility"' in clinician
+    assert 'id="verify-appointment"' not in clinician
+
+    response = client_for(world.biller).post(reverse("eligibility:verify_appointment", args=[appointment.pk]))
+    assert response.status_code == 302
+    check = EligibilityCheck.objects.get()
+    assert (check.appointment_id, check.service_date, check.reason) == (appointment.pk, DOS, "before_session")
