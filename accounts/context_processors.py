@@ -23,6 +23,7 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Background jobs", "dashboard:jobs", Capability.BILLING_VIEW),
     ("Providers", "practice:provider_list", Capability.PROVIDER_VIEW),
     ("Authorizations", "authorizations:list", Capability.BILLING_VIEW),
+    ("Before the session", "eligibility:problems", Capability.COVERAGE_EDIT),
     ("Payers", "payers:list", Capability.PAYER_VIEW),
     ("Team", "practice:team", Capability.PRACTICE_MANAGE),
     ("Audit log", "audit:event_list", Capability.AUDIT_VIEW),

@@ -18,10 +18,12 @@ from accounts.access import PracticeAccess
 from accounts.models import Membership, User
 from accounts.services import membership_grant, mfa_confirmed_device, user_create
 from audit.services import AuditContext
+from clearinghouse.sandbox import SANDBOX_MEMBERS
 from core.domain.identifiers import npi_with_check_digit
 from demo.constants import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 from demo.seed_authorizations import seed_authorizations
 from demo.seed_clinical import seed_clinical
+from demo.seed_eligibility import seed_eligibility
 from demo.seed_fees import seed_fees
 from patients import services as patient_services
 from patients.domain.types import ConsentInput, CoverageInput, DiagnosisInput, GuarantorInput, PatientInput
@@ -340,6 +342,9 @@ def seed_patients(
     rng = random.Random(SEED)  # noqa: S311 - synthetic demo data
     existing = patient_ids_by_account_number(practice_id=access.practice_id)
     insured_kinds = ["commercial", "medicaid", "medicare"]
+    # The first insured patients carry the sandbox clearinghouse's test member IDs, one per
+    # scenario, so the demo's eligibility checks show every answer (seed_eligibility).
+    sandbox_ids = iter(sorted(SANDBOX_MEMBERS))
     teams: dict[str, list[str]] = {}
     for index in range(1, PATIENT_COUNT + 1):
         plan = _patient_plan(fake, rng, index, today)
@@ -375,9 +380,10 @@ def seed_patients(
         )
         coverage = None
         if payer_kind != "self_pay":
+            member_id = f"{payers[payer_kind].payer_id[:3]}{rng.randint(10_000_000, 99_999_999)}"
             coverage = CoverageInput(
                 payer_id=payers[payer_kind].pk,
-                member_id=f"{payers[payer_kind].payer_id[:3]}{rng.randint(10_000_000, 99_999_999)}",
+                member_id=next(sandbox_ids, member_id) if index % 13 else member_id,
                 group_number="" if payer_kind != "commercial" else f"GRP{rng.randint(1000, 9999)}",
                 effective_on=today - dt.timedelta(days=rng.randint(200, 900)),
                 terminates_on=today - dt.timedelta(days=10) if index % 13 == 0 else None,
@@ -562,6 +568,7 @@ def seed_all(*, now: dt.datetime) -> SeedReport:
     )
     for what, n in made.items():
         report.count(what, n)
+    report.count("eligibility_checks", seed_eligibility(access=access, today=today))
     return report
 
 

@@ -705,3 +705,52 @@ def patient_directory_search(practice_id: int, text: str) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)[:500]
     )
+
+
+# ---- coverages the eligibility workflow verifies (it scopes and audits its own reads) --------------
+
+
+def _coverages_to_verify() -> QuerySet[Coverage]:
+    return Coverage.objects.exclude(payer__kind=Payer.Kind.SELF_PAY).select_related(
+        "payer", "patient__practice"
+    )
+
+
+def coverages_to_verify(*, practice_id: int, patient_id: int) -> list[Coverage]:
+    """The patient's insurance coverages (not self-pay) with their payer, primary first."""
+    return list(
+        _coverages_to_verify()
+        .filter(patient_id=patient_id, patient__practice_id=practice_id)
+        .order_by("priority", "-effective_on", "pk")
+    )
+
+
+def coverage_to_verify(*, practice_id: int, coverage_id: int, lock: bool = False) -> Coverage | None:
+    """One insurance coverage of the practice with its payer, patient and practice; locked (FOR
+    UPDATE, in the caller's transaction) when `lock`, so two requests for it queue one check."""
+    coverages = _coverages_to_verify()
+    if lock:
+        coverages = coverages.select_for_update(of=("self",))
+    return coverages.filter(pk=coverage_id, patient__practice_id=practice_id).first()
+
+
+def primary_coverage_to_verify(*, patient_id: int, on: dt.date) -> Coverage | None:
+    """The patient's primary insurance coverage in force on `on` (the latest-starting one)."""
+    return (
+        _coverages_to_verify()
+        .filter(patient_id=patient_id, priority=1, effective_on__lte=on)
+        .filter(Q(terminates_on__isnull=True) | Q(terminates_on__gte=on))
+        .order_by("-effective_on", "-pk")
+        .first()
+    )
+
+
+def primary_coverages_with_member_ids(
+    *, practice_id: int, member_ids: Iterable[str]
+) -> list[tuple[int, int]]:
+    """(coverage id, patient id) of the practice's primary coverages carrying these member IDs."""
+    return list(
+        Coverage.objects.filter(patient__practice_id=practice_id, priority=1, member_id__in=list(member_ids))
+        .order_by("member_id", "pk")
+        .values_list("pk", "patient_id")
+    )

@@ -129,6 +129,23 @@ class BillingForm(forms.Form):
     cosign_required = forms.BooleanField(label="Co-signature required before billing", required=False)
     timely_filing_days = forms.IntegerField(required=False, help_text="Blank: the payer's own setting.")
     appeal_window_days = forms.IntegerField(required=False, help_text="Blank: the payer's own setting.")
+    eligibility_service_types = forms.CharField(
+        label="Eligibility: service type codes asked",
+        max_length=60,
+        required=False,
+        initial="MH",
+        help_text="X12 codes, comma-separated; one per request unless the payer accepts several (MH, A6, AI, 30).",
+    )
+    eligibility_verify_within_days = forms.IntegerField(
+        label="Eligibility check valid for (days around the date of service)",
+        initial=30,
+        min_value=0,
+        required=False,
+        help_text="Blank: 30.",
+    )
+    eligibility_enrollment_required = forms.BooleanField(
+        label="Eligibility checks need provider enrollment with this payer", required=False
+    )
 
 
 class RenderingRuleForm(forms.Form):
@@ -388,6 +405,13 @@ class RuleSetForms:
             "cosign_required": billing["cosign_required"],
             "timely_filing_days": billing.get("timely_filing_days"),
             "appeal_window_days": billing.get("appeal_window_days"),
+            "eligibility": {
+                "service_types": split_list(billing.get("eligibility_service_types") or "") or ["MH"],
+                "verify_within_days": 30
+                if billing.get("eligibility_verify_within_days") is None
+                else billing["eligibility_verify_within_days"],
+                "enrollment_required": billing["eligibility_enrollment_required"],
+            },
         }
 
     def add_errors(self, field_errors: Mapping[str, Sequence[str]]) -> None:
@@ -436,6 +460,15 @@ def _initial(document: Mapping[str, Any]) -> dict[str, Any]:
             "cosign_required": document.get("cosign_required", False),
             "timely_filing_days": document.get("timely_filing_days"),
             "appeal_window_days": document.get("appeal_window_days"),
+            "eligibility_service_types": joined(
+                (document.get("eligibility") or {}).get("service_types", ["MH"])
+            ),
+            "eligibility_verify_within_days": (document.get("eligibility") or {}).get(
+                "verify_within_days", 30
+            ),
+            "eligibility_enrollment_required": (document.get("eligibility") or {}).get(
+                "enrollment_required", False
+            ),
         },
         "code_substitutions": [
             {**s, "credentials": joined(s.get("credentials", []))}

@@ -175,7 +175,13 @@ def _render_detail(request: HttpRequest, access: PracticeAccess, appointment_id:
         if access.can(Capability.CLINICAL_VIEW)
         else ""
     )
-    context = {"detail": detail, "a": detail.appointment, "plans_url": plans_url}
+    context = {
+        "detail": detail,
+        "a": detail.appointment,
+        "plans_url": plans_url,
+        "can_view_eligibility": access.can(Capability.COVERAGE_VIEW),
+        "can_verify_eligibility": access.can(Capability.COVERAGE_EDIT),
+    }
     return render(request, "scheduling/appointment_detail.html", context)
 
 

@@ -84,7 +84,12 @@ class Worker:
             "DJANGO_SETTINGS_MODULE": "billing.settings.test",
             **(env or {}),
         }
-        pool_args = ["-P", "solo"] if pool == "solo" else ["-P", "prefork", "-c", "2"]
+        if pool == "solo":
+            pool_args = ["-P", "solo"]
+        elif pool.startswith("threads:"):  # I/O-bound work (eligibility): "threads:50"
+            pool_args = ["-P", "threads", "-c", pool.partition(":")[2]]
+        else:
+            pool_args = ["-P", "prefork", "-c", "2"]
         self.log = log
         self.process = subprocess.Popen(  # noqa: S603
             [

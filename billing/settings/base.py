@@ -161,6 +161,14 @@ COSIGN_OVERDUE_DAYS = env.int("COSIGN_OVERDUE_DAYS", default=3)
 # pages, the co-sign queue, and a warning to the author before signing).
 NOTE_DUE_DAYS = env.int("NOTE_DUE_DAYS", default=3)
 
+# Eligibility (issue #10): the deployment's clearinghouse for practices that chose none. The
+# sandbox (synthetic test members) is the default only with DEBUG on; with DEBUG off it is
+# refused (system check eligibility.E001 and at run time) unless ELIGIBILITY_SANDBOX_ALLOWED is
+# set for a demo. Every screen that shows its results labels them "Sandbox".
+ELIGIBILITY_CLEARINGHOUSE = env("ELIGIBILITY_CLEARINGHOUSE", default="sandbox" if DEBUG else "")
+ELIGIBILITY_SANDBOX_ALLOWED = env.bool("ELIGIBILITY_SANDBOX_ALLOWED", default=False)
+ELIGIBILITY_SANDBOX_LATENCY_MS = env.int("ELIGIBILITY_SANDBOX_LATENCY_MS", default=0)
+
 # Email goes to the console unless configured (tests use Django's locmem backend).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Parity <noreply@parity.invalid>")

@@ -81,6 +81,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="5"),
         "options": {"expires": 50 * 60},
     },
+    # "At 05:00 every day": verify the coverages of the coming days' appointments (eligibility).
+    "eligibility-scheduled": {
+        "task": "eligibility.tasks.eligibility_schedule_task",
+        "schedule": crontab(minute="0", hour="5"),
+        "options": {"expires": 60 * 60},
+    },
     # "At 07:30 every day"
     "cosign-reminders": {
         "task": "clinical_notes.tasks.cosign_reminders_task",

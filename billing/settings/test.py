@@ -13,6 +13,10 @@ from billing.settings.base import *  # noqa: E402, F403
 # and use a queue (or a Redis server) of their own.
 CELERY_TASK_ALWAYS_EAGER = True
 
+# Tests run with DEBUG off and check eligibility against the sandbox payer.
+ELIGIBILITY_CLEARINGHOUSE = "sandbox"
+ELIGIBILITY_SANDBOX_ALLOWED = True
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

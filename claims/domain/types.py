@@ -48,7 +48,7 @@ class PatientFacts:
 
 @dataclass(frozen=True, slots=True)
 class CoverageFacts:
-    """The coverage billed. `eligibility_verified`: None until the eligibility capability exists."""
+    """The coverage billed."""
 
     coverage_id: int
     payer_id: int
@@ -56,12 +56,28 @@ class CoverageFacts:
     member_id: str
     effective_on: date
     terminates_on: date | None = None
-    eligibility_verified: bool | None = None
     payer_kind: str = ""  # payers.Payer.Kind values ("medicare", "medicaid", "commercial", ...)
 
     @property
     def is_medicare(self) -> bool:
         return self.payer_kind == "medicare"
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityFacts:
+    """The coverage's finished eligibility check nearest the date of service (eligibility app).
+
+    `verified_for`: that check's date of service, None when no finished check lies within
+    `window_days` (the payer's rule) of the claim's date. `covered`: the 271 says the coverage
+    holds on that date (`reason` says why not); visits and authorization as the 271 gave them."""
+
+    verified_for: date | None
+    window_days: int
+    covered: bool = True
+    reason: str = ""
+    visit_limit: int | None = None
+    visits_left: int | None = None
+    auth_required: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +230,7 @@ class ClaimToBe:
     note: NoteFacts
     lines: tuple[LineFacts, ...]
     coverage: CoverageFacts | None = None
+    eligibility: EligibilityFacts | None = None  # None: not looked up (no findings)
     self_pay: bool = False
     policy: PayerPolicy = field(default_factory=PayerPolicy)
     billing_npi: str = ""

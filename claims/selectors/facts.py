@@ -40,6 +40,7 @@ from claims.domain.types import (
     ClaimToBe,
     CoverageFacts,
     DiagnosisFacts,
+    EligibilityFacts,
     EnrollmentFacts,
     LicenseFact,
     NoteFacts,
@@ -53,6 +54,7 @@ from coding.domain.icd10 import Icd10Check, normalise_icd10
 from coding.domain.types import InteractiveComplexityFactor, PayerCodingRules, SessionFacts, Telehealth
 from coding.selectors import code_catalog, icd10_check
 from core.domain.service_types import ServiceType
+from eligibility.selectors import claim_eligibility
 from patients.selectors import (
     BilledCoverage,
     billed_coverage_get,
@@ -167,7 +169,32 @@ def coverage_facts(coverage: BilledCoverage | None) -> CoverageFacts | None:
         effective_on=coverage.effective_on,
         terminates_on=coverage.terminates_on,
         payer_kind=coverage.payer_kind,
-        eligibility_verified=None,  # the eligibility capability fills this in later
+    )
+
+
+def eligibility_facts(
+    coverage: CoverageFacts | None, *, day: date, window_days: int
+) -> EligibilityFacts | None:
+    """The coverage's finished eligibility check nearest `day`, within the payer's window."""
+    if coverage is None:
+        return None
+    found = claim_eligibility(
+        coverage_id=coverage.coverage_id,
+        payer_id=coverage.payer_id,
+        date_of_service=day,
+        window_days=window_days,
+    )
+    summary = found.summary
+    if summary is None:
+        return EligibilityFacts(verified_for=None, window_days=found.window_days) if found.required else None
+    return EligibilityFacts(
+        verified_for=found.service_date,
+        window_days=found.window_days,
+        covered=summary.covered,
+        reason=summary.reason,
+        visit_limit=summary.visit_limit,
+        visits_left=summary.visits_left,
+        auth_required=summary.auth_required,
     )
 
 
@@ -430,6 +457,9 @@ def claim_to_be(spec: ClaimSpec) -> ClaimToBe:
         note=_note_facts(spec),
         lines=tuple(line_facts(line, day=day, catalog=spec.catalog) for line in spec.lines),
         coverage=spec.coverage,
+        eligibility=eligibility_facts(
+            spec.coverage, day=day, window_days=spec.policy.eligibility.verify_within_days
+        ),
         self_pay=spec.self_pay,
         policy=spec.policy,
         billing_npi=practice.billing_npi,

@@ -29,7 +29,8 @@ Document (every key optional; defaults are the CPT rules alone and no payer limi
                         "message": ""}],
      "same_day": [{"rule": "diagnostic_evaluation_with_psychotherapy", "severity": "error"}],
      "billing_frequency": "per_session", "cosign_required": false,
-     "timely_filing_days": null, "appeal_window_days": null}
+     "timely_filing_days": null, "appeal_window_days": null,
+     "eligibility": {"service_types": ["MH"], "verify_within_days": 30, "enrollment_required": false}}
 """
 
 from __future__ import annotations
@@ -173,6 +174,21 @@ class DiagnosisAgeRule:
 
 @with_config(_FORBID_EXTRA)
 @dataclass(frozen=True, slots=True)
+class EligibilityRules:
+    """How the payer's eligibility is checked (issue #10, pitfalls E2 and E9).
+
+    `service_types`: the X12 service type codes the 270 asks about, one per request by default
+    (MH, mental health); `verify_within_days`: a check for a date of service this many days
+    away or fewer counts as verified for a claim; `enrollment_required`: the payer answers
+    eligibility only for enrolled providers (CMS, some Medicaid plans)."""
+
+    service_types: tuple[str, ...] = ("MH",)
+    verify_within_days: int = 30
+    enrollment_required: bool = False
+
+
+@with_config(_FORBID_EXTRA)
+@dataclass(frozen=True, slots=True)
 class PayerPolicy:
     """One payer's rules on one date. `timely_filing_days`/`appeal_window_days` None in a document
     mean "the payer's own fields"; `payer_rules.selectors.payer_policy_on` fills them in."""
@@ -188,6 +204,7 @@ class PayerPolicy:
     cosign_required: bool = False
     timely_filing_days: int | None = None
     appeal_window_days: int | None = None
+    eligibility: EligibilityRules = field(default_factory=EligibilityRules)
     rule_set_id: int | None = None  # the version it came from (None: kind defaults); not in documents
 
 
@@ -207,6 +224,7 @@ _SECTION_LABELS = {
     "visit_limits": "Visit limit",
     "diagnosis_age": "Diagnosis and age",
     "same_day": "Same-day conflict",
+    "eligibility": "Eligibility",
 }
 
 
@@ -312,6 +330,9 @@ def _normalized(policy: PayerPolicy, *, label: str, rule_set_id: int | None) -> 
             for d in policy.diagnosis_age
         ),
         same_day=tuple(normalised(r) for r in policy.same_day),
+        eligibility=replace(
+            policy.eligibility, service_types=_codes(policy.eligibility.service_types) or ("MH",)
+        ),
     )
 
 

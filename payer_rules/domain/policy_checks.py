@@ -18,6 +18,7 @@ from coding.domain.crosswalk import crosswalk_allowed
 from coding.domain.types import CodeKind
 from core.domain.problems import Problem, Severity
 from core.domain.service_types import SERVICE_TYPE_LABELS
+from edi.codes import SERVICE_TYPES
 from payer_rules.domain.policy import PayerPolicy, PolicyProblemCode, field_path
 from payer_rules.domain.same_day import default_same_day_rules
 from practice.domain.credentials import Credential
@@ -285,7 +286,7 @@ def policy_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) -> l
     problems += _range_problems(
         policy.appeal_window_days, ("appeal_window_days",), low=1, high=MAX_DAYS, label="Appeal window days"
     )
-    return problems
+    return problems + _eligibility_problems(policy)
 
 
 def _same_day_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) -> list[Problem]:
@@ -328,3 +329,26 @@ def _same_day_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) -
                 )
             )
     return problems
+
+
+MAX_VERIFY_WITHIN_DAYS = 365
+
+
+def _eligibility_problems(policy: PayerPolicy) -> list[Problem]:
+    rules = policy.eligibility
+    problems = [
+        _error(
+            PolicyProblemCode.UNKNOWN_CODE,
+            ("eligibility", "service_types"),
+            f"{code!r} is not an X12 service type code (e.g. MH, A6, AI or 30).",
+        )
+        for code in rules.service_types
+        if code not in SERVICE_TYPES
+    ]
+    return problems + _range_problems(
+        rules.verify_within_days,
+        ("eligibility", "verify_within_days"),
+        low=0,
+        high=MAX_VERIFY_WITHIN_DAYS,
+        label="Days an eligibility check stays valid",
+    )

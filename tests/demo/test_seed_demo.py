@@ -13,6 +13,7 @@ from billing.celery import app as celery_app
 from claims.models import BillableNote, ChargeSet
 from clinical_notes.models import NoteAddendum, SessionNote
 from demo.seed import DEMO_USERS, PATIENT_COUNT, seed_all
+from eligibility.models import EligibilityCheck
 from patients.models import Consent, Coverage, Patient
 from payers.models import Payer
 from practice.models import LicenseAlert, Practice, Supervision
@@ -46,6 +47,7 @@ def _counts() -> dict[str, int]:
         "appointments": Appointment.objects.count(),
         "notes": SessionNote.objects.count(),
         "billable": BillableNote.objects.count(),
+        "eligibility_checks": EligibilityCheck.objects.count(),
     }
 
 
@@ -104,6 +106,12 @@ def test_seed_demo_builds_every_role_payer_kind_and_patients_and_is_idempotent(
     # every final note became charges; the scrubber holds some back and passes others
     assert ChargeSet.objects.count() == first["billable"]
     assert set(ChargeSet.objects.values_list("status", flat=True)) == {"ready", "on_hold"}
+    # the demo patients carrying the sandbox's test members were verified through the sandbox
+    assert first["eligibility_checks"] == 13
+    assert {"covered", "inactive", "rejected", "at_risk"} <= set(
+        EligibilityCheck.objects.values_list("coverage_status", flat=True)
+    )
+    assert EligibilityCheck.objects.filter(status="failed_transient").count() == 2  # retried by the relay
     # every write went through a service, which audits it
     assert (
         AuditEvent.objects.filter(actor_username="system:seed_demo", action="create").count() >= PATIENT_COUNT

@@ -12,7 +12,8 @@ units (section 1, via `coding.domain.units`), 15-minute units by the CPT midpoin
 timely filing (section 9: a warning from 14 days before the deadline), 42 CFR Part 2 TPO consent
 (section 9, `patients.domain.consents`), same-day code conflicts (`same_day`, a table per payer),
 codes Medicare does not pay (`medicare`), telehealth modifiers and the note's place of service
-(`telehealth`).
+(`telehealth`), eligibility from the 271 (issue #10, pitfall E11:
+`scrubber.eligibility`).
 
 Every check runs every time and every finding is returned (errors first): a biller sees them
 all at once, never one class after another.
@@ -32,6 +33,7 @@ from claims.domain.scrubber.coding import (
 from claims.domain.scrubber.common import ScrubCode as ScrubCode
 from claims.domain.scrubber.coverage import check_coverage, check_prior_authorization
 from claims.domain.scrubber.documented_service import check_code_matches_service
+from claims.domain.scrubber.eligibility import check_eligibility
 from claims.domain.scrubber.limits import (
     check_duplicates,
     check_part2_consent,
@@ -54,6 +56,7 @@ from core.domain.problems import Problem, Severity
 CHECKS: tuple[Callable[[ClaimToBe], list[Problem]], ...] = (
     check_something_to_bill,
     check_coverage,
+    check_eligibility,
     check_prior_authorization,
     check_note,
     check_providers,

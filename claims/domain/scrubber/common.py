@@ -25,6 +25,9 @@ class ScrubCode(StrEnum):
     COVERAGE_NOT_ACTIVE = "coverage_not_active"
     MEMBER_ID_INVALID = "member_id_invalid"
     ELIGIBILITY_NOT_VERIFIED = "eligibility_not_verified"
+    ELIGIBILITY_NOT_COVERED = "eligibility_not_covered"
+    ELIGIBILITY_VISITS_USED_UP = "eligibility_visits_used_up"
+    ELIGIBILITY_AUTH_REQUIRED = "eligibility_auth_required"
     # Prior authorization
     AUTH_MISSING = "auth_missing"
     AUTH_DATES = "auth_dates"

@@ -72,15 +72,6 @@ def check_coverage(claim: ClaimToBe) -> list[Problem]:
         )
         for p in member_id_problems(coverage.member_id)
     )
-    if coverage.eligibility_verified is False:
-        problems.append(
-            warning(
-                ScrubCode.ELIGIBILITY_NOT_VERIFIED,
-                f"Eligibility with {coverage.payer_name} was not verified for {dos}.",
-                "coverage.eligibility",
-                "Run an eligibility check for the date of service.",
-            )
-        )
     return problems
 
 

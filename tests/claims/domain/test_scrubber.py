@@ -174,8 +174,6 @@ COVERAGE = CoverageFacts(coverage_id=3, payer_id=4, payer_name="Acme", member_id
         ("ends on the date of service", {"coverage": replace(COVERAGE, effective_on=date(2025, 1, 1), terminates_on=DOS)}, []),
         ("ended the day before", {"coverage": replace(COVERAGE, effective_on=date(2025, 1, 1), terminates_on=DOS - timedelta(days=1))}, ["coverage_not_active"]),
         ("member ID missing", {"coverage": replace(COVERAGE, member_id="")}, ["member_id_invalid"]),
-        ("eligibility not verified", {"coverage": replace(COVERAGE, eligibility_verified=False)}, ["eligibility_not_verified"]),
-        ("eligibility unknown yet", {"coverage": replace(COVERAGE, eligibility_verified=None)}, []),
         ("self-pay", {"coverage": None, "self_pay": True}, ["self_pay"]),
         ("no coverage and not self-pay", {"coverage": None, "self_pay": False}, ["coverage_not_active"]),
     ],

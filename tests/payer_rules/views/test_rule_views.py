@@ -475,3 +475,31 @@ def test_payer_page_shows_one_page_of_versions(web, practice):
         "?page=1",
     )
     assert 'id="rule-set-pages"' in first.content.decode()
+
+
+def test_the_eligibility_section_is_edited_through_the_form(web, medicaid):
+    payer, rule_set = medicaid
+    data = form_data(
+        **{
+            "version-effective_from": "2024-01-01",
+            "billing-eligibility_service_types": "a6, mh",
+            "billing-eligibility_verify_within_days": "14",
+            "billing-eligibility_enrollment_required": "on",
+        }
+    )
+    response = web("practice_admin").post(reverse("payers:rule_set_edit", args=[payer.pk, rule_set.pk]), data)
+    assert response.status_code == 302
+    rule_set.refresh_from_db()
+    assert rule_set.rules["eligibility"] == {
+        "service_types": ["A6", "MH"],
+        "verify_within_days": 14,
+        "enrollment_required": True,
+    }
+
+
+def test_an_unknown_eligibility_service_type_is_refused(web, medicaid):
+    payer, rule_set = medicaid
+    data = form_data(**{"version-effective_from": "2024-01-01", "billing-eligibility_service_types": "ZZZ"})
+    response = web("practice_admin").post(reverse("payers:rule_set_edit", args=[payer.pk, rule_set.pk]), data)
+    assert response.status_code == 400
+    assert "not an X12 service type code" in response.content.decode()

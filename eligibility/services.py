@@ -1,0 +1,453 @@
+"""Eligibility use cases: ask for a check (on demand, scheduled, before a session) and run it.
+
+* `eligibility_verify_now(access=, coverage_id= | appointment_id=, force=)`: one check per
+  coverage and date of service; a second request returns the same check unless `force`
+  ("Verify again"), which starts a new one. The check is handed to a worker through the
+  durable outbox (`core.jobs.job_enqueue_on_commit`, docs/decisions/0014).
+* `eligibility_schedule_run(practice_id=)`: the beat job's work for one practice: every
+  coverage with an appointment in the next N days whose last check is stale, or that comes back
+  after a gap, gets a check in one batch whose progress the screens show.
+* `eligibility_check_run(check_id=)`: the worker's handler. Transient failures (clearinghouse
+  down, AAA 42/80) keep the raw exchange and raise `CheckRetry`, so the job retries with
+  backoff and jitter (`core.domain.backoff`); after the last attempt, and for permanent
+  failures, the check is failed and shown, never retried. The previous finished check stays
+  the current result (pitfall E5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from audit.domain.categories import Category
+from audit.models import AuditEvent
+from audit.services import audit_event_record
+from clearinghouse.interface import (
+    EligibilityCheck as CheckRequest,
+)
+from clearinghouse.interface import (
+    PermanentClearinghouseError,
+    TransientClearinghouseError,
+)
+from core.domain.backoff import MAX_ATTEMPTS
+from core.errors import NotFound, ValidationFailed
+from core.jobs import job_enqueue_on_commit
+from edi.errors import X12Error
+from edi.x270 import Envelope
+from eligibility.adapters import ADAPTERS, adapter_for, sandbox_allowed
+from eligibility.domain.changes import what_changed
+from eligibility.domain.request import build_request
+from eligibility.domain.schedule import in_window, needs_verification
+from eligibility.domain.summary import summarize, summary_to_json
+from eligibility.models import (
+    ControlNumber,
+    EligibilityBatch,
+    EligibilityCheck,
+    EligibilityExchange,
+    EligibilitySettings,
+)
+from eligibility.selectors import (
+    _primary_coverage,
+    _upcoming,
+    change_json,
+    check_facts,
+    eligibility_rules,
+    practice_clearinghouse,
+    previous_done_summary,
+    schedule_settings,
+    settings_for,
+)
+from patients.models import Coverage
+from patients.selectors import coverage_to_verify
+from payers.selectors import enrollments_with_payer
+from practice.selectors import practice_today, practice_zone
+from scheduling.models import Appointment
+
+CHECK_TASK = "eligibility.tasks.eligibility_check_task"
+Status = EligibilityCheck.Status
+Reason = EligibilityCheck.Reason
+ISA13_MAX = 999_999_999
+
+
+class CheckRetry(Exception):
+    """A transient failure: the durable job runs the check again after a backoff."""
+
+
+def next_control_number(name: str) -> int:
+    """The next value of a database counter (unique across batches and workers: pitfall E7)."""
+    with transaction.atomic():
+        ControlNumber.objects.get_or_create(name=name)
+        ControlNumber.objects.filter(name=name).update(last_value=F("last_value") + 1)
+        value = ControlNumber.objects.values_list("last_value", flat=True).get(name=name)
+    return (value - 1) % ISA13_MAX + 1
+
+
+def eligibility_settings_save(
+    *,
+    access: PracticeAccess,
+    clearinghouse: str = "",
+    days_ahead: int = 7,
+    reverify_after_days: int = 30,
+    appointment_gap_days: int = 60,
+) -> EligibilitySettings:
+    """The practice verifies eligibility in Parity, through `clearinghouse` ("" = the deployment's)."""
+    access.require(Capability.PRACTICE_MANAGE)
+    if clearinghouse and clearinghouse not in ADAPTERS:
+        raise ValidationFailed(field_errors={"clearinghouse": ["Choose a clearinghouse from the list."]})
+    if clearinghouse == "sandbox" and not sandbox_allowed():
+        raise ValidationFailed(field_errors={"clearinghouse": ["The sandbox is refused in production."]})
+    with transaction.atomic(durable=True):
+        row, _ = EligibilitySettings.objects.update_or_create(
+            practice_id=access.practice_id,
+            defaults={
+                "clearinghouse": clearinghouse,
+                "days_ahead": days_ahead,
+                "reverify_after_days": reverify_after_days,
+                "appointment_gap_days": appointment_gap_days,
+            },
+        )
+        audit_event_record(
+            context=access.audit,
+            action=AuditEvent.Action.UPDATE,
+            category=Category.PRACTICE,
+            practice_id=access.practice_id,
+            object_type="eligibility_settings",
+            object_id=row.pk,
+            detail=f"clearinghouse {clearinghouse or 'default'}",
+        )
+    return row
+
+
+# ---- asking for a check ---------------------------------------------------------------------------
+
+
+def _enrollment_warnings(*, coverage: Coverage, appointment: Appointment | None, on: dt.date) -> list[str]:
+    """Pitfall E9: the payer answers only for enrolled providers."""
+    if not eligibility_rules(payer_id=coverage.payer_id, on=on).enrollment_required or appointment is None:
+        return []
+    span = enrollments_with_payer(provider_ids=[appointment.provider_id], payer_pk=coverage.payer_id).get(
+        appointment.provider_id
+    )
+    if span is not None and span.status == "enrolled":
+        return []
+    return [
+        f"{coverage.payer.name} requires eligibility enrollment and the session's provider is not enrolled: "
+        "a rejection (AAA 41 or 50) most likely means the enrollment is missing."
+    ]
+
+
+def _check_create(
+    *,
+    practice_id: int,
+    coverage: Coverage,
+    service_date: dt.date,
+    reason: str,
+    appointment: Appointment | None = None,
+    user_id: int | None = None,
+    batch: EligibilityBatch | None = None,
+    force: bool = False,
+) -> tuple[EligibilityCheck, bool]:
+    """The coverage's check for the date (created and queued when there is none, or when forced
+    and the last one has finished). Call inside a transaction that locked the coverage."""
+    existing = (
+        EligibilityCheck.objects.filter(coverage=coverage, service_date=service_date)
+        .order_by("-sequence")
+        .first()
+    )
+    if existing is not None and (not force or existing.status in (Status.QUEUED, Status.RUNNING)):
+        return existing, False
+    name = practice_clearinghouse(practice_id=practice_id)
+    check = EligibilityCheck.objects.create(
+        practice_id=practice_id,
+        patient_id=coverage.patient_id,
+        coverage=coverage,
+        appointment=appointment,
+        batch=batch,
+        service_date=service_date,
+        sequence=existing.sequence + 1 if existing is not None else 0,
+        reason=reason,
+        requested_by_id=user_id,
+        clearinghouse=name,
+        is_sandbox=name == "sandbox",
+        service_types=list(eligibility_rules(payer_id=coverage.payer_id, on=service_date).service_types),
+        trace_number=f"PRTY{next_control_number('trace'):010d}",
+        warnings=_enrollment_warnings(coverage=coverage, appointment=appointment, on=service_date),
+    )
+    job_enqueue_on_commit(
+        CHECK_TASK,
+        key=f"eligibility.check:{check.pk}",
+        label=f"Eligibility check {check.pk}",
+        practice_id=practice_id,
+        check_id=check.pk,
+    )
+    return check, True
+
+
+def _appointment_date(appointment: Appointment) -> dt.date:
+    return timezone.localtime(
+        appointment.starts_at, practice_zone(practice_id=appointment.practice_id)
+    ).date()
+
+
+def eligibility_verify_now(
+    *,
+    access: PracticeAccess,
+    coverage_id: int | None = None,
+    appointment_id: int | None = None,
+    service_date: dt.date | None = None,
+    force: bool = False,
+) -> EligibilityCheck:
+    """ "Verify now" from the patient screen (a coverage, for a date: today by default) or the
+    appointment screen (its primary coverage, for the appointment's date: pitfall E6)."""
+    access.require(Capability.COVERAGE_EDIT)
+    with transaction.atomic(durable=True):
+        appointment = None
+        if appointment_id is not None:
+            appointment = Appointment.objects.filter(
+                pk=appointment_id, practice_id=access.practice_id
+            ).first()
+            if appointment is None:
+                raise NotFound("No such appointment in this practice.")
+            service_date = _appointment_date(appointment)
+            primary = _primary_coverage(appointment.patient_id, service_date)
+            if primary is None:
+                raise ValidationFailed(
+                    "The patient has no insurance coverage active on the appointment's date.",
+                    code="no_coverage",
+                )
+            coverage_id = primary.pk
+        if coverage_id is None:
+            raise ValidationFailed("Choose a coverage to verify.", code="no_coverage")
+        coverage = coverage_to_verify(practice_id=access.practice_id, coverage_id=coverage_id, lock=True)
+        if coverage is None:
+            raise NotFound("No such insurance coverage in this practice.")
+        day = service_date or practice_today(practice_id=access.practice_id)
+        check, created = _check_create(
+            practice_id=access.practice_id,
+            coverage=coverage,
+            service_date=day,
+            reason=Reason.BEFORE_SESSION if appointment is not None else Reason.ON_DEMAND,
+            appointment=appointment,
+            user_id=access.user_id,
+            force=force,
+        )
+        audit_event_record(
+            context=access.audit,
+            action=AuditEvent.Action.VERIFY,
+            category=Category.COVERAGE,
+            practice_id=access.practice_id,
+            patient_id=coverage.patient_id,
+            object_type="eligibility_check",
+            object_id=check.pk,
+            detail=("verify again" if force else "verify now") + ("" if created else " (existing check)"),
+        )
+    return check
+
+
+def eligibility_schedule_run(*, practice_id: int, today: dt.date | None = None) -> EligibilityBatch | None:
+    """Queue a check for every coverage with an upcoming appointment that needs one (one batch)."""
+    settings_row = settings_for(practice_id=practice_id)
+    rules = schedule_settings(settings_row)
+    today = today or practice_today(practice_id=practice_id)
+    zone = practice_zone(practice_id=practice_id)
+    with transaction.atomic(durable=True):
+        batch = EligibilityBatch.objects.create(practice_id=practice_id)
+        seen: set[tuple[int, dt.date]] = set()
+        created = 0
+        for appointment in _upcoming(practice_id, today=today, days=rules.days_ahead):
+            on = timezone.localtime(appointment.starts_at, zone).date()
+            if not in_window(on, today=today, days_ahead=rules.days_ahead):
+                continue
+            coverage = _primary_coverage(appointment.patient_id, on)
+            if coverage is None or (coverage.pk, on) in seen:
+                continue
+            seen.add((coverage.pk, on))
+            last = (
+                EligibilityCheck.objects.filter(coverage=coverage)
+                .exclude(status=Status.FAILED_PERMANENT)
+                .order_by("-created_at")
+                .values_list("created_at", flat=True)
+                .first()
+            )
+            previous = (
+                Appointment.objects.filter(
+                    patient_id=appointment.patient_id, starts_at__lt=appointment.starts_at
+                )
+                .exclude(status=Appointment.Status.CANCELLED)
+                .order_by("-starts_at")
+                .values_list("starts_at", flat=True)
+                .first()
+            )
+            if not needs_verification(
+                today=today,
+                appointment_on=on,
+                last_checked_on=timezone.localtime(last, zone).date() if last else None,
+                previous_appointment_on=timezone.localtime(previous, zone).date() if previous else None,
+                settings=rules,
+            ):
+                continue
+            locked = coverage_to_verify(practice_id=practice_id, coverage_id=coverage.pk, lock=True)
+            if locked is None:
+                continue
+            _, made = _check_create(
+                practice_id=practice_id,
+                coverage=locked,
+                service_date=on,
+                reason=Reason.SCHEDULED,
+                appointment=appointment,
+                batch=batch,
+            )
+            created += made
+        if not created:
+            batch.delete()
+            return None
+        batch.total = created
+        batch.save(update_fields=["total"])
+    return batch
+
+
+# ---- running a check --------------------------------------------------------------------------------
+
+
+def _claim(check_id: int) -> EligibilityCheck | None:
+    with transaction.atomic():
+        check = EligibilityCheck.objects.select_for_update().filter(pk=check_id).first()
+        if check is None or check.status in (Status.DONE, Status.FAILED_PERMANENT):
+            return None  # a redelivered job: the check already ran to its end
+        check.status = Status.RUNNING
+        check.attempts += 1
+        check.started_at = check.started_at or timezone.now()
+        check.save(update_fields=["status", "attempts", "started_at", "updated_at"])
+    return check
+
+
+def _envelope(check: EligibilityCheck, *, control: int, payer_id: str, sandbox: bool) -> Envelope:
+    created = timezone.localtime(timezone.now(), practice_zone(practice_id=check.practice_id)).replace(
+        tzinfo=None
+    )
+    return Envelope(
+        sender_id=f"PARITY{check.practice_id}"[:15],
+        receiver_id=(payer_id or "CLEARINGHOUSE")[:15],
+        interchange_control_number=control,
+        group_control_number=control,
+        created=created,
+        usage="T" if sandbox else "P",
+    )
+
+
+def _fail(
+    check: EligibilityCheck, *, control: int, outcome: str, message: str, request_x12: str, response_x12: str
+) -> None:
+    transient = outcome == "transient" and check.attempts < MAX_ATTEMPTS
+    if outcome == "transient" and not transient:
+        message = f"{message} Gave up after {check.attempts} attempts; verify again later."
+    with transaction.atomic():
+        EligibilityExchange.objects.create(
+            check_run=check,
+            attempt=check.attempts,
+            interchange_control_number=control,
+            request_x12=request_x12,
+            response_x12=response_x12,
+            outcome=outcome,
+            error_message=message,
+        )
+        check.status = Status.FAILED_TRANSIENT if transient else Status.FAILED_PERMANENT
+        check.error_message = message
+        check.finished_at = None if transient else timezone.now()
+        check.save(update_fields=["status", "error_message", "finished_at", "updated_at"])
+    if transient:
+        raise CheckRetry(message)
+
+
+def eligibility_check_run(*, check_id: int) -> None:
+    """Send the check's 270 through the practice's clearinghouse and record the 271."""
+    check = _claim(check_id)
+    if check is None:
+        return
+    control = next_control_number("interchange")
+    facts = check_facts(check=check)
+    request_x12 = ""
+    try:
+        adapter = adapter_for(check.clearinghouse)
+        request = build_request(facts, trace_number=check.trace_number)
+        envelope = _envelope(check, control=control, payer_id=facts.payer_id, sandbox=adapter.is_sandbox)
+        result = adapter.check_eligibility(CheckRequest(request=request, envelope=envelope))
+    except TransientClearinghouseError as error:
+        _fail(
+            check,
+            control=control,
+            outcome="transient",
+            message=str(error),
+            request_x12=error.request_x12,
+            response_x12=error.response_x12,
+        )
+        return
+    except PermanentClearinghouseError as error:
+        _fail(
+            check,
+            control=control,
+            outcome="permanent",
+            message=str(error),
+            request_x12=error.request_x12,
+            response_x12=error.response_x12,
+        )
+        return
+    except X12Error as error:
+        _fail(
+            check,
+            control=control,
+            outcome="permanent",
+            message=str(error),
+            request_x12=request_x12,
+            response_x12="",
+        )
+        return
+    if result.payer_unavailable:
+        first = result.response.transactions[0].errors[0]
+        _fail(
+            check,
+            control=control,
+            outcome="transient",
+            message=f"The payer could not answer now (AAA {first.code}: {first.message}).",
+            request_x12=result.request_x12,
+            response_x12=result.response_x12,
+        )
+        return
+    entry = result.response.transactions[0]
+    summary = summarize(entry, requested=tuple(check.service_types), service_date=check.service_date)
+    changes = [change_json(c) for c in what_changed(previous_done_summary(check=check), summary)]
+    with transaction.atomic():
+        EligibilityExchange.objects.create(
+            check_run=check,
+            attempt=check.attempts,
+            interchange_control_number=control,
+            request_x12=result.request_x12,
+            response_x12=result.response_x12,
+            outcome="answered",
+        )
+        check.status = Status.DONE
+        check.error_message = ""
+        check.result = result.response.as_json()
+        check.summary = summary_to_json(summary)
+        check.coverage_status = summary.coverage
+        check.changes = changes
+        check.has_alert = any(c["alert"] for c in changes)
+        check.finished_at = timezone.now()
+        check.save(
+            update_fields=[
+                "status",
+                "error_message",
+                "result",
+                "summary",
+                "coverage_status",
+                "changes",
+                "has_alert",
+                "finished_at",
+                "updated_at",
+            ]
+        )

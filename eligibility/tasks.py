@@ -1,0 +1,24 @@
+"""Eligibility background work: ids in, one service call."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from core.tasks import durable_task
+from eligibility import services
+from practice.models import Practice
+
+
+@durable_task("eligibility.tasks.eligibility_check_task")
+def eligibility_check_task(*, check_id: int) -> None:
+    services.eligibility_check_run(check_id=check_id)
+
+
+@shared_task(name="eligibility.tasks.eligibility_schedule_task", acks_late=True, ignore_result=True)
+def eligibility_schedule_task() -> int:
+    """Every morning (CELERY_BEAT_SCHEDULE): verify the coverages of the coming appointments.
+    Re-running it queues nothing twice (one check per coverage and date)."""
+    batches = 0
+    for practice_id in Practice.objects.values_list("pk", flat=True):
+        batches += services.eligibility_schedule_run(practice_id=practice_id) is not None
+    return batches

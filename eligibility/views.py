@@ -1,0 +1,114 @@
+"""Eligibility screens: the patient's eligibility, a check's record, "Verify now", and the
+problems before upcoming sessions. Thin: capability first, one selector or service call."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import screen_access
+from accounts.domain.roles import Capability
+from core.errors import ValidationFailed
+from core.views import app_errors
+from eligibility import selectors, services
+
+
+@login_required
+@app_errors
+def patient_eligibility(request: HttpRequest, patient_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.COVERAGE_VIEW)
+    panels = selectors.eligibility_panels_for_user(access=access, patient_id=patient_id)
+    return render(
+        request,
+        "eligibility/patient.html",
+        {
+            "patient_id": patient_id,
+            "panels": panels,
+            "can_verify": access.can(Capability.COVERAGE_EDIT),
+            "show_history": True,
+        },
+    )
+
+
+@login_required
+@app_errors
+def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.COVERAGE_VIEW)
+    check = selectors.check_get_for_user(access=access, check_id=check_id)
+    return render(
+        request,
+        "eligibility/check.html",
+        {
+            "check": check,
+            "lines": selectors.check_summary_lines(check),
+            "service_types": [selectors.service_type_label(c) for c in check.service_types],
+            "clearinghouse": selectors.clearinghouse_label(check.clearinghouse),
+        },
+    )
+
+
+def _verified(request: HttpRequest, check_status: str, created_message: str) -> None:
+    messages.success(request, created_message if check_status == "queued" else "Eligibility check recorded.")
+
+
+@require_POST
+@login_required
+@app_errors
+def verify_coverage(request: HttpRequest, coverage_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.COVERAGE_EDIT)
+    try:
+        day = (
+            dt.date.fromisoformat(request.POST.get("service_date", ""))
+            if request.POST.get("service_date")
+            else None
+        )
+    except ValueError:
+        day = None
+        messages.error(request, "The date of service is not a date; checked for today.")
+    try:
+        check = services.eligibility_verify_now(
+            access=access, coverage_id=coverage_id, service_date=day, force=request.POST.get("force") == "1"
+        )
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+        return redirect(request.POST.get("next") or "home")
+    _verified(request, check.status, "Eligibility check queued.")
+    return redirect("eligibility:patient", patient_id=check.patient_id)
+
+
+@require_POST
+@login_required
+@app_errors
+def verify_appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.COVERAGE_EDIT)
+    try:
+        check = services.eligibility_verify_now(
+            access=access, appointment_id=appointment_id, force=request.POST.get("force") == "1"
+        )
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+        return redirect("scheduling:appointment_detail", appointment_id=appointment_id)
+    _verified(request, check.status, "Eligibility check queued for the appointment's date.")
+    return redirect("eligibility:patient", patient_id=check.patient_id)
+
+
+@login_required
+@app_errors
+def session_problems(request: HttpRequest) -> HttpResponse:
+    access = screen_access(request, Capability.COVERAGE_EDIT)
+    rows = selectors.session_problems_for_user(access=access)
+    return render(
+        request,
+        "eligibility/problems.html",
+        {
+            "rows": rows,
+            "alerts": selectors.eligibility_alerts(practice_id=access.practice_id),
+            "batches": selectors.recent_batches(practice_id=access.practice_id),
+            "days": selectors.settings_for(practice_id=access.practice_id).days_ahead,
+        },
+    )

@@ -1,0 +1,69 @@
+"""Permission-matrix entries for the eligibility screens and API.
+
+Coverage readers (clinicians, supervisors, billers, admins) see a patient's eligibility and a
+check's record; billers and admins verify (on demand) and see the problems before the session.
+Technicians and compliance see none of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from eligibility.models import EligibilityCheck
+from tests.factories.scheduling import AppointmentFactory
+
+ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
+BILLING = ("biller", "practice_admin")
+COVERAGE_READERS = ("clinician", "supervisor", "biller", "practice_admin")
+
+
+def _only(*allowed: str) -> dict[str, str]:
+    return {role: "ok" if role in allowed else "deny" for role in ROLES}
+
+
+def _check(g: dict[str, Any]) -> dict[str, Any]:
+    if "eligibility_check" not in g:
+        g["eligibility_check"] = EligibilityCheck.objects.create(  # test-only: a recorded check
+            practice=g["practice"],
+            patient=g["patient"],
+            coverage=g["coverage"],
+            service_date=dt.date(2026, 3, 10),
+            reason=EligibilityCheck.Reason.ON_DEMAND,
+            trace_number="MATRIX0001",
+        )
+    return {"check_id": g["eligibility_check"].pk}
+
+
+def _appointment(g: dict[str, Any]) -> dict[str, Any]:
+    if "eligibility_appointment" not in g:
+        g["eligibility_appointment"] = AppointmentFactory(practice=g["practice"], patient=g["patient"])
+    return {"appointment_id": g["eligibility_appointment"].pk}
+
+
+ENTRIES: dict[str, dict[str, Any]] = {
+    "eligibility:problems": {"access": _only(*BILLING)},
+    "eligibility:patient": {
+        "access": _only(*COVERAGE_READERS),
+        "kwargs": lambda g: {"patient_id": g["patient"].pk},
+    },
+    "eligibility:check": {"access": _only(*COVERAGE_READERS), "kwargs": _check},
+    "eligibility:verify_coverage": {
+        "access": _only(*BILLING),
+        "kwargs": lambda g: {"coverage_id": g["coverage"].pk},
+        "method": "post",
+        "data": lambda g: {"service_date": "2026-03-10"},
+    },
+    "eligibility:verify_appointment": {
+        "access": _only(*BILLING),
+        "kwargs": _appointment,
+        "method": "post",
+        "data": lambda g: {},
+    },
+    "eligibility_api:check_create": {
+        "access": _only(*BILLING),
+        "method": "post",
+        "data": lambda g: {"coverage_id": g["coverage"].pk, "service_date": "2026-03-10"},
+    },
+    "eligibility_api:check_detail": {"access": _only(*COVERAGE_READERS), "kwargs": _check},
+}
