@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "authorizations",
     "eligibility",
     "claims",
+    "estimates",
     "dashboard",
     "demo",
 ]
