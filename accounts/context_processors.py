@@ -23,6 +23,8 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Background jobs", "dashboard:jobs", Capability.BILLING_VIEW),
     ("Providers", "practice:provider_list", Capability.PROVIDER_VIEW),
     ("Authorizations", "authorizations:list", Capability.BILLING_VIEW),
+    ("Fees", "estimates:fees", Capability.BILLING_VIEW),
+    ("Good Faith Estimates", "estimates:gfe_list", Capability.BILLING_VIEW),
     ("Payers", "payers:list", Capability.PAYER_VIEW),
     ("Audit log", "audit:event_list", Capability.AUDIT_VIEW),
 ]

@@ -9,6 +9,7 @@ from claims import urls as claims_urls
 from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
 from dashboard import urls as dashboard_urls
+from estimates import urls as estimates_urls
 from patients import urls as patients_urls
 from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
@@ -26,6 +27,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("plans/", include((treatment_plans_urls.api_urlpatterns, "plans_api"))),
     path("authorizations/", include((authorizations_urls.api_urlpatterns, "authorizations_api"))),
     path("charges/", include((claims_urls.api_urlpatterns, "charges_api"))),
+    path("estimates/", include((estimates_urls.api_urlpatterns, "estimates_api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -46,6 +48,7 @@ urlpatterns = [
     path("plans/", include((treatment_plans_urls.urlpatterns, "plans"))),
     path("authorizations/", include(authorizations_urls)),
     path("charges/", include(claims_urls)),
+    path("estimates/", include(estimates_urls)),
     path("jobs/", include(dashboard_urls)),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
