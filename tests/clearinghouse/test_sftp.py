@@ -195,3 +195,33 @@ def test_an_unreachable_server_is_transient(sftp_server: Endpoint) -> None:
 def test_settings_never_show_the_passphrase(sftp_server: Endpoint) -> None:
     settings = sftp_server.settings(key_passphrase="hunter2-secret")
     assert "hunter2" not in repr(settings)
+
+
+@pytest.mark.django_db
+def test_the_practice_connection_builds_the_adapter_with_the_passphrase_from_the_environment(
+    sftp_server: Endpoint,
+) -> None:
+    from core.errors import ValidationFailed
+    from practice.models import SftpConnection
+    from practice.sftp import sftp_adapter_for, sftp_settings_for
+    from tests.factories import PracticeFactory
+
+    practice = PracticeFactory()
+    assert sftp_adapter_for(practice_id=practice.pk) is None
+    SftpConnection.objects.create(
+        practice=practice,
+        host=sftp_server.host,
+        port=sftp_server.port,
+        username=sftp_server.username,
+        key_path=sftp_server.key_path,
+        known_host_key=sftp_server.host_key_line,
+        passphrase_env="PARITY_TEST_SFTP_PASSPHRASE",
+    )
+    with pytest.raises(ValidationFailed, match="PARITY_TEST_SFTP_PASSPHRASE"):
+        sftp_settings_for(practice_id=practice.pk, environ={})
+    settings = sftp_settings_for(practice_id=practice.pk, environ={"PARITY_TEST_SFTP_PASSPHRASE": "unused"})
+    assert settings is not None
+    assert settings.key_passphrase == "unused"
+    adapter = sftp_adapter_for(practice_id=practice.pk, environ={"PARITY_TEST_SFTP_PASSPHRASE": ""})
+    assert adapter is not None
+    assert [s.name for s in adapter.send([check(9)])] == ["270_000000009.x12"]
