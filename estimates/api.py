@@ -209,6 +209,7 @@ class GoodFaithEstimateCreateApi(APIView):
         service_on = serializers.DateField(required=False, allow_null=True, default=None)
         requested_on = serializers.DateField(required=False, allow_null=True, default=None)
         location_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+        appointment_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         operation_id="good_faith_estimate_create", request=InputSerializer, responses={201: GfeOutput}

@@ -31,6 +31,7 @@ from estimates.models import GoodFaithEstimate, GoodFaithEstimateItem
 from estimates.selectors import GFE_OBJECT_TYPE
 from patients.selectors import diagnosis_list_for_user, patient_get_for_user
 from practice.selectors import location_get, practice_get, practice_today, provider_get
+from scheduling.selectors import appointment_get
 
 MAX_ITEMS = 24
 MAX_QUANTITY = 60  # a course of weekly sessions for a year fits
@@ -60,11 +61,31 @@ def good_faith_estimate_create(
     requested_on: date | None = None,
     location_id: int | None = None,
     diagnosis_codes: Sequence[str] | None = None,
+    appointment_id: int | None = None,
 ) -> GoodFaithEstimate:
     """Make a GFE. A scheduled service needs its date; a request needs the request date. Every
     item needs a default fee on the date of service (or today, for a request without a date):
-    otherwise ValidationFailed naming the item, and nothing saved."""
+    otherwise ValidationFailed naming the item, and nothing saved.
+
+    From an appointment (`appointment_id`): its date of service, location, and the day it was
+    booked (its first event, in the practice's time zone) fill what was not given."""
     _require_edit(access)
+    if appointment_id is not None:
+        booked = appointment_get(access=access, appointment_id=appointment_id)
+        view = booked.appointment
+        if view.patient_id != patient_id:
+            raise_for_problems(
+                [Problem("gfe_appointment", "The appointment is another patient's.", "appointment_id")],
+                message="The estimate was not made.",
+                include_problems=True,
+            )
+        service_on = service_on or view.date_of_service
+        location_id = location_id if location_id is not None else view.location_id
+        if scheduled_on is None and requested_on is None:
+            first = min((e.at_local for e in booked.events), default=None)
+            scheduled_on = (
+                first.date() if first is not None else practice_today(practice_id=access.practice_id)
+            )
     patient = patient_get_for_user(access=access, patient_id=patient_id, purpose="good_faith_estimate")
     provider = provider_get(access=access, provider_id=provider_id)
     practice = practice_get(access=access)
@@ -133,6 +154,7 @@ def good_faith_estimate_create(
         estimate = GoodFaithEstimate(
             practice_id=access.practice_id,
             patient_id=patient.pk,
+            appointment_id=appointment_id,
             provider_id=provider.pk,
             reason=GoodFaithEstimate.Reason.SCHEDULED if scheduled_on else GoodFaithEstimate.Reason.REQUESTED,
             scheduled_on=scheduled_on,

@@ -110,3 +110,29 @@ def test_billed_400_or_more_over_the_estimate_warns(fees, billed_cents: int, exc
     assert check is not None
     assert check.difference == Decimal(billed_cents) / 100
     assert check.exceeds is exceeds
+
+
+def test_from_an_appointment_the_dates_come_from_the_booking(fees) -> None:  # type: ignore[no-untyped-def]
+    from scheduling.models import AppointmentEvent
+    from tests.factories.scheduling import AppointmentFactory
+
+    appointment = AppointmentFactory(
+        practice=fees.practice, patient=fees.patient, provider=fees.clinic.clinician,
+        starts_at=dt.datetime(2026, 3, 19, 14, 0, tzinfo=dt.UTC), ends_at=dt.datetime(2026, 3, 19, 15, 0, tzinfo=dt.UTC),
+    )  # fmt: skip
+    event = AppointmentEvent.objects.create(appointment=appointment, to_status="scheduled")
+    AppointmentEvent.objects.filter(pk=event.pk).update(
+        created_at=dt.datetime(2026, 3, 9, 15, 0, tzinfo=dt.UTC)
+    )
+    gfe = make(fees, scheduled_on=None, service_on=None, appointment_id=appointment.pk)
+    assert (gfe.scheduled_on, gfe.service_on, gfe.appointment_id) == (
+        MON,
+        dt.date(2026, 3, 19),
+        appointment.pk,
+    )
+    assert gfe.due_on == dt.date(2026, 3, 10)  # 8 business days ahead: 1 business day
+    other = AppointmentFactory(
+        practice=fees.practice, patient=fees.clinic.other_patient, provider=fees.clinic.clinician
+    )
+    with pytest.raises(ValidationFailed):
+        make(fees, appointment_id=other.pk)
