@@ -19,13 +19,15 @@ Files and their life:
   next run (never lost); a file already in the archive with the same content is moved to
   `archive/duplicates/` without calling the handler (never processed twice); a file that cannot
   be parsed goes to `rejected/` with the reason in the report (kept as evidence, never retried).
+  One collector at a time: `archive/.collect.lock`, made with an exclusive create (a lock older
+  than `lock_stale_seconds` was left by a dead process and is taken over).
 - **One inquiry** (`check_eligibility`, the `EligibilityAdapter` protocol): sends the 270 (if not
   already sent) and looks for a 271 answering its trace number in the inbox and the archive,
   without moving anything. No answer yet is a `TransientClearinghouseError`, so the workflow's
   backoff polls again; the retry does not resend.
 
-Matching is by the 270's trace number (TRN02 echoed in the 271, or BHT03 when the payer rejected
-before the subscriber level): the same check `parse_271(expected_trace=...)` applies.
+Matching is by the 270's trace number: TRN02 echoed in the 271, or BHT03 when the payer rejected
+before the subscriber level (no TRN; `parse_271(expected_trace=...)` decides).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import hashlib
 import io
 import posixpath
 import stat
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +56,7 @@ from edi.x270 import build_270
 from edi.x271 import Response271, parse_271
 
 SFTP_NAME = "SFTP batch clearinghouse"
+COLLECT_LOCK = ".collect.lock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,7 @@ class SftpSettings:
     archive: str = "archive"
     rejected: str = "rejected"
     timeout_seconds: float = 15.0
+    lock_stale_seconds: int = 900  # a collector lock older than this was left by a dead process
 
     def __repr__(self) -> str:  # never print the passphrase
         return f"SftpSettings(host={self.host!r}, port={self.port}, username={self.username!r})"
@@ -104,6 +109,7 @@ class CollectReport:
     duplicates: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
     failed: list[tuple[str, str]] = field(default_factory=list)  # handler raised: left in the inbox
+    busy: bool = False  # another collector holds the lock: nothing done
 
 
 def file_name_270(interchange_control_number: int) -> str:
@@ -206,41 +212,60 @@ class SftpBatchClearinghouse:
     # -- collecting ------------------------------------------------------------------------
 
     def collect(self, handle: Callable[[InboxFile], None]) -> CollectReport:
-        """Pick up every 271 file in the inbox (see the module docstring for the file's life)."""
+        """Pick up every 271 file in the inbox (see the module docstring for the file's life).
+        One collector at a time: a lock file in the archive folder, taken with an exclusive create;
+        while another holds it (and it is not stale) this returns at once with `busy` set."""
         s = self.settings
         report = CollectReport()
         duplicates_dir = posixpath.join(s.archive, "duplicates")
         with self.session() as sftp:
             for directory in (s.inbox, s.archive, s.rejected, duplicates_dir):
                 _makedirs(sftp, directory)
-            for name in _files(sftp, s.inbox):
-                path = posixpath.join(s.inbox, name)
-                data = _read(sftp, path)
-                digest = hashlib.sha256(data).hexdigest()
-                archived = posixpath.join(s.archive, name)
-                if _exists(sftp, archived):
-                    if hashlib.sha256(_read(sftp, archived)).hexdigest() == digest:
-                        _move(sftp, path, duplicates_dir, name)
-                        report.duplicates.append(name)
-                        continue
-                    name_in_archive = _free_name(sftp, s.archive, name)
-                else:
-                    name_in_archive = name
-                try:
-                    text = data.decode("ascii")
-                    response = parse_271(text)
-                except (UnicodeDecodeError, X12Error) as error:
-                    _move(sftp, path, s.rejected, name)
-                    report.rejected.append((name, str(error)))
-                    continue
-                try:
-                    handle(InboxFile(name=name, text=text, response=response, sha256=digest))
-                except Exception as error:  # noqa: BLE001 (any handler failure: keep the file)
-                    report.failed.append((name, f"{type(error).__name__}: {error}"))
-                    continue
-                _move(sftp, path, s.archive, name_in_archive)
-                report.processed.append(name)
+            lock = posixpath.join(s.archive, COLLECT_LOCK)
+            if not _take_lock(sftp, lock, stale_after=s.lock_stale_seconds):
+                report.busy = True
+                return report
+            try:
+                self._collect(sftp, handle, report, duplicates_dir)
+            finally:
+                sftp.remove(lock)
         return report
+
+    def _collect(
+        self,
+        sftp: paramiko.SFTPClient,
+        handle: Callable[[InboxFile], None],
+        report: CollectReport,
+        duplicates_dir: str,
+    ) -> None:
+        s = self.settings
+        for name in _files(sftp, s.inbox):
+            path = posixpath.join(s.inbox, name)
+            data = _read(sftp, path)
+            digest = hashlib.sha256(data).hexdigest()
+            archived = posixpath.join(s.archive, name)
+            if _exists(sftp, archived):
+                if hashlib.sha256(_read(sftp, archived)).hexdigest() == digest:
+                    _move(sftp, path, duplicates_dir, name)
+                    report.duplicates.append(name)
+                    continue
+                name_in_archive = _free_name(sftp, s.archive, name)
+            else:
+                name_in_archive = name
+            try:
+                text = data.decode("ascii")
+                response = parse_271(text)
+            except (UnicodeDecodeError, X12Error) as error:
+                _move(sftp, path, s.rejected, name)
+                report.rejected.append((name, str(error)))
+                continue
+            try:
+                handle(InboxFile(name=name, text=text, response=response, sha256=digest))
+            except Exception as error:  # noqa: BLE001 (any handler failure: keep the file)
+                report.failed.append((name, f"{type(error).__name__}: {error}"))
+                continue
+            _move(sftp, path, s.archive, name_in_archive)
+            report.processed.append(name)
 
     # -- the EligibilityAdapter protocol ---------------------------------------------------
 
@@ -252,26 +277,53 @@ class SftpBatchClearinghouse:
         with self.session() as sftp:
             for directory in (s.inbox, s.archive):
                 for name in _files(sftp, directory):
-                    data = _read(sftp, posixpath.join(directory, name))
-                    try:
-                        text = data.decode("ascii")
-                        response = parse_271(text)
-                    except (UnicodeDecodeError, X12Error):
-                        continue  # collect() rejects it with its reason; it answers nobody
-                    if any(trace in entry.trace_numbers for entry in response.transactions):
-                        mine = [e for e in response.transactions if trace in e.trace_numbers]
-                        return EligibilityResult(
-                            request_x12=request_x12,
-                            response_x12=text,
-                            response=Response271(transactions=mine),
-                        )
+                    found = _answer_in(_read(sftp, posixpath.join(directory, name)), trace)
+                    if found is not None:
+                        text, mine = found
+                        return EligibilityResult(request_x12=request_x12, response_x12=text, response=mine)
         raise TransientClearinghouseError(
             f"No 271 for trace number {trace} in the SFTP inbox yet; looking again later.",
             request_x12=request_x12,
         )
 
 
+def _answer_in(data: bytes, trace: str) -> tuple[str, Response271] | None:
+    """The entries of a 271 file that answer `trace`: by TRN02, or (a rejection before the
+    subscriber level, which carries no TRN) by BHT03 when the file holds that one answer."""
+    try:
+        text = data.decode("ascii")
+        response = parse_271(text)
+    except (UnicodeDecodeError, X12Error):
+        return None  # collect() rejects it with its reason; it answers nobody
+    mine = [entry for entry in response.transactions if trace in entry.trace_numbers]
+    if mine:
+        return text, Response271(transactions=mine)
+    if any(entry.trace_numbers for entry in response.transactions):
+        return None
+    try:
+        return text, parse_271(text, expected_trace=trace)
+    except X12Error:
+        return None
+
+
 # -- SFTP helpers ------------------------------------------------------------------------------
+
+
+def _take_lock(sftp: paramiko.SFTPClient, path: str, *, stale_after: int) -> bool:
+    for _ in range(2):
+        try:
+            with sftp.open(path, "wx") as handle:  # exclusive create: fails when it exists
+                handle.write(f"{time.time():.0f}\n".encode())
+            return True
+        except OSError:
+            try:
+                age = time.time() - (sftp.stat(path).st_mtime or 0)
+            except FileNotFoundError:
+                continue  # released meanwhile: try again
+            if age < stale_after:
+                return False
+            sftp.remove(path)  # left by a dead collector
+    return False
 
 
 def _exists(sftp: paramiko.SFTPClient, path: str) -> bool:

@@ -225,3 +225,34 @@ def test_the_practice_connection_builds_the_adapter_with_the_passphrase_from_the
     adapter = sftp_adapter_for(practice_id=practice.pk, environ={"PARITY_TEST_SFTP_PASSPHRASE": ""})
     assert adapter is not None
     assert [s.name for s in adapter.send([check(9)])] == ["270_000000009.x12"]
+
+
+def test_a_rejection_before_the_subscriber_level_is_matched_by_bht03(sftp_server: Endpoint) -> None:
+    # the sandbox payer answers SBX1009 with AAA 42 at the payer level: no TRN, BHT03 = trace
+    adapter = SftpBatchClearinghouse(sftp_server.settings())
+    unavailable = check(7, member_id="SBX1009")
+    answer(sftp_server, "271_other.x12", check(8, member_id="SBX1009"))  # another inquiry's, same shape
+    with pytest.raises(TransientClearinghouseError):
+        adapter.check_eligibility(unavailable)
+    answer(sftp_server, "271_mine.x12", unavailable)
+    result = adapter.check_eligibility(unavailable)
+    assert result.payer_unavailable
+    assert result.errors == ["42"]
+
+
+def test_one_collector_at_a_time(sftp_server: Endpoint) -> None:
+    import os
+    import time
+
+    answer(sftp_server, "271_a.x12", check(1))
+    lock = sftp_server.write("archive/.collect.lock", "held\n")
+    adapter = SftpBatchClearinghouse(sftp_server.settings())
+    calls: list[str] = []
+    report = adapter.collect(lambda f: calls.append(f.name))
+    assert (report.busy, calls) == (True, [])
+    assert (sftp_server.root / "inbox" / "271_a.x12").exists()
+    old = time.time() - 3600  # a lock an hour old was left by a dead collector
+    os.utime(lock, (old, old))
+    report = adapter.collect(lambda f: calls.append(f.name))
+    assert (report.busy, report.processed, calls) == (False, ["271_a.x12"], ["271_a.x12"])
+    assert not lock.exists()  # released
