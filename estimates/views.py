@@ -31,7 +31,7 @@ from estimates.models import GoodFaithEstimate
 from estimates.pdf import gfe_pdf
 from patients.selectors import patient_list_for_user
 from payers.selectors import payer_choices
-from practice.selectors import practice_today, provider_choices
+from practice.selectors import practice_today, practice_zone, provider_choices
 
 PICKER_LIMIT = 200
 
@@ -162,7 +162,8 @@ class GfeRow:
 
 def _status(gfe: GoodFaithEstimate, today: Any) -> tuple[str, str]:
     if gfe.issued_at is not None:
-        late = gfe.due_on is not None and timezone.localdate(gfe.issued_at) > gfe.due_on
+        given_on = gfe.issued_at.astimezone(practice_zone(practice_id=gfe.practice_id)).date()
+        late = gfe.due_on is not None and given_on > gfe.due_on
         return ("Given late" if late else "Given", "warn" if late else "ok")
     if gfe.due_on is None:
         return ("Not required; not given yet", "")
@@ -230,10 +231,7 @@ def gfe_create(request: HttpRequest) -> HttpResponse:
         try:
             gfe = services.good_faith_estimate_create(access=access, **form.cleaned_data)
         except ValidationFailed as error:
-            add_errors_to_form(form, error)
-            for problem in error.extra.get("problems", []):
-                if str(problem.get("field", "")).startswith("items."):
-                    form.add_error("items", str(problem["message"]))
+            add_errors_to_form(form, error)  # an item's problem ("Item 2: ...") shows above the form
         else:
             messages.success(request, "Good Faith Estimate made.")
             return redirect("estimates:gfe_detail", estimate_id=gfe.pk)
