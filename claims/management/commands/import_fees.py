@@ -13,13 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.models import User
+from accounts.access import PracticeAccess
 from claims.services.fees import FeeKind, fees_import
 from core.audit_context import AuditContext
 from core.errors import PermissionDenied, ValidationFailed
-from payers.models import Payer
+from payers.selectors import payer_choices
 from practice.access import practice_access_for
 
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = User.objects.filter(username=options["user"]).first()
+        user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"No user {options['user']!r}.")
         access = practice_access_for(
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         )
         if access is None:
             raise CommandError(f"{user.username} has no access to that practice.")
-        payer_id = self._payer(options["payer"], access.practice_id) if options["payer"] else None
+        payer_id = self._payer(options["payer"], access) if options["payer"] else None
         try:
             text = options["file"].read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
@@ -61,10 +62,8 @@ class Command(BaseCommand):
             raise CommandError("Nothing was imported:\n" + "\n".join(lines)) from error
         self.stdout.write(f"Imported {changed} row(s) ({options['kind']}).")
 
-    def _payer(self, value: str, practice_id: int) -> int:
-        payers = Payer.objects.filter(practice_id=practice_id)
-        found = payers.filter(pk=int(value)) if value.isdigit() else payers.filter(name=value)
-        payer = found.first()
-        if payer is None:
-            raise CommandError(f"No payer {value!r} in this practice.")
-        return int(payer.pk)
+    def _payer(self, value: str, access: PracticeAccess) -> int:
+        for pk, name in payer_choices(access=access, active_only=False):
+            if value in (str(pk), name):
+                return pk
+        raise CommandError(f"No payer {value!r} in this practice.")
