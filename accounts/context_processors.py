@@ -24,6 +24,8 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Providers", "practice:provider_list", Capability.PROVIDER_VIEW),
     ("Authorizations", "authorizations:list", Capability.BILLING_VIEW),
     ("Before the session", "eligibility:problems", Capability.COVERAGE_EDIT),
+    ("Fees", "estimates:fees", Capability.BILLING_VIEW),
+    ("Good Faith Estimates", "estimates:gfe_list", Capability.BILLING_VIEW),
     ("Payers", "payers:list", Capability.PAYER_VIEW),
     ("Team", "practice:team", Capability.PRACTICE_MANAGE),
     ("Audit log", "audit:event_list", Capability.AUDIT_VIEW),

@@ -12,6 +12,7 @@ from core.api.docs import ParitySwaggerView
 from dashboard import urls as dashboard_urls
 from dashboard import views as dashboard_views
 from eligibility import urls as eligibility_urls
+from estimates import urls as estimates_urls
 from patients import urls as patients_urls
 from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
@@ -31,6 +32,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("authorizations/", include((authorizations_urls.api_urlpatterns, "authorizations_api"))),
     path("charges/", include((claims_urls.api_urlpatterns, "charges_api"))),
     path("eligibility/", include((eligibility_urls.api_urlpatterns, "eligibility_api"))),
+    path("estimates/", include((estimates_urls.api_urlpatterns, "estimates_api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ParitySwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -54,6 +56,7 @@ urlpatterns = [
     path("authorizations/", include(authorizations_urls)),
     path("charges/", include(claims_urls)),
     path("eligibility/", include(eligibility_urls)),
+    path("estimates/", include(estimates_urls)),
     path("jobs/", include(dashboard_urls)),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

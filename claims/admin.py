@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from claims.models import BillableNote, Charge, ChargeEvent, ChargeSet, FeeScheduleEntry
+from claims.models import BillableNote, Charge, ChargeEvent, ChargeSet, ContractedRate, FeeScheduleEntry
 
 
 @admin.register(BillableNote)
@@ -63,6 +63,23 @@ class ChargeEventAdmin(_ReadOnly):
 @admin.register(FeeScheduleEntry)
 class FeeScheduleEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """The fee schedule is reference data (no PHI): admins may keep it here."""
+
+    list_display = [
+        "code",
+        "modifiers_key",
+        "payer",
+        "practice",
+        "amount_cents",
+        "effective_from",
+        "effective_to",
+    ]
+    list_filter = ["practice", "payer"]
+    search_fields = ["code"]
+
+
+@admin.register(ContractedRate)
+class ContractedRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Contracted (allowed) amounts: reference data like the fee schedule."""
 
     list_display = [
         "code",

@@ -105,6 +105,42 @@ class FeeScheduleEntry(TimeStampedModel):
         return f"Fee {self.code} {self.modifiers_key}".strip()
 
 
+class ContractedRate(TimeStampedModel):
+    """What a payer's contract allows for a code (with modifiers), effective-dated: the allowed
+    amount, beside the practice's billed fee (`FeeScheduleEntry`). Patient-responsibility
+    estimates start from it. `modifiers_key` as in `FeeScheduleEntry` ("" = any modifiers)."""
+
+    practice = models.ForeignKey(
+        "practice.Practice", on_delete=models.CASCADE, related_name="contracted_rates"
+    )
+    payer = models.ForeignKey("payers.Payer", on_delete=models.CASCADE, related_name="contracted_rates")
+    code = models.CharField(max_length=5)
+    modifiers_key = models.CharField(max_length=16, blank=True, default="")
+    amount_cents = models.BigIntegerField()
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gte=0), name="claims_contractedrate_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="claims_contractedrate_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["practice", "payer", "code", "modifiers_key", "effective_from"],
+                name="claims_contractedrate_once",
+            ),
+        ]
+        ordering = ["payer_id", "code", "modifiers_key", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"Allowed {self.code} {self.modifiers_key}".strip()
+
+
 class ChargeSet(TimeStampedModel):
     """One final note's charges: the claim-to-be the scrubber judges.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from accounts.access import PracticeAccess
-from claims.services import fee_schedule_entry_set
+from claims.services import contracted_rate_set, fee_schedule_entry_set
 from payers.models import Payer
 
 # code -> default fee in cents (per unit for timed codes)
@@ -40,6 +40,20 @@ DEFAULT_FEES = {
 MEDICAID_FEES = {"H0004": 2400, "H2019": 2100, "97155": 2600, "90837": 14000}
 
 
+# Contracted (allowed) amounts: what each plan's contract pays, for the estimates of what patients owe.
+ALLOWED_FEES = {
+    "commercial": {
+        "90791": 18000,
+        "90832": 7000,
+        "90834": 9500,
+        "90837": 13000,
+        "90846": 10000,
+        "90847": 11000,
+    },
+    "medicaid": {"90791": 14000, "90834": 7500, "90837": 10000, "H0004": 2400, "H2019": 2100},
+}
+
+
 def seed_fees(*, access: PracticeAccess, payers: dict[str, Payer], since: dt.date) -> int:
     for code, cents in DEFAULT_FEES.items():
         fee_schedule_entry_set(access=access, code=code, amount_cents=cents, effective_from=since)
@@ -47,4 +61,13 @@ def seed_fees(*, access: PracticeAccess, payers: dict[str, Payer], since: dt.dat
         fee_schedule_entry_set(
             access=access, code=code, amount_cents=cents, effective_from=since, payer_id=payers["medicaid"].pk
         )
-    return len(DEFAULT_FEES) + len(MEDICAID_FEES)
+    allowed = 0
+    for kind, fees in ALLOWED_FEES.items():
+        if kind not in payers:
+            continue
+        for code, cents in fees.items():
+            contracted_rate_set(
+                access=access, payer_id=payers[kind].pk, code=code, amount_cents=cents, effective_from=since
+            )
+            allowed += 1
+    return len(DEFAULT_FEES) + len(MEDICAID_FEES) + allowed

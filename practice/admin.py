@@ -18,7 +18,7 @@ from practice.domain.rules import (
     provider_problems,
 )
 from practice.domain.types import LicenseDetails, LocationDetails, PracticeDetails, ProviderDetails
-from practice.models import License, LicenseAlert, Location, Practice, Provider, Supervision
+from practice.models import License, LicenseAlert, Location, Practice, Provider, SftpConnection, Supervision
 
 
 def raise_problems(form: forms.ModelForm, problems: list[Problem]) -> None:  # type: ignore[type-arg]
@@ -215,3 +215,10 @@ class LicenseAlertAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("license", "expires_on", "status", "acknowledged_at", "created_at")
     list_filter = ("status",)
     list_select_related = ("license",)
+
+
+@admin.register(SftpConnection)
+class SftpConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The clearinghouse SFTP connection: no secrets here (key file path, passphrase env name)."""
+
+    list_display = ["practice", "host", "port", "username"]

@@ -151,3 +151,38 @@ class LicenseAlert(TimeStampedModel):
                 fields=["license", "expires_on", "status"], name="practice_licensealert_once"
             ),
         ]
+
+
+class SftpConnection(TimeStampedModel):
+    """How the practice reaches its clearinghouse's SFTP server (the SFTP batch adapter).
+
+    Nothing secret is stored here: the private key stays in a file on the server (`key_path`),
+    and its passphrase, if any, in the environment variable named by `passphrase_env`. The
+    server's host key is public and must be set: the adapter never accepts an unknown host key.
+    """
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="sftp_connection")
+    host = models.CharField(max_length=253)
+    port = models.PositiveIntegerField(default=22)
+    username = models.CharField(max_length=64)
+    key_path = models.CharField(max_length=300, help_text="Path of the private key file on the app server")
+    known_host_key = models.CharField(
+        max_length=1000, help_text='The server\'s public host key, one OpenSSH line: "ssh-ed25519 AAAA..."'
+    )
+    passphrase_env = models.CharField(
+        max_length=64, blank=True, help_text="Name of the environment variable holding the key's passphrase"
+    )
+    outbox = models.CharField(max_length=200, default="outbox", help_text="Where 270 files are written")
+    inbox = models.CharField(max_length=200, default="inbox", help_text="Where 271 files are picked up")
+    archive = models.CharField(max_length=200, default="archive")
+    rejected = models.CharField(max_length=200, default="rejected")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(port__gte=1, port__lte=65535), name="practice_sftpconnection_port_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"SFTP {self.username}@{self.host}:{self.port}"

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "authorizations",
     "eligibility",
     "claims",
+    "estimates",
     "dashboard",
     "demo",
 ]

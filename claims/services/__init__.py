@@ -14,7 +14,10 @@ transaction.
 
 from claims.services.capture import charges_capture_for_note as charges_capture_for_note
 from claims.services.common import require_edit as require_edit
+from claims.services.fees import FeeKind as FeeKind
+from claims.services.fees import contracted_rate_set as contracted_rate_set
 from claims.services.fees import fee_schedule_entry_set as fee_schedule_entry_set
+from claims.services.fees import fees_import as fees_import
 from claims.services.handoff import note_ready_to_bill_record as note_ready_to_bill_record
 from claims.services.override import charge_line_add as charge_line_add
 from claims.services.override import charge_override as charge_override

@@ -1,0 +1,388 @@
+"""The SFTP batch clearinghouse: 270s go up as files, 271s come back as files.
+
+Many clearinghouses take eligibility inquiries in batch over SFTP: the practice drops 270 files
+into an outbox folder on the clearinghouse's server; some minutes later the 271 answers appear
+in an inbox folder. This adapter does both halves with paramiko, and never trusts an unknown host
+key (the practice's settings carry the server's key; `RejectPolicy` refuses anything else).
+
+Files and their life:
+
+- **Sending** (`send`): one file per inquiry, named after its interchange control number
+  (`270_000000123.x12`). It is written as `.name.part` and renamed into place (the clearinghouse
+  never sees half a file), then a copy goes to `archive/sent/`. Sending is idempotent: a name
+  already in the outbox or in `archive/sent/` is not sent again, so a retried task does not send
+  the same inquiry twice.
+- **Collecting** (`collect`): the batch pick-up, and the only code that moves inbox files. For each
+  inbox file (oldest name first): download, parse every 271 transaction in it, hand the file to
+  the caller's `handle(file)` (which stores the answers, idempotently keyed by trace number), and
+  only then rename it to `archive/`. A handler that raises leaves the file in the inbox for the
+  next run (never lost); a file already in the archive with the same content is moved to
+  `archive/duplicates/` without calling the handler (never processed twice); a file that cannot
+  be parsed goes to `rejected/` with the reason in the report (kept as evidence, never retried).
+  One collector at a time: `archive/.collect.lock`, made with an exclusive create (a lock older
+  than `lock_stale_seconds` was left by a dead process and is taken over).
+- **One inquiry** (`check_eligibility`, the `EligibilityAdapter` protocol): sends the 270 (if not
+  already sent) and looks for a 271 answering its trace number in the inbox and the archive,
+  without moving anything. No answer yet is a `TransientClearinghouseError`, so the workflow's
+  backoff polls again; the retry does not resend.
+
+Matching is by the 270's trace number: TRN02 echoed in the 271, or BHT03 when the payer rejected
+before the subscriber level (no TRN; `parse_271(expected_trace=...)` decides).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import posixpath
+import stat
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import paramiko
+
+from clearinghouse.interface import (
+    EligibilityCheck,
+    EligibilityResult,
+    PermanentClearinghouseError,
+    TransientClearinghouseError,
+)
+from edi.errors import X12Error
+from edi.x270 import build_270
+from edi.x271 import Response271, parse_271
+
+SFTP_NAME = "SFTP batch clearinghouse"
+COLLECT_LOCK = ".collect.lock"
+
+
+@dataclass(frozen=True, slots=True)
+class SftpSettings:
+    """Where and how to connect. `known_host_key` is the server's public key as one OpenSSH line
+    ("ssh-ed25519 AAAA..."): public, so it may live in the database; the private key stays in a
+    file (`key_path`) and its passphrase, if any, comes from the environment, never the database."""
+
+    host: str
+    port: int
+    username: str
+    key_path: str
+    known_host_key: str
+    key_passphrase: str | None = None
+    outbox: str = "outbox"
+    inbox: str = "inbox"
+    archive: str = "archive"
+    rejected: str = "rejected"
+    timeout_seconds: float = 15.0
+    lock_stale_seconds: int = 900  # a collector lock older than this was left by a dead process
+
+    def __repr__(self) -> str:  # never print the passphrase
+        return f"SftpSettings(host={self.host!r}, port={self.port}, username={self.username!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class SentFile:
+    name: str
+    trace_number: str
+    already_sent: bool  # found in the outbox or archive/sent: not uploaded again
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFile:
+    """A 271 file from the inbox, parsed. `answers` maps each trace number to its 271 entries."""
+
+    name: str
+    text: str
+    response: Response271
+    sha256: str
+
+    @property
+    def trace_numbers(self) -> list[str]:
+        return sorted({trace for entry in self.response.transactions for trace in entry.trace_numbers})
+
+
+@dataclass(slots=True)
+class CollectReport:
+    processed: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # handler raised: left in the inbox
+    busy: bool = False  # another collector holds the lock: nothing done
+
+
+def file_name_270(interchange_control_number: int) -> str:
+    return f"270_{interchange_control_number:09d}.x12"
+
+
+def _host_key(line: str) -> paramiko.PKey:
+    parts = line.split()
+    if len(parts) < 2:
+        raise PermanentClearinghouseError("The SFTP server's host key is not set (expected 'type base64').")
+    try:
+        return paramiko.PKey.from_type_string(parts[0], base64.b64decode(parts[1], validate=True))
+    except (ValueError, binascii.Error, paramiko.SSHException) as error:
+        raise PermanentClearinghouseError(f"The SFTP server's host key cannot be read: {error}") from error
+
+
+class SftpBatchClearinghouse:
+    name = "sftp"
+    is_sandbox = False
+
+    def __init__(self, settings: SftpSettings) -> None:
+        self.settings = settings
+
+    # -- connection ------------------------------------------------------------------------
+
+    @contextmanager
+    def session(self) -> Iterator[paramiko.SFTPClient]:
+        s = self.settings
+        client = paramiko.SSHClient()
+        key = _host_key(s.known_host_key)
+        host_name = s.host if s.port == 22 else f"[{s.host}]:{s.port}"
+        client.get_host_keys().add(host_name, key.get_name(), key)
+        client.set_missing_host_key_policy(paramiko.RejectPolicy())
+        try:
+            client.connect(
+                s.host,
+                port=s.port,
+                username=s.username,
+                key_filename=s.key_path,
+                passphrase=s.key_passphrase,
+                look_for_keys=False,
+                allow_agent=False,
+                timeout=s.timeout_seconds,
+                banner_timeout=s.timeout_seconds,
+                auth_timeout=s.timeout_seconds,
+            )
+        except paramiko.BadHostKeyException as error:
+            client.close()
+            raise PermanentClearinghouseError(
+                "The SFTP server's host key does not match the one in the settings; not connecting."
+            ) from error
+        except paramiko.AuthenticationException as error:
+            client.close()
+            raise PermanentClearinghouseError(f"The SFTP server refused the login: {error}") from error
+        except paramiko.SSHException as error:
+            client.close()
+            if "not found in known_hosts" in str(error) or "Server " in str(error):
+                raise PermanentClearinghouseError(
+                    f"The SFTP server's host key is not the known one: {error}"
+                ) from error
+            raise TransientClearinghouseError(f"SFTP connection failed: {error}") from error
+        except OSError as error:
+            client.close()
+            raise TransientClearinghouseError(f"SFTP server unreachable: {error}") from error
+        try:
+            sftp = client.open_sftp()
+            try:
+                yield sftp
+            finally:
+                sftp.close()
+        except OSError as error:
+            raise TransientClearinghouseError(f"SFTP transfer failed: {error}") from error
+        finally:
+            client.close()
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def send(self, checks: Sequence[EligibilityCheck]) -> list[SentFile]:
+        """Upload one 270 per check in one session; names already sent are skipped."""
+        s = self.settings
+        sent_dir = posixpath.join(s.archive, "sent")
+        out: list[SentFile] = []
+        with self.session() as sftp:
+            _makedirs(sftp, s.outbox)
+            _makedirs(sftp, sent_dir)
+            for check in checks:
+                name = file_name_270(check.envelope.interchange_control_number)
+                trace = check.request.trace_number
+                if _exists(sftp, posixpath.join(s.outbox, name)) or _exists(
+                    sftp, posixpath.join(sent_dir, name)
+                ):
+                    out.append(SentFile(name, trace, already_sent=True))
+                    continue
+                data = build_270(check.request, check.envelope).encode("ascii")
+                _publish(sftp, s.outbox, name, data)
+                _publish(sftp, sent_dir, name, data)
+                out.append(SentFile(name, trace, already_sent=False))
+        return out
+
+    # -- collecting ------------------------------------------------------------------------
+
+    def collect(self, handle: Callable[[InboxFile], None]) -> CollectReport:
+        """Pick up every 271 file in the inbox (see the module docstring for the file's life).
+        One collector at a time: a lock file in the archive folder, taken with an exclusive create;
+        while another holds it (and it is not stale) this returns at once with `busy` set."""
+        s = self.settings
+        report = CollectReport()
+        duplicates_dir = posixpath.join(s.archive, "duplicates")
+        with self.session() as sftp:
+            for directory in (s.inbox, s.archive, s.rejected, duplicates_dir):
+                _makedirs(sftp, directory)
+            lock = posixpath.join(s.archive, COLLECT_LOCK)
+            if not _take_lock(sftp, lock, stale_after=s.lock_stale_seconds):
+                report.busy = True
+                return report
+            try:
+                self._collect(sftp, handle, report, duplicates_dir)
+            finally:
+                sftp.remove(lock)
+        return report
+
+    def _collect(
+        self,
+        sftp: paramiko.SFTPClient,
+        handle: Callable[[InboxFile], None],
+        report: CollectReport,
+        duplicates_dir: str,
+    ) -> None:
+        s = self.settings
+        for name in _files(sftp, s.inbox):
+            path = posixpath.join(s.inbox, name)
+            data = _read(sftp, path)
+            digest = hashlib.sha256(data).hexdigest()
+            archived = posixpath.join(s.archive, name)
+            if _exists(sftp, archived):
+                if hashlib.sha256(_read(sftp, archived)).hexdigest() == digest:
+                    _move(sftp, path, duplicates_dir, name)
+                    report.duplicates.append(name)
+                    continue
+                name_in_archive = _free_name(sftp, s.archive, name)
+            else:
+                name_in_archive = name
+            try:
+                text = data.decode("ascii")
+                response = parse_271(text)
+            except (UnicodeDecodeError, X12Error) as error:
+                _move(sftp, path, s.rejected, name)
+                report.rejected.append((name, str(error)))
+                continue
+            try:
+                handle(InboxFile(name=name, text=text, response=response, sha256=digest))
+            except Exception as error:  # noqa: BLE001 (any handler failure: keep the file)
+                report.failed.append((name, f"{type(error).__name__}: {error}"))
+                continue
+            _move(sftp, path, s.archive, name_in_archive)
+            report.processed.append(name)
+
+    # -- the EligibilityAdapter protocol ---------------------------------------------------
+
+    def check_eligibility(self, check: EligibilityCheck) -> EligibilityResult:
+        request_x12 = build_270(check.request, check.envelope)
+        self.send([check])
+        trace = check.request.trace_number
+        s = self.settings
+        with self.session() as sftp:
+            for directory in (s.inbox, s.archive):
+                for name in _files(sftp, directory):
+                    found = _answer_in(_read(sftp, posixpath.join(directory, name)), trace)
+                    if found is not None:
+                        text, mine = found
+                        return EligibilityResult(request_x12=request_x12, response_x12=text, response=mine)
+        raise TransientClearinghouseError(
+            f"No 271 for trace number {trace} in the SFTP inbox yet; looking again later.",
+            request_x12=request_x12,
+        )
+
+
+def _answer_in(data: bytes, trace: str) -> tuple[str, Response271] | None:
+    """The entries of a 271 file that answer `trace`: by TRN02, or (a rejection before the
+    subscriber level, which carries no TRN) by BHT03 when the file holds that one answer."""
+    try:
+        text = data.decode("ascii")
+        response = parse_271(text)
+    except (UnicodeDecodeError, X12Error):
+        return None  # collect() rejects it with its reason; it answers nobody
+    mine = [entry for entry in response.transactions if trace in entry.trace_numbers]
+    if mine:
+        return text, Response271(transactions=mine)
+    if any(entry.trace_numbers for entry in response.transactions):
+        return None
+    try:
+        return text, parse_271(text, expected_trace=trace)
+    except X12Error:
+        return None
+
+
+# -- SFTP helpers ------------------------------------------------------------------------------
+
+
+def _take_lock(sftp: paramiko.SFTPClient, path: str, *, stale_after: int) -> bool:
+    for _ in range(2):
+        try:
+            with sftp.open(path, "wx") as handle:  # exclusive create: fails when it exists
+                handle.write(f"{time.time():.0f}\n".encode())
+            return True
+        except OSError:
+            try:
+                age = time.time() - (sftp.stat(path).st_mtime or 0)
+            except FileNotFoundError:
+                continue  # released meanwhile: try again
+            if age < stale_after:
+                return False
+            sftp.remove(path)  # left by a dead collector
+    return False
+
+
+def _exists(sftp: paramiko.SFTPClient, path: str) -> bool:
+    try:
+        sftp.stat(path)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _makedirs(sftp: paramiko.SFTPClient, path: str) -> None:
+    current = ""
+    for part in path.strip("/").split("/"):
+        current = posixpath.join(current, part) if current else part
+        if not _exists(sftp, current):
+            try:
+                sftp.mkdir(current)
+            except OSError:
+                if not _exists(sftp, current):  # another session made it meanwhile: fine
+                    raise
+
+
+def _files(sftp: paramiko.SFTPClient, directory: str) -> list[str]:
+    """Finished files only (no dot files, no `.part` uploads in progress), oldest name first."""
+    try:
+        entries = sftp.listdir_attr(directory)
+    except FileNotFoundError:
+        return []
+    return sorted(
+        e.filename
+        for e in entries
+        if e.st_mode is not None
+        and stat.S_ISREG(e.st_mode)
+        and not e.filename.startswith(".")
+        and not e.filename.endswith(".part")
+    )
+
+
+def _read(sftp: paramiko.SFTPClient, path: str) -> bytes:
+    buffer = io.BytesIO()
+    sftp.getfo(path, buffer)
+    return buffer.getvalue()
+
+
+def _publish(sftp: paramiko.SFTPClient, directory: str, name: str, data: bytes) -> None:
+    partial = posixpath.join(directory, f".{name}.part")
+    sftp.putfo(io.BytesIO(data), partial)
+    sftp.posix_rename(partial, posixpath.join(directory, name))
+
+
+def _free_name(sftp: paramiko.SFTPClient, directory: str, name: str) -> str:
+    n = 1
+    while _exists(sftp, posixpath.join(directory, f"{name}.{n}")):
+        n += 1
+    return f"{name}.{n}"
+
+
+def _move(sftp: paramiko.SFTPClient, path: str, directory: str, name: str) -> None:
+    target = posixpath.join(directory, name)
+    if _exists(sftp, target):
+        target = posixpath.join(directory, _free_name(sftp, directory, name))
+    sftp.posix_rename(path, target)
