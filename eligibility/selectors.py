@@ -23,6 +23,7 @@ from authorizations.domain.types import AuthStatus
 from authorizations.selectors import authorization_facts_for
 from core.errors import NotFound
 from edi.codes import SERVICE_TYPES
+from edi.x271 import EligibilityTransaction, Response271
 from eligibility.adapters import ADAPTER_LABELS, clearinghouse_name
 from eligibility.domain.changes import Change
 from eligibility.domain.problems import PROBLEM_LABELS, LatestCheck, SessionProblem, session_problems
@@ -464,3 +465,19 @@ def claim_eligibility(
         key=lambda c: (abs((c[0] - date_of_service).days), -(c[2].timestamp() if c[2] else 0)),
     )
     return ClaimEligibility(service_date=best[0], window_days=window_days, summary=summary_from_json(best[1]))
+
+
+def latest_271_entry(*, coverage_id: int, on: dt.date) -> EligibilityTransaction | None:
+    """The parsed 271 of the coverage's most recently finished check for a date of service on or
+    before `on` (the estimate's benefits: deductible and out-of-pocket left, copay,
+    coinsurance), or None when no check has finished. One query."""
+    row = (
+        EligibilityCheck.objects.filter(coverage_id=coverage_id, status=Status.DONE, service_date__lte=on)
+        .order_by("-finished_at", "-pk")
+        .values_list("result", flat=True)
+        .first()
+    )
+    if not row:
+        return None
+    transactions = Response271.model_validate(row).transactions
+    return transactions[0] if transactions else None

@@ -2,9 +2,8 @@
 Estimates.
 
 The estimate needs "the latest parsed 271 for this coverage", which the eligibility workflow
-stores. That arrives through `LatestBenefits`, a small callable the caller passes in: until the
-eligibility check models are wired (`eligibility.selectors`, after the merge), the default
-`no_benefits_on_file` answers None and the estimate says "verify eligibility first".
+stores: `eligibility.selectors.latest_271_entry` by default, or any `LatestBenefits` callable the
+caller passes in (tests). With no finished check the estimate says "verify eligibility first".
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from claims.selectors.fees import allowed_amount
 from core.errors import NotFound, PermissionDenied
 from core.money import decimal_from_cents
 from edi.x271 import EligibilityTransaction
+from eligibility.selectors import latest_271_entry
 from estimates.domain.expected import expected_code
 from estimates.domain.good_faith import billed_exceeds_estimate
 from estimates.domain.responsibility import Responsibility, estimate_responsibility
@@ -38,11 +38,6 @@ class LatestBenefits(Protocol):
     """The latest parsed 271 entry for the coverage on or before the date of service, or None."""
 
     def __call__(self, *, coverage_id: int, on: date) -> EligibilityTransaction | None: ...
-
-
-def no_benefits_on_file(*, coverage_id: int, on: date) -> EligibilityTransaction | None:
-    """Placeholder until the eligibility check models are wired: nothing on file."""
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +56,7 @@ def appointment_estimate(
     *,
     access: PracticeAccess,
     appointment_id: int,
-    latest_benefits: LatestBenefits = no_benefits_on_file,
+    latest_benefits: LatestBenefits = latest_271_entry,
     code: str | None = None,
 ) -> AppointmentEstimate:
     """What the patient will likely owe for the appointment (billing staff). The appointment read

@@ -130,7 +130,7 @@ def fee_import(request: HttpRequest) -> HttpResponse:
 def appointment_estimate(request: HttpRequest, appointment_id: int) -> HttpResponse:
     access = screen_access(request, Capability.BILLING_VIEW)
     code = request.GET.get("code", "")[:5]
-    # The latest 271 comes from the eligibility checks once they are wired (selectors.LatestBenefits).
+    # The benefits come from the coverage's latest finished eligibility check (its parsed 271).
     estimate = selectors.appointment_estimate(access=access, appointment_id=appointment_id, code=code or None)
     result = estimate.result
     context = {
