@@ -228,7 +228,9 @@ class SegmentWriter:
         return end.join(self.segments) + end
 
 
-def write_isa_gs(writer: SegmentWriter, envelope: Envelope, *, functional_id: str) -> None:
+def write_isa_gs(
+    writer: SegmentWriter, envelope: Envelope, *, functional_id: str, implementation: str = IMPLEMENTATION
+) -> None:
     d = envelope.delimiters
     created = envelope.created
     writer.add(
@@ -259,7 +261,7 @@ def write_isa_gs(writer: SegmentWriter, envelope: Envelope, *, functional_id: st
         created.strftime("%H%M"),
         str(envelope.group_control_number),
         "X",
-        IMPLEMENTATION,
+        implementation,
     )
 
 
