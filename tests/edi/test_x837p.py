@@ -142,9 +142,11 @@ def test_clm_and_lines_carry_the_claim():
     assert clm[2] == "216.25"  # C5: CLM02 is the sum of SV102
     assert sum(Decimal(r[2]) for r in sv1) == Decimal(clm[2])
     assert clm[5] == "11:B:1"
-    assert sv1[3][1] == "HC:90847:HO:59:XU:GT" and sv1[3][7] == "4:5:6:7"
+    assert sv1[3][1] == "HC:90847:HO:59:XU:GT"
+    assert sv1[3][7] == "4:5:6:7"
     hi = next(r for r in rows if r[0] == "HI")
-    assert hi[1:3] == ["ABK:F331", "ABF:F411"] and len(hi) == 13
+    assert hi[1:3] == ["ABK:F331", "ABF:F411"]
+    assert len(hi) == 13
     assert [r[2] for r in rows if r[:2] == ["REF", "6R"]] == ["L1", "L2", "L3", "L4", "L5"]
 
 
@@ -154,8 +156,10 @@ def test_secondary_cob_loops_match_pitfalls_c1_c2_c3():
 
     # then
     sbr = [r for r in rows if r[0] == "SBR"]
-    assert sbr[0][1] == "S" and sbr[1][1] == "P"
-    assert ["CAS", "CO", "45", "20"] in rows and ["CAS", "PR", "1", "30", "", "2", "10"] in rows  # C1
+    assert sbr[0][1] == "S"
+    assert sbr[1][1] == "P"
+    assert ["CAS", "CO", "45", "20"] in rows  # C1
+    assert ["CAS", "PR", "1", "30", "", "2", "10"] in rows
     assert ["REF", "F8", "ABC123"] in rows  # C2: 2330B carries the primary's CLP07
     assert ["AMT", "D", "90"] in rows
     svd = next(r for r in rows if r[0] == "SVD")
@@ -171,9 +175,9 @@ def test_service_facility_only_when_given_and_pos_only_when_it_differs():
     telehealth = _segments(build_837p(batch(SCENARIOS[7][1]), envelope()))
     assert next(r for r in telehealth if r[0] == "SV1")[5] == "02"
     same = _segments(build_837p(batch(claim(lines=(line(place_of_service="11"),))), envelope()))
-    assert (
-        len(next(r for r in same if r[0] == "SV1")) == 8 and next(r for r in same if r[0] == "SV1")[5] == ""
-    )
+    sv1 = next(r for r in same if r[0] == "SV1")
+    assert sv1[5] == ""
+    assert len(sv1) == 8
 
 
 def test_assignment_flags_follow_the_claim():  # C10
