@@ -3,7 +3,8 @@
 The delimiters come from the ISA segment: the element separator is the character after "ISA",
 the repetition separator is ISA11 (5010), the component separator is ISA16 and the segment
 terminator is the character right after ISA16. Line breaks (CR, LF) between segments are
-tolerated, as is a UTF-8 byte order mark or white space before the ISA.
+tolerated, and so is indentation after a line break (pretty-printed files), as is a UTF-8 byte
+order mark or white space before the ISA.
 
 Errors name the segment number (1-based, counting from the ISA) and the character position
 where that segment starts.
@@ -123,7 +124,9 @@ def tokenize(text: str) -> list[Segment]:
         raw_end = end if end != -1 else end_of_text
         raw = text[cursor:raw_end]
         body = raw.strip(strip)
-        offset = cursor + (len(raw) - len(raw.lstrip(strip)))
+        if raw[:1] and raw[:1] in strip:  # after a line break, indentation is layout too
+            body = body.lstrip(" \t")
+        offset = cursor + len(raw.rstrip(strip)) - len(body)
         if body.strip():
             number = len(segments) + 1
             if end == -1:

@@ -118,6 +118,8 @@ def _read_one(segments: tuple[Segment, ...], trailer: Segment) -> Ack999:
         if segment.id == "AK1":
             ak1 = segment
         elif segment.id == "AK2":
+            if ak2 is not None:
+                raise _missing("IK5 closing this AK2", ak2)
             ak2, errors = segment, []
         elif segment.id == "IK3":
             close_segment()
