@@ -133,7 +133,8 @@ def _text(value: str, what: str, delimiters: Delimiters, *, max_length: int) -> 
         raise X12ValueError(
             f"{what} {value!r} holds characters X12 cannot carry (letters, digits, punctuation)"
         )
-    bad = sorted({char for char in clean if char in delimiters.all()})
+    separators = delimiters.all()
+    bad = sorted({char for char in clean if char in separators})
     if bad:
         raise X12ValueError(f"{what} {value!r} holds {' '.join(bad)}, which separates X12 elements")
     if len(clean) > max_length:
