@@ -385,6 +385,11 @@ def validate_claim(claim: Claim, delimiters: Delimiters, where: str = "claim") -
         raise ClaimDataError(f"{where}.diagnoses", "a diagnosis is repeated")
     if claim.rendering is not None:
         check.clinician(f"{where}.rendering", claim.rendering)
+    elif not provider.first_name.strip():
+        raise ClaimDataError(
+            f"{where}.rendering",
+            "a group (organization) billing NPI needs the rendering clinician (pitfall C8)",
+        )
     if claim.supervising is not None:
         check.clinician(f"{where}.supervising", claim.supervising)
     if claim.service_facility is not None:
@@ -570,7 +575,7 @@ def _write_claim(writer: SegmentWriter, claim: Claim, hl: int, parent: int) -> i
         _person_nm1(writer, "82", r.last_name, r.first_name, "XX", r.npi)
         if r.taxonomy:
             writer.add("PRV", "PE", "PXC", r.taxonomy)
-    if claim.service_facility is not None:
+    if claim.service_facility is not None and not _same_place(claim.service_facility, claim.billing_provider):
         f = claim.service_facility
         writer.add("NM1", "77", "2", _upper(writer, f.name, 60), "", "", "", "", "XX" if f.npi else "", f.npi)
         _address(writer, f.address)
@@ -582,6 +587,11 @@ def _write_claim(writer: SegmentWriter, claim: Claim, hl: int, parent: int) -> i
     for number, line in enumerate(claim.lines, start=1):
         _write_line(writer, claim, line, number)
     return last_hl
+
+
+def _same_place(facility: Facility, provider: BillingProvider) -> bool:
+    """The service facility is the billing provider's own address: no 2310C (pitfall C8)."""
+    return facility.address == provider.address and facility.npi in {"", provider.npi}
 
 
 def _write_other_payer(writer: SegmentWriter, claim: Claim, other: OtherPayer) -> None:

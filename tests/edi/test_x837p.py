@@ -10,13 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edi.reader import read_interchange
-from edi.x837p import Adjustment, ClaimDataError, Payer, build_837p
+from edi.x837p import Adjustment, ClaimDataError, Facility, Payer, build_837p
 from edi.x999 import read_999
 from tests.edi.pyx12_oracle import pyx12_validate
 from tests.edi.samples837 import (
     BILLING,
     FACILITY,
     LEO,
+    RENDERING,
     SUPERVISOR,
     batch,
     claim,
@@ -290,4 +291,40 @@ def test_random_claims_pass_pyx12_and_total_their_lines(charges, control):
     rows = _segments(text)
     assert Decimal(next(r for r in rows if r[0] == "CLM")[2]) == sum(charges)
     assert read_interchange(text).isa.get(13) == f"{control:09d}"
+    assert pyx12_validate(text)[0]
+
+
+def test_a_service_facility_at_the_billing_address_is_not_sent():  # C8
+    same = Facility("CALM WATERS COUNSELING", BILLING.address, BILLING.npi)
+    rows = _segments(build_837p(batch(claim(service_facility=same)), envelope()))
+    assert not any(r[:2] == ["NM1", "77"] for r in rows)
+    other = _segments(build_837p(batch(claim(service_facility=FACILITY)), envelope()))
+    assert ["NM1", "77", "2", "CALM WATERS ANNEX"] in other
+
+
+def test_a_group_billing_npi_needs_the_rendering_clinician():  # C8
+    with pytest.raises(ClaimDataError) as raised:
+        build_837p(batch(claim(rendering=None)), envelope())
+    assert raised.value.field == "claims[0].rendering"
+    solo = replace(BILLING, name="LEE", first_name="JORDAN", npi=RENDERING.npi)
+    rows = _segments(build_837p(batch(claim(rendering=None, billing_provider=solo)), envelope()))
+    assert ["NM1", "85", "1", "LEE", "JORDAN", "", "", "", "XX", RENDERING.npi] in rows
+    assert pyx12_validate(build_837p(batch(claim(rendering=None, billing_provider=solo)), envelope()))[0]
+
+
+def test_taxonomy_comes_from_each_provider():  # C9
+    rows = _segments(
+        build_837p(batch(claim(rendering=replace(RENDERING, taxonomy="101YP2500X"))), envelope())
+    )
+    assert ["PRV", "BI", "PXC", "101YM0800X"] in rows
+    assert ["PRV", "PE", "PXC", "101YP2500X"] in rows
+
+
+def test_secondary_sbr05_is_sent_when_given_and_adjudication_date_only_on_lines():  # C3, C4
+    value = replace(secondary_claim(), insurance_type="47")
+    text = build_837p(batch(value), envelope())
+    rows = _segments(text)
+    assert next(r for r in rows if r[0] == "SBR")[1:6] == ["S", "18", "", "", "47"]
+    first_lx = next(i for i, r in enumerate(rows) if r[0] == "LX")
+    assert not any(r[:2] == ["DTP", "573"] for r in rows[:first_lx])
     assert pyx12_validate(text)[0]
