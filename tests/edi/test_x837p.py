@@ -223,6 +223,17 @@ BAD = [
     ("claims[0].lines[1].control_number", claim(lines=(line(), line()))),
     ("claims[0].patient.birth_date", claim(patient=replace(LEO, birth_date=None))),
     ("claims[0].rendering.npi", claim(rendering=replace(SUPERVISOR, npi=""))),
+    (
+        "claims[0].subscriber.person.last_name",
+        claim(subscriber=replace(secondary_claim().subscriber, person=replace(LEO, last_name="O*NEIL"))),
+    ),  # fmt: skip
+    ("claims[0].claim_id", claim(claim_id="CLM~1")),
+    (
+        "claims[0].patient.address.state",
+        claim(patient=replace(LEO, address=replace(FACILITY.address, state="I1"))),
+    ),
+    ("claims[0].lines[0].procedure", claim(lines=(line(procedure="9083"),))),
+    ("claims[0].lines[0].units", claim(lines=(line(units=Decimal(0)),))),
 ]
 
 

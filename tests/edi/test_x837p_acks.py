@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from edi.errors import X12StructureError, X12SyntaxError
 from edi.x277ca import read_277ca
@@ -214,3 +216,36 @@ def test_shared_277ca_samples():  # K8: including a receiver-level rejection wit
     (accepted,) = claims["imsweb__x12_277CA_accepted.txt"].claims
     assert accepted.payer_claim_control_number == "1107000000014420"
     assert all(c.claim_id for ack in claims.values() for c in ack.claims)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sets=st.lists(
+        st.tuples(st.sampled_from("AERMWX"), st.lists(st.integers(min_value=0, max_value=3), max_size=3)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_999_round_trip(sets):
+    # given: a 999 written from the statuses and error shapes
+    body = ["AK1*HC*23*005010X222A1~"]
+    for number, (status, errors) in enumerate(sets, start=1):
+        body.append(f"AK2*837*{number:04d}*005010X222A1~")
+        for position, elements in enumerate(errors, start=2):
+            body.append(f"IK3*SV1*{position}*2400*8~")
+            body += [f"IK4*{e + 1}*234*7*BAD{e}~" for e in range(elements)]
+        body.append(f"IK5*{status}~")
+    accepted = sum(1 for status, _ in sets if status in "AE")
+    group = "A" if accepted == len(sets) else ("R" if not accepted else "P")
+    body.append(f"AK9*{group}*{len(sets)}*{len(sets)}*{accepted}~")
+
+    # when
+    (ack,) = read_999(_wrap("FA", "005010X231A1", body))
+
+    # then
+    assert [(s.control_number, s.status) for s in ack.sets] == [
+        (f"{i:04d}", x) for i, (x, _) in enumerate(sets, 1)
+    ]
+    assert [[len(e.elements) for e in s.errors] for s in ack.sets] == [errors for _, errors in sets]
+    assert len(ack.rejected_sets()) == len(sets) - accepted
+    assert (ack.group_status, ack.accepted_count) == (group, accepted)
