@@ -113,3 +113,32 @@ def envelope(**overrides: object) -> Envelope:
 
 
 FACILITY = Facility("CALM WATERS ANNEX", Address("200 OAK ST", "SPRINGFIELD", "IL", "62703"))
+
+
+THIRD = Payer("THIRD STATE PLAN", "THIRDPAY")
+
+
+def tertiary_claim() -> Claim:
+    """After the primary (paid 90) and the secondary (paid 40 of the 60 left), to a third payer."""
+    primary = secondary_claim()
+    first = primary.lines[0].adjudications[0]
+    second = LineAdjudication(
+        payer_id=SECONDARY.payer_id,
+        paid=Decimal("40.00"),
+        adjudicated=date(2026, 4, 20),
+        adjustments=(Adjustment("CO", "45", Decimal("20.00")), Adjustment("PR", "3", Decimal("90.00"))),
+    )
+    return replace(
+        primary,
+        claim_id="CLM000003",
+        payer=THIRD,
+        subscriber=Subscriber(ANA, "TRD3003", claim_filing="MC"),
+        responsibility="T",
+        lines=(replace(primary.lines[0], adjudications=(first, second)),),
+        other_payers=(
+            *primary.other_payers,
+            OtherPayer(
+                SECONDARY, Subscriber(ANA, "SEC2002"), responsibility="S", claim_control_number="SEC-77"
+            ),
+        ),
+    )

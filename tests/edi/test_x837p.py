@@ -24,6 +24,7 @@ from tests.edi.samples837 import (
     envelope,
     line,
     secondary_claim,
+    tertiary_claim,
 )
 
 DX = (
@@ -46,6 +47,7 @@ SCENARIOS = [
     ("supervised technician (2310D)", claim(supervising=SUPERVISOR, lines=(line(modifiers=("HN",)),))),
     ("patient is not the subscriber", claim(patient=LEO, patient_relationship="19")),
     ("secondary with COB", secondary_claim()),
+    ("tertiary after two payers", tertiary_claim()),
     ("replacement", claim(frequency="7", payer_claim_control_number="PAYER123")),
     ("void", claim(frequency="8", payer_claim_control_number="PAYER123")),
     ("telehealth POS 10 + 95", claim(place_of_service="10", lines=(line(modifiers=("95",)),))),
@@ -71,6 +73,8 @@ SCENARIOS = [
         claim(billing_provider=replace(BILLING, pay_to=replace(FACILITY.address, line1="PO BOX 9"))),
     ),
 ]
+
+SCENARIO = dict(SCENARIOS)
 
 
 def _segments(text: str) -> list[list[str]]:
@@ -135,7 +139,7 @@ def test_control_numbers_and_transaction_split():
 
 def test_clm_and_lines_carry_the_claim():
     # when
-    rows = _segments(build_837p(batch(SCENARIOS[-2][1]), envelope()))
+    rows = _segments(build_837p(batch(SCENARIO["multiple lines and 12 diagnoses"]), envelope()))
 
     # then
     clm = next(r for r in rows if r[0] == "CLM")
@@ -173,7 +177,7 @@ def test_secondary_cob_loops_match_pitfalls_c1_c2_c3():
 def test_service_facility_only_when_given_and_pos_only_when_it_differs():
     rows = _segments(build_837p(batch(claim()), envelope()))
     assert not any(r[:2] == ["NM1", "77"] for r in rows)  # C8
-    telehealth = _segments(build_837p(batch(SCENARIOS[7][1]), envelope()))
+    telehealth = _segments(build_837p(batch(SCENARIO["telehealth line POS 02"]), envelope()))
     assert next(r for r in telehealth if r[0] == "SV1")[5] == "02"
     same = _segments(build_837p(batch(claim(lines=(line(place_of_service="11"),))), envelope()))
     sv1 = next(r for r in same if r[0] == "SV1")
@@ -339,3 +343,11 @@ def test_secondary_sbr05_is_sent_when_given_and_adjudication_date_only_on_lines(
     first_lx = next(i for i, r in enumerate(rows) if r[0] == "LX")
     assert not any(r[:2] == ["DTP", "573"] for r in rows[:first_lx])
     assert pyx12_validate(text)[0]
+
+
+def test_tertiary_claim_carries_both_earlier_payers():
+    rows = _segments(build_837p(batch(tertiary_claim()), envelope()))
+    assert [r[1] for r in rows if r[0] == "SBR"] == ["T", "P", "S"]
+    assert [r[2] for r in rows if r[:2] == ["AMT", "D"]] == ["90", "40"]
+    assert [r[2] for r in rows if r[:2] == ["REF", "F8"]] == ["ABC123", "SEC-77"]
+    assert [r[1] for r in rows if r[0] == "SVD"] == ["SBXPAYER", "SECPAYER"]
