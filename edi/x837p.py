@@ -12,8 +12,9 @@ before a single segment is written: the builder never produces a broken or half-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -42,6 +43,7 @@ RELATIONSHIPS = {"01": "spouse", "19": "child", "20": "employee", "21": "unknown
 CLAIM_FILING = {"11", "12", "13", "14", "15", "16", "17", "AM", "BL", "CH", "CI", "DS", "FI", "HM",
                 "LM", "MA", "MB", "MC", "OF", "TV", "VA", "WC", "ZZ"}  # fmt: skip
 INSURANCE_TYPES = {"12", "13", "14", "15", "16", "41", "42", "43", "47"}
+_ECHOED_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")  # CLM01, REF*6R: echoed back, written as given
 ADJUSTMENT_GROUPS = {"CO", "CR", "OA", "PI", "PR"}
 MAX_CAS_PER_SEGMENT = 6
 
@@ -210,15 +212,14 @@ class Batch:
     claims: tuple[Claim, ...]
     reference: str  # BHT03, the originator's batch id
     max_per_transaction: int = 5000
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 # -- value helpers ------------------------------------------------------------------------------
 
 
 def amount(value: Decimal) -> str:
-    """An X12 R (decimal) value: no trailing zeros beyond what is needed, no exponent."""
-    text = format(value.quantize(Decimal("0.01")), "f")
+    """An X12 R (decimal) value: no trailing zeros, no exponent ("150", "40.25", "0.5")."""
+    text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
@@ -326,10 +327,10 @@ class _Checker:
 def validate_claim(claim: Claim, delimiters: Delimiters, where: str = "claim") -> None:
     """Raise ClaimDataError naming the first field the 837P cannot carry."""
     check = _Checker(delimiters)
-    pcn = claim.claim_id
-    if not pcn.strip() or len(pcn) > MAX_PCN_LENGTH:
-        raise ClaimDataError(f"{where}.claim_id", f"is 1 to {MAX_PCN_LENGTH} characters (pitfall C6)")
-    check.text(f"{where}.claim_id", pcn, max_length=MAX_PCN_LENGTH)
+    if not _ECHOED_ID.fullmatch(claim.claim_id) or len(claim.claim_id) > MAX_PCN_LENGTH:
+        raise ClaimDataError(
+            f"{where}.claim_id", f"is 1 to {MAX_PCN_LENGTH} letters, digits or hyphens (pitfall C6)"
+        )
     provider = claim.billing_provider
     check.text(f"{where}.billing_provider.name", provider.name, max_length=60)
     check.text(f"{where}.billing_provider.first_name", provider.first_name, max_length=35, required=False)
@@ -449,9 +450,12 @@ def _validate_line(check: _Checker, where: str, line: ServiceLine, claim: Claim,
         raise ClaimDataError(f"{where}.diagnosis_pointers", "a pointer is repeated")
     if line.place_of_service and not (len(line.place_of_service) == 2 and line.place_of_service.isdigit()):
         raise ClaimDataError(f"{where}.place_of_service", "is two digits")
-    if len(line.control_number) > MAX_LINE_CONTROL_LENGTH:
-        raise ClaimDataError(f"{where}.control_number", "is at most 30 characters (pitfall C5)")
-    check.text(f"{where}.control_number", line.control_number, max_length=30, required=False)
+    if line.control_number and (
+        not _ECHOED_ID.fullmatch(line.control_number) or len(line.control_number) > MAX_LINE_CONTROL_LENGTH
+    ):
+        raise ClaimDataError(
+            f"{where}.control_number", "is at most 30 letters, digits or hyphens (pitfall C5)"
+        )
     for index, adjudication in enumerate(line.adjudications):
         here = f"{where}.adjudications[{index}]"
         if adjudication.payer_id not in payer_ids:
@@ -554,7 +558,7 @@ def _write_claim(writer: SegmentWriter, claim: Claim, hl: int, parent: int) -> i
     c = d.component
     writer.add(
         "CLM",
-        claim.claim_id.strip().upper(),
+        claim.claim_id,  # as given: the 277CA and the 835 echo it
         amount(claim.total_charge),
         "",
         "",
@@ -626,7 +630,7 @@ def _write_line(writer: SegmentWriter, claim: Claim, line: ServiceLine, number: 
                c.join(str(p) for p in line.diagnosis_pointers))  # fmt: skip
     writer.add("DTP", "472", "D8", d8(line.service_date))
     if line.control_number:
-        writer.add("REF", "6R", _upper(writer, line.control_number, 30))
+        writer.add("REF", "6R", line.control_number)  # as given: the 835 echoes it
     for adjudication in line.adjudications:
         units = adjudication.units if adjudication.units is not None else line.units
         writer.add("SVD", adjudication.payer_id, amount(adjudication.paid), procedure, "", amount(units))

@@ -351,3 +351,13 @@ def test_tertiary_claim_carries_both_earlier_payers():
     assert [r[2] for r in rows if r[:2] == ["AMT", "D"]] == ["90", "40"]
     assert [r[2] for r in rows if r[:2] == ["REF", "F8"]] == ["ABC123", "SEC-77"]
     assert [r[1] for r in rows if r[0] == "SVD"] == ["SBXPAYER", "SECPAYER"]
+
+
+def test_echoed_ids_are_written_as_given_and_units_keep_their_decimals():
+    value = claim(claim_id="pc-17a", lines=(line(control_number="ln-0001", units=Decimal("1.125")),))
+    text = build_837p(batch(value), envelope())
+    rows = _segments(text)
+    assert pyx12_validate(text)[0]
+    assert next(r for r in rows if r[0] == "CLM")[1] == "pc-17a"
+    assert ["REF", "6R", "ln-0001"] in rows
+    assert next(r for r in rows if r[0] == "SV1")[4] == "1.125"
