@@ -46,8 +46,9 @@ def joined(values: Sequence[str]) -> str:
 
 
 def crosswalk_service_choices() -> list[tuple[str, str]]:
-    """The services a crosswalk can map (those billed with one code), in plain words."""
-    return [
+    """The services a crosswalk can map (those billed with one code), in plain words, after a blank
+    choice: an untouched extra row then submits nothing and is skipped, not refused."""
+    return [("", "Choose a service")] + [
         (value, label) for value, label in service_type_choices() if crosswalk_allowed(ServiceType(value))
     ]
 

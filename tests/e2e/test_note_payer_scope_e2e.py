@@ -25,7 +25,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def counseling_note(make_member):
     practice = PracticeFactory(timezone="America/New_York")
-    tech = make_member("technician", practice, provider=True, credential="BHT")
+    # an RBT: the demo Medicaid plan pays H0004 from a BHT (under the supervisor) but not from an RBT
+    tech = make_member("technician", practice, provider=True, credential="RBT")
     supervisor = make_member("supervisor", practice, provider=True, credential="BCBA")
     provider = tech.provider_profiles.get()
     SupervisionFactory(
@@ -61,7 +62,7 @@ def test_warning_before_signing_and_permitted_services_first(live_server, page: 
         "Keystone Community Care will not pay behavioral health counseling (H0004)"
     )
     expect(warning).to_contain_text("You can still sign")
-    # the services a BHT may give for this plan come first
+    # the services an RBT may give for this plan come first
     groups = page.locator("select[data-header=service_type] optgroup")
     expect(groups.first).to_have_attribute("label", "Services you may provide")
     expect(groups.first.locator("option").first).to_have_attribute("value", "aba_technician_treatment")

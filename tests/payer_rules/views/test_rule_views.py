@@ -477,11 +477,13 @@ def test_payer_page_shows_one_page_of_versions(web, practice):
     assert 'id="rule-set-pages"' in first.content.decode()
 
 
-def test_the_eligibility_section_is_edited_through_the_form(web, medicaid):
-    payer, rule_set = medicaid
+@time_machine.travel(NOON_2026_06_15, tick=False)
+def test_the_eligibility_section_is_edited_through_the_form(web, practice):
+    # a version not started yet is edited in place (one in force would be revised)
+    payer = PayerFactory(practice=practice, kind="medicaid")
+    rule_set = PayerRuleSetFactory(payer=payer, effective_from=date(2027, 1, 1), rules=MEDICAID.rules)
     data = form_data(
         **{
-            "version-effective_from": "2024-01-01",
             "billing-eligibility_service_types": "a6, mh",
             "billing-eligibility_verify_within_days": "14",
             "billing-eligibility_enrollment_required": "on",
@@ -497,9 +499,11 @@ def test_the_eligibility_section_is_edited_through_the_form(web, medicaid):
     }
 
 
-def test_an_unknown_eligibility_service_type_is_refused(web, medicaid):
-    payer, rule_set = medicaid
-    data = form_data(**{"version-effective_from": "2024-01-01", "billing-eligibility_service_types": "ZZZ"})
+@time_machine.travel(NOON_2026_06_15, tick=False)
+def test_an_unknown_eligibility_service_type_is_refused(web, practice):
+    payer = PayerFactory(practice=practice, kind="medicaid")
+    rule_set = PayerRuleSetFactory(payer=payer, effective_from=date(2027, 1, 1), rules=MEDICAID.rules)
+    data = form_data(**{"billing-eligibility_service_types": "ZZZ"})
     response = web("practice_admin").post(reverse("payers:rule_set_edit", args=[payer.pk, rule_set.pk]), data)
     assert response.status_code == 400
     assert "not an X12 service type code" in response.content.decode()
