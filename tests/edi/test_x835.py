@@ -15,9 +15,13 @@ from tests.edi.samples_835 import DENIED, PAID, REVERSAL, envelope
 def test_payment_trace_parties_and_plb():
     tx = parse_835(envelope(PAID)).transactions[0]
     assert (tx.payment_amount, tx.trace_number, tx.payment_method) == (Decimal("213.66"), "EFT1001", "ACH")
-    assert tx.payment_date == date(2026, 12, 1) and tx.production_date == date(2026, 11, 30)
-    assert tx.payer is not None and tx.payer.name == "SYNTHETIC HEALTH PLAN" and tx.payer_id == "SYNPAYER1"
-    assert tx.payee is not None and (tx.payee.npi, tx.payee.tax_id) == ("1234567893", "123456789")
+    assert tx.payment_date == date(2026, 12, 1)
+    assert tx.production_date == date(2026, 11, 30)
+    assert tx.payer is not None
+    assert tx.payer.name == "SYNTHETIC HEALTH PLAN"
+    assert tx.payer_id == "SYNPAYER1"
+    assert tx.payee is not None
+    assert (tx.payee.npi, tx.payee.tax_id) == ("1234567893", "123456789")
     assert [(p.reason, p.reference, p.amount) for p in tx.provider_adjustments] == [
         ("L6", "", Decimal("-3.66")),
         ("WO", "PCN999 20261001", Decimal("40.00")),
@@ -33,33 +37,39 @@ def test_claims_lines_people_and_adjustments():
         "1",
         "PAYERCCN1",
     )
-    assert first.patient is not None and first.patient.id == "MEM123"
-    assert first.corrected_insured is not None and first.corrected_insured.id == "MEMNEW9"
-    assert first.rendering is not None and first.rendering.npi == "1234567893"
-    assert first.outpatient_remarks == ("MA01",) and first.header_number == "1"
+    assert first.patient is not None
+    assert first.patient.id == "MEM123"
+    assert first.corrected_insured is not None
+    assert first.corrected_insured.id == "MEMNEW9"
+    assert first.rendering is not None
+    assert first.rendering.npi == "1234567893"
+    assert first.outpatient_remarks == ("MA01",)
+    assert first.header_number == "1"
     line = first.lines[0]
     assert (line.procedure.code, line.procedure.modifiers, line.control_number) == ("90837", ("95",), "L1")
     assert [(a.group, a.reason, a.amount) for a in line.adjustments] == [
         ("CO", "45", Decimal("50.00")),
         ("PR", "2", Decimal("30.00")),
     ]
-    assert line.allowed == Decimal("150.00") and line.service_date == date(2026, 11, 1)
+    assert line.allowed == Decimal("150.00")
+    assert line.service_date == date(2026, 11, 1)
     # a quantity on the triplet
     assert [(a.group, a.reason, a.quantity) for a in first.lines[1].adjustments] == [
         ("CO", "45", Decimal("1")),
         ("PR", "2", None),
     ]
     assert changed.lines[0].procedure.code == "90834"
-    assert (
-        changed.lines[0].original_procedure is not None and changed.lines[0].billed_procedure.code == "90837"
-    )
+    assert changed.lines[0].original_procedure is not None
+    assert changed.lines[0].billed_procedure.code == "90837"
     assert no_ref.lines[0].control_number == ""
 
 
 def test_reversal_keeps_negative_amounts_and_balances():
     tx = parse_835(envelope(REVERSAL)).transactions[0]
     reversal, correction = tx.claims
-    assert reversal.is_reversal and reversal.paid == Decimal("-50.00") and not correction.is_reversal
+    assert reversal.is_reversal
+    assert reversal.paid == Decimal("-50.00")
+    assert not correction.is_reversal
     assert imbalances(tx) == []
 
 
@@ -67,7 +77,8 @@ def test_several_transactions_per_interchange():
     remittance = parse_835(envelope(PAID, REVERSAL, DENIED))
     assert [t.trace_number for t in remittance.transactions] == ["EFT1001", "EFT2002", "CHK3003"]
     denied = remittance.transactions[2].claims[0]
-    assert denied.is_denied and denied.lines[0].remarks == ("M62",)
+    assert denied.is_denied
+    assert denied.lines[0].remarks == ("M62",)
 
 
 def _off(body: list[str], old: str, new: str) -> list[str]:
@@ -94,16 +105,20 @@ def _off(body: list[str], old: str, new: str) -> list[str]:
 def test_imbalance_reports_level_and_amount(old, new, level, difference):
     tx = parse_835(envelope(_off(PAID, old, new))).transactions[0]
     found = [i for i in imbalances(tx) if i.level == level]
-    assert len(found) == 1 and found[0].difference == difference
+    assert len(found) == 1
+    assert found[0].difference == difference
 
 
 def test_line_imbalance_names_the_line():
     body = _off(PAID, "SVC*HC:90785*100.00*40.00**1", "SVC*HC:90785*100.00*39.99**1")
     tx = parse_835(envelope(body)).transactions[0]
     off = line_imbalance(tx.claims[0], 1)
-    assert off is not None and off.difference == Decimal("-0.01") and off.key == "PCN100#2"
+    assert off is not None
+    assert off.difference == Decimal("-0.01")
+    assert off.key == "PCN100#2"
     assert line_imbalance(tx.claims[0], 0) is None
-    assert claim_imbalance(tx.claims[0]) is None and transaction_imbalance(tx) is None
+    assert claim_imbalance(tx.claims[0]) is None
+    assert transaction_imbalance(tx) is None
 
 
 @pytest.mark.parametrize(
@@ -120,8 +135,10 @@ def test_line_imbalance_names_the_line():
 def test_malformed_values_give_located_errors(old, new, element):
     text = envelope(_off(PAID, old, new))
     result, error = read_835(text)
-    assert result is None and error is not None
-    assert error.segment_number is not None and error.position is not None
+    assert result is None
+    assert error is not None
+    assert error.segment_number is not None
+    assert error.position is not None
     assert f"({element})" in str(error)
     assert text[error.position :].startswith(new[:3])
 
@@ -129,7 +146,8 @@ def test_malformed_values_give_located_errors(old, new, element):
 def test_cas_with_more_than_six_triplets_is_refused():
     cas = "CAS*CO" + "*45*1.00*" * 6 + "*45*1.00"
     _, error = read_835(envelope(_off(PAID, "CAS*CO*45*60.00", cas)))
-    assert error is not None and error.segment_id == "CAS"
+    assert error is not None
+    assert error.segment_id == "CAS"
 
 
 def test_six_triplets_are_read():
@@ -147,7 +165,8 @@ def test_not_an_835_is_refused():
 def test_impossible_payment_date_is_a_warning_not_a_refusal():
     body = [s.replace("*20261201", "*20262316") if s.startswith("BPR") else s for s in PAID]
     tx = parse_835(envelope(body)).transactions[0]
-    assert tx.payment_date is None and "BPR16" in tx.warnings[0]
+    assert tx.payment_date is None
+    assert "BPR16" in tx.warnings[0]
 
 
 def test_blank_lines_between_segments_are_tolerated():
@@ -157,4 +176,5 @@ def test_blank_lines_between_segments_are_tolerated():
 
 def test_claim_without_service_lines_balances_at_claim_level():
     tx = parse_835(envelope(DENIED)).transactions[0]
-    assert tx.claims[1].lines == () and claim_imbalance(tx.claims[1]) is None
+    assert tx.claims[1].lines == ()
+    assert claim_imbalance(tx.claims[1]) is None
