@@ -14,6 +14,8 @@ Rules (pitfalls in /work/shared/DOMAIN-rcm-pitfalls.md, section 4-5):
 - Paid $0 with only PR adjustments (the deductible) is not a denial (R14).
 - Reversals (CLP02 22) post the payer's negative amounts, flagged as reversals (R2).
 - PLB posts at provider level with its reason and reference; L6 interest (negative) adds (R10).
+- A claim the payer forwarded (CLP02 19-21 or NM1*TT) is listed in `crossovers`: wait for the
+  next payer's ERA rather than billing it (R15).
 - A claim-level CAS on a claim with lines stays at claim level (line None): we do not guess
   which line it belongs to (R9).
 """
@@ -44,6 +46,7 @@ OTHER = "other_adjustment"
 PAYER_REDUCTION = "payer_reduction"
 CORRECTION = "correction"
 PROVIDER = "provider_adjustment"
+CROSSOVER_STATUSES = frozenset({"19", "20", "21"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,7 @@ class PostingPlan:
     entries: list[LedgerEntry] = field(default_factory=list)
     denials: list[Denial] = field(default_factory=list)
     underpayments: list[Underpayment] = field(default_factory=list)
+    crossovers: list[str] = field(default_factory=list)  # claim ids forwarded to the next payer (R15)
 
 
 def _adjustment_kind(adjustment: Adjustment) -> str:
@@ -279,6 +283,8 @@ def _plan_claim(plan: PostingPlan, payment: Payment835, claim: ClaimPayment, bil
     if len(matched) != len(claim.lines):
         return  # held whole: a claim is posted completely or not at all
     plan.claim_matches.append(ClaimMatch(pcn, billed.claim_id, "patient control number (CLP01)"))
+    if claim.status in CROSSOVER_STATUSES or claim.crossover_carrier is not None:
+        plan.crossovers.append(billed.claim_id)
     for index, billed_line in matched:
         line = claim.lines[index]
         paid = cents_from_decimal(line.paid)

@@ -341,3 +341,46 @@ def test_every_table_entry_has_a_known_category_and_our_own_words():
         assert entry["label"], code
         assert entry["action"], code
     assert {"1", "2", "3", "45", "197", "29", "18", "22", "50", "119", "16", "252"} <= set(table["carc"])
+
+
+@pytest.mark.parametrize(
+    ("status", "extra", "crossover"),
+    [("1", [], False), ("19", [], True), ("20", [], True), ("1", ["NM1*TT*2*SECOND PLAN*****PI*SEC1"], True)],
+)
+def test_crossover_claims_are_flagged(status, extra, crossover):  # R15
+    body = [*header("300.00", "EFT9"), f"CLP*PCN100*{status}*300.00*300.00**12*CCN*11*1", *extra]
+    plan = plan_posting(_tx(body), _billed())
+    assert (plan.crossovers == ["C100"]) is crossover
+
+
+def test_zero_check_with_a_forward_balance_balances():  # R11
+    body = [
+        *header("0.00", "EFT10"),
+        "CLP*PCN100*1*300.00*50.00**12*CCN*11*1",
+        "CAS*CO*45*250.00",
+        "PLB*1234567893*20261231*FB:PCN100*50.00",
+    ]
+    tx = _tx(body)
+    plan = plan_posting(tx, _billed())
+    assert plan.balanced
+    assert [(e.kind, e.cents, e.reference) for e in plan.entries if e.claim_id is None] == [
+        ("provider_adjustment", -5000, "PCN100")
+    ]
+
+
+def test_one_billed_line_returned_as_two_service_lines():  # R13 check 2
+    body = [
+        *header("200.00", "EFT11"),
+        "CLP*PCN100*1*200.00*200.00**12*CCN*11*1",
+        "SVC*HC:90837:95*100.00*100.00**1",
+        "REF*6R*L1",
+        "SVC*HC:90837:95*100.00*100.00**1",
+        "REF*6R*L1",
+    ]
+    plan = plan_posting(_tx(body), _billed())
+    assert [m.line_id for m in plan.line_matches] == ["B1", "B1"]
+    assert _sums(plan, "B1") == {"payment": 20000}
+
+
+def test_corrected_insured_is_kept_for_review():  # R16 (the proposal itself is the Django side's)
+    assert _tx(PAID).claims[0].corrected_insured is not None
