@@ -384,3 +384,11 @@ def test_one_billed_line_returned_as_two_service_lines():  # R13 check 2
 
 def test_corrected_insured_is_kept_for_review():  # R16 (the proposal itself is the Django side's)
     assert _tx(PAID).claims[0].corrected_insured is not None
+
+
+def test_adjustment_repeated_at_claim_and_line_level_is_held():  # R8 (RFI 358): never posted twice
+    body = [*PAID[: PAID.index("CLP*PCN200*1*150.00*90.00*0*12*PAYERCCN2*11*1") + 1], "CAS*CO*45*60.00"]
+    body += PAID[PAID.index("CLP*PCN200*1*150.00*90.00*0*12*PAYERCCN2*11*1") + 1 :]
+    plan = plan_posting(_tx(body), _billed())
+    assert [(e.kind, e.patient_control_number) for e in plan.exceptions] == [("out_of_balance", "PCN200")]
+    assert all(e.claim_id != "C200" for e in plan.entries)
