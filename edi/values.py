@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from core.money import MoneyError, to_decimal
 from edi.errors import X12StructureError
@@ -21,11 +22,21 @@ def structure_error(segment: Segment, message: str, element: int | None = None) 
     )
 
 
+@lru_cache(maxsize=4096)
+def _ccyymmdd(text: str) -> date:
+    if len(text) != 8 or not text.isdigit() or not text.isascii():
+        raise ValueError(text)
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))  # strptime is 10x slower
+
+
+# Amounts and dates repeat across a remittance (fee schedule amounts, dates of service): both
+# are immutable, so a small cache of text -> value saves most of the conversion work.
+_money = lru_cache(maxsize=8192)(to_decimal)
+
+
 def parse_date(segment: Segment, text: str, element: int) -> date:
     try:
-        if len(text) != 8 or not text.isdigit() or not text.isascii():
-            raise ValueError(text)
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))  # strptime is 10x slower
+        return _ccyymmdd(text)
     except ValueError:
         raise structure_error(segment, f"{text!r} is not a CCYYMMDD date", element) from None
 
@@ -47,6 +58,6 @@ def decimal_element(segment: Segment, element: int, *, money: bool) -> Decimal |
     if not text:
         return None
     try:
-        return to_decimal(text) if money else plain_decimal(text)
+        return _money(text) if money else plain_decimal(text)
     except (MoneyError, InvalidOperation, ValueError):
         raise structure_error(segment, f"{text!r} is not a number", element) from None
