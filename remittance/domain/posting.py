@@ -14,6 +14,7 @@ Rules (pitfalls in /work/shared/DOMAIN-rcm-pitfalls.md, section 4-5):
 - Paid $0 with only PR adjustments (the deductible) is not a denial (R14).
 - Reversals (CLP02 22) post the payer's negative amounts, flagged as reversals (R2).
 - PLB posts at provider level with its reason and reference; L6 interest (negative) adds (R10).
+  When the reference starts with one of our patient control numbers the entry names that claim.
 - A claim the payer forwarded (CLP02 19-21 or NM1*TT) is listed in `crossovers`: wait for the
   next payer's ERA rather than billing it (R15).
 - A claim-level CAS on a claim with lines stays at claim level (line None): we do not guess
@@ -323,11 +324,13 @@ def plan_posting(payment: Payment835, billed_claims: list[BilledClaim]) -> Posti
             continue
         _plan_claim(plan, payment, claim, billed)
     for adjustment in payment.provider_adjustments:
+        words = adjustment.reference.split()
+        linked = by_pcn.get(words[0]) if words else None  # a WO/FB reference naming our claim
         plan.entries.append(
             LedgerEntry(
                 PROVIDER,
                 -cents_from_decimal(adjustment.amount),
-                None,
+                linked.claim_id if linked else None,
                 None,
                 reason_code=adjustment.reason,
                 reference=adjustment.reference,

@@ -363,9 +363,10 @@ def test_zero_check_with_a_forward_balance_balances():  # R11
     tx = _tx(body)
     plan = plan_posting(tx, _billed())
     assert plan.balanced
-    assert [(e.kind, e.cents, e.reference) for e in plan.entries if e.claim_id is None] == [
-        ("provider_adjustment", -5000, "PCN100")
-    ]
+    # the FB reference names our claim PCN100: the provider-level entry is linked to it
+    assert [
+        (e.kind, e.cents, e.reference, e.claim_id) for e in plan.entries if e.kind == "provider_adjustment"
+    ] == [("provider_adjustment", -5000, "PCN100", "C100")]
 
 
 def test_one_billed_line_returned_as_two_service_lines():  # R13 check 2
