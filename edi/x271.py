@@ -16,13 +16,12 @@ kept and flagged. Money is Decimal (JSON: "20.00"), percent a plain decimal (JSO
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from core.money import MoneyError, to_decimal
 from edi.codes import (
     ACTIVE_INFO,
     AT_RISK_INFO,
@@ -35,6 +34,9 @@ from edi.codes import (
 )
 from edi.errors import TraceMismatchError, X12StructureError
 from edi.reader import Segment, Transaction, read_interchange
+from edi.values import decimal_element as _decimal
+from edi.values import parse_date as _parse_date
+from edi.values import structure_error as _fail
 
 DecimalText = Annotated[Decimal, PlainSerializer(str, return_type=str, when_used="json")]
 
@@ -147,23 +149,6 @@ class Response271(_Model):
 # -- value helpers ------------------------------------------------------------------------------
 
 
-def _fail(segment: Segment, message: str, element: int | None = None) -> X12StructureError:
-    return X12StructureError(
-        message,
-        segment_number=segment.number,
-        segment_id=segment.id,
-        position=segment.position,
-        element=element,
-    )
-
-
-def _parse_date(segment: Segment, text: str, element: int) -> date:
-    try:
-        return datetime.strptime(text, "%Y%m%d").date()  # noqa: DTZ007 (a calendar date, no time)
-    except ValueError:
-        raise _fail(segment, f"{text!r} is not a CCYYMMDD date", element) from None
-
-
 def _date_range(segment: Segment) -> DateRange:
     """DTP*qualifier*D8*CCYYMMDD or DTP*qualifier*RD8*CCYYMMDD-CCYYMMDD."""
     qualifier, form, value = segment.get(1), segment.get(2), segment.get(3)
@@ -177,27 +162,6 @@ def _date_range(segment: Segment) -> DateRange:
             qualifier=qualifier, begin=_parse_date(segment, begin, 3), end=_parse_date(segment, end, 3)
         )
     raise _fail(segment, f"date format {form!r} is neither D8 nor RD8", 2)
-
-
-def plain_decimal(text: str) -> Decimal:
-    """'.20' -> 0.2, '30' -> 30, '12.500' -> 12.5 (no exponent, no trailing zeros)."""
-    value = Decimal(text)
-    if not value.is_finite():
-        raise InvalidOperation(text)
-    digits = format(value, "f")
-    if "." in digits:
-        digits = digits.rstrip("0").rstrip(".")
-    return Decimal(digits or "0")
-
-
-def _decimal(segment: Segment, element: int, *, money: bool) -> Decimal | None:
-    text = segment.get(element)
-    if not text:
-        return None
-    try:
-        return to_decimal(text) if money else plain_decimal(text)
-    except (MoneyError, InvalidOperation, ValueError):
-        raise _fail(segment, f"{text!r} is not a number", element) from None
 
 
 def _yes_no(value: str) -> bool | None:
