@@ -103,8 +103,8 @@ def _template_files() -> list[Path]:
     return sorted(TEMPLATES.rglob("*.html"))
 
 
-# The PDF template is rendered by WeasyPrint into a PDF, never served as HTML: it keeps its <style>.
-PDF_TEMPLATES = {"clinical_notes/note_pdf.html"}
+# The PDF templates are rendered by WeasyPrint into PDFs, never served as HTML: they keep their <style>.
+PDF_TEMPLATES = {"clinical_notes/note_pdf.html", "estimates/gfe_pdf.html"}
 
 
 @pytest.mark.parametrize("template", _template_files(), ids=lambda p: str(p.relative_to(TEMPLATES)))
