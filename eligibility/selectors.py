@@ -19,8 +19,8 @@ from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from authorizations.domain.types import AuthStatus
-from authorizations.selectors import authorization_facts_for
+from authorizations.domain.types import AuthorizationFacts, AuthStatus
+from authorizations.selectors import authorization_facts_for_patients
 from core.errors import NotFound
 from edi.codes import SERVICE_TYPES
 from edi.x271 import EligibilityTransaction, Response271
@@ -32,9 +32,15 @@ from eligibility.domain.schedule import ScheduleSettings
 from eligibility.domain.summary import COVERAGE_LABELS, Summary, plain_lines, summary_from_json
 from eligibility.models import EligibilityBatch, EligibilityCheck, EligibilitySettings
 from patients.models import Coverage
-from patients.selectors import coverage_to_verify, coverages_to_verify, primary_coverage_to_verify
+from patients.selectors import (
+    coverage_to_verify,
+    coverages_to_verify,
+    primary_coverage_on,
+    primary_coverage_to_verify,
+    primary_coverages_of_patients,
+)
 from payer_rules.domain.policy import EligibilityRules
-from payer_rules.selectors import payer_policy_on
+from payer_rules.selectors import payer_policy_on, payer_policy_timelines
 from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
 
@@ -286,46 +292,78 @@ def _primary_coverage(patient_id: int, on: dt.date) -> Coverage | None:
     return primary_coverage_to_verify(patient_id=patient_id, on=on)
 
 
-def _latest_check(coverage_id: int, on: dt.date) -> tuple[LatestCheck | None, bool]:
-    """The check nearest the date (finished ones first), and whether it ran in the sandbox."""
-    checks = EligibilityCheck.objects.filter(coverage_id=coverage_id).order_by("-created_at", "-pk")
-    done = checks.filter(status=Status.DONE).order_by("-finished_at", "-pk").first()
-    latest = done or checks.first()
-    if latest is None:
-        return None, False
-    summary = summary_from_json(latest.summary) if latest.status == Status.DONE and latest.summary else None
-    return LatestCheck(service_date=latest.service_date, summary=summary), latest.is_sandbox
+def _latest_checks(coverage_ids: set[int]) -> dict[int, tuple[LatestCheck, bool]]:
+    """Per coverage: its latest finished check (else its latest check of any status) as the
+    problems rule reads it, and whether it ran in the sandbox. Two queries (DISTINCT ON)."""
+    fields = ("pk", "coverage_id", "status", "service_date", "summary", "is_sandbox")
+    done = (
+        EligibilityCheck.objects.filter(coverage_id__in=coverage_ids, status=Status.DONE)
+        .order_by("coverage_id", "-finished_at", "-pk")
+        .distinct("coverage_id")
+        .only(*fields)
+    )
+    chosen: dict[int, EligibilityCheck] = {c.coverage_id: c for c in done}
+    missing = coverage_ids - set(chosen)
+    if missing:
+        latest = (
+            EligibilityCheck.objects.filter(coverage_id__in=missing)
+            .order_by("coverage_id", "-created_at", "-pk")
+            .distinct("coverage_id")
+            .only(*fields)
+        )
+        chosen.update({c.coverage_id: c for c in latest})
+    return {
+        coverage_id: (
+            LatestCheck(
+                service_date=c.service_date,
+                summary=summary_from_json(c.summary) if c.status == Status.DONE and c.summary else None,
+            ),
+            c.is_sandbox,
+        )
+        for coverage_id, c in chosen.items()
+    }
 
 
-def _has_authorization(patient_id: int, payer_id: int, on: dt.date) -> bool:
+def _has_authorization(facts: list[AuthorizationFacts], on: dt.date) -> bool:
     return any(
-        a.status is AuthStatus.ACTIVE and a.start_on <= on <= a.end_on and a.remaining > 0
-        for a in authorization_facts_for(patient_id=patient_id, payer_id=payer_id)
+        a.status is AuthStatus.ACTIVE and a.start_on <= on <= a.end_on and a.remaining > 0 for a in facts
     )
 
 
 def session_problem_rows(*, practice_id: int, days: int | None = None) -> list[SessionProblemRow]:
     """Upcoming appointments (today and the next N days) whose coverage is unverified, inactive
-    or needs an authorization none covers."""
+    or needs an authorization none covers. A constant number of queries, whatever the number of
+    appointments: coverages, latest checks, authorizations and payer rules are read in bulk."""
     today = practice_today(practice_id=practice_id)
     settings_row = settings_for(practice_id=practice_id)
     days = settings_row.days_ahead if days is None else days
     zone = practice_zone(practice_id=practice_id)
-    rows: list[SessionProblemRow] = []
+    sessions: list[tuple[Appointment, dt.date]] = []
     for appointment in _upcoming(practice_id, today=today, days=days):
         on = timezone.localtime(appointment.starts_at, zone).date()
-        if not today <= on <= today + dt.timedelta(days=days):
-            continue
-        coverage = _primary_coverage(appointment.patient_id, on)
-        if coverage is None:
-            continue
-        latest, sandbox = _latest_check(coverage.pk, on)
-        window = eligibility_rules(payer_id=coverage.payer_id, on=on).verify_within_days
+        if today <= on <= today + dt.timedelta(days=days):
+            sessions.append((appointment, on))
+    if not sessions:
+        return []
+    patient_ids = {a.patient_id for a, _ in sessions}
+    coverages_of = primary_coverages_of_patients(patient_ids=patient_ids)
+    in_force = [(a, on, primary_coverage_on(coverages_of.get(a.patient_id, ()), on)) for a, on in sessions]
+    covered = [(a, on, c) for a, on, c in in_force if c is not None]
+    if not covered:
+        return []
+    latest_of = _latest_checks({c.pk for _, _, c in covered})
+    timelines = payer_policy_timelines(payer_pks={c.payer_id for _, _, c in covered})
+    authorizations = authorization_facts_for_patients(patient_ids=patient_ids)
+    rows: list[SessionProblemRow] = []
+    for appointment, on, coverage in covered:
+        latest, sandbox = latest_of.get(coverage.pk, (None, False))
         found = session_problems(
             appointment_on=on,
             latest=latest,
-            window_days=window,
-            has_authorization=_has_authorization(appointment.patient_id, coverage.payer_id, on),
+            window_days=timelines[coverage.payer_id].on(on).eligibility.verify_within_days,
+            has_authorization=_has_authorization(
+                authorizations.get((appointment.patient_id, coverage.payer_id), []), on
+            ),
         )
         if found:
             patient = appointment.patient

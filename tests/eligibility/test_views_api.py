@@ -176,3 +176,35 @@ def test_the_appointment_screen_offers_verify_now_to_billers_and_reading_to_clin
     assert response.status_code == 302
     check = EligibilityCheck.objects.get()
     assert (check.appointment_id, check.service_date, check.reason) == (appointment.pk, DOS, "before_session")
+
+
+def test_the_problems_list_reads_a_constant_number_of_queries(world):  # type: ignore[no-untyped-def]
+    from eligibility.selectors import session_problem_rows
+    from tests.query_counts import queries_of
+
+    today = practice_today(practice_id=world.practice.pk)
+    members = ["SBX1001", "SBX1002", "SBX1006", "SBX1007"]
+    coverages = [world.coverage(m) for m in members[:2]]
+    for coverage in coverages:
+        world.appointment(coverage, today + dt.timedelta(days=1))
+    services.eligibility_verify_now(
+        access=world.access, coverage_id=coverages[0].pk, service_date=today + dt.timedelta(days=1)
+    )
+    run_all()
+    few_rows = len(session_problem_rows(practice_id=world.practice.pk))
+    few = queries_of(lambda: session_problem_rows(practice_id=world.practice.pk))
+
+    more = [world.coverage(m) for m in members[2:]]
+    for coverage in [*coverages, *more]:
+        world.appointment(coverage, today + dt.timedelta(days=2))
+        world.appointment(coverage, today + dt.timedelta(days=3), hour=14)
+    for coverage in more:
+        services.eligibility_verify_now(
+            access=world.access, coverage_id=coverage.pk, service_date=today + dt.timedelta(days=2)
+        )
+    run_all()
+    many_rows = len(session_problem_rows(practice_id=world.practice.pk))
+    many = queries_of(lambda: session_problem_rows(practice_id=world.practice.pk))
+
+    assert many_rows > few_rows + 4
+    assert many == few
