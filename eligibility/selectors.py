@@ -302,16 +302,14 @@ def _latest_checks(coverage_ids: set[int]) -> dict[int, tuple[LatestCheck, bool]
         .distinct("coverage_id")
         .only(*fields)
     )
-    chosen: dict[int, EligibilityCheck] = {c.coverage_id: c for c in done}
-    missing = coverage_ids - set(chosen)
-    if missing:
-        latest = (
-            EligibilityCheck.objects.filter(coverage_id__in=missing)
-            .order_by("coverage_id", "-created_at", "-pk")
-            .distinct("coverage_id")
-            .only(*fields)
-        )
-        chosen.update({c.coverage_id: c for c in latest})
+    latest = (
+        EligibilityCheck.objects.filter(coverage_id__in=coverage_ids)
+        .order_by("coverage_id", "-created_at", "-pk")
+        .distinct("coverage_id")
+        .only(*fields)
+    )
+    chosen: dict[int, EligibilityCheck] = {c.coverage_id: c for c in latest}
+    chosen.update({c.coverage_id: c for c in done})  # a finished check wins over a later one
     return {
         coverage_id: (
             LatestCheck(
@@ -424,6 +422,15 @@ def eligibility_alerts(*, practice_id: int, days: int = 30, limit: int = 50) -> 
         )
         for c in checks
     ]
+
+
+def eligibility_alert_count(*, practice_id: int, days: int = 30) -> int:
+    """How many finished checks of the last `days` days hold an alert (one query): the
+    biller's "Coverage changes" tile."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return EligibilityCheck.objects.filter(
+        practice_id=practice_id, has_alert=True, finished_at__gte=since
+    ).count()
 
 
 def change_json(change: Change) -> dict[str, Any]:
