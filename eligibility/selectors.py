@@ -43,6 +43,7 @@ from payer_rules.domain.policy import EligibilityRules
 from payer_rules.selectors import payer_policy_on, payer_policy_timelines
 from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
+from scheduling.selectors import upcoming_appointments
 
 Status = EligibilityCheck.Status
 FAILED = (Status.FAILED_TRANSIENT, Status.FAILED_PERMANENT)
@@ -227,6 +228,25 @@ def eligibility_panels_for_user(
     if audit:
         _audit_view(access, patient_id=patient_id, detail="eligibility panel")
     return [_panel(c, by_coverage[c.pk]) for c in coverages]
+
+
+@dataclass(frozen=True, slots=True)
+class EstimateLink:
+    appointment_id: int
+    date_of_service: dt.date
+
+
+def estimate_links(*, practice_id: int, patient_id: int, limit: int = 3) -> list[EstimateLink]:
+    """The patient's next sessions (within the practice's eligibility window) the panel links to
+    their estimate (`/estimates/appointments/<id>/`). The caller shows them to billing roles only."""
+    now = timezone.now()
+    days = settings_for(practice_id=practice_id).days_ahead
+    rows = upcoming_appointments(
+        practice_id=practice_id, start=now, end=now + dt.timedelta(days=days + 1), patient_id=patient_id
+    )
+    return [
+        EstimateLink(appointment_id=r.appointment_id, date_of_service=r.date_of_service) for r in rows[:limit]
+    ]
 
 
 def check_get_for_user(*, access: PracticeAccess, check_id: int) -> EligibilityCheck:

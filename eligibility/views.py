@@ -30,6 +30,9 @@ def patient_eligibility(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient_id": patient_id,
             "panels": panels,
             "can_verify": access.can(Capability.COVERAGE_EDIT),
+            "estimates": selectors.estimate_links(practice_id=access.practice_id, patient_id=patient_id)
+            if access.can(Capability.BILLING_VIEW)
+            else [],
             "show_history": True,
         },
     )

@@ -208,3 +208,33 @@ def test_the_problems_list_reads_a_constant_number_of_queries(world):  # type: i
 
     assert many_rows > few_rows + 4
     assert many == few
+
+
+def test_billing_roles_get_estimate_links_on_the_appointment_and_the_eligibility_panel(world, client_for):  # type: ignore[no-untyped-def]
+    from tests.factories.scheduling import AppointmentFactory
+
+    today = practice_today(practice_id=world.practice.pk)
+    coverage = world.coverage("SBX1001")
+    start = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(15), tzinfo=dt.UTC)
+    appointment = AppointmentFactory(
+        practice=world.practice,
+        patient=coverage.patient,
+        provider=world.clinician.provider_profiles.get(),
+        starts_at=start,
+    )
+    estimate = reverse("estimates:appointment", args=[appointment.pk])
+    detail = reverse("scheduling:appointment_detail", args=[appointment.pk])
+    panel = reverse("eligibility:patient", args=[coverage.patient_id])
+    patient = reverse("patients:detail", args=[coverage.patient_id])
+
+    biller = client_for(world.biller)
+    for url in (detail, panel, patient):
+        page = biller.get(url).content.decode()
+        assert f'href="{estimate}"' in page, url
+    assert biller.get(estimate).status_code == 200
+
+    clinician = client_for(world.clinician)
+    for url in (detail, panel, patient):
+        response = clinician.get(url)
+        assert response.status_code == 200, url
+        assert estimate not in response.content.decode(), url
