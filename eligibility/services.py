@@ -31,15 +31,18 @@ from clearinghouse.interface import (
     EligibilityCheck as CheckRequest,
 )
 from clearinghouse.interface import (
+    EligibilityResult,
     PermanentClearinghouseError,
     TransientClearinghouseError,
 )
+from clearinghouse.sftp import CollectReport, InboxFile
 from core.domain.backoff import MAX_ATTEMPTS
 from core.errors import NotFound, ValidationFailed
 from core.jobs import job_enqueue_on_commit
 from edi.errors import X12Error
 from edi.x270 import Envelope
-from eligibility.adapters import ADAPTERS, adapter_for, sandbox_allowed
+from edi.x271 import EligibilityTransaction, Response271
+from eligibility.adapters import ADAPTERS, adapter_for, clearinghouse_name, sandbox_allowed, sftp_adapter
 from eligibility.domain.changes import what_changed
 from eligibility.domain.request import build_request
 from eligibility.domain.schedule import in_window, needs_verification
@@ -69,8 +72,10 @@ from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
 
 CHECK_TASK = "eligibility.tasks.eligibility_check_task"
+COLLECT_TASK = "eligibility.tasks.eligibility_sftp_collect_task"
 Status = EligibilityCheck.Status
 Reason = EligibilityCheck.Reason
+OPEN_STATUSES = (Status.QUEUED, Status.RUNNING, Status.FAILED_TRANSIENT)
 ISA13_MAX = 999_999_999
 
 
@@ -373,7 +378,7 @@ def eligibility_check_run(*, check_id: int) -> None:
     facts = check_facts(check=check)
     request_x12 = ""
     try:
-        adapter = adapter_for(check.clearinghouse)
+        adapter = adapter_for(check.clearinghouse, practice_id=check.practice_id)
         request = build_request(facts, trace_number=check.trace_number)
         envelope = _envelope(check, control=control, payer_id=facts.payer_id, sandbox=adapter.is_sandbox)
         result = adapter.check_eligibility(CheckRequest(request=request, envelope=envelope))
@@ -418,27 +423,45 @@ def eligibility_check_run(*, check_id: int) -> None:
             response_x12=result.response_x12,
         )
         return
-    entry = result.response.transactions[0]
+    _answer_record(
+        check,
+        control=control,
+        request_x12=result.request_x12,
+        response_x12=result.response_x12,
+        response=result.response,
+    )
+
+
+def _answer_record(
+    check: EligibilityCheck, *, control: int, request_x12: str, response_x12: str, response: Response271
+) -> bool:
+    """Store the 271 that answers the check (its exchange, the result, the summary and what
+    changed) unless the check already has its answer: the worker polling the SFTP inbox and the
+    collector may both find it, and the same file may come twice. True when stored."""
+    entry = response.transactions[0]
     summary = summarize(entry, requested=tuple(check.service_types), service_date=check.service_date)
     changes = [change_json(c) for c in what_changed(previous_done_summary(check=check), summary)]
     with transaction.atomic():
+        locked = EligibilityCheck.objects.select_for_update().filter(pk=check.pk).first()
+        if locked is None or locked.status == Status.DONE:
+            return False
         EligibilityExchange.objects.create(
-            check_run=check,
-            attempt=check.attempts,
+            check_run=locked,
+            attempt=locked.attempts,
             interchange_control_number=control,
-            request_x12=result.request_x12,
-            response_x12=result.response_x12,
+            request_x12=request_x12,
+            response_x12=response_x12,
             outcome="answered",
         )
-        check.status = Status.DONE
-        check.error_message = ""
-        check.result = result.response.as_json()
-        check.summary = summary_to_json(summary)
-        check.coverage_status = summary.coverage
-        check.changes = changes
-        check.has_alert = any(c["alert"] for c in changes)
-        check.finished_at = timezone.now()
-        check.save(
+        locked.status = Status.DONE
+        locked.error_message = ""
+        locked.result = response.as_json()
+        locked.summary = summary_to_json(summary)
+        locked.coverage_status = summary.coverage
+        locked.changes = changes
+        locked.has_alert = any(c["alert"] for c in changes)
+        locked.finished_at = timezone.now()
+        locked.save(
             update_fields=[
                 "status",
                 "error_message",
@@ -451,3 +474,77 @@ def eligibility_check_run(*, check_id: int) -> None:
                 "updated_at",
             ]
         )
+    return True
+
+
+# ---- the SFTP batch clearinghouse's inbox ----------------------------------------------------------
+
+
+def sftp_answers_store(*, practice_id: int, inbox_file: InboxFile) -> list[str]:
+    """Store each 271 of a collected inbox file against its check, matched by trace number (TRN02)
+    among the practice's checks. Answers to unknown trace numbers, to finished checks (the same
+    file twice) and "payer unavailable" answers (the check's own retries handle those) change
+    nothing. The answer is recorded as a new exchange (its own control number) carrying the 270
+    last sent and the whole 271 file. Returns the trace numbers stored."""
+    by_trace: dict[str, list[EligibilityTransaction]] = {}
+    for entry in inbox_file.response.transactions:
+        for trace in entry.trace_numbers:
+            by_trace.setdefault(trace, []).append(entry)
+    checks = EligibilityCheck.objects.filter(
+        practice_id=practice_id, trace_number__in=list(by_trace), status__in=[*OPEN_STATUSES]
+    )
+    stored: list[str] = []
+    for check in checks:
+        response = Response271(transactions=by_trace[check.trace_number])
+        unavailable = EligibilityResult(request_x12="", response_x12="", response=response).payer_unavailable
+        if not response.transactions or unavailable:
+            continue
+        sent = check.exchanges.order_by("-attempt", "-pk").first()
+        if _answer_record(
+            check,
+            control=next_control_number("interchange"),  # the exchange's own number (unique)
+            request_x12=sent.request_x12 if sent else "",
+            response_x12=inbox_file.text,
+            response=response,
+        ):
+            stored.append(check.trace_number)
+    return sorted(stored)
+
+
+def sftp_collect_practice_ids() -> list[int]:
+    """The practices whose eligibility goes through the SFTP batch clearinghouse (their own
+    choice, or the deployment's default) and that have an SFTP connection."""
+    rows = EligibilitySettings.objects.filter(practice__sftp_connection__isnull=False)
+    return sorted(
+        r.practice_id
+        for r in rows.only("practice_id", "clearinghouse")
+        if clearinghouse_name(r.clearinghouse) == "sftp"
+    )
+
+
+def eligibility_sftp_collect_enqueue(*, slot: str) -> int:
+    """The beat's work: one durable collect job per SFTP practice for this time slot (the job
+    key makes a second beat message for the same slot queue nothing). Returns the jobs queued."""
+    with transaction.atomic(durable=True):
+        ids = sftp_collect_practice_ids()
+        for practice_id in ids:
+            job_enqueue_on_commit(
+                COLLECT_TASK,
+                key=f"eligibility.sftp_collect:{practice_id}:{slot}",
+                label="Eligibility answers from the SFTP inbox",
+                practice_id=practice_id,
+                practice_pk=practice_id,  # the task's argument (`practice_id` is the job's column)
+            )
+    return len(ids)
+
+
+def eligibility_sftp_collect(*, practice_id: int) -> CollectReport:
+    """Pick up the practice's SFTP inbox (the beat's durable job): each 271 file is stored
+    against its checks, then archived by the adapter; a file whose storing fails stays in the
+    inbox for the next run."""
+    adapter = sftp_adapter(practice_id)
+
+    def handle(inbox_file: InboxFile) -> None:
+        sftp_answers_store(practice_id=practice_id, inbox_file=inbox_file)
+
+    return adapter.collect(handle)

@@ -68,12 +68,12 @@ def test_sandbox_refused_in_production_unless_allowed():
     ):
         assert [e.id for e in sandbox_refused_in_production()] == ["eligibility.E001"]
         with pytest.raises(PermanentClearinghouseError, match="refused in production"):
-            adapter_for("sandbox")
+            adapter_for("sandbox", practice_id=0)
     with override_settings(
         DEBUG=False, ELIGIBILITY_SANDBOX_ALLOWED=True, ELIGIBILITY_CLEARINGHOUSE="sandbox"
     ):
         assert sandbox_refused_in_production() == []
-        assert adapter_for("sandbox").is_sandbox is True
+        assert adapter_for("sandbox", practice_id=0).is_sandbox is True
     with override_settings(DEBUG=False, ELIGIBILITY_SANDBOX_ALLOWED=False, ELIGIBILITY_CLEARINGHOUSE=""):
         assert sandbox_refused_in_production() == []
     with override_settings(
