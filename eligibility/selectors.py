@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from authorizations.selectors import authorization_facts_for_patients
 from core.errors import NotFound
 from edi.codes import SERVICE_TYPES
 from edi.x271 import EligibilityTransaction, Response271
-from eligibility.adapters import ADAPTER_LABELS, clearinghouse_name
+from eligibility.adapters import ADAPTER_LABELS, ADAPTERS, clearinghouse_name, sandbox_allowed
 from eligibility.domain.changes import Change
 from eligibility.domain.problems import PROBLEM_LABELS, LatestCheck, SessionProblem, session_problems
 from eligibility.domain.request import CheckFacts
@@ -41,6 +42,7 @@ from patients.selectors import (
 )
 from payer_rules.domain.policy import EligibilityRules
 from payer_rules.selectors import payer_policy_on, payer_policy_timelines
+from practice.models import SftpConnection
 from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
 from scheduling.selectors import upcoming_appointments
@@ -64,6 +66,22 @@ def schedule_settings(row: EligibilitySettings) -> ScheduleSettings:
         stale_after_days=row.reverify_after_days,
         gap_days=row.appointment_gap_days,
     )
+
+
+def clearinghouse_choices() -> list[tuple[str, str]]:
+    """The settings screen's choices: the deployment's default, then each adapter this
+    deployment allows (the sandbox only where it is allowed)."""
+    default = settings.ELIGIBILITY_CLEARINGHOUSE
+    label = ADAPTER_LABELS.get(default, "none configured") if default else "none configured"
+    return [("", f"The deployment's default ({label})")] + [
+        (name, ADAPTER_LABELS[name]) for name in ADAPTERS if name != "sandbox" or sandbox_allowed()
+    ]
+
+
+def sftp_connection_label(*, practice_id: int) -> str:
+    """Where the SFTP batch adapter connects ("" when the practice has no SFTP connection)."""
+    row = SftpConnection.objects.filter(practice_id=practice_id).only("host", "port", "username").first()
+    return f"{row.username}@{row.host}:{row.port}" if row is not None else ""
 
 
 def practice_clearinghouse(*, practice_id: int) -> str:

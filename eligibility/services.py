@@ -64,6 +64,7 @@ from eligibility.selectors import (
     previous_done_summary,
     schedule_settings,
     settings_for,
+    sftp_connection_label,
 )
 from patients.models import Coverage
 from patients.selectors import coverage_to_verify
@@ -106,6 +107,10 @@ def eligibility_settings_save(
         raise ValidationFailed(field_errors={"clearinghouse": ["Choose a clearinghouse from the list."]})
     if clearinghouse == "sandbox" and not sandbox_allowed():
         raise ValidationFailed(field_errors={"clearinghouse": ["The sandbox is refused in production."]})
+    if clearinghouse == "sftp" and not sftp_connection_label(practice_id=access.practice_id):
+        raise ValidationFailed(
+            field_errors={"clearinghouse": ["The practice has no SFTP connection: set one up first."]}
+        )
     with transaction.atomic(durable=True):
         row, _ = EligibilitySettings.objects.update_or_create(
             practice_id=access.practice_id,
