@@ -84,6 +84,18 @@ def sftp_connection_label(*, practice_id: int) -> str:
     return f"{row.username}@{row.host}:{row.port}" if row is not None else ""
 
 
+def sftp_practice_ids() -> list[int]:
+    """The practices with an SFTP connection whose eligibility goes through it (their own choice,
+    or the deployment's default when they made none): the ones the collector visits. Two queries."""
+    connected = list(SftpConnection.objects.values_list("practice_id", flat=True))
+    chosen = dict(
+        EligibilitySettings.objects.filter(practice_id__in=connected).values_list(
+            "practice_id", "clearinghouse"
+        )
+    )
+    return sorted(p for p in connected if clearinghouse_name(chosen.get(p, "")) == "sftp")
+
+
 def practice_clearinghouse(*, practice_id: int) -> str:
     return clearinghouse_name(settings_for(practice_id=practice_id).clearinghouse)
 

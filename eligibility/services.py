@@ -42,7 +42,7 @@ from core.jobs import job_enqueue_on_commit
 from edi.errors import X12Error
 from edi.x270 import Envelope
 from edi.x271 import EligibilityTransaction, Response271
-from eligibility.adapters import ADAPTERS, adapter_for, clearinghouse_name, sandbox_allowed, sftp_adapter
+from eligibility.adapters import ADAPTERS, adapter_for, sandbox_allowed, sftp_adapter
 from eligibility.domain.changes import what_changed
 from eligibility.domain.request import build_request
 from eligibility.domain.schedule import in_window, needs_verification
@@ -65,6 +65,7 @@ from eligibility.selectors import (
     schedule_settings,
     settings_for,
     sftp_connection_label,
+    sftp_practice_ids,
 )
 from patients.models import Coverage
 from patients.selectors import coverage_to_verify
@@ -516,22 +517,11 @@ def sftp_answers_store(*, practice_id: int, inbox_file: InboxFile) -> list[str]:
     return sorted(stored)
 
 
-def sftp_collect_practice_ids() -> list[int]:
-    """The practices whose eligibility goes through the SFTP batch clearinghouse (their own
-    choice, or the deployment's default) and that have an SFTP connection."""
-    rows = EligibilitySettings.objects.filter(practice__sftp_connection__isnull=False)
-    return sorted(
-        r.practice_id
-        for r in rows.only("practice_id", "clearinghouse")
-        if clearinghouse_name(r.clearinghouse) == "sftp"
-    )
-
-
 def eligibility_sftp_collect_enqueue(*, slot: str) -> int:
     """The beat's work: one durable collect job per SFTP practice for this time slot (the job
     key makes a second beat message for the same slot queue nothing). Returns the jobs queued."""
     with transaction.atomic(durable=True):
-        ids = sftp_collect_practice_ids()
+        ids = sftp_practice_ids()
         for practice_id in ids:
             job_enqueue_on_commit(
                 COLLECT_TASK,

@@ -136,6 +136,27 @@ def test_the_beat_queues_one_durable_collect_job_per_sftp_practice_and_slot(
     assert jobs.count() == 2
 
 
+def test_the_collector_visits_practices_that_use_sftp_by_choice_or_by_default(
+    world: World, server: Endpoint, make_member
+) -> None:  # type: ignore[no-untyped-def]
+    from django.test import override_settings
+
+    from eligibility.selectors import sftp_practice_ids
+
+    by_default = make_world(make_member)  # no settings row: the deployment's default
+    chose_sandbox = make_world(make_member)
+    for w in (by_default, chose_sandbox):
+        SftpConnection.objects.create(
+            practice=w.practice, host="h", username="u", key_path="/k", known_host_key="x y"
+        )
+    EligibilitySettings.objects.create(practice=chose_sandbox.practice, clearinghouse="sandbox")
+    make_world(make_member)  # no SFTP connection at all
+    with override_settings(ELIGIBILITY_CLEARINGHOUSE="sftp"):
+        assert sftp_practice_ids() == sorted([world.practice.pk, by_default.practice.pk])
+    with override_settings(ELIGIBILITY_CLEARINGHOUSE="sandbox"):
+        assert sftp_practice_ids() == [world.practice.pk]
+
+
 def test_the_collect_job_runs_the_collector(world: World, server: Endpoint) -> None:
     from eligibility.tasks import eligibility_sftp_collect_task
 
