@@ -42,7 +42,7 @@ from core.jobs import job_enqueue_on_commit
 from edi.errors import X12Error
 from edi.x270 import Envelope
 from edi.x271 import EligibilityTransaction, Response271
-from eligibility.adapters import ADAPTERS, adapter_for, sandbox_allowed, sftp_adapter
+from eligibility.adapters import ADAPTERS, adapter_for, clearinghouse_name, sandbox_allowed, sftp_adapter
 from eligibility.domain.changes import what_changed
 from eligibility.domain.request import build_request
 from eligibility.domain.schedule import in_window, needs_verification
@@ -69,6 +69,8 @@ from eligibility.selectors import (
 )
 from patients.models import Coverage
 from patients.selectors import coverage_to_verify
+from payer_rules.domain.policy import EligibilityRules, PolicyTimeline
+from payer_rules.selectors import payer_policy_timeline
 from payers.selectors import enrollments_with_payer
 from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
@@ -137,9 +139,11 @@ def eligibility_settings_save(
 # ---- asking for a check ---------------------------------------------------------------------------
 
 
-def _enrollment_warnings(*, coverage: Coverage, appointment: Appointment | None, on: dt.date) -> list[str]:
+def _enrollment_warnings(
+    *, coverage: Coverage, appointment: Appointment | None, rules: EligibilityRules
+) -> list[str]:
     """Pitfall E9: the payer answers only for enrolled providers."""
-    if not eligibility_rules(payer_id=coverage.payer_id, on=on).enrollment_required or appointment is None:
+    if not rules.enrollment_required or appointment is None:
         return []
     span = enrollments_with_payer(provider_ids=[appointment.provider_id], payer_pk=coverage.payer_id).get(
         appointment.provider_id
@@ -162,9 +166,12 @@ def _check_create(
     user_id: int | None = None,
     batch: EligibilityBatch | None = None,
     force: bool = False,
+    clearinghouse: str | None = None,
+    rules: EligibilityRules | None = None,
 ) -> tuple[EligibilityCheck, bool]:
     """The coverage's check for the date (created and queued when there is none, or when forced
-    and the last one has finished). Call inside a transaction that locked the coverage."""
+    and the last one has finished). Call inside a transaction that locked the coverage. A batch
+    passes the practice's `clearinghouse` and the payer's `rules` on the date, read once."""
     existing = (
         EligibilityCheck.objects.filter(coverage=coverage, service_date=service_date)
         .order_by("-sequence")
@@ -172,7 +179,9 @@ def _check_create(
     )
     if existing is not None and (not force or existing.status in (Status.QUEUED, Status.RUNNING)):
         return existing, False
-    name = practice_clearinghouse(practice_id=practice_id)
+    name = practice_clearinghouse(practice_id=practice_id) if clearinghouse is None else clearinghouse
+    if rules is None:
+        rules = eligibility_rules(payer_id=coverage.payer_id, on=service_date)
     check = EligibilityCheck.objects.create(
         practice_id=practice_id,
         patient_id=coverage.patient_id,
@@ -185,9 +194,9 @@ def _check_create(
         requested_by_id=user_id,
         clearinghouse=name,
         is_sandbox=name == "sandbox",
-        service_types=list(eligibility_rules(payer_id=coverage.payer_id, on=service_date).service_types),
+        service_types=list(rules.service_types),
         trace_number=f"PRTY{next_control_number('trace'):010d}",
-        warnings=_enrollment_warnings(coverage=coverage, appointment=appointment, on=service_date),
+        warnings=_enrollment_warnings(coverage=coverage, appointment=appointment, rules=rules),
     )
     job_enqueue_on_commit(
         CHECK_TASK,
@@ -260,12 +269,20 @@ def eligibility_verify_now(
     return check
 
 
+def _payer_rules(timelines: dict[int, PolicyTimeline], payer_id: int, on: dt.date) -> EligibilityRules:
+    if payer_id not in timelines:
+        timelines[payer_id] = payer_policy_timeline(payer_pk=payer_id)
+    return timelines[payer_id].on(on).eligibility
+
+
 def eligibility_schedule_run(*, practice_id: int, today: dt.date | None = None) -> EligibilityBatch | None:
     """Queue a check for every coverage with an upcoming appointment that needs one (one batch)."""
     settings_row = settings_for(practice_id=practice_id)
     rules = schedule_settings(settings_row)
     today = today or practice_today(practice_id=practice_id)
     zone = practice_zone(practice_id=practice_id)
+    clearinghouse = clearinghouse_name(settings_row.clearinghouse)
+    timelines: dict[int, PolicyTimeline] = {}  # the payers' rules, read once per payer
     with transaction.atomic(durable=True):
         batch = EligibilityBatch.objects.create(practice_id=practice_id)
         seen: set[tuple[int, dt.date]] = set()
@@ -312,6 +329,8 @@ def eligibility_schedule_run(*, practice_id: int, today: dt.date | None = None) 
                 reason=Reason.SCHEDULED,
                 appointment=appointment,
                 batch=batch,
+                clearinghouse=clearinghouse,
+                rules=_payer_rules(timelines, locked.payer_id, on),
             )
             created += made
         if not created:
