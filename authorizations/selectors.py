@@ -560,6 +560,21 @@ def authorization_facts_for(*, patient_id: int, payer_id: int) -> list[Authoriza
     )
 
 
+def authorization_facts_for_patients(
+    *, patient_ids: Iterable[int]
+) -> dict[tuple[int, int], list[AuthorizationFacts]]:
+    """`authorization_facts_for` of many patients at once, keyed by (patient id, payer id)
+    (3 queries whatever the number of patients)."""
+    found: dict[tuple[int, int], list[AuthorizationFacts]] = {}
+    for facts in _facts(
+        PriorAuthorization.objects.filter(patient_id__in=set(patient_ids))
+        .prefetch_related(Prefetch("codes", queryset=AuthorizedCode.objects.select_related("cap")), "usages")
+        .order_by("start_on", "pk")
+    ):
+        found.setdefault((facts.patient_id, facts.payer_id), []).append(facts)
+    return found
+
+
 def authorization_match(
     *,
     patient_id: int,

@@ -9,8 +9,11 @@ It creates `--database`'s tables (migrate), a practice with 1,000 patients whose
 the sandbox's test member IDs (rows written with bulk_create: the setup is not what is
 measured), starts its own redis-server on a free port and `--workers` `celery worker -P threads`
 processes (I/O concurrency: each check waits 200 ms on the payer), then asks for every check
-through the real service (`eligibility_verify_now`: audit event, outbox row, hand-off after
-commit) and waits until every check has finished. Prints the time to queue, the wall time from
+and waits until every check has finished. `--mode schedule` (the default, the realistic bulk
+path): one appointment per patient in the coming days and one run of the morning batch
+(`eligibility_schedule_run`: one transaction, a check and an outbox row per coverage, handed off
+after commit). `--mode on-demand`: one "Verify now" per coverage through
+`eligibility_verify_now` (audit event, outbox row, hand-off after commit each), from one process. Prints the time to queue, the wall time from
 the first request to the last check finished, and checks per second. Transient scenarios
 (payer unavailable, clearinghouse down) are left out: their retries wait on purpose.
 """
@@ -47,6 +50,7 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=20)
+    parser.add_argument("--mode", choices=("schedule", "on-demand"), default="schedule")
     args = parser.parse_args()
 
     port = _free_port()
@@ -64,7 +68,16 @@ def main() -> None:
     from eligibility.models import EligibilityCheck
     from patients.models import Coverage, Patient
     from practice.access import practice_access_for
-    from tests.factories import MembershipFactory, PayerFactory, PracticeFactory, UserFactory
+    from practice.selectors import practice_today
+    from scheduling.models import Appointment
+    from tests.factories import (
+        LocationFactory,
+        MembershipFactory,
+        PayerFactory,
+        PracticeFactory,
+        ProviderFactory,
+        UserFactory,
+    )
 
     call_command("migrate", verbosity=0)
     members = [
@@ -90,6 +103,18 @@ def main() -> None:
         )
         for n, p in enumerate(patients)
     )
+    if args.mode == "schedule":
+        provider, location = ProviderFactory(practice=practice), LocationFactory(practice=practice)
+        tomorrow = practice_today(practice_id=practice.pk) + dt.timedelta(days=1)
+        Appointment.objects.bulk_create(
+            Appointment(
+                practice=practice, patient=p, provider=provider, location=location,
+                service_type="individual_psychotherapy",
+                starts_at=dt.datetime.combine(tomorrow + dt.timedelta(days=n % 5), dt.time(15), tzinfo=dt.UTC),
+                ends_at=dt.datetime.combine(tomorrow + dt.timedelta(days=n % 5), dt.time(16), tzinfo=dt.UTC),
+            )
+            for n, p in enumerate(patients)
+        )  # fmt: skip
     access = practice_access_for(user=user, practice_id=practice.pk)
     if access is None:
         sys.exit("The bench user has no access to its practice.")
@@ -141,15 +166,20 @@ def main() -> None:
             f"machine: {platform.machine()} {os.cpu_count()} cores, {connection.vendor} {connection.pg_version}"
         )
         print(
-            f"{args.checks} checks, {args.latency_ms} ms payer latency, {args.workers} workers x {args.threads} threads"
+            f"{args.checks} checks ({args.mode}), {args.latency_ms} ms payer latency, "
+            f"{args.workers} workers x {args.threads} threads"
         )
         started = time.perf_counter()
-        ids = [
-            services.eligibility_verify_now(
-                access=access, coverage_id=c.pk, service_date=dt.date(2026, 3, 10)
-            ).pk
-            for c in coverages
-        ]
+        if args.mode == "schedule":
+            batch = services.eligibility_schedule_run(practice_id=practice.pk)
+            ids = list(EligibilityCheck.objects.filter(batch=batch).values_list("pk", flat=True))
+        else:
+            ids = [
+                services.eligibility_verify_now(
+                    access=access, coverage_id=c.pk, service_date=dt.date(2026, 3, 10)
+                ).pk
+                for c in coverages
+            ]
         queued = time.perf_counter() - started
         finished = EligibilityCheck.objects.filter(pk__in=ids, status__in=["done", "failed_permanent"])
         while finished.count() < len(ids):
@@ -158,7 +188,8 @@ def main() -> None:
             time.sleep(0.25)
         wall = time.perf_counter() - started
         done = EligibilityCheck.objects.filter(pk__in=ids, status="done").count()
-        print(f"queued {len(ids)} checks in {queued:.1f} s (service, audit event, outbox row each)")
+        how = "one batch run" if args.mode == "schedule" else "service, audit event, outbox row each"
+        print(f"queued {len(ids)} checks in {queued:.1f} s ({how})")
         print(
             f"wall time {wall:.1f} s for {len(ids)} checks ({done} answered): {len(ids) / wall:.1f} checks/s"
         )

@@ -29,6 +29,7 @@ from clinical_notes import selectors as note_selectors
 from clinical_notes.domain.timeliness import late_label
 from clinical_notes.domain.transitions import NoteState
 from core.formatting import date_label
+from eligibility.selectors import eligibility_alert_count, session_problem_count
 from payer_rules.selectors import payers_without_rules_count
 from payers.selectors import insurance_payer_ids, providers_not_enrolled_count
 from practice.selectors import billing_provider_ids, practice_setup_counts, practice_zone
@@ -36,6 +37,7 @@ from scheduling.selectors import provider_day_counts
 from treatment_plans.selectors import plan_reviews_due
 
 PLAN_REVIEW_WINDOW_DAYS = 14
+COVERAGE_CHANGE_DAYS = 30
 RECENT_DAYS = 7
 RETURNED_SHOWN = 3
 
@@ -241,6 +243,27 @@ def _billing_section(access: PracticeAccess) -> Section:
             tone=_tone(running_out),
         ),
     ]
+    if access.can(Capability.COVERAGE_EDIT):
+        problems = session_problem_count(practice_id=access.practice_id)
+        changes = eligibility_alert_count(practice_id=access.practice_id, days=COVERAGE_CHANGE_DAYS)
+        tiles += [
+            Tile(
+                "coverage-problems",
+                "Sessions with coverage problems",
+                problems,
+                reverse("eligibility:problems"),
+                detail="unverified, inactive or no authorization" if problems else "",
+                tone=_tone(problems, "bad"),
+            ),
+            Tile(
+                "coverage-changes",
+                "Coverage changes",
+                changes,
+                reverse("eligibility:problems") + "#alerts",
+                detail=f"last {COVERAGE_CHANGE_DAYS} days",
+                tone=_tone(changes),
+            ),
+        ]
     return Section(key="billing", title="Charges and authorizations", tiles=tiles)
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -19,12 +20,12 @@ from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from authorizations.domain.types import AuthStatus
-from authorizations.selectors import authorization_facts_for
+from authorizations.domain.types import AuthorizationFacts, AuthStatus
+from authorizations.selectors import authorization_facts_for_patients
 from core.errors import NotFound
 from edi.codes import SERVICE_TYPES
 from edi.x271 import EligibilityTransaction, Response271
-from eligibility.adapters import ADAPTER_LABELS, clearinghouse_name
+from eligibility.adapters import ADAPTER_LABELS, ADAPTERS, clearinghouse_name, sandbox_allowed
 from eligibility.domain.changes import Change
 from eligibility.domain.problems import PROBLEM_LABELS, LatestCheck, SessionProblem, session_problems
 from eligibility.domain.request import CheckFacts
@@ -32,11 +33,19 @@ from eligibility.domain.schedule import ScheduleSettings
 from eligibility.domain.summary import COVERAGE_LABELS, Summary, plain_lines, summary_from_json
 from eligibility.models import EligibilityBatch, EligibilityCheck, EligibilitySettings
 from patients.models import Coverage
-from patients.selectors import coverage_to_verify, coverages_to_verify, primary_coverage_to_verify
+from patients.selectors import (
+    coverage_to_verify,
+    coverages_to_verify,
+    primary_coverage_on,
+    primary_coverage_to_verify,
+    primary_coverages_of_patients,
+)
 from payer_rules.domain.policy import EligibilityRules
-from payer_rules.selectors import payer_policy_on
+from payer_rules.selectors import payer_policy_on, payer_policy_timelines
+from practice.models import SftpConnection
 from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
+from scheduling.selectors import upcoming_appointments
 
 Status = EligibilityCheck.Status
 FAILED = (Status.FAILED_TRANSIENT, Status.FAILED_PERMANENT)
@@ -57,6 +66,34 @@ def schedule_settings(row: EligibilitySettings) -> ScheduleSettings:
         stale_after_days=row.reverify_after_days,
         gap_days=row.appointment_gap_days,
     )
+
+
+def clearinghouse_choices() -> list[tuple[str, str]]:
+    """The settings screen's choices: the deployment's default, then each adapter this
+    deployment allows (the sandbox only where it is allowed)."""
+    default = settings.ELIGIBILITY_CLEARINGHOUSE
+    label = ADAPTER_LABELS.get(default, "none configured") if default else "none configured"
+    return [("", f"The deployment's default ({label})")] + [
+        (name, ADAPTER_LABELS[name]) for name in ADAPTERS if name != "sandbox" or sandbox_allowed()
+    ]
+
+
+def sftp_connection_label(*, practice_id: int) -> str:
+    """Where the SFTP batch adapter connects ("" when the practice has no SFTP connection)."""
+    row = SftpConnection.objects.filter(practice_id=practice_id).only("host", "port", "username").first()
+    return f"{row.username}@{row.host}:{row.port}" if row is not None else ""
+
+
+def sftp_practice_ids() -> list[int]:
+    """The practices with an SFTP connection whose eligibility goes through it (their own choice,
+    or the deployment's default when they made none): the ones the collector visits. Two queries."""
+    connected = list(SftpConnection.objects.values_list("practice_id", flat=True))
+    chosen = dict(
+        EligibilitySettings.objects.filter(practice_id__in=connected).values_list(
+            "practice_id", "clearinghouse"
+        )
+    )
+    return sorted(p for p in connected if clearinghouse_name(chosen.get(p, "")) == "sftp")
 
 
 def practice_clearinghouse(*, practice_id: int) -> str:
@@ -223,6 +260,25 @@ def eligibility_panels_for_user(
     return [_panel(c, by_coverage[c.pk]) for c in coverages]
 
 
+@dataclass(frozen=True, slots=True)
+class EstimateLink:
+    appointment_id: int
+    date_of_service: dt.date
+
+
+def estimate_links(*, practice_id: int, patient_id: int, limit: int = 3) -> list[EstimateLink]:
+    """The patient's next sessions (within the practice's eligibility window) the panel links to
+    their estimate (`/estimates/appointments/<id>/`). The caller shows them to billing roles only."""
+    now = timezone.now()
+    days = settings_for(practice_id=practice_id).days_ahead
+    rows = upcoming_appointments(
+        practice_id=practice_id, start=now, end=now + dt.timedelta(days=days + 1), patient_id=patient_id
+    )
+    return [
+        EstimateLink(appointment_id=r.appointment_id, date_of_service=r.date_of_service) for r in rows[:limit]
+    ]
+
+
 def check_get_for_user(*, access: PracticeAccess, check_id: int) -> EligibilityCheck:
     """One check with its raw exchanges (the due-diligence record). One event."""
     access.require(Capability.COVERAGE_VIEW)
@@ -286,46 +342,76 @@ def _primary_coverage(patient_id: int, on: dt.date) -> Coverage | None:
     return primary_coverage_to_verify(patient_id=patient_id, on=on)
 
 
-def _latest_check(coverage_id: int, on: dt.date) -> tuple[LatestCheck | None, bool]:
-    """The check nearest the date (finished ones first), and whether it ran in the sandbox."""
-    checks = EligibilityCheck.objects.filter(coverage_id=coverage_id).order_by("-created_at", "-pk")
-    done = checks.filter(status=Status.DONE).order_by("-finished_at", "-pk").first()
-    latest = done or checks.first()
-    if latest is None:
-        return None, False
-    summary = summary_from_json(latest.summary) if latest.status == Status.DONE and latest.summary else None
-    return LatestCheck(service_date=latest.service_date, summary=summary), latest.is_sandbox
+def _latest_checks(coverage_ids: set[int]) -> dict[int, tuple[LatestCheck, bool]]:
+    """Per coverage: its latest finished check (else its latest check of any status) as the
+    problems rule reads it, and whether it ran in the sandbox. Two queries (DISTINCT ON)."""
+    fields = ("pk", "coverage_id", "status", "service_date", "summary", "is_sandbox")
+    done = (
+        EligibilityCheck.objects.filter(coverage_id__in=coverage_ids, status=Status.DONE)
+        .order_by("coverage_id", "-finished_at", "-pk")
+        .distinct("coverage_id")
+        .only(*fields)
+    )
+    latest = (
+        EligibilityCheck.objects.filter(coverage_id__in=coverage_ids)
+        .order_by("coverage_id", "-created_at", "-pk")
+        .distinct("coverage_id")
+        .only(*fields)
+    )
+    chosen: dict[int, EligibilityCheck] = {c.coverage_id: c for c in latest}
+    chosen.update({c.coverage_id: c for c in done})  # a finished check wins over a later one
+    return {
+        coverage_id: (
+            LatestCheck(
+                service_date=c.service_date,
+                summary=summary_from_json(c.summary) if c.status == Status.DONE and c.summary else None,
+            ),
+            c.is_sandbox,
+        )
+        for coverage_id, c in chosen.items()
+    }
 
 
-def _has_authorization(patient_id: int, payer_id: int, on: dt.date) -> bool:
+def _has_authorization(facts: list[AuthorizationFacts], on: dt.date) -> bool:
     return any(
-        a.status is AuthStatus.ACTIVE and a.start_on <= on <= a.end_on and a.remaining > 0
-        for a in authorization_facts_for(patient_id=patient_id, payer_id=payer_id)
+        a.status is AuthStatus.ACTIVE and a.start_on <= on <= a.end_on and a.remaining > 0 for a in facts
     )
 
 
 def session_problem_rows(*, practice_id: int, days: int | None = None) -> list[SessionProblemRow]:
     """Upcoming appointments (today and the next N days) whose coverage is unverified, inactive
-    or needs an authorization none covers."""
+    or needs an authorization none covers. A constant number of queries, whatever the number of
+    appointments: coverages, latest checks, authorizations and payer rules are read in bulk."""
     today = practice_today(practice_id=practice_id)
     settings_row = settings_for(practice_id=practice_id)
     days = settings_row.days_ahead if days is None else days
     zone = practice_zone(practice_id=practice_id)
-    rows: list[SessionProblemRow] = []
+    sessions: list[tuple[Appointment, dt.date]] = []
     for appointment in _upcoming(practice_id, today=today, days=days):
         on = timezone.localtime(appointment.starts_at, zone).date()
-        if not today <= on <= today + dt.timedelta(days=days):
-            continue
-        coverage = _primary_coverage(appointment.patient_id, on)
-        if coverage is None:
-            continue
-        latest, sandbox = _latest_check(coverage.pk, on)
-        window = eligibility_rules(payer_id=coverage.payer_id, on=on).verify_within_days
+        if today <= on <= today + dt.timedelta(days=days):
+            sessions.append((appointment, on))
+    if not sessions:
+        return []
+    patient_ids = {a.patient_id for a, _ in sessions}
+    coverages_of = primary_coverages_of_patients(patient_ids=patient_ids)
+    in_force = [(a, on, primary_coverage_on(coverages_of.get(a.patient_id, ()), on)) for a, on in sessions]
+    covered = [(a, on, c) for a, on, c in in_force if c is not None]
+    if not covered:
+        return []
+    latest_of = _latest_checks({c.pk for _, _, c in covered})
+    timelines = payer_policy_timelines(payer_pks={c.payer_id for _, _, c in covered})
+    authorizations = authorization_facts_for_patients(patient_ids=patient_ids)
+    rows: list[SessionProblemRow] = []
+    for appointment, on, coverage in covered:
+        latest, sandbox = latest_of.get(coverage.pk, (None, False))
         found = session_problems(
             appointment_on=on,
             latest=latest,
-            window_days=window,
-            has_authorization=_has_authorization(appointment.patient_id, coverage.payer_id, on),
+            window_days=timelines[coverage.payer_id].on(on).eligibility.verify_within_days,
+            has_authorization=_has_authorization(
+                authorizations.get((appointment.patient_id, coverage.payer_id), []), on
+            ),
         )
         if found:
             patient = appointment.patient
@@ -386,6 +472,15 @@ def eligibility_alerts(*, practice_id: int, days: int = 30, limit: int = 50) -> 
         )
         for c in checks
     ]
+
+
+def eligibility_alert_count(*, practice_id: int, days: int = 30) -> int:
+    """How many finished checks of the last `days` days hold an alert (one query): the
+    biller's "Coverage changes" tile."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return EligibilityCheck.objects.filter(
+        practice_id=practice_id, has_alert=True, finished_at__gte=since
+    ).count()
 
 
 def change_json(change: Change) -> dict[str, Any]:

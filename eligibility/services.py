@@ -31,15 +31,18 @@ from clearinghouse.interface import (
     EligibilityCheck as CheckRequest,
 )
 from clearinghouse.interface import (
+    EligibilityResult,
     PermanentClearinghouseError,
     TransientClearinghouseError,
 )
+from clearinghouse.sftp import CollectReport, InboxFile
 from core.domain.backoff import MAX_ATTEMPTS
 from core.errors import NotFound, ValidationFailed
 from core.jobs import job_enqueue_on_commit
 from edi.errors import X12Error
 from edi.x270 import Envelope
-from eligibility.adapters import ADAPTERS, adapter_for, sandbox_allowed
+from edi.x271 import EligibilityTransaction, Response271
+from eligibility.adapters import ADAPTERS, adapter_for, clearinghouse_name, sandbox_allowed, sftp_adapter
 from eligibility.domain.changes import what_changed
 from eligibility.domain.request import build_request
 from eligibility.domain.schedule import in_window, needs_verification
@@ -61,16 +64,22 @@ from eligibility.selectors import (
     previous_done_summary,
     schedule_settings,
     settings_for,
+    sftp_connection_label,
+    sftp_practice_ids,
 )
 from patients.models import Coverage
 from patients.selectors import coverage_to_verify
+from payer_rules.domain.policy import EligibilityRules, PolicyTimeline
+from payer_rules.selectors import payer_policy_timeline
 from payers.selectors import enrollments_with_payer
 from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
 
 CHECK_TASK = "eligibility.tasks.eligibility_check_task"
+COLLECT_TASK = "eligibility.tasks.eligibility_sftp_collect_task"
 Status = EligibilityCheck.Status
 Reason = EligibilityCheck.Reason
+OPEN_STATUSES = (Status.QUEUED, Status.RUNNING, Status.FAILED_TRANSIENT)
 ISA13_MAX = 999_999_999
 
 
@@ -101,6 +110,10 @@ def eligibility_settings_save(
         raise ValidationFailed(field_errors={"clearinghouse": ["Choose a clearinghouse from the list."]})
     if clearinghouse == "sandbox" and not sandbox_allowed():
         raise ValidationFailed(field_errors={"clearinghouse": ["The sandbox is refused in production."]})
+    if clearinghouse == "sftp" and not sftp_connection_label(practice_id=access.practice_id):
+        raise ValidationFailed(
+            field_errors={"clearinghouse": ["The practice has no SFTP connection: set one up first."]}
+        )
     with transaction.atomic(durable=True):
         row, _ = EligibilitySettings.objects.update_or_create(
             practice_id=access.practice_id,
@@ -126,9 +139,11 @@ def eligibility_settings_save(
 # ---- asking for a check ---------------------------------------------------------------------------
 
 
-def _enrollment_warnings(*, coverage: Coverage, appointment: Appointment | None, on: dt.date) -> list[str]:
+def _enrollment_warnings(
+    *, coverage: Coverage, appointment: Appointment | None, rules: EligibilityRules
+) -> list[str]:
     """Pitfall E9: the payer answers only for enrolled providers."""
-    if not eligibility_rules(payer_id=coverage.payer_id, on=on).enrollment_required or appointment is None:
+    if not rules.enrollment_required or appointment is None:
         return []
     span = enrollments_with_payer(provider_ids=[appointment.provider_id], payer_pk=coverage.payer_id).get(
         appointment.provider_id
@@ -151,9 +166,12 @@ def _check_create(
     user_id: int | None = None,
     batch: EligibilityBatch | None = None,
     force: bool = False,
+    clearinghouse: str | None = None,
+    rules: EligibilityRules | None = None,
 ) -> tuple[EligibilityCheck, bool]:
     """The coverage's check for the date (created and queued when there is none, or when forced
-    and the last one has finished). Call inside a transaction that locked the coverage."""
+    and the last one has finished). Call inside a transaction that locked the coverage. A batch
+    passes the practice's `clearinghouse` and the payer's `rules` on the date, read once."""
     existing = (
         EligibilityCheck.objects.filter(coverage=coverage, service_date=service_date)
         .order_by("-sequence")
@@ -161,7 +179,9 @@ def _check_create(
     )
     if existing is not None and (not force or existing.status in (Status.QUEUED, Status.RUNNING)):
         return existing, False
-    name = practice_clearinghouse(practice_id=practice_id)
+    name = practice_clearinghouse(practice_id=practice_id) if clearinghouse is None else clearinghouse
+    if rules is None:
+        rules = eligibility_rules(payer_id=coverage.payer_id, on=service_date)
     check = EligibilityCheck.objects.create(
         practice_id=practice_id,
         patient_id=coverage.patient_id,
@@ -174,9 +194,9 @@ def _check_create(
         requested_by_id=user_id,
         clearinghouse=name,
         is_sandbox=name == "sandbox",
-        service_types=list(eligibility_rules(payer_id=coverage.payer_id, on=service_date).service_types),
+        service_types=list(rules.service_types),
         trace_number=f"PRTY{next_control_number('trace'):010d}",
-        warnings=_enrollment_warnings(coverage=coverage, appointment=appointment, on=service_date),
+        warnings=_enrollment_warnings(coverage=coverage, appointment=appointment, rules=rules),
     )
     job_enqueue_on_commit(
         CHECK_TASK,
@@ -249,12 +269,20 @@ def eligibility_verify_now(
     return check
 
 
+def _payer_rules(timelines: dict[int, PolicyTimeline], payer_id: int, on: dt.date) -> EligibilityRules:
+    if payer_id not in timelines:
+        timelines[payer_id] = payer_policy_timeline(payer_pk=payer_id)
+    return timelines[payer_id].on(on).eligibility
+
+
 def eligibility_schedule_run(*, practice_id: int, today: dt.date | None = None) -> EligibilityBatch | None:
     """Queue a check for every coverage with an upcoming appointment that needs one (one batch)."""
     settings_row = settings_for(practice_id=practice_id)
     rules = schedule_settings(settings_row)
     today = today or practice_today(practice_id=practice_id)
     zone = practice_zone(practice_id=practice_id)
+    clearinghouse = clearinghouse_name(settings_row.clearinghouse)
+    timelines: dict[int, PolicyTimeline] = {}  # the payers' rules, read once per payer
     with transaction.atomic(durable=True):
         batch = EligibilityBatch.objects.create(practice_id=practice_id)
         seen: set[tuple[int, dt.date]] = set()
@@ -301,6 +329,8 @@ def eligibility_schedule_run(*, practice_id: int, today: dt.date | None = None) 
                 reason=Reason.SCHEDULED,
                 appointment=appointment,
                 batch=batch,
+                clearinghouse=clearinghouse,
+                rules=_payer_rules(timelines, locked.payer_id, on),
             )
             created += made
         if not created:
@@ -373,7 +403,7 @@ def eligibility_check_run(*, check_id: int) -> None:
     facts = check_facts(check=check)
     request_x12 = ""
     try:
-        adapter = adapter_for(check.clearinghouse)
+        adapter = adapter_for(check.clearinghouse, practice_id=check.practice_id)
         request = build_request(facts, trace_number=check.trace_number)
         envelope = _envelope(check, control=control, payer_id=facts.payer_id, sandbox=adapter.is_sandbox)
         result = adapter.check_eligibility(CheckRequest(request=request, envelope=envelope))
@@ -418,27 +448,45 @@ def eligibility_check_run(*, check_id: int) -> None:
             response_x12=result.response_x12,
         )
         return
-    entry = result.response.transactions[0]
+    _answer_record(
+        check,
+        control=control,
+        request_x12=result.request_x12,
+        response_x12=result.response_x12,
+        response=result.response,
+    )
+
+
+def _answer_record(
+    check: EligibilityCheck, *, control: int, request_x12: str, response_x12: str, response: Response271
+) -> bool:
+    """Store the 271 that answers the check (its exchange, the result, the summary and what
+    changed) unless the check already has its answer: the worker polling the SFTP inbox and the
+    collector may both find it, and the same file may come twice. True when stored."""
+    entry = response.transactions[0]
     summary = summarize(entry, requested=tuple(check.service_types), service_date=check.service_date)
     changes = [change_json(c) for c in what_changed(previous_done_summary(check=check), summary)]
     with transaction.atomic():
+        locked = EligibilityCheck.objects.select_for_update().filter(pk=check.pk).first()
+        if locked is None or locked.status == Status.DONE:
+            return False
         EligibilityExchange.objects.create(
-            check_run=check,
-            attempt=check.attempts,
+            check_run=locked,
+            attempt=locked.attempts,
             interchange_control_number=control,
-            request_x12=result.request_x12,
-            response_x12=result.response_x12,
+            request_x12=request_x12,
+            response_x12=response_x12,
             outcome="answered",
         )
-        check.status = Status.DONE
-        check.error_message = ""
-        check.result = result.response.as_json()
-        check.summary = summary_to_json(summary)
-        check.coverage_status = summary.coverage
-        check.changes = changes
-        check.has_alert = any(c["alert"] for c in changes)
-        check.finished_at = timezone.now()
-        check.save(
+        locked.status = Status.DONE
+        locked.error_message = ""
+        locked.result = response.as_json()
+        locked.summary = summary_to_json(summary)
+        locked.coverage_status = summary.coverage
+        locked.changes = changes
+        locked.has_alert = any(c["alert"] for c in changes)
+        locked.finished_at = timezone.now()
+        locked.save(
             update_fields=[
                 "status",
                 "error_message",
@@ -451,3 +499,66 @@ def eligibility_check_run(*, check_id: int) -> None:
                 "updated_at",
             ]
         )
+    return True
+
+
+# ---- the SFTP batch clearinghouse's inbox ----------------------------------------------------------
+
+
+def sftp_answers_store(*, practice_id: int, inbox_file: InboxFile) -> list[str]:
+    """Store each 271 of a collected inbox file against its check, matched by trace number (TRN02)
+    among the practice's checks. Answers to unknown trace numbers, to finished checks (the same
+    file twice) and "payer unavailable" answers (the check's own retries handle those) change
+    nothing. The answer is recorded as a new exchange (its own control number) carrying the 270
+    last sent and the whole 271 file. Returns the trace numbers stored."""
+    by_trace: dict[str, list[EligibilityTransaction]] = {}
+    for entry in inbox_file.response.transactions:
+        for trace in entry.trace_numbers:
+            by_trace.setdefault(trace, []).append(entry)
+    checks = EligibilityCheck.objects.filter(
+        practice_id=practice_id, trace_number__in=list(by_trace), status__in=[*OPEN_STATUSES]
+    )
+    stored: list[str] = []
+    for check in checks:
+        response = Response271(transactions=by_trace[check.trace_number])
+        unavailable = EligibilityResult(request_x12="", response_x12="", response=response).payer_unavailable
+        if not response.transactions or unavailable:
+            continue
+        sent = check.exchanges.order_by("-attempt", "-pk").first()
+        if _answer_record(
+            check,
+            control=next_control_number("interchange"),  # the exchange's own number (unique)
+            request_x12=sent.request_x12 if sent else "",
+            response_x12=inbox_file.text,
+            response=response,
+        ):
+            stored.append(check.trace_number)
+    return sorted(stored)
+
+
+def eligibility_sftp_collect_enqueue(*, slot: str) -> int:
+    """The beat's work: one durable collect job per SFTP practice for this time slot (the job
+    key makes a second beat message for the same slot queue nothing). Returns the jobs queued."""
+    with transaction.atomic(durable=True):
+        ids = sftp_practice_ids()
+        for practice_id in ids:
+            job_enqueue_on_commit(
+                COLLECT_TASK,
+                key=f"eligibility.sftp_collect:{practice_id}:{slot}",
+                label="Eligibility answers from the SFTP inbox",
+                practice_id=practice_id,
+                practice_pk=practice_id,  # the task's argument (`practice_id` is the job's column)
+            )
+    return len(ids)
+
+
+def eligibility_sftp_collect(*, practice_id: int) -> CollectReport:
+    """Pick up the practice's SFTP inbox (the beat's durable job): each 271 file is stored
+    against its checks, then archived by the adapter; a file whose storing fails stays in the
+    inbox for the next run."""
+    adapter = sftp_adapter(practice_id)
+
+    def handle(inbox_file: InboxFile) -> None:
+        sftp_answers_store(practice_id=practice_id, inbox_file=inbox_file)
+
+    return adapter.collect(handle)

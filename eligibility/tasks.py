@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from core.tasks import durable_task
 from eligibility import services
@@ -22,3 +23,14 @@ def eligibility_schedule_task() -> int:
     for practice_id in Practice.objects.values_list("pk", flat=True):
         batches += services.eligibility_schedule_run(practice_id=practice_id) is not None
     return batches
+
+
+@durable_task("eligibility.tasks.eligibility_sftp_collect_task")
+def eligibility_sftp_collect_task(*, practice_pk: int) -> None:
+    services.eligibility_sftp_collect(practice_id=practice_pk)
+
+
+@shared_task(name="eligibility.tasks.eligibility_sftp_collect_beat_task", acks_late=True, ignore_result=True)
+def eligibility_sftp_collect_beat_task() -> int:
+    """Every 10 minutes (CELERY_BEAT_SCHEDULE): a durable collect job per SFTP practice."""
+    return services.eligibility_sftp_collect_enqueue(slot=timezone.now().strftime("%Y%m%d%H%M"))

@@ -6,6 +6,7 @@ app_name = "eligibility"
 
 urlpatterns = [
     path("problems/", views.session_problems, name="problems"),
+    path("settings/", views.settings_view, name="settings"),
     path("patients/<int:patient_id>/", views.patient_eligibility, name="patient"),
     path("checks/<int:check_id>/", views.check_detail, name="check"),
     path("coverages/<int:coverage_id>/verify/", views.verify_coverage, name="verify_coverage"),

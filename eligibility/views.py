@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import screen_access
 from accounts.domain.roles import Capability
 from core.errors import ValidationFailed
-from core.views import app_errors
+from core.views import add_errors_to_form, app_errors
 from eligibility import selectors, services
+from eligibility.forms import EligibilitySettingsForm
 
 
 @login_required
@@ -30,6 +31,9 @@ def patient_eligibility(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient_id": patient_id,
             "panels": panels,
             "can_verify": access.can(Capability.COVERAGE_EDIT),
+            "estimates": selectors.estimate_links(practice_id=access.practice_id, patient_id=patient_id)
+            if access.can(Capability.BILLING_VIEW)
+            else [],
             "show_history": True,
         },
     )
@@ -111,4 +115,42 @@ def session_problems(request: HttpRequest) -> HttpResponse:
             "batches": selectors.recent_batches(practice_id=access.practice_id),
             "days": selectors.settings_for(practice_id=access.practice_id).days_ahead,
         },
+    )
+
+
+@login_required
+@app_errors
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """The practice's clearinghouse and the morning batch's rules (admins only: the capability
+    is checked before the form is read)."""
+    access = screen_access(request, Capability.PRACTICE_MANAGE)
+    choices = selectors.clearinghouse_choices()
+    if request.method == "POST":
+        form = EligibilitySettingsForm(request.POST, clearinghouse_choices=choices)
+        if form.is_valid():
+            try:
+                services.eligibility_settings_save(access=access, **form.cleaned_data)
+            except ValidationFailed as error:
+                add_errors_to_form(form, error)
+            else:
+                messages.success(request, "Eligibility settings saved.")
+                return redirect("eligibility:settings")
+        status = 400
+    else:
+        row = selectors.settings_for(practice_id=access.practice_id)
+        form = EligibilitySettingsForm(
+            initial={
+                "clearinghouse": row.clearinghouse,
+                "days_ahead": row.days_ahead,
+                "reverify_after_days": row.reverify_after_days,
+                "appointment_gap_days": row.appointment_gap_days,
+            },
+            clearinghouse_choices=choices,
+        )
+        status = 200
+    return render(
+        request,
+        "eligibility/settings.html",
+        {"form": form, "sftp": selectors.sftp_connection_label(practice_id=access.practice_id)},
+        status=status,
     )

@@ -745,6 +745,28 @@ def primary_coverage_to_verify(*, patient_id: int, on: dt.date) -> Coverage | No
     )
 
 
+def primary_coverages_of_patients(*, patient_ids: Iterable[int]) -> dict[int, list[Coverage]]:
+    """Each patient's primary insurance coverages with their payer, latest-starting first (one
+    query); `primary_coverage_on` picks the one in force on a date."""
+    found: dict[int, list[Coverage]] = {}
+    for coverage in (
+        _coverages_to_verify()
+        .filter(patient_id__in=set(patient_ids), priority=1)
+        .order_by("-effective_on", "-pk")
+    ):
+        found.setdefault(coverage.patient_id, []).append(coverage)
+    return found
+
+
+def primary_coverage_on(coverages: Iterable[Coverage], on: dt.date) -> Coverage | None:
+    """The first of `coverages` (latest-starting first) in force on `on`, as
+    `primary_coverage_to_verify` picks it."""
+    return next(
+        (c for c in coverages if c.effective_on <= on and (c.terminates_on is None or c.terminates_on >= on)),
+        None,
+    )
+
+
 def primary_coverages_with_member_ids(
     *, practice_id: int, member_ids: Iterable[str]
 ) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ the practice through payers.selectors).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,7 +30,7 @@ from payer_rules.domain.policy import (
     with_payer_windows,
 )
 from payer_rules.models import PayerRuleSet
-from payers.selectors import PayerTerms, payer_terms, payer_terms_for_user
+from payers.selectors import PayerTerms, payer_terms, payer_terms_for_user, payers_terms
 from practice.selectors import practice_today
 
 VERSIONS_PER_PAGE = 25
@@ -78,6 +79,15 @@ def payer_policy_timeline(*, payer_pk: int) -> PolicyTimeline:
     """All of a payer's rule-set versions (two queries); `.on(day)` gives the policy on a date."""
     payer = _payer(payer_pk)
     return _timeline(payer, list(PayerRuleSet.objects.filter(payer_id=payer_pk).order_by("effective_from")))
+
+
+def payer_policy_timelines(*, payer_pks: Iterable[int]) -> dict[int, PolicyTimeline]:
+    """`payer_policy_timeline` for many payers in two queries (payers not found are absent)."""
+    payers = payers_terms(payer_pks=payer_pks)
+    rule_sets: dict[int, list[PayerRuleSet]] = {pk: [] for pk in payers}
+    for rule_set in PayerRuleSet.objects.filter(payer_id__in=list(payers)).order_by("effective_from", "pk"):
+        rule_sets[rule_set.payer_id].append(rule_set)
+    return {pk: _timeline(payer, rule_sets[pk]) for pk, payer in payers.items()}
 
 
 def payer_policy_on(*, payer_pk: int, on: date) -> PayerPolicy:

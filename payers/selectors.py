@@ -155,6 +155,14 @@ def payer_terms(*, payer_pk: int) -> PayerTerms | None:
     return _terms(payer) if payer is not None else None
 
 
+def payers_terms(*, payer_pks: Iterable[int]) -> dict[int, PayerTerms]:
+    """`payer_terms` for many payers in one query (absent when not found)."""
+    payers = Payer.objects.filter(pk__in=set(payer_pks)).only(
+        "pk", "practice_id", "name", "kind", "payer_id", "timely_filing_days", "appeal_window_days"
+    )
+    return {p.pk: _terms(p) for p in payers}
+
+
 # ---- facts for billing (claims reads these; plain values) ---------------------------------------
 
 

@@ -181,6 +181,7 @@ def _render_detail(request: HttpRequest, access: PracticeAccess, appointment_id:
         "plans_url": plans_url,
         "can_view_eligibility": access.can(Capability.COVERAGE_VIEW),
         "can_verify_eligibility": access.can(Capability.COVERAGE_EDIT),
+        "can_estimate": access.can(Capability.BILLING_VIEW),
     }
     return render(request, "scheduling/appointment_detail.html", context)
 

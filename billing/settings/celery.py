@@ -87,6 +87,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="0", hour="5"),
         "options": {"expires": 60 * 60},
     },
+    # "At every 10th minute": pick up the 271 answers in each SFTP practice's inbox (eligibility).
+    "eligibility-sftp-collect": {
+        "task": "eligibility.tasks.eligibility_sftp_collect_beat_task",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
     # "At 07:30 every day"
     "cosign-reminders": {
         "task": "clinical_notes.tasks.cosign_reminders_task",

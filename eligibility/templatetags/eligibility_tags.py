@@ -23,6 +23,9 @@ def eligibility_panel(context: dict[str, Any], patient_id: int) -> dict[str, Any
         "panels": selectors.eligibility_panels_for_user(access=access, patient_id=patient_id, audit=False),
         "patient_id": patient_id,
         "can_verify": access.can(Capability.COVERAGE_EDIT),
+        "estimates": selectors.estimate_links(practice_id=access.practice_id, patient_id=patient_id)
+        if access.can(Capability.BILLING_VIEW)
+        else [],
         "show_history": False,
         "csrf_token": context.get("csrf_token"),
     }

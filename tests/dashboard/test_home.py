@@ -14,11 +14,15 @@ from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from claims.models import ChargeSet
+from eligibility.models import EligibilityCheck
+from eligibility.selectors import session_problem_count
 from payer_rules.services import payer_rule_set_create
 from payers.models import PayerEnrollment
 from practice.models import License
-from tests.factories import PayerFactory
+from tests.clinical_notes.conftest import NOW
+from tests.factories import CoverageFactory, PayerFactory
 from tests.factories.clinical import SessionNoteFactory
+from tests.factories.scheduling import AppointmentFactory
 from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +184,45 @@ def test_the_tiles_open_the_matching_filtered_charge_list(clinic, charges, clien
     assert response.context["page"].total == shown
 
 
+def _session(clinic, coverage, day: int) -> None:
+    start = dt.datetime(2026, 3, day, 15, 0, tzinfo=dt.UTC)
+    AppointmentFactory(practice=clinic.practice, patient=coverage.patient, starts_at=start)
+
+
+def _check(coverage, finished_at: dt.datetime, *, alert: bool = True) -> EligibilityCheck:
+    return EligibilityCheck.objects.create(  # test-only: a recorded check
+        practice=coverage.patient.practice,
+        patient=coverage.patient,
+        coverage=coverage,
+        service_date=finished_at.date(),
+        reason=EligibilityCheck.Reason.SCHEDULED,
+        status=EligibilityCheck.Status.DONE,
+        trace_number=f"HOME{finished_at:%m%d%H%M}{int(alert)}",
+        finished_at=finished_at,
+        has_alert=alert,
+        sequence=finished_at.minute,
+    )
+
+
+def test_a_biller_sees_sessions_with_coverage_problems_and_coverage_changes(clinic, client_for):
+    coverage = CoverageFactory(patient=clinic.patient)
+    _session(clinic, coverage, 11)  # never verified: a problem
+    _session(clinic, coverage, 12)
+    CoverageFactory(
+        patient=clinic.other_patient, payer=PayerFactory(practice=clinic.practice, kind="self_pay")
+    )
+    _session(clinic, CoverageFactory(patient=clinic.other_patient, priority=2), 11)  # no primary: skipped
+    month = dt.timedelta(days=30)
+    _check(coverage, NOW - month + dt.timedelta(minutes=1))  # inside the 30 days
+    _check(coverage, NOW - month - dt.timedelta(minutes=1))  # a minute too old
+    _check(coverage, NOW - dt.timedelta(days=1), alert=False)  # no alert
+    body = _home(client_for, clinic.biller_user)
+    assert _tile(body, "coverage-problems").startswith("2 Sessions with coverage problems")
+    assert _tile(body, "coverage-changes") == "1 Coverage changes last 30 days"
+    assert f'href="{reverse("eligibility:problems")}#alerts"' in body
+    assert 'id="tile-coverage-problems"' not in _home(client_for, clinic.tech_user)
+
+
 def test_an_admin_sees_setup_problems(clinic, client_for):
     admin = clinic.access(clinic.admin_user)
     clinic.clinician.npi = ""
@@ -228,10 +271,16 @@ def test_compliance_sees_the_chain_denied_attempts_and_exports(clinic, client_fo
 
 def test_the_home_page_queries_do_not_grow_with_the_work(notes, charges, client_for):
     supervisor, biller = client_for(notes.supervisor_user), client_for(notes.biller_user)
+    coverage = CoverageFactory(patient=notes.patient, payer=charges.payer)
+    _session(notes, coverage, 11)
     before = (queries_of(lambda: supervisor.get("/")), queries_of(lambda: biller.get("/")))
+    other = CoverageFactory(patient=notes.other_patient, payer=PayerFactory(practice=notes.practice))
     for day in (3, 4, 5, 6):
         _draft(notes, notes.other_tech, day, notes.other_patient)
         _charge_set(notes, charges.payer, status="on_hold", day=dt.date(2026, 3, day), findings=[NPI])
+        _session(notes, coverage, 8 + day)
+        _session(notes, other, 8 + day)
+    assert session_problem_count(practice_id=notes.practice.pk) == 9
     after = (queries_of(lambda: supervisor.get("/")), queries_of(lambda: biller.get("/")))
     assert after == before
     assert max(before) <= 30

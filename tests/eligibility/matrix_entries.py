@@ -43,6 +43,7 @@ def _appointment(g: dict[str, Any]) -> dict[str, Any]:
 
 ENTRIES: dict[str, dict[str, Any]] = {
     "eligibility:problems": {"access": _only(*BILLING)},
+    "eligibility:settings": {"access": _only("practice_admin")},
     "eligibility:patient": {
         "access": _only(*COVERAGE_READERS),
         "kwargs": lambda g: {"patient_id": g["patient"].pk},

@@ -68,12 +68,12 @@ def test_sandbox_refused_in_production_unless_allowed():
     ):
         assert [e.id for e in sandbox_refused_in_production()] == ["eligibility.E001"]
         with pytest.raises(PermanentClearinghouseError, match="refused in production"):
-            adapter_for("sandbox")
+            adapter_for("sandbox", practice_id=0)
     with override_settings(
         DEBUG=False, ELIGIBILITY_SANDBOX_ALLOWED=True, ELIGIBILITY_CLEARINGHOUSE="sandbox"
     ):
         assert sandbox_refused_in_production() == []
-        assert adapter_for("sandbox").is_sandbox is True
+        assert adapter_for("sandbox", practice_id=0).is_sandbox is True
     with override_settings(DEBUG=False, ELIGIBILITY_SANDBOX_ALLOWED=False, ELIGIBILITY_CLEARINGHOUSE=""):
         assert sandbox_refused_in_production() == []
     with override_settings(
@@ -136,3 +136,26 @@ def test_the_scrubbers_facts_come_from_the_check_nearest_the_date(world):  # typ
     assert (found.verified_for, found.covered, found.visits_left, found.visit_limit) == (
         dos - dt.timedelta(days=30), True, 2, 30,
     )  # fmt: skip
+
+
+# Queries per coverage the batch queues (the coverage, its last check, the previous appointment,
+# the lock, the control number, the check and its outbox row); it was 20 while the clearinghouse
+# and the payer's rules were read for each coverage (twice for the rules).
+PER_COVERAGE_QUERIES = 15
+
+
+def test_the_batch_reads_the_clearinghouse_and_the_payers_rules_once(world):  # type: ignore[no-untyped-def]
+    from tests.query_counts import queries_of
+
+    today = practice_today(practice_id=world.practice.pk)
+
+    def batch_of(members: list[str]) -> int:
+        for member in members:
+            world.appointment(world.coverage(member), today + dt.timedelta(days=1))
+        return queries_of(lambda: services.eligibility_schedule_run(practice_id=world.practice.pk))
+
+    one = batch_of(["SBX1001"])
+    three = batch_of(["SBX1002", "SBX1003", "SBX1004"])
+    per_coverage = (three - one) / 2  # two more coverages queued (the first one is fresh: skipped)
+    assert EligibilityCheck.objects.filter(reason="scheduled").count() == 4
+    assert per_coverage <= PER_COVERAGE_QUERIES, (one, three)

@@ -176,3 +176,65 @@ def test_the_appointment_screen_offers_verify_now_to_billers_and_reading_to_clin
     assert response.status_code == 302
     check = EligibilityCheck.objects.get()
     assert (check.appointment_id, check.service_date, check.reason) == (appointment.pk, DOS, "before_session")
+
+
+def test_the_problems_list_reads_a_constant_number_of_queries(world):  # type: ignore[no-untyped-def]
+    from eligibility.selectors import session_problem_rows
+    from tests.query_counts import queries_of
+
+    today = practice_today(practice_id=world.practice.pk)
+    members = ["SBX1001", "SBX1002", "SBX1006", "SBX1007"]
+    coverages = [world.coverage(m) for m in members[:2]]
+    for coverage in coverages:
+        world.appointment(coverage, today + dt.timedelta(days=1))
+    services.eligibility_verify_now(
+        access=world.access, coverage_id=coverages[0].pk, service_date=today + dt.timedelta(days=1)
+    )
+    run_all()
+    few_rows = len(session_problem_rows(practice_id=world.practice.pk))
+    few = queries_of(lambda: session_problem_rows(practice_id=world.practice.pk))
+
+    more = [world.coverage(m) for m in members[2:]]
+    for coverage in [*coverages, *more]:
+        world.appointment(coverage, today + dt.timedelta(days=2))
+        world.appointment(coverage, today + dt.timedelta(days=3), hour=14)
+    for coverage in more:
+        services.eligibility_verify_now(
+            access=world.access, coverage_id=coverage.pk, service_date=today + dt.timedelta(days=2)
+        )
+    run_all()
+    many_rows = len(session_problem_rows(practice_id=world.practice.pk))
+    many = queries_of(lambda: session_problem_rows(practice_id=world.practice.pk))
+
+    assert many_rows > few_rows + 4
+    assert many == few
+
+
+def test_billing_roles_get_estimate_links_on_the_appointment_and_the_eligibility_panel(world, client_for):  # type: ignore[no-untyped-def]
+    from tests.factories.scheduling import AppointmentFactory
+
+    today = practice_today(practice_id=world.practice.pk)
+    coverage = world.coverage("SBX1001")
+    start = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(15), tzinfo=dt.UTC)
+    appointment = AppointmentFactory(
+        practice=world.practice,
+        patient=coverage.patient,
+        provider=world.clinician.provider_profiles.get(),
+        starts_at=start,
+    )
+    estimate = reverse("estimates:appointment", args=[appointment.pk])
+    detail = reverse("scheduling:appointment_detail", args=[appointment.pk])
+    panel = reverse("eligibility:patient", args=[coverage.patient_id])
+    patient = reverse("patients:detail", args=[coverage.patient_id])
+
+    biller = client_for(world.biller)
+    for url in (detail, panel, patient):
+        page = biller.get(url).content.decode()
+        assert f'href="{estimate}"' in page, url
+    assert biller.get(estimate).status_code == 200
+
+    clinician = client_for(world.clinician)
+    for url in (detail, panel, patient):
+        response = clinician.get(url)
+        assert response.status_code == 200, url
+        assert estimate not in response.content.decode(), url
