@@ -423,7 +423,7 @@ def _detail(record: selectors.PatientRecord, access: PracticeAccess) -> PatientD
 
 # Patient searches never put names, birth dates or member IDs in the URL (access logs, browser
 # history, Referer): the form is POSTed, the criteria are kept in the server-side session under a
-# random token, and the results page is /patients/?s=<token> (docs/decisions/0017).
+# random token, and the results page is /patients/?s=<token> (docs/decisions/0024).
 SEARCHES_SESSION_KEY = "parity_patient_searches"
 SEARCH_LIFETIME_SECONDS = 15 * 60
 SEARCHES_KEPT = 10

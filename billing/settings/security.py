@@ -49,7 +49,7 @@ AUDIT_ANCHOR_PATH = _env("AUDIT_ANCHOR_PATH", default=str(_BASE_DIR / "audit-anc
 
 # Content-Security-Policy on every response (django-csp): only our own scripts, styles and
 # images; no inline scripts, inline styles or event handlers; never framed. Swagger UI is
-# served from drf-spectacular-sidecar's static files (docs/decisions/0016).
+# served from drf-spectacular-sidecar's static files (docs/decisions/0023).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -2,7 +2,7 @@
 
 No first-come enrolment: a password alone never shows an authenticator key. Codes expire after
 24 hours, are used once, are stored hashed, and every issue, use, expiry and device reset is an
-audit event in the practice that issued the code (docs/decisions/0018).
+audit event in the practice that issued the code (docs/decisions/0025).
 These services live in practice (above audit) because they write audit events; the models are
 accounts'.
 """
