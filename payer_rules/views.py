@@ -514,7 +514,7 @@ def rule_set_edit(request: HttpRequest, payer_pk: int, rule_set_id: int) -> Http
         if revise
         else f"Edit the rules of {entry.payer_name} {period}"
     )
-    since = entry.effective_from.isoformat() if revise else ""
+    since = date_label(entry.effective_from) if revise else ""
     try_form = _try_form(request, today=today)
     if _trying(request):
         forms = RuleSetForms(request.POST, revise=revise)
