@@ -103,7 +103,7 @@ def facts(**changes: object) -> CaptureFacts:
 def test_payer_why_names_the_payer_or_self_pay():
     assert (
         payer_why(None, DOS)
-        == "No primary coverage active on 2026-03-09: self-pay, coded by the CPT rules alone."
+        == "No primary coverage active on Mon 9 Mar 2026: self-pay, coded by the CPT rules alone."
     )
     assert (
         payer_why(COVERAGE, DOS)
@@ -162,7 +162,7 @@ def test_a_self_pay_45_minute_session_is_one_90834_with_the_default_fee():
         None,
         ("F84.0",),
     )
-    assert plan.why[0] == "No primary coverage active on 2026-03-09: self-pay, coded by the CPT rules alone."
+    assert plan.why[0] == "No primary coverage active on Mon 9 Mar 2026: self-pay, coded by the CPT rules alone."
 
 
 def test_a_medicaid_rbt_session_bills_h2019_with_the_supervisor_and_the_covering_authorization():
