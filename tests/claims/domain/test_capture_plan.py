@@ -162,7 +162,9 @@ def test_a_self_pay_45_minute_session_is_one_90834_with_the_default_fee():
         None,
         ("F84.0",),
     )
-    assert plan.why[0] == "No primary coverage active on Mon 9 Mar 2026: self-pay, coded by the CPT rules alone."
+    assert (
+        plan.why[0] == "No primary coverage active on Mon 9 Mar 2026: self-pay, coded by the CPT rules alone."
+    )
 
 
 def test_a_medicaid_rbt_session_bills_h2019_with_the_supervisor_and_the_covering_authorization():

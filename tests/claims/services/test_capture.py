@@ -107,7 +107,8 @@ def test_no_coverage_on_the_date_is_a_flagged_self_pay_charge(billing):
     assert [(f["code"], f["severity"]) for f in charges.findings] == [("self_pay", "warning")]
     assert charges.status == "ready"
     assert (
-        charges.why[0] == "No primary coverage active on Mon 9 Mar 2026: self-pay, coded by the CPT rules alone."
+        charges.why[0]
+        == "No primary coverage active on Mon 9 Mar 2026: self-pay, coded by the CPT rules alone."
     )
 
 
