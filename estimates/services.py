@@ -24,6 +24,7 @@ from claims.selectors import catalog
 from claims.selectors.fees import billed_fee
 from core.domain.problems import Problem
 from core.errors import NotFound, PermissionDenied
+from core.formatting import date_label
 from core.money import cents_from_decimal
 from core.validation import raise_for_problems
 from estimates.domain.good_faith import gfe_due_on
@@ -124,7 +125,7 @@ def good_faith_estimate_create(
             problems.append(
                 Problem(
                     "gfe_no_fee",
-                    f"Item {number}: no self-pay fee for {code} on {fee_day}; add it to the fee schedule.",
+                    f"Item {number}: no self-pay fee for {code} on {date_label(fee_day)}; add it to the fee schedule.",
                     f"items.{number}",
                 )
             )

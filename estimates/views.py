@@ -23,6 +23,7 @@ from accounts.domain.roles import Capability
 from claims.selectors.fees import fee_table
 from claims.services import FeeKind, contracted_rate_set, fees_import
 from core.errors import PermissionDenied, ValidationFailed
+from core.formatting import date_label
 from core.money import cents_from_decimal, format_cents
 from core.views import add_errors_to_form, app_errors
 from estimates import selectors, services
@@ -63,7 +64,7 @@ def fee_list(request: HttpRequest) -> HttpResponse:
                 "code": r.code,
                 "modifiers": r.modifiers or "—",
                 "amount": format_cents(cents_from_decimal(r.amount)),
-                "dates": f"{r.effective_from.isoformat()} to {r.effective_to.isoformat() if r.effective_to else 'open'}",
+                "dates": f"{date_label(r.effective_from)} to {date_label(r.effective_to) if r.effective_to else 'open'}",
             }
             for r in rows
         ],
@@ -177,9 +178,9 @@ def _row(gfe: GoodFaithEstimate, today: Any) -> GfeRow:
     return GfeRow(
         estimate_id=gfe.pk,
         patient_name=gfe.patient_name,
-        service_on=gfe.service_on.isoformat() if gfe.service_on else "—",
+        service_on=date_label(gfe.service_on) if gfe.service_on else "—",
         total=format_cents(gfe.total_cents),
-        due=gfe.due_on.isoformat() if gfe.due_on else "—",
+        due=date_label(gfe.due_on) if gfe.due_on else "—",
         status=label,
         status_css=css,
     )

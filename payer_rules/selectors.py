@@ -20,6 +20,7 @@ from accounts.domain.roles import Capability
 from coding.domain.payer_defaults import payer_kind_coding_rules
 from coding.domain.types import PayerCodingRules
 from core.errors import ApplicationError, NotFound
+from core.formatting import date_label
 from payer_rules.domain.policy import (
     PayerPolicy,
     PolicyTimeline,
@@ -37,7 +38,7 @@ VERSIONS_PER_PAGE = 25
 
 
 def rule_set_label(payer_name: str, effective_from: date) -> str:
-    return f"{payer_name} (rules from {effective_from.isoformat()})"
+    return f"{payer_name} (rules from {date_label(effective_from)})"
 
 
 def _version(rule_set: PayerRuleSet, *, payer_name: str) -> RuleSetVersion:
@@ -46,7 +47,7 @@ def _version(rule_set: PayerRuleSet, *, payer_name: str) -> RuleSetVersion:
     )
     if policy is None:  # only a direct database edit gets here: the services store checked documents
         raise ApplicationError(
-            f"The rules of {payer_name} from {rule_set.effective_from} cannot be read: {problems[0].message}",
+            f"The rules of {payer_name} from {date_label(rule_set.effective_from)} cannot be read: {problems[0].message}",
             code="payer_rules_unreadable",
         )
     return RuleSetVersion(

@@ -26,6 +26,7 @@ from coding.domain.types import SessionFacts, Telehealth
 from core.domain.problems import Problem, Severity, field_errors
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import ValidationFailed
+from core.formatting import date_label
 from core.views import app_errors
 from payer_rules import selectors, services
 from payer_rules.domain.policy import (
@@ -76,7 +77,7 @@ class VersionRow:
 
 
 def _period(start: date, end: date | None) -> str:
-    return f"{start.isoformat()} to {end.isoformat()}" if end else f"from {start.isoformat()}"
+    return f"{date_label(start)} to {date_label(end)}" if end else f"from {date_label(start)}"
 
 
 def _state(start: date, end: date | None, today: date) -> tuple[str, str]:
@@ -273,7 +274,7 @@ def try_session(policy: PayerPolicy, data: dict, *, version_in_force: bool) -> T
             0,
             Problem(
                 code="rule_set_not_in_force",
-                message=f"This version is not in force on {facts.date_of_service}; the result shows its rules anyway.",
+                message=f"This version is not in force on {date_label(facts.date_of_service)}; the result shows its rules anyway.",
                 severity=Severity.WARNING,
             ),
         )
@@ -513,7 +514,7 @@ def rule_set_edit(request: HttpRequest, payer_pk: int, rule_set_id: int) -> Http
         if revise
         else f"Edit the rules of {entry.payer_name} {period}"
     )
-    since = entry.effective_from.isoformat() if revise else ""
+    since = date_label(entry.effective_from) if revise else ""
     try_form = _try_form(request, today=today)
     if _trying(request):
         forms = RuleSetForms(request.POST, revise=revise)
@@ -557,7 +558,7 @@ def rule_set_edit(request: HttpRequest, payer_pk: int, rule_set_id: int) -> Http
                 if revise:
                     messages.success(
                         request,
-                        f"Saved as a new version from {effective_from.isoformat()}; dates of service before "
+                        f"Saved as a new version from {date_label(effective_from)}; dates of service before "
                         "it keep the earlier rules.",
                     )
                 else:

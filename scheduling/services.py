@@ -33,6 +33,7 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.domain.problems import Problem, Severity, field_errors
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.formatting import moment_label
 from core.validation import raise_for_problems
 from patients.selectors import on_care_team
 from practice.lock_objects import providers_lock
@@ -47,7 +48,7 @@ from scheduling.domain.rules import (
     time_problems,
 )
 from scheduling.domain.status import reschedule_problems, status_change_permitted, transition_problems
-from scheduling.domain.times import to_local, wall_time_to_utc
+from scheduling.domain.times import wall_time_to_utc
 from scheduling.domain.types import AppointmentFacts, AppointmentStatus, Code
 from scheduling.lock_objects import appointment_lock, group_session_lock
 from scheduling.models import Appointment, AppointmentEvent, GroupSession
@@ -207,7 +208,7 @@ def _facts(
 
 
 def _wall(moment: dt.datetime, zone: ZoneInfo) -> str:
-    return f"{to_local(moment, zone):%Y-%m-%d %H:%M %Z}"
+    return moment_label(moment, zone)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 
 from authorizations.domain.types import AlertKind, AuthStatus, AuthUsage, UnitKind
+from core.formatting import date_label
 
 LOW_REMAINING_PERCENT = 20  # alert when this share or less is left (inclusive: exactly 20% alerts)
 EXPIRY_ALERT_DAYS = 14  # alert when the end date is this many days away or nearer (inclusive)
@@ -147,7 +148,7 @@ def alert_conditions(
                 kind=AlertKind.EXPIRING,
                 remaining=remaining,
                 days_left=days_left,
-                message=f"Ends on {end_on.isoformat()} ({days_left} day{'s' if days_left != 1 else ''}).",
+                message=f"Ends on {date_label(end_on)} ({days_left} day{'s' if days_left != 1 else ''}).",
             )
         )
     return tuple(conditions)

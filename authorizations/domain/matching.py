@@ -19,6 +19,7 @@ from authorizations.domain.types import (
     UnitKind,
 )
 from core.domain.problems import Problem
+from core.formatting import date_label
 
 
 def units_needed(authorization: AuthorizationFacts, service: ServiceToAuthorize) -> int:
@@ -116,17 +117,17 @@ def authorization_check(
     related = [a for a in authorizations if _same_patient_payer_code(a, service)]
     live = [a for a in related if a.status is not AuthStatus.CANCELLED]
     if live and not any(_in_dates(a, service) for a in live):
-        spans = "; ".join(f"{a.number} {a.start_on} to {a.end_on}" for a in live)
+        spans = "; ".join(f"{a.number} {date_label(a.start_on)} to {date_label(a.end_on)}" for a in live)
         problem = Problem(
             code=AuthorizationProblemCode.OUTSIDE_DATES,
-            message=f"No authorization for {code} covers {service.on} ({spans}).",
+            message=f"No authorization for {code} covers {date_label(service.on)} ({spans}).",
             field="prior_authorization",
             fix_hint="Ask the payer for an authorization covering the date of service.",
         )
     elif live:
         problem = Problem(
             code=AuthorizationProblemCode.OTHER_PROVIDER,
-            message=f"The authorization for {code} on {service.on} names another rendering provider.",
+            message=f"The authorization for {code} on {date_label(service.on)} names another rendering provider.",
             field="prior_authorization",
             fix_hint="Bill under the authorized provider, or ask the payer to change the authorization.",
         )

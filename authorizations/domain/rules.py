@@ -16,6 +16,7 @@ from authorizations.domain.types import (
 from coding.domain.code_sets import CodeCatalog
 from coding.domain.types import CodeKind
 from core.domain.problems import Problem, Severity
+from core.formatting import date_label
 
 NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,29}$")
 MAX_CODES = 20
@@ -259,7 +260,7 @@ def usage_problems(
         problems.append(
             Problem(
                 AuthorizationProblemCode.USAGE_OUTSIDE_DATES,
-                f"{on} is outside the authorization's dates ({start_on} to {end_on}).",
+                f"{date_label(on)} is outside the authorization's dates ({date_label(start_on)} to {date_label(end_on)}).",
                 "on",
             )
         )

@@ -26,6 +26,7 @@ from coding.domain.pointers import plan_diagnosis_pointers
 from coding.domain.rules import code_day
 from coding.domain.types import ChargeLine, SessionFacts
 from core.domain.problems import Problem
+from core.formatting import date_label
 from payer_rules.domain.policy import PayerPolicy, RenderingBilling, rendering_decision
 
 
@@ -100,8 +101,8 @@ class CapturePlan:
 
 def payer_why(coverage: CoverageFacts | None, day: date) -> str:
     if coverage is None:
-        return f"No primary coverage active on {day}: self-pay, coded by the CPT rules alone."
-    return f"Payer: {coverage.payer_name}, the primary coverage active on {day}."
+        return f"No primary coverage active on {date_label(day)}: self-pay, coded by the CPT rules alone."
+    return f"Payer: {coverage.payer_name}, the primary coverage active on {date_label(day)}."
 
 
 def _line_keys(lines: Sequence[ChargeLine]) -> list[tuple[str, int, tuple[str, ...]]]:
@@ -149,7 +150,7 @@ def day_share(
             else "the day's totals change this note's lines"
         )
         why.append(
-            f"Coded with the patient's {len(others)} other final session(s) of {session.date_of_service}: {effect}."
+            f"Coded with the patient's {len(others)} other final session(s) of {date_label(session.date_of_service)}: {effect}."
         )
         coding_why = alone.why if same else day_result.why
     problems = _session_problems(day_result.problems, sessions.index(session))
@@ -323,7 +324,7 @@ def _planned_lines(
                 units=line.units,
             )
             if auth is not None:
-                why.append(f"{line.code}: authorization {auth.number} covers {day}.")
+                why.append(f"{line.code}: authorization {auth.number} covers {date_label(day)}.")
         planned.append(
             ChargeRow(
                 line_number=number,

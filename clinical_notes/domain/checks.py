@@ -28,6 +28,7 @@ from clinical_notes.domain.templates import (
 from clinical_notes.domain.types import NoteFacts, PreviousNote, Segment
 from core.domain.problems import Problem, Severity, problem_as_dict
 from core.domain.service_types import ServiceType
+from core.formatting import date_label
 
 WARNING = Severity.WARNING
 
@@ -378,7 +379,7 @@ def clone_comparison(
     diff = difflib.unified_diff(
         narrative_lines(previous.content, cat),
         narrative_lines(content, cat),
-        fromfile=f"note {previous.note_id} ({previous.date_of_service.isoformat()})",
+        fromfile=f"note {previous.note_id} ({date_label(previous.date_of_service)})",
         tofile="this note",
         lineterm="",
     )
@@ -401,7 +402,7 @@ def check_cloned(facts: NoteFacts, template: NoteTemplate, cat: TemplateCatalog)
         Problem(
             code=Code.CLONED_NOTE,
             message=f"The narrative is {percent}% the same as note {comparison.previous_note_id} "
-            f"of {comparison.previous_date_of_service.isoformat()}; payers treat copied notes as unsupported.",
+            f"of {date_label(comparison.previous_date_of_service)}; payers treat copied notes as unsupported.",
             field="content",
             severity=cat.quality.clone_severity,
             fix_hint="Describe this session: what you did, how the patient responded, what changed.",
@@ -483,8 +484,8 @@ def check_date_of_service(facts: NoteFacts, template: NoteTemplate, cat: Templat
         problems.append(
             Problem(
                 code=Code.DATE_OF_SERVICE_MISMATCH,
-                message=f"The session started on {started_on.isoformat()} (practice time), but the date of "
-                f"service is {facts.date_of_service.isoformat()}.",
+                message=f"The session started on {date_label(started_on)} (practice time), but the date of "
+                f"service is {date_label(facts.date_of_service)}.",
                 field="date_of_service",
                 fix_hint="The date of service is the day the session started, in the practice's time zone.",
             )
@@ -627,15 +628,15 @@ def check_diagnoses(facts: NoteFacts, template: NoteTemplate, cat: TemplateCatal
             )
         elif not fact.active_on(facts.date_of_service):
             when = (
-                f"resolved {fact.resolved_on.isoformat()}"
+                f"resolved {date_label(fact.resolved_on)}"
                 if fact.resolved_on is not None and fact.resolved_on < facts.date_of_service
-                else f"onset {fact.onset_on.isoformat() if fact.onset_on else 'unknown'}"
+                else f"onset {date_label(fact.onset_on) if fact.onset_on else 'unknown'}"
             )
             problems.append(
                 Problem(
                     code=Code.DIAGNOSIS_NOT_ACTIVE,
                     message=f"Diagnosis {format_icd10(fact.code)} was not active on "
-                    f"{facts.date_of_service.isoformat()} ({when}).",
+                    f"{date_label(facts.date_of_service)} ({when}).",
                     field=f"diagnoses[{position}]",
                     fix_hint="Address a diagnosis active on the date of service, or update the problem list.",
                 )
@@ -687,7 +688,7 @@ def check_plan_review(facts: NoteFacts, template: NoteTemplate, cat: TemplateCat
     return [
         Problem(
             code=Code.TREATMENT_PLAN_REVIEW_PASSED,
-            message=f"The treatment plan's review date ({plan.review_on.isoformat()}) passed before "
+            message=f"The treatment plan's review date ({date_label(plan.review_on)}) passed before "
             "this session.",
             field="goals",
             severity=WARNING,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from coding.domain.codes import CodingProblemCode as C
 from coding.domain.run import TELEHEALTH_POS_CODES, Draft, Run
 from coding.domain.types import CodeKind, SessionFacts, Telehealth, TelehealthPos
+from core.formatting import date_label
 
 
 def assign_place_of_service(run: Run, drafts: list[Draft]) -> None:
@@ -30,7 +31,7 @@ def assign_place_of_service(run: Run, drafts: list[Draft]) -> None:
         if run.catalog.lookup(pos, on=run.day, kind=CodeKind.POS) is None:
             run.problem(
                 C.POS_UNKNOWN,
-                f"Place of service {pos!r} is not in the code set on {run.day}.",
+                f"Place of service {pos!r} is not in the code set on {date_label(run.day)}.",
                 field=f"sessions[{index}].place_of_service",
             )
         for draft in mine:
@@ -52,7 +53,9 @@ def _telehealth_pos(run: Run, facts: SessionFacts) -> str:
     pos = "10" if at_home else "02"
     where = "at home" if at_home else "away from home"
     if pos == "10" and run.catalog.lookup("10", on=run.day, kind=CodeKind.POS) is None:
-        run.why.append(f"Telehealth with the patient at home: POS 02 (POS 10 did not exist on {run.day}).")
+        run.why.append(
+            f"Telehealth with the patient at home: POS 02 (POS 10 did not exist on {date_label(run.day)})."
+        )
         return "02"
     run.why.append(f"Telehealth with the patient {where}: POS {pos}.")
     return pos

@@ -53,6 +53,7 @@ from coding.domain.units import (
 )
 from core.domain.problems import Problem
 from core.domain.service_types import SERVICE_TYPE_LABELS
+from core.formatting import date_label
 
 
 def code_session(
@@ -425,8 +426,11 @@ def _check_code_dates(run: Run, drafts: list[Draft]) -> None:
                 if kind is not None or v.kind in (CodeKind.CPT, CodeKind.HCPCS)
             ]
             if versions:
-                spans = "; ".join(f"{v.effective_from} to {v.effective_to or 'now'}" for v in versions)
-                message = f"{code} is not valid on {run.day} (valid {spans})."
+                spans = "; ".join(
+                    f"{date_label(v.effective_from)} to {date_label(v.effective_to) or 'now'}"
+                    for v in versions
+                )
+                message = f"{code} is not valid on {date_label(run.day)} (valid {spans})."
             else:
                 message = f"{code} is not in the code set."
             run.problem(C.CODE_NOT_EFFECTIVE, message, field="lines")

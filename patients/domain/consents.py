@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from core.domain.problems import Problem, Severity
+from core.formatting import date_label
 from patients.domain.problems import PatientProblem, required
 from patients.domain.types import (
     CONSENT_KINDS,
@@ -96,7 +97,7 @@ def consent_revocation_problems(
         return [
             Problem(
                 PatientProblem.CONSENT_ALREADY_REVOKED,
-                f"This consent was already revoked on {revoked_already_on.isoformat()}.",
+                f"This consent was already revoked on {date_label(revoked_already_on)}.",
                 "revoked_on",
             )
         ]

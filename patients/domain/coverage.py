@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from core.domain.identifiers import member_id_problems
 from core.domain.problems import Problem
+from core.formatting import date_label
 from patients.domain.demographics import date_of_birth_problems
 from patients.domain.problems import PatientProblem, required
 from patients.domain.types import (
@@ -133,13 +134,13 @@ def coverage_overlap_problems(
         if span.coverage_id == coverage_id or span.priority != priority:
             continue
         if spans_overlap(effective_on, terminates_on, span.effective_on, span.terminates_on):
-            until = span.terminates_on.isoformat() if span.terminates_on else "no end date"
+            until = date_label(span.terminates_on) if span.terminates_on else "no end date"
             label = PRIORITIES.get(priority, str(priority)).lower()
             return [
                 Problem(
                     PatientProblem.COVERAGE_OVERLAP,
                     f"These dates overlap the patient's other {label} coverage "
-                    f"({span.effective_on.isoformat()} to {until}).",
+                    f"({date_label(span.effective_on)} to {until}).",
                     "effective_on",
                     fix_hint="Terminate the other coverage first, or choose another priority.",
                 )
@@ -200,7 +201,7 @@ def coverage_termination_problems(
         return [
             Problem(
                 PatientProblem.COVERAGE_ALREADY_TERMINATED,
-                f"This coverage already terminates on {current_terminates_on.isoformat()}.",
+                f"This coverage already terminates on {date_label(current_terminates_on)}.",
                 "terminates_on",
                 fix_hint="Edit the coverage to extend it.",
             )

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from core.domain.problems import Problem
+from core.formatting import date_label
 from patients.domain.problems import PatientProblem
 from patients.domain.types import DiagnosisInput
 
@@ -78,7 +79,7 @@ def diagnosis_resolution_problems(
         return [
             Problem(
                 PatientProblem.DIAGNOSIS_ALREADY_RESOLVED,
-                f"This diagnosis was already resolved on {resolved_already_on.isoformat()}.",
+                f"This diagnosis was already resolved on {date_label(resolved_already_on)}.",
                 "resolved_on",
             )
         ]

@@ -54,6 +54,7 @@ from coding.domain.types import (
     ServiceCrosswalk,
 )
 from core.domain.problems import Problem, Severity
+from core.formatting import date_label
 from payer_rules.domain.same_day import SameDayRule, normalised
 from practice.domain.credentials import Credential
 
@@ -474,12 +475,12 @@ def version_overlap_problems(candidate: VersionSpan, others: Sequence[VersionSpa
         a_end = candidate.effective_to or date.max
         b_end = other.effective_to or date.max
         if candidate.effective_from <= b_end and other.effective_from <= a_end:
-            until = f"to {other.effective_to}" if other.effective_to else "with no end date"
+            until = f"to {date_label(other.effective_to)}" if other.effective_to else "with no end date"
             problems.append(
                 Problem(
                     code=PolicyProblemCode.VERSION_OVERLAP,
                     message=(
-                        f"These dates overlap the version from {other.effective_from} {until}; "
+                        f"These dates overlap the version from {date_label(other.effective_from)} {until}; "
                         "a payer has one version in force on any date."
                     ),
                     field="effective_from",

@@ -18,6 +18,7 @@ from coding.domain.crosswalk import crosswalk_allowed
 from coding.domain.types import CodeKind
 from core.domain.problems import Problem, Severity
 from core.domain.service_types import SERVICE_TYPE_LABELS
+from core.formatting import date_label
 from edi.codes import SERVICE_TYPES
 from payer_rules.domain.policy import PayerPolicy, PolicyProblemCode, field_path
 from payer_rules.domain.same_day import default_same_day_rules
@@ -56,7 +57,9 @@ def _code_problems(
             continue
         versions = [v for v in catalog.any_version(code) if v.kind in (CodeKind.CPT, CodeKind.HCPCS)]
         if versions:
-            spans = "; ".join(f"{v.effective_from} to {v.effective_to or 'now'}" for v in versions)
+            spans = "; ".join(
+                f"{date_label(v.effective_from)} to {date_label(v.effective_to) or 'now'}" for v in versions
+            )
             problems.append(
                 _error(
                     PolicyProblemCode.CODE_NOT_EFFECTIVE,

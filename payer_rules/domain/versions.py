@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.domain.problems import Problem
+from core.formatting import date_label
 from payer_rules.domain.policy import VersionSpan
 
 
@@ -40,7 +41,7 @@ def in_place_edit_problems(
     """What an in-place edit of `version` may not do once it has started."""
     if not has_started(version, today=today):
         return []
-    start = version.effective_from.isoformat()
+    start = date_label(version.effective_from)
     problems: list[Problem] = []
     if rules_changed:
         problems.append(
@@ -63,7 +64,7 @@ def in_place_edit_problems(
         problems.append(
             Problem(
                 VersionEditCode.END_IN_PAST,
-                f"Ending it before today ({today.isoformat()}) would change the rules of dates of "
+                f"Ending it before today ({date_label(today)}) would change the rules of dates of "
                 "service already passed; end it today or later.",
                 "effective_to",
             )
@@ -86,7 +87,7 @@ def revision_problems(version: VersionSpan, *, change_from: date, today: date) -
         return [
             Problem(
                 VersionEditCode.CHANGE_FROM_TOO_EARLY,
-                f"The changes must start after {version.effective_from.isoformat()}, the version's first "
+                f"The changes must start after {date_label(version.effective_from)}, the version's first "
                 "day (that day keeps the rules claims were made with).",
                 "effective_from",
             )
@@ -95,7 +96,7 @@ def revision_problems(version: VersionSpan, *, change_from: date, today: date) -
         return [
             Problem(
                 VersionEditCode.CHANGE_FROM_AFTER_END,
-                f"This version ends on {version.effective_to.isoformat()}; for later dates add a new version.",
+                f"This version ends on {date_label(version.effective_to)}; for later dates add a new version.",
                 "effective_from",
             )
         ]

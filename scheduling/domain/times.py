@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.domain.problems import Problem, Severity
+from core.formatting import date_label
 from scheduling.domain.types import Code
 
 
@@ -49,7 +50,7 @@ def wall_time_to_utc(
         return None, [
             Problem(
                 Code.LOCAL_TIME_MISSING,
-                f"{wall:%H:%M} on {wall:%Y-%m-%d} does not exist in {tz.key}: clocks move forward "
+                f"{wall:%H:%M} on {date_label(wall)} does not exist in {tz.key}: clocks move forward "
                 "an hour that night. Choose a time before or after the gap.",
                 field,
             )
@@ -59,7 +60,7 @@ def wall_time_to_utc(
         return instant, [
             Problem(
                 Code.LOCAL_TIME_AMBIGUOUS,
-                f"{wall:%H:%M} on {wall:%Y-%m-%d} happens twice in {tz.key} (clocks move back); "
+                f"{wall:%H:%M} on {date_label(wall)} happens twice in {tz.key} (clocks move back); "
                 f"taken as the first one ({_offset_label(first)}).",
                 field,
                 Severity.WARNING,

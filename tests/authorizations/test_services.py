@@ -323,7 +323,7 @@ def test_alerts_are_raised_once_a_day(practice):
     # then
     assert (first, second) == (2, 0)
     assert _alerts() == [
-        ("ENDING", "expiring", TODAY, "Ends on 2026-03-16 (14 days)."),
+        ("ENDING", "expiring", TODAY, "Ends on Mon 16 Mar 2026 (14 days)."),
         ("LOW", "low_remaining", TODAY, "20 of 100 units left."),
     ]
 
@@ -340,7 +340,7 @@ def test_the_next_day_raises_again_and_expires_ended_ones(practice):
     assert created == 0
     ending.refresh_from_db()
     assert ending.status == "expired"
-    assert _alerts() == [("ENDING", "expiring", TODAY, "Ends on 2026-03-02 (0 days).")]
+    assert _alerts() == [("ENDING", "expiring", TODAY, "Ends on Mon 2 Mar 2026 (0 days).")]
 
 
 def test_alerts_task_runs_the_service_idempotently(practice):

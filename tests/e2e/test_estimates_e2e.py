@@ -72,7 +72,7 @@ def test_fee_upload_then_a_good_faith_estimate(live_server, page: Page, office, 
     page.fill("input[name=items]", "90834 x 4")
     page.fill("input[name=requested_on]", "2026-03-05")
     page.click("#estimates-form button[type=submit]")
-    expect(page.locator("#gfe-deadline")).to_contain_text("2026-03-10")  # 3 business days after Thursday
+    expect(page.locator("#gfe-deadline")).to_contain_text("Tue 10 Mar 2026")  # 3 business days after Thursday
     expect(page.locator(".gfe-items")).to_contain_text("$600.00")
     expect(page.locator("#gfe-status")).to_have_text("Overdue")
     with page.expect_download() as download:

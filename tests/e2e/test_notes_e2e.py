@@ -151,7 +151,7 @@ def test_write_sign_return_revise_cosign_and_add_an_addendum(
     supervisor_page.goto(f"{base}/notes/cosign/")
     item = supervisor_page.locator(f"#queue-note-{note.pk}")
     expect(item).to_contain_text("Quill, Avery")
-    expect(item.locator(".findings")).to_contain_text("review date (2025-06-30) passed")
+    expect(item.locator(".findings")).to_contain_text("review date (Mon 30 Jun 2025) passed")
     expect(item.locator(".track-changes ins").first).to_be_visible()
     expect(item.locator(".track-changes").first).to_contain_text("Manding with picture cards")
 

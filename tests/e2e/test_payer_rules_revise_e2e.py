@@ -32,7 +32,7 @@ def test_try_the_draft_then_save_it_as_a_new_version(live_server, page: Page, pr
     old = PayerRuleSetFactory(payer=payer, effective_from=dt.date(2024, 1, 1), rules=MEDICAID.rules)
     login_with_mfa(page, live_server.url, admin)
     page.goto(f"{live_server.url}/payers/{payer.pk}/rules/{old.pk}/edit/")
-    expect(page.locator("#revise-notice")).to_contain_text("in force since 2024-01-01")
+    expect(page.locator("#revise-notice")).to_contain_text("in force since Mon 1 Jan 2024")
 
     # when: the draft caps 97153 at 3 units a day, and the admin tries an hour of ABA on it
     page.fill("#id_max_units_per_day-0-code", "97153")

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from core.domain.problems import Problem, Severity
+from core.formatting import date_label
 from treatment_plans.domain.types import GoalDraft, ObjectiveDraft, PlanCode, PlanDraft, PlanStatus
 
 # Payers expect a review at least yearly (many every 90 or 180 days): longer is a warning.
@@ -185,7 +186,7 @@ def plan_review_overdue(review_on: date, today: date) -> Problem | None:
     days = (today - review_on).days
     return Problem(
         PlanCode.REVIEW_OVERDUE,
-        f"The treatment plan's review was due on {review_on.isoformat()} "
+        f"The treatment plan's review was due on {date_label(review_on)} "
         f"({days} day{'s' if days != 1 else ''} ago). Review and update the plan.",
         "review_on",
         Severity.WARNING,

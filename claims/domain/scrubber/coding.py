@@ -28,6 +28,7 @@ from coding.domain.units import (
     psychotherapy_band,
 )
 from core.domain.problems import Problem
+from core.formatting import date_label
 from payer_rules.domain.policy import (
     age_on,
     diagnosis_age_problems,
@@ -56,7 +57,8 @@ def check_diagnoses(claim: ClaimToBe) -> list[Problem]:
             problems.append(
                 error(
                     ScrubCode.DIAGNOSIS_NOT_BILLABLE,
-                    dx.reason or f"{dx.code} is not a billable ICD-10-CM code on {claim.date_of_service}.",
+                    dx.reason
+                    or f"{dx.code} is not a billable ICD-10-CM code on {date_label(claim.date_of_service)}.",
                     f"diagnoses[{index}]",
                     "Pick a billable (complete) code valid on the date of service.",
                 )
@@ -241,7 +243,7 @@ def check_codes_and_time(claim: ClaimToBe) -> list[Problem]:
             problems.append(
                 error(
                     ScrubCode.CODE_UNKNOWN,
-                    f"{line.code} is not in the code set on {claim.date_of_service}.",
+                    f"{line.code} is not in the code set on {date_label(claim.date_of_service)}.",
                     f"lines[{index}].code",
                     "Use a CPT/HCPCS code valid on the date of service.",
                 )

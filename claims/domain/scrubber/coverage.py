@@ -16,6 +16,7 @@ from claims.domain.scrubber.common import (
 from claims.domain.types import ClaimToBe
 from core.domain.identifiers import member_id_problems
 from core.domain.problems import Problem
+from core.formatting import date_label
 
 # ---- coverage ----------------------------------------------------------------------------------
 
@@ -35,7 +36,7 @@ def check_coverage(claim: ClaimToBe) -> list[Problem]:
         return [
             warning(
                 ScrubCode.SELF_PAY,
-                f"The patient has no primary coverage active on {claim.date_of_service}: the charges are "
+                f"The patient has no primary coverage active on {date_label(claim.date_of_service)}: the charges are "
                 "billed to the patient (self-pay).",
                 "coverage",
                 "If the patient has insurance, add the coverage and re-scrub.",
@@ -47,8 +48,8 @@ def check_coverage(claim: ClaimToBe) -> list[Problem]:
         problems.append(
             error(
                 ScrubCode.COVERAGE_NOT_ACTIVE,
-                f"The coverage with {coverage.payer_name} starts on {coverage.effective_on}, after the date "
-                f"of service {dos}.",
+                f"The coverage with {coverage.payer_name} starts on {date_label(coverage.effective_on)}, after the date "
+                f"of service {date_label(dos)}.",
                 "coverage.effective_on",
                 "Check the coverage dates, or bill the payer that covered the patient on that date.",
             )
@@ -57,8 +58,8 @@ def check_coverage(claim: ClaimToBe) -> list[Problem]:
         problems.append(
             error(
                 ScrubCode.COVERAGE_NOT_ACTIVE,
-                f"The coverage with {coverage.payer_name} ended on {coverage.terminates_on}, before the date "
-                f"of service {dos}.",
+                f"The coverage with {coverage.payer_name} ended on {date_label(coverage.terminates_on)}, before the date "
+                f"of service {date_label(dos)}.",
                 "coverage.terminates_on",
                 "Check the coverage dates, or bill the payer that covered the patient on that date.",
             )

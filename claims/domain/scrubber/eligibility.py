@@ -14,6 +14,7 @@ from __future__ import annotations
 from claims.domain.scrubber.common import ScrubCode, billed_lines, error, warning
 from claims.domain.types import ClaimToBe
 from core.domain.problems import Problem
+from core.formatting import date_label
 
 
 def check_eligibility(claim: ClaimToBe) -> list[Problem]:
@@ -25,7 +26,7 @@ def check_eligibility(claim: ClaimToBe) -> list[Problem]:
         return [
             warning(
                 ScrubCode.ELIGIBILITY_NOT_VERIFIED,
-                f"Eligibility with {payer} was not verified for {dos} (no finished check within "
+                f"Eligibility with {payer} was not verified for {date_label(dos)} (no finished check within "
                 f"{facts.window_days} days of it).",
                 "eligibility",
                 "Verify eligibility for the date of service (Verify now on the patient or appointment screen).",

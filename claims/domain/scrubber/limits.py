@@ -15,6 +15,7 @@ from claims.domain.scrubber.common import (
 )
 from claims.domain.types import ClaimToBe
 from core.domain.problems import Problem
+from core.formatting import date_label
 from patients.domain.consents import part2_consent_active
 
 # ---- other lines, deadlines, consent, limits ---------------------------------------------------
@@ -33,7 +34,7 @@ def check_duplicates(claim: ClaimToBe) -> list[Problem]:
                 problems.append(
                     error(
                         ScrubCode.DUPLICATE_LINE,
-                        f"{line_label(line)} on {claim.date_of_service} is already {prior.source} ({prior.reference}).",
+                        f"{line_label(line)} on {date_label(claim.date_of_service)} is already {prior.source} ({prior.reference}).",
                         f"lines[{index}].code",
                         "Bill the date's units on one line (set this line's units to 0 and raise the other's), "
                         "or add 59/76 only if the services were truly separate.",
@@ -53,7 +54,7 @@ def check_timely_filing(claim: ClaimToBe) -> list[Problem]:
         return [
             error(
                 ScrubCode.TIMELY_FILING_PASSED,
-                f"The {days}-day timely-filing limit with {rules_label(claim)} passed on {deadline}.",
+                f"The {days}-day timely-filing limit with {rules_label(claim)} passed on {date_label(deadline)}.",
                 "date_of_service",
                 "Appeal only with proof of timely submission; otherwise write the charge off.",
             )
@@ -80,7 +81,7 @@ def check_part2_consent(claim: ClaimToBe) -> list[Problem]:
         error(
             ScrubCode.PART2_CONSENT_MISSING,
             "The patient is in a 42 CFR Part 2 substance-use program and has no active Part 2 consent "
-            f"for payment (TPO) on {claim.date_of_service}: the claim would disclose substance-use services.",
+            f"for payment (TPO) on {date_label(claim.date_of_service)}: the claim would disclose substance-use services.",
             "patient.consents",
             "Record the patient's signed Part 2 TPO consent, or bill the patient.",
         )

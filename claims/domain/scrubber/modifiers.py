@@ -15,6 +15,7 @@ from claims.domain.scrubber.common import (
 from claims.domain.types import ClaimToBe
 from coding.domain.types import TelehealthPos
 from core.domain.problems import Problem
+from core.formatting import date_label
 
 # ---- modifiers and place of service ------------------------------------------------------------
 
@@ -39,7 +40,7 @@ def check_modifiers(claim: ClaimToBe) -> list[Problem]:
                 error(
                     ScrubCode.MODIFIER_UNKNOWN,
                     f"{line_label(line)}: modifier {', '.join(line.unknown_modifiers)} is not in the code set on "
-                    f"{claim.date_of_service}.",
+                    f"{date_label(claim.date_of_service)}.",
                     field,
                     "Remove or correct the modifier.",
                 )

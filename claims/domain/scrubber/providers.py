@@ -11,6 +11,7 @@ from claims.domain.scrubber.common import (
 from claims.domain.types import ClaimProvider, ClaimToBe, LineFacts
 from core.domain.identifiers import npi_problems
 from core.domain.problems import Problem
+from core.formatting import date_label
 from payer_rules.domain.policy import (
     RenderingBilling,
     RenderingDecision,
@@ -82,7 +83,7 @@ def _enrolled(claim: ClaimToBe, provider: ClaimProvider, field: str, role: str) 
     else:
         message = (
             f"The {role}'s ({provider.name}) enrolment with {payer} runs "
-            f"{enrollment.effective_on or 'open'} to {enrollment.ends_on or 'open'}; it does not cover {dos}."
+            f"{date_label(enrollment.effective_on) or 'open'} to {date_label(enrollment.ends_on) or 'open'}; it does not cover {date_label(dos)}."
         )
     return [
         error(
@@ -102,7 +103,7 @@ def _licensed(claim: ClaimToBe, provider: ClaimProvider, field: str, role: str) 
     return [
         error(
             ScrubCode.LICENSE_NOT_VALID,
-            f"The {role} ({provider.name}) has no licence valid on {claim.date_of_service}: {detail}.",
+            f"The {role} ({provider.name}) has no licence valid on {date_label(claim.date_of_service)}: {detail}.",
             field,
             "Record the renewed licence, or bill under a licensed provider.",
         )
@@ -160,7 +161,7 @@ def check_providers(claim: ClaimToBe) -> list[Problem]:
             error(
                 ScrubCode.SUPERVISOR_REQUIRED,
                 f"{rules_label(claim)}: services by a {rendering.credential} are billed under a supervisor, and "
-                f"none supervised {rendering.name} on {claim.date_of_service}.",
+                f"none supervised {rendering.name} on {date_label(claim.date_of_service)}.",
                 "supervising_provider",
                 "Record the supervision on the date of service, then re-scrub.",
             )

@@ -15,6 +15,7 @@ from claims.domain.scrubber.common import ScrubCode, billed_lines, rules_label
 from claims.domain.types import ClaimToBe
 from coding.domain.families import coding_data
 from core.domain.problems import Problem, Severity
+from core.formatting import date_label
 from payer_rules.domain.same_day import SameDayRule, SameDaySeverity, same_day_rules
 
 DEFAULT_FIX_HINT = "Bill the code the note supports and drop the other (set its units to 0, with a reason)."
@@ -34,7 +35,7 @@ def _finding(claim: ClaimToBe, rule: SameDayRule, index: int, code: str, other: 
     return Problem(
         code=ScrubCode.SAME_DAY_CONFLICT,
         message=(
-            f"{code} and {other} on {claim.date_of_service}{who} ({where}) do not go together under "
+            f"{code} and {other} on {date_label(claim.date_of_service)}{who} ({where}) do not go together under "
             f"{rules_label(claim)}{why}."
         ),
         field=f"lines[{index}].code",

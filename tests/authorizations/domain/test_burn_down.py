@@ -169,7 +169,7 @@ def test_both_alerts_and_their_words():
     )
     assert [(c.kind, c.remaining, c.days_left, c.message) for c in conditions] == [
         (AlertKind.LOW_REMAINING, 2, 1, "2 of 52 visits left."),
-        (AlertKind.EXPIRING, 2, 1, "Ends on 2026-03-03 (1 day)."),
+        (AlertKind.EXPIRING, 2, 1, "Ends on Tue 3 Mar 2026 (1 day)."),
     ]
 
 

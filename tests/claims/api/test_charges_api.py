@@ -100,7 +100,8 @@ def test_retrieve_gives_the_lines_findings_and_why(billing, biller):
         ("H2019", 4, ["HM"], 7400)
     ]
     assert (
-        "State Medicaid MCO (rules from 2025-01-01): 97153 rendered by RBT is billed as H2019." in body["why"]
+        "State Medicaid MCO (rules from Wed 1 Jan 2025): 97153 rendered by RBT is billed as H2019."
+        in body["why"]
     )
     assert body["findings"] == []
     assert [e["kind"] for e in body["events"]] == ["captured", "scrubbed"]

@@ -43,7 +43,7 @@ COVERAGE = CoverageFacts(
 
 def medicaid() -> PayerPolicy:
     policy, problems = policy_from_document(
-        MEDICAID_RULES, label="State Medicaid MCO (rules from 2025-01-01)"
+        MEDICAID_RULES, label="State Medicaid MCO (rules from Wed 1 Jan 2025)"
     )
     assert problems == []
     assert policy is not None
@@ -103,9 +103,12 @@ def facts(**changes: object) -> CaptureFacts:
 def test_payer_why_names_the_payer_or_self_pay():
     assert (
         payer_why(None, DOS)
-        == "No primary coverage active on 2026-03-09: self-pay, coded by the CPT rules alone."
+        == "No primary coverage active on Mon 9 Mar 2026: self-pay, coded by the CPT rules alone."
     )
-    assert payer_why(COVERAGE, DOS) == "Payer: State Medicaid MCO, the primary coverage active on 2026-03-09."
+    assert (
+        payer_why(COVERAGE, DOS)
+        == "Payer: State Medicaid MCO, the primary coverage active on Mon 9 Mar 2026."
+    )
 
 
 def test_diagnosis_plan_normalises_dedupes_and_points_at_the_first_four():
@@ -159,7 +162,9 @@ def test_a_self_pay_45_minute_session_is_one_90834_with_the_default_fee():
         None,
         ("F84.0",),
     )
-    assert plan.why[0] == "No primary coverage active on 2026-03-09: self-pay, coded by the CPT rules alone."
+    assert (
+        plan.why[0] == "No primary coverage active on Mon 9 Mar 2026: self-pay, coded by the CPT rules alone."
+    )
 
 
 def test_a_medicaid_rbt_session_bills_h2019_with_the_supervisor_and_the_covering_authorization():
@@ -199,7 +204,7 @@ def test_a_medicaid_rbt_session_bills_h2019_with_the_supervisor_and_the_covering
         9,
         "with_supervisor",
     )
-    assert "H2019: authorization MCD-PA-77 covers 2026-03-09." in plan.why
+    assert "H2019: authorization MCD-PA-77 covers Mon 9 Mar 2026." in plan.why
 
 
 def test_the_days_other_notes_units_are_taken_off_this_note():
@@ -212,7 +217,7 @@ def test_the_days_other_notes_units_are_taken_off_this_note():
     )
     assert [(x.code, x.units) for x in plan.lines] == [("90840", 1)]
     assert any(
-        w.startswith("Coded with the patient's 1 other final session(s) of 2026-03-09") for w in plan.why
+        w.startswith("Coded with the patient's 1 other final session(s) of Mon 9 Mar 2026") for w in plan.why
     )
 
 

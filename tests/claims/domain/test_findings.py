@@ -47,7 +47,7 @@ def test_why_after_override_drops_the_old_codes_reasons_and_adds_the_change():
     from claims.domain.findings import line_text, why_after_override
 
     why = [
-        "Payer: Acme, the primary coverage active on 2026-03-09.",
+        "Payer: Acme, the primary coverage active on Mon 9 Mar 2026.",
         "60 minutes of ABA treatment make 4 units: 97153.",
         "Fee for 97153 from the practice's default fees.",
         "Claim diagnoses in rank order: F84.0.",
@@ -62,7 +62,7 @@ def test_why_after_override_drops_the_old_codes_reasons_and_adds_the_change():
         who="biller",
     )
     assert after == [
-        "Payer: Acme, the primary coverage active on 2026-03-09.",
+        "Payer: Acme, the primary coverage active on Mon 9 Mar 2026.",
         "Claim diagnoses in rank order: F84.0.",
         "Line 1 changed by biller: 97153, 4 units → 97153, 3 units. Reason: One unit was a break.",
     ]

@@ -121,7 +121,7 @@ def test_a_payer_overrides_or_adds_same_day_rules(_case, overrides, prior_lines,
 def test_the_finding_says_why_in_plain_words_with_a_fix():
     problem = next(p for p in scrub(claim(lines=lines("90839", "90834"))) if p.code == "same_day_conflict")
     assert problem.message == (
-        "90839 and 90834 on 2026-03-09 by the same provider (both on this claim) do not go together under "
+        "90839 and 90834 on Mon 9 Mar 2026 by the same provider (both on this claim) do not go together under "
         "Acme: crisis psychotherapy already includes the psychotherapy given that day, so the same clinician "
         "does not bill both."
     )

@@ -43,7 +43,7 @@ def test_a_crisis_session_of_80_minutes_yields_90839_and_90840(billing):
     )
     assert (charges.status, charges.error_count, charges.findings) == ("ready", 0, [])
     assert charges.claim_diagnoses == ["F84.0"]
-    assert charges.rules_label == "State Medicaid MCO (rules from 2025-01-01)"
+    assert charges.rules_label == "State Medicaid MCO (rules from Wed 1 Jan 2025)"
     assert "80 minutes of crisis psychotherapy (30 or more): 90839 once for the date." in charges.why
     assert (
         "Crisis time beyond 74 minutes: +90840 x1 (one at 75 minutes, one more for each further 30 minutes)."
@@ -66,7 +66,8 @@ def test_a_medicaid_rbt_session_is_h2019_hm_with_the_bcba_as_supervising_provide
     line = charges.lines.get()
     assert (line.unit_fee_cents, line.fee_cents, line.fee_source) == (1850, 7400, "payer")
     assert (
-        "State Medicaid MCO (rules from 2025-01-01): 97153 rendered by RBT is billed as H2019." in charges.why
+        "State Medicaid MCO (rules from Wed 1 Jan 2025): 97153 rendered by RBT is billed as H2019."
+        in charges.why
     )
     assert "H2019 rendered by RBT: renders; supervising provider on the claim (rule 1)." in charges.why
     assert charges.status == "ready"
@@ -106,7 +107,8 @@ def test_no_coverage_on_the_date_is_a_flagged_self_pay_charge(billing):
     assert [(f["code"], f["severity"]) for f in charges.findings] == [("self_pay", "warning")]
     assert charges.status == "ready"
     assert (
-        charges.why[0] == "No primary coverage active on 2026-03-09: self-pay, coded by the CPT rules alone."
+        charges.why[0]
+        == "No primary coverage active on Mon 9 Mar 2026: self-pay, coded by the CPT rules alone."
     )
 
 

@@ -29,7 +29,7 @@ def test_crisis_psychotherapy_after_psychotherapy_the_same_day_by_the_same_clini
     assert first.status == "ready"
     conflict = next(f for f in second.findings if f["code"] == "same_day_conflict")
     assert conflict["message"].startswith(
-        f"90839 and 90834 on 2026-03-09 by the same provider (90834 captured, note {first.note_id})"
+        f"90839 and 90834 on Mon 9 Mar 2026 by the same provider (90834 captured, note {first.note_id})"
     )
     # and the morning's, scrubbed again, see the afternoon's
     assert "same_day_conflict" in codes(charge_set_scrub(access=billing.biller, charge_set_id=first.pk))

@@ -102,7 +102,7 @@ def test_the_detail_shows_lines_the_why_and_the_findings_with_fix_hints(billing,
         "$110.00",
     )
     assert [(f.code, f.field) for f in line.findings] == [("duplicate_line", "line 1, code")]
-    assert f"90834-HO on 2026-03-09 is already captured (note {note.pk})." in html
+    assert f"90834-HO on Mon 9 Mar 2026 is already captured (note {note.pk})." in html
     assert "How to fix: Bill the date&#x27;s units on one line" in html
     assert "45 minutes of psychotherapy falls in the 38-52 minute band: 90834." in page.why
     assert page.diagnoses == ["1. F84.0 — Autistic disorder"]

@@ -343,7 +343,7 @@ def test_date_of_service_is_the_local_start_date_not_the_utc_date():
     (problem,) = run_documentation_checks(on_utc_day)
     assert (problem.code, problem.field) == (Code.DATE_OF_SERVICE_MISMATCH, "date_of_service")
     assert problem.message == (
-        "The session started on 2026-03-09 (practice time), but the date of service is 2026-03-10."
+        "The session started on Mon 9 Mar 2026 (practice time), but the date of service is Tue 10 Mar 2026."
     )
 
 
@@ -519,7 +519,7 @@ def test_inactive_diagnosis_message_names_the_code_and_dates():
         patient_diagnoses=(DiagnosisFact(11, "F4310", dt.date(2025, 1, 1), dt.date(2026, 2, 1)),)
     )
     (problem,) = run_documentation_checks(facts)
-    assert problem.message == "Diagnosis F43.10 was not active on 2026-03-09 (resolved 2026-02-01)."
+    assert problem.message == "Diagnosis F43.10 was not active on Mon 9 Mar 2026 (resolved Sun 1 Feb 2026)."
     assert problem.field == "diagnoses[0]"
 
 
@@ -658,9 +658,9 @@ def test_a_cloned_note_is_a_warning_with_the_percentage_and_a_diff():
     assert [(p.code, p.severity) for p in report.problems] == [(Code.CLONED_NOTE, Severity.WARNING)]
     percent = int(report.clone.similarity * 100)
     assert report.problems[0].message == (
-        f"The narrative is {percent}% the same as note 41 of 2026-03-02; payers treat copied notes as unsupported."
+        f"The narrative is {percent}% the same as note 41 of Mon 2 Mar 2026; payers treat copied notes as unsupported."
     )
-    assert report.clone.diff[:2] == ("--- note 41 (2026-03-02)", "+++ this note")
+    assert report.clone.diff[:2] == ("--- note 41 (Mon 2 Mar 2026)", "+++ this note")
     assert f"-{previous['plan']}" in report.clone.diff
     assert f"+{previous['plan']} Call the school counselor on Friday." in report.clone.diff
 

@@ -259,7 +259,7 @@ def test_content_of_another_template_is_kept_when_saving(clinic, client_for):
             "a time in the spring-forward gap",
             {"segment-0-start": "2026-03-08T02:30", "segment-0-end": "2026-03-08T03:30"},
             "segment-0-start",
-            "02:30 on 2026-03-08 does not exist in America/New_York: clocks move forward an hour that night. "
+            "02:30 on Sun 8 Mar 2026 does not exist in America/New_York: clocks move forward an hour that night. "
             "Choose a time before or after the gap.",
         ),
         ("an end without a start", {"segment-1-end": "2026-03-09T12:00"}, "segment-1-start",
@@ -432,9 +432,9 @@ def test_times_on_the_day_clocks_go_back_are_taken_as_the_first_occurrence(clini
     ]
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [
-        "01:10 on 2026-11-01 happens twice in America/New_York (clocks move back); taken as the first one "
+        "01:10 on Sun 1 Nov 2026 happens twice in America/New_York (clocks move back); taken as the first one "
         "(EDT, UTC−04:00).",
-        "01:50 on 2026-11-01 happens twice in America/New_York (clocks move back); taken as the first one "
+        "01:50 on Sun 1 Nov 2026 happens twice in America/New_York (clocks move back); taken as the first one "
         "(EDT, UTC−04:00).",
         "Draft saved.",
     ]

@@ -68,7 +68,7 @@ def test_service_the_payer_will_not_pay_warns_before_signing(clinic, client_for,
     page = response.context["page"]
     assert page.payer_warning == (
         "Keystone Community Care will not pay behavioral health counseling (H0004) when you document it: "
-        "Keystone Community Care (rules from 2024-01-01) does not pay H0004 rendered by an RBT (its rule 3)."
+        "Keystone Community Care (rules from Mon 1 Jan 2024) does not pay H0004 rendered by an RBT (its rule 3)."
     )
     assert page.payer_fix_hint == "Have a credential the payer accepts render it, or bill another payer."
     html = response.content.decode()

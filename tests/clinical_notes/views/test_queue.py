@@ -59,14 +59,14 @@ def test_the_queue_is_oldest_first_with_findings_diff_and_overdue_highlight(
         "Thu 5 Mar 2026, 10:00 EST",
     )
     assert [(f.severity_label, f.message) for f in first.findings] == [
-        ("Warning", "The treatment plan's review date (2026-02-28) passed before this session.")
+        ("Warning", "The treatment plan's review date (Sat 28 Feb 2026) passed before this session.")
     ]
     # the first note has no earlier signed note; the second is compared with the first
     assert first.clone is None
     assert second.clone.previous_note_id == old.pk
     assert second.clone.previous_label == f"Note {old.pk} of Wed 4 Mar 2026"
     assert [line.text for line in second.clone.lines[:2]] == [
-        f"--- note {old.pk} (2026-03-04)",
+        f"--- note {old.pk} (Wed 4 Mar 2026)",
         "+++ this note",
     ]
     added = [line.text[1:] for line in second.clone.lines if line.css == "add"]
@@ -91,7 +91,7 @@ def test_a_copied_note_shows_as_identical_in_the_queue(clinic, client_for):
         [],
     )
     assert [f.message.split(";")[0] for f in row.findings] == [
-        f"The narrative is 100% the same as note {first.pk} of 2026-03-06"
+        f"The narrative is 100% the same as note {first.pk} of Fri 6 Mar 2026"
     ]
 
 

@@ -366,7 +366,9 @@ def test_codes_must_be_effective_on_the_date():
 
     # then
     assert problem_codes(result) == [("code_not_effective", "error")]
-    assert result.problems[0].message == "97153 is not valid on 2018-12-31 (valid 2019-01-01 to now)."
+    assert (
+        result.problems[0].message == "97153 is not valid on Mon 31 Dec 2018 (valid Tue 1 Jan 2019 to now)."
+    )
 
 
 def test_why_explains_every_decision_in_order():

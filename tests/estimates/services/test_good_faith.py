@@ -71,7 +71,7 @@ def test_a_code_without_a_self_pay_fee_stops_the_estimate(billing) -> None:  # t
     with pytest.raises(ValidationFailed) as failed:
         make(billing)  # no default fee for 90791 in the fixture
     assert [p["message"] for p in failed.value.extra["problems"]] == [
-        "Item 1: no self-pay fee for 90791 on 2026-03-23; add it to the fee schedule."
+        "Item 1: no self-pay fee for 90791 on Mon 23 Mar 2026; add it to the fee schedule."
     ]
     assert not GoodFaithEstimate.objects.exists()
 

@@ -91,7 +91,7 @@ def test_gfe_screens_and_pdf(billing, client_for) -> None:  # type: ignore[no-un
     assert gfe.total_cents == 20000 + 3 * 11000
     detail = http.get(reverse("estimates:gfe_detail", args=[gfe.pk])).content.decode()
     assert "$530.00" in detail
-    assert "2026-03-13" in detail  # 10 business days ahead: due 3 business days after 2026-03-10
+    assert "Fri 13 Mar 2026" in detail  # 10 business days ahead: due 3 business days after 2026-03-10
     pdf = http.get(reverse("estimates:gfe_pdf", args=[gfe.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     text = subprocess.run(

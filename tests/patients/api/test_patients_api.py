@@ -351,7 +351,7 @@ def test_coverage_add_overlap_is_400(practice, api, payer):
     assert response.status_code == 400
     assert response.json()["extra"]["fields"] == {
         "effective_on": [
-            "These dates overlap the patient's other primary coverage (2025-01-01 to 2025-12-31)."
+            "These dates overlap the patient's other primary coverage (Wed 1 Jan 2025 to Wed 31 Dec 2025)."
         ]
     }
     assert Coverage.objects.filter(patient=patient).count() == 1

@@ -90,7 +90,7 @@ def test_overlap_message_names_the_other_coverage():
         priority=1, effective_on=D(2025, 5, 1), terminates_on=None, existing=spans
     )
     assert problems[0].message == (
-        "These dates overlap the patient's other primary coverage (2025-01-01 to no end date)."
+        "These dates overlap the patient's other primary coverage (Wed 1 Jan 2025 to no end date)."
     )
     assert problems[0].field == "effective_on"
 

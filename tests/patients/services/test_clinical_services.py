@@ -108,7 +108,9 @@ def test_diagnosis_resolve(patient, biller_access):
     # then
     diagnosis.refresh_from_db()
     assert diagnosis.resolved_on == D(2026, 3, 1)
-    assert again.value.field_errors == {"resolved_on": ["This diagnosis was already resolved on 2026-03-01."]}
+    assert again.value.field_errors == {
+        "resolved_on": ["This diagnosis was already resolved on Sun 1 Mar 2026."]
+    }
     assert [(e.action, e.detail) for e in events()] == [("update", "fields=resolved_on")]
 
 

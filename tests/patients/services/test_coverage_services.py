@@ -98,7 +98,7 @@ def test_overlap_with_same_priority_on_the_boundary_day(
             call()
         assert caught.value.field_errors == {
             "effective_on": [
-                "These dates overlap the patient's other primary coverage (2025-01-01 to 2025-12-31)."
+                "These dates overlap the patient's other primary coverage (Wed 1 Jan 2025 to Wed 31 Dec 2025)."
             ]
         }
         assert Coverage.objects.filter(patient=patient).count() == 1

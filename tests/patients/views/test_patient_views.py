@@ -254,7 +254,7 @@ def test_coverage_add_overlap_shows_a_clear_message(practice, web, payer):
     # then
     assert response.status_code == 400
     assert (
-        "These dates overlap the patient&#x27;s other primary coverage (2025-01-01 to no end date)."
+        "These dates overlap the patient&#x27;s other primary coverage (Wed 1 Jan 2025 to no end date)."
         in response.content.decode()
     )
     assert Coverage.objects.filter(patient=patient).count() == 1

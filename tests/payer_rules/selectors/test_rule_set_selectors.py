@@ -48,7 +48,7 @@ def test_policy_on_a_date_with_fallback_to_kind_defaults(practice):
         "95",
     )
     assert (after.timely_filing_days, after.appeal_window_days) == (365, 120)
-    assert after.coding.label == f"{payer.name} (rules from 2025-01-01)"
+    assert after.coding.label == f"{payer.name} (rules from Wed 1 Jan 2025)"
 
 
 def test_policy_queries(practice, django_assert_num_queries):

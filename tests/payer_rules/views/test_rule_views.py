@@ -102,7 +102,7 @@ def test_payer_detail_lists_versions(web, medicaid):
 
     # then
     (row,) = response.context["versions"]
-    assert (row.period, row.state, row.notes) == ("from 2024-01-01", "In force", "MCO manual 2024")
+    assert (row.period, row.state, row.notes) == ("from Mon 1 Jan 2024", "In force", "MCO manual 2024")
     assert response.context["can_manage"] is False
     assert "New rules version" not in response.content.decode()
 
@@ -344,7 +344,7 @@ def test_editing_a_version_in_force_saves_a_new_version_from_the_chosen_day(web,
     page = client.get(url)
     assert page.context["forms"].revise is True
     assert page.context["forms"].version.initial["effective_from"] == date(2026, 6, 15)
-    assert "These rules are in force since 2024-01-01" in page.content.decode()
+    assert "These rules are in force since Mon 1 Jan 2024" in page.content.decode()
     assert "Save as a new version" in page.content.decode()
     before = dict(old.rules)
 
@@ -469,7 +469,7 @@ def test_payer_page_shows_one_page_of_versions(web, practice):
 
     # then
     assert [len(r.context["versions"]) for r in (first, second)] == [25, 2]
-    assert first.context["versions"][0].period == "2016-01-01 to 2016-12-31"
+    assert first.context["versions"][0].period == "Fri 1 Jan 2016 to Sat 31 Dec 2016"
     assert (first.context["pagination"]["next_url"], second.context["pagination"]["previous_url"]) == (
         "?page=2",
         "?page=1",

@@ -105,7 +105,7 @@ def try_it(web, plan, **changes):
         (
             "LMSW",
             [
-                "Keystone Community Care (rules from 2024-01-01) does not pay 90834 rendered by an LMSW (its rule 1)."
+                "Keystone Community Care (rules from Mon 1 Jan 2024) does not pay 90834 rendered by an LMSW (its rule 1)."
             ],
         ),
     ],

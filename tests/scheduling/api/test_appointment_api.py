@@ -68,7 +68,7 @@ def test_create_returns_local_times_with_offsets_and_warnings(world, client_for)
     assert body["warnings"] == [
         {
             "code": "local_time_ambiguous",
-            "message": "01:30 on 2026-11-01 happens twice in America/New_York (clocks move back); "
+            "message": "01:30 on Sun 1 Nov 2026 happens twice in America/New_York (clocks move back); "
             "taken as the first one (EDT, UTC−04:00).",
             "field": "starts_at",
         }
@@ -101,7 +101,7 @@ def test_create_in_the_dst_gap_is_a_400_in_the_one_error_shape(world, client_for
         "extra": {
             "fields": {
                 "starts_at": [
-                    "02:30 on 2026-03-08 does not exist in America/New_York: clocks move forward an hour that "
+                    "02:30 on Sun 8 Mar 2026 does not exist in America/New_York: clocks move forward an hour that "
                     "night. Choose a time before or after the gap."
                 ]
             }

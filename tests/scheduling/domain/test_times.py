@@ -61,7 +61,7 @@ def test_spring_forward_gap_times_do_not_exist(minute):
         (Code.LOCAL_TIME_MISSING, "starts_at", Severity.ERROR)
     ]
     assert problems[0].message == (
-        f"02:{minute:02d} on 2026-03-08 does not exist in America/New_York: clocks move forward an hour "
+        f"02:{minute:02d} on Sun 8 Mar 2026 does not exist in America/New_York: clocks move forward an hour "
         "that night. Choose a time before or after the gap."
     )
 
@@ -77,7 +77,7 @@ def test_fall_back_repeat_takes_the_first_occurrence_with_a_warning():
         (Code.LOCAL_TIME_AMBIGUOUS, "ends_at", Severity.WARNING)
     ]
     assert problems[0].message == (
-        "01:30 on 2026-11-01 happens twice in America/New_York (clocks move back); "
+        "01:30 on Sun 1 Nov 2026 happens twice in America/New_York (clocks move back); "
         "taken as the first one (EDT, UTC−04:00)."
     )
 

@@ -111,7 +111,7 @@ def test_schedule_in_spring_forward_gap_is_rejected_and_nothing_is_written(world
     # then
     assert error.value.field_errors == {
         "starts_at": [
-            "02:30 on 2026-03-08 does not exist in America/New_York: clocks move forward an hour that night. "
+            "02:30 on Sun 8 Mar 2026 does not exist in America/New_York: clocks move forward an hour that night. "
             "Choose a time before or after the gap."
         ]
     }
@@ -283,7 +283,7 @@ def test_reschedule_moves_the_appointment_and_records_it(world):
     assert (event.from_status, event.to_status, event.note, event.actor_id) == (
         "scheduled",
         "scheduled",
-        "Rescheduled from 2026-03-09 10:00 EDT",
+        "Rescheduled from Mon 9 Mar 2026, 10:00 EDT",
         world.biller.pk,
     )
     assert AuditEvent.objects.last().detail == "op=reschedule"

@@ -129,7 +129,7 @@ def counts():
             "spring-forward gap",
             {"date": "2026-03-08", "start_time": "02:30", "end_time": "03:30"},
             "start_time",
-            "02:30 on 2026-03-08 does not exist in America/New_York",
+            "02:30 on Sun 8 Mar 2026 does not exist in America/New_York",
         ),
         (
             "typo makes it 23 hours",

@@ -144,7 +144,7 @@ def test_overdue_shows_in_the_api(clinic, client_for):
     got = client_for(clinic.tech_user).get(reverse("plans_api:detail", args=[plan.pk])).json()
     assert (got["review_overdue"], got["overdue_message"]) == (
         True,
-        "The treatment plan's review was due on 2026-03-09 (1 day ago). Review and update the plan.",
+        "The treatment plan's review was due on Mon 9 Mar 2026 (1 day ago). Review and update the plan.",
     )
 
 

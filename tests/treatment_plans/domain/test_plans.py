@@ -201,11 +201,11 @@ def test_plan_activate_problems(status, signed, expected):
         (dt.date(2026, 4, 1), None),  # the review day itself is not overdue
         (
             dt.date(2026, 4, 2),
-            "The treatment plan's review was due on 2026-04-01 (1 day ago). Review and update the plan.",
+            "The treatment plan's review was due on Wed 1 Apr 2026 (1 day ago). Review and update the plan.",
         ),
         (
             dt.date(2026, 4, 11),
-            "The treatment plan's review was due on 2026-04-01 (10 days ago). Review and update the plan.",
+            "The treatment plan's review was due on Wed 1 Apr 2026 (10 days ago). Review and update the plan.",
         ),
     ],
 )

@@ -48,7 +48,7 @@ def test_plan_get_has_the_tree_the_overdue_warning_and_one_view_event(clinic, pl
     active, _ = plans
     detail = plan_get(access=clinic.access(clinic.tech_user), plan_id=active.pk)
     assert detail.overdue_message == (
-        "The treatment plan's review was due on 2026-03-01 (9 days ago). Review and update the plan."
+        "The treatment plan's review was due on Sun 1 Mar 2026 (9 days ago). Review and update the plan."
     )
     [problem] = detail.problems
     assert (problem.description, problem.diagnosis_label) == ("Elopement", "F84.0 Synthetic diagnosis")
@@ -81,7 +81,7 @@ def test_list_shows_the_banner_for_the_active_plan(clinic, plans):
         (active.pk, "active", True),
         (old.pk, "superseded", False),
     ]
-    assert page.overdue_message.startswith("The treatment plan's review was due on 2026-03-01")
+    assert page.overdue_message.startswith("The treatment plan's review was due on Sun 1 Mar 2026")
     assert page.can_create is True
     assert sorted(AuditEvent.objects.values_list("category", "action")) == [
         ("demographics", "view"),

@@ -135,7 +135,7 @@ def test_overdue_banner_on_list_and_detail(clinic, client_for):
     detail = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     for html in (listing, detail):
         assert 'id="review-overdue"' in html
-        assert "review was due on 2026-03-01 (9 days ago)" in html
+        assert "review was due on Sun 1 Mar 2026 (9 days ago)" in html
 
 
 def test_edit_keeps_the_tree_and_refuses_signed_plans(clinic, client_for):
