@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from claims.models import ChargeEvent, ChargeSet
 from core.domain.service_types import ServiceType
+from core.formatting import date_label
 from payer_rules.services import payer_rule_set_create
 from payers.models import PayerEnrollment
 from practice.access import practice_access_for
@@ -112,7 +113,7 @@ def test_a_biller_reviews_charges_and_overrides_a_line_with_a_reason(
     )
     finding = page.locator("#line-1-details .finding-error")
     expect(finding).to_contain_text(
-        f"90834-HO on {first.date_of_service} is already captured (note {first.pk})."
+        f"90834-HO on {date_label(first.date_of_service)} is already captured (note {first.pk})."
     )
     expect(finding).to_contain_text("How to fix: Bill the date's units on one line")
     # yesterday's date of service falls in an ICD-10-CM year the test database has not imported
