@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -104,14 +105,18 @@ class AuthView:
         return "; ".join(f"{c.label}: at most {c.authorized}" for c in self.caps)
 
 
+def _forecast_text(exhausted_on: date | None, row: selectors.AuthorizationRow) -> str:
+    """When the units (of the authorization or of one cap) run out at the current pace, in words."""
+    if exhausted_on is not None:
+        return f"Runs out about {date_label(exhausted_on)}"
+    if row.status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED):
+        return f"Lasts until {date_label(row.end_on)} at the current pace"
+    return "—"
+
+
 def _cap_view(cap: selectors.CapRow, *, what: str, row: selectors.AuthorizationRow) -> CapView:
     burn = cap.burn
-    if cap.forecast_exhausted_on is not None:
-        forecast = f"Runs out about {date_label(cap.forecast_exhausted_on)}"
-    elif row.status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED):
-        forecast = f"Lasts until {date_label(row.end_on)} at the current pace"
-    else:
-        forecast = "—"
+    forecast = _forecast_text(cap.forecast_exhausted_on, row)
     return CapView(
         label=cap.label,
         authorized=burn.authorized,
@@ -139,12 +144,8 @@ def _view(row: selectors.AuthorizationRow) -> AuthView:
     cap_day = first_cap.forecast_exhausted_on if first_cap is not None else None
     if first_cap is not None and cap_day is not None and cap_day == row.exhausted_on:
         forecast = f"The {first_cap.label} cap runs out about {date_label(cap_day)}"
-    elif row.forecast_exhausted_on is not None:
-        forecast = f"Runs out about {date_label(row.forecast_exhausted_on)}"
-    elif row.status in (AuthStatus.ACTIVE, AuthStatus.EXHAUSTED):
-        forecast = f"Lasts until {date_label(row.end_on)} at the current pace"
     else:
-        forecast = "—"
+        forecast = _forecast_text(row.forecast_exhausted_on, row)
     return AuthView(
         authorization_id=row.authorization_id,
         number=row.number,
