@@ -128,6 +128,7 @@ class LedgerEntry(AppendOnlyModel):
     # Where the money came from: an ERA (its id, payer and TRN02) or a patient payment (R20).
     era_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     era_claim_id = models.BigIntegerField(null=True, blank=True)
+    era_line_id = models.BigIntegerField(null=True, blank=True)
     patient_payment = models.ForeignKey(
         PatientPayment, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
