@@ -1,0 +1,246 @@
+"""Earlier payers' adjudications for secondary/tertiary claims (COB 2320/2330/2430), read in a
+constant number of queries whatever the number of claims, and applied to the builder's claims.
+
+* `claims_prior_payers(claims)` -> {claim id: [PriorPayer, ...]} (primary first): each earlier
+  claim in the `primary_claim` chain with its latest adjudication that is neither a reversal
+  nor reversed.
+* `claim_with_cob(base, claim, priors, policy)` -> the builder's claim with other payers, line
+  adjudications and SBR05.
+* `claims_837_with_cob(claim_ids)` -> builder claims for any claims (primary ones unchanged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from claims.domain.cob import (
+    CasRow,
+    ClaimLineFacts,
+    PriorLine,
+    PriorPayer,
+    cob_problems,
+    insurance_type,
+    line_adjudications,
+    other_payer,
+)
+from claims.models import Claim, ClaimAdjudication, ClaimLineAdjudication
+from claims.selectors._x837_interim import claim_837, claims_for_837
+from core.domain.problems import Problem
+from edi import x837p
+from payer_rules.domain.policy import CorrectionRules, PolicyTimeline
+from payer_rules.selectors import payer_policy_timelines
+
+
+def cas_rows(adjustments: Sequence[dict[str, object]]) -> tuple[CasRow, ...]:
+    """Stored adjustments ([{group, reason, cents, quantity}]) as CAS rows."""
+    rows = []
+    for item in adjustments:
+        quantity = item.get("quantity")
+        rows.append(
+            CasRow(
+                group=str(item.get("group", "")),
+                reason=str(item.get("reason", "")),
+                cents=int(item.get("cents", 0) or 0),  # type: ignore[call-overload]
+                quantity=Decimal(str(quantity)) if quantity not in (None, "") else None,
+            )
+        )
+    return tuple(rows)
+
+
+def effective_adjudication(claim_id: int) -> ClaimAdjudication | None:
+    """The payer's current decision on the claim (not a reversal, not reversed)."""
+    return (
+        ClaimAdjudication.objects.filter(claim_id=claim_id, is_reversal=False, reversed_by__isnull=True)
+        .order_by("-adjudicated_on", "-pk")
+        .first()
+    )
+
+
+def _chain(claim: Claim) -> list[Claim]:
+    """The earlier claims whose adjudications `claim` carries, primary first."""
+    chain: list[Claim] = []
+    current = claim.primary_claim
+    while current is not None and len(chain) < 2:
+        chain.append(current)
+        current = current.primary_claim
+    return list(reversed(chain))
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionTerms:
+    """A payer's correction rules on a date (payer_rules' "corrections" section)."""
+
+    rules: CorrectionRules
+    timely_filing_days: int
+
+
+def correction_terms(payer_ids: Iterable[int], on: date) -> dict[int, CorrectionTerms]:
+    """Each payer's correction rules and timely-filing days on `on` (one timeline read)."""
+    return {
+        payer_id: terms_on(timeline, on)
+        for payer_id, timeline in payer_policy_timelines(payer_pks=list(set(payer_ids))).items()
+    }
+
+
+def terms_on(timeline: PolicyTimeline, on: date) -> CorrectionTerms:
+    policy = timeline.on(on)
+    return CorrectionTerms(
+        rules=policy.corrections,
+        timely_filing_days=policy.timely_filing_days or timeline.timely_filing_days,
+    )
+
+
+def claims_prior_payers(claims: Sequence[Claim]) -> dict[int, list[PriorPayer]]:
+    """Each claim's earlier payers with their adjudications, primary first (a primary claim has
+    none). Claims must come with `primary_claim__primary_claim` and their coverages, payers and
+    patients loaded (`claims_for_cob`)."""
+    chains = {claim.pk: _chain(claim) for claim in claims}
+    earlier = {c.pk: c for chain in chains.values() for c in chain}
+    adjudications: dict[int, ClaimAdjudication] = {}
+    if earlier:
+        rows = (
+            ClaimAdjudication.objects.filter(
+                claim_id__in=earlier, is_reversal=False, reversed_by__isnull=True
+            )
+            .order_by("claim_id", "-adjudicated_on", "-pk")
+            .prefetch_related(
+                Prefetch("lines", queryset=ClaimLineAdjudication.objects.select_related("claim_line"))
+            )
+        )
+        for row in rows:
+            adjudications.setdefault(row.claim_id, row)
+    timelines = payer_policy_timelines(payer_pks=list({c.payer_id for c in earlier.values()}))
+    result: dict[int, list[PriorPayer]] = {}
+    for claim in claims:
+        priors = []
+        for prior_claim in chains[claim.pk]:
+            adjudication = adjudications.get(prior_claim.pk)
+            timeline = timelines.get(prior_claim.payer_id)
+            msp = terms_on(timeline, prior_claim.date_from).rules.medicare_secondary_type if timeline else ""
+            priors.append(_prior_payer(prior_claim, adjudication, msp))
+        result[claim.pk] = priors
+    return result
+
+
+def _prior_payer(claim: Claim, adjudication: ClaimAdjudication | None, msp_type: str) -> PriorPayer:
+    coverage, payer, patient = claim.coverage, claim.payer, claim.patient
+    relationship = coverage.subscriber_relationship or "18"
+    is_self = relationship == "18"
+    lines: tuple[PriorLine, ...] = ()
+    if adjudication is not None:
+        lines = tuple(
+            PriorLine(
+                line_number=row.claim_line.line_number,
+                charge_cents=row.charge_cents or row.claim_line.charge_cents,
+                paid_cents=row.paid_cents,
+                adjustments=cas_rows(row.adjustments),
+                adjudicated_on=row.adjudicated_on,
+                units=row.units,
+            )
+            for row in adjudication.lines.all()
+        )
+    return PriorPayer(
+        name=payer.name,
+        payer_id=payer.payer_id,
+        responsibility=claim.responsibility,
+        kind=payer.kind,
+        claim_filing=payer.claim_filing_indicator,
+        member_id=coverage.member_id,
+        group_number=coverage.group_number,
+        subscriber_last_name=patient.last_name if is_self else coverage.subscriber_last_name,
+        subscriber_first_name=patient.first_name if is_self else coverage.subscriber_first_name,
+        relationship=relationship,
+        claim_control_number=(adjudication.payer_claim_number if adjudication else "")
+        or claim.payer_claim_number,
+        claim_status_code=adjudication.claim_status_code if adjudication else "",
+        charge_cents=adjudication.charge_cents if adjudication else claim.total_cents,
+        paid_cents=adjudication.paid_cents if adjudication else 0,
+        patient_responsibility_cents=adjudication.patient_responsibility_cents if adjudication else 0,
+        adjudicated_on=adjudication.adjudicated_on if adjudication else None,
+        claim_adjustments=cas_rows(adjudication.adjustments) if adjudication else (),
+        lines=lines,
+        medicare_secondary_type=msp_type,
+    )
+
+
+def claim_with_cob(
+    base: x837p.Claim, priors: Sequence[PriorPayer], *, sbr05: str, line_numbers: Sequence[int]
+) -> x837p.Claim:
+    """The builder's claim with the earlier payers' loops (2320/2330 and each line's 2430);
+    `line_numbers` are the stored numbers of `base.lines`, in order."""
+    if not priors:
+        return replace(base, insurance_type=sbr05)
+    numbered = [
+        replace(line, adjudications=line_adjudications(number, priors))
+        for number, line in zip(line_numbers, base.lines, strict=True)
+    ]
+    return replace(
+        base,
+        other_payers=tuple(other_payer(prior) for prior in priors),
+        lines=tuple(numbered),
+        insurance_type=sbr05,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Claim837:
+    claim: Claim
+    x837: x837p.Claim
+    cob_problems: list[Problem]
+
+
+def claims_837_with_cob(claim_ids: Iterable[int]) -> list[Claim837]:
+    """The builder's claims (with COB loops for secondaries/tertiaries) and their COB problems,
+    in a constant number of queries."""
+    claims = claims_for_837(claim_ids)
+    if any(claim.responsibility != "P" for claim in claims):
+        # the chain of earlier claims with their coverages, payers and patients
+        loaded = {
+            c.pk: c
+            for c in Claim.objects.filter(pk__in=[c.pk for c in claims]).select_related(
+                "primary_claim__coverage",
+                "primary_claim__payer",
+                "primary_claim__patient",
+                "primary_claim__primary_claim__coverage",
+                "primary_claim__primary_claim__payer",
+                "primary_claim__primary_claim__patient",
+            )
+        }
+        for claim in claims:
+            claim.primary_claim = loaded[claim.pk].primary_claim
+    secondaries = [claim for claim in claims if claim.responsibility != "P"]
+    priors = claims_prior_payers(secondaries) if secondaries else {}
+    timelines = (
+        payer_policy_timelines(payer_pks=list({c.payer_id for c in secondaries})) if secondaries else {}
+    )
+    result = []
+    for claim in claims:
+        base = claim_837(claim)
+        found = priors.get(claim.pk, [])
+        timeline = timelines.get(claim.payer_id)
+        msp = terms_on(timeline, claim.date_from).rules.medicare_secondary_type if timeline else ""
+        sbr05 = insurance_type(claim.responsibility, claim.payer.kind, msp)
+        problems: list[Problem] = []
+        if claim.responsibility != "P":
+            problems = cob_problems(
+                [ClaimLineFacts(row.line_number, row.charge_cents) for row in claim.lines.all()],
+                found,
+                responsibility=claim.responsibility,
+                payer_kind=claim.payer.kind,
+                insurance_type_value=sbr05,
+            )
+        result.append(
+            Claim837(
+                claim=claim,
+                x837=claim_with_cob(
+                    base, found, sbr05=sbr05, line_numbers=[row.line_number for row in claim.lines.all()]
+                ),
+                cob_problems=problems,
+            )
+        )
+    return result
