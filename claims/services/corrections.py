@@ -173,10 +173,9 @@ def _new_version(
         lines = list(old.lines.order_by("line_number"))
         all_numbers = [line.line_number for line in lines]
         partial = rules is not None and rules.replacement_lines == ReplacementLines.CHANGED
-        raise_problems(
-            replacement_line_problems(all_numbers, line_numbers, partial_allowed=partial),
-            message="The replacement's lines are not right.",
-        )
+        line_problems = replacement_line_problems(all_numbers, line_numbers, partial_allowed=partial)
+        if line_problems:
+            raise_problems(line_problems, message=line_problems[0].message)
         unknown = sorted(set(line_changes) - set(all_numbers))
         if unknown:
             raise ValidationFailed(
