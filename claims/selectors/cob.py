@@ -16,22 +16,35 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
+from claims.domain.claim_status import ClaimStatus
 from claims.domain.cob import (
+    COVERAGE_PRIORITY,
+    NEXT_RESPONSIBILITY,
     CasRow,
     ClaimLineFacts,
+    Crossover,
     PriorLine,
     PriorPayer,
     cob_problems,
+    crossover,
     insurance_type,
     line_adjudications,
     other_payer,
 )
-from claims.models import Claim, ClaimAdjudication, ClaimLineAdjudication
+from claims.models import (
+    Claim,
+    ClaimAcknowledgement,
+    ClaimAdjudication,
+    ClaimEvent,
+    ClaimFrequency,
+    ClaimLineAdjudication,
+)
 from claims.selectors._x837_interim import claim_837, claims_for_837
 from core.domain.problems import Problem
 from edi import x837p
+from patients.models import Coverage
 from payer_rules.domain.policy import CorrectionRules, PolicyTimeline
 from payer_rules.selectors import payer_policy_timelines
 
@@ -244,3 +257,70 @@ def claims_837_with_cob(claim_ids: Iterable[int]) -> list[Claim837]:
             )
         )
     return result
+
+
+CROSSOVER_DETAIL = "crossover"  # the ClaimEvent (kind note) recording a crossover (R15)
+
+
+def payer_claim_number(claim: Claim) -> str:
+    """The payer's claim control number: on the claim, from its adjudication (CLP07), or from a
+    payer 277CA that accepted it."""
+    if claim.payer_claim_number.strip():
+        return claim.payer_claim_number.strip()
+    adjudication = effective_adjudication(claim.pk)
+    if adjudication is not None and adjudication.payer_claim_number.strip():
+        return adjudication.payer_claim_number.strip()
+    ack = (
+        ClaimAcknowledgement.objects.filter(claim_id=claim.pk, accepted=True)
+        .exclude(payer_claim_number="")
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+    return ack.payer_claim_number.strip() if ack is not None else ""
+
+
+def next_coverage(claim: Claim) -> Coverage | None:
+    """The patient's coverage for the next payer (secondary after a primary, tertiary after a
+    secondary) active on every date of service of the claim."""
+    wanted = NEXT_RESPONSIBILITY.get(claim.responsibility)
+    if wanted is None:
+        return None
+    return (
+        Coverage.objects.filter(
+            patient_id=claim.patient_id,
+            priority=COVERAGE_PRIORITY[wanted],
+            effective_on__lte=claim.date_from,
+        )
+        .filter(Q(terminates_on__isnull=True) | Q(terminates_on__gte=claim.date_to))
+        .select_related("payer")
+        .order_by("-effective_on", "-pk")
+        .first()
+    )
+
+
+def claim_crossover(claim_id: int) -> Crossover | None:
+    """R15: the crossover recorded for the claim's current adjudication, if any."""
+    adjudication = effective_adjudication(claim_id)
+    if adjudication is None:
+        return None
+    found = crossover(adjudication.claim_status_code)
+    if found is not None:
+        return found
+    event = (
+        ClaimEvent.objects.filter(claim_id=claim_id, kind=ClaimEvent.Kind.NOTE, detail=CROSSOVER_DETAIL)
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+    if event is None or event.data.get("adjudication_id") != adjudication.pk:
+        return None
+    return Crossover(str(event.data.get("carrier", "")), str(event.data.get("reason", "")))
+
+
+def next_payer_claim(claim_id: int) -> Claim | None:
+    """The live secondary/tertiary claim created after `claim_id`'s adjudication."""
+    return (
+        Claim.objects.filter(primary_claim_id=claim_id, frequency=ClaimFrequency.ORIGINAL)
+        .exclude(status=ClaimStatus.VOIDED)
+        .order_by("pk")
+        .first()
+    )

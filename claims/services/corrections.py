@@ -27,8 +27,8 @@ from django.utils import timezone
 from accounts.access import PracticeAccess
 from claims.domain.claim_status import ClaimStatus, needs_new_version
 from claims.domain.cob import replacement_line_problems, replacements_allowed
-from claims.models import Claim, ClaimAcknowledgement, ClaimEvent, ClaimFrequency, ClaimLine
-from claims.selectors.cob import correction_terms, effective_adjudication
+from claims.models import Claim, ClaimEvent, ClaimFrequency, ClaimLine
+from claims.selectors.cob import correction_terms, payer_claim_number
 from claims.services.claim_copies import audit_claim_change, claim_event, claim_scrub_and_ready, copy_claim
 from claims.services.common import raise_problems, require_edit
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -43,23 +43,6 @@ class LineChange:
     modifiers: tuple[str, ...] | None = None
     units: int | None = None
     diagnosis_pointers: tuple[int, ...] | None = None
-
-
-def payer_claim_number(claim: Claim) -> str:
-    """The payer's claim control number: on the claim, from its adjudication (CLP07), or from a
-    payer 277CA that accepted it."""
-    if claim.payer_claim_number.strip():
-        return claim.payer_claim_number.strip()
-    adjudication = effective_adjudication(claim.pk)
-    if adjudication is not None and adjudication.payer_claim_number.strip():
-        return adjudication.payer_claim_number.strip()
-    ack = (
-        ClaimAcknowledgement.objects.filter(claim_id=claim.pk, accepted=True)
-        .exclude(payer_claim_number="")
-        .order_by("-occurred_at", "-pk")
-        .first()
-    )
-    return ack.payer_claim_number.strip() if ack is not None else ""
 
 
 def claim_replace(

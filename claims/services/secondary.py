@@ -24,78 +24,33 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
 from claims.domain.claim_status import ClaimStatus
 from claims.domain.cob import (
-    COVERAGE_PRIORITY,
     NEXT_RESPONSIBILITY,
     RESPONSIBILITY_WORDS,
-    Crossover,
     crossover,
     secondary_filing_deadline,
 )
 from claims.models import Claim, ClaimEvent, ClaimFrequency
-from claims.selectors.cob import correction_terms, effective_adjudication
+from claims.selectors.cob import (
+    CROSSOVER_DETAIL,
+    claim_crossover,
+    correction_terms,
+    effective_adjudication,
+    next_coverage,
+    next_payer_claim,
+)
 from claims.services.claim_copies import audit_claim_change, claim_event, claim_scrub_and_ready, copy_claim
 from claims.services.common import require_edit
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.jobs import job_enqueue_on_commit
-from patients.models import Coverage
 from payer_rules.domain.policy import SecondaryFilingFrom
 
 SECONDARY_TASK = "claims.tasks.claim_secondary_create_task"
 ADJUDICATED = frozenset({ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED})
-CROSSOVER_DETAIL = "crossover"
-
-
-def next_coverage(claim: Claim) -> Coverage | None:
-    """The patient's coverage for the next payer (secondary after a primary, tertiary after a
-    secondary) active on every date of service of the claim."""
-    wanted = NEXT_RESPONSIBILITY.get(claim.responsibility)
-    if wanted is None:
-        return None
-    return (
-        Coverage.objects.filter(
-            patient_id=claim.patient_id,
-            priority=COVERAGE_PRIORITY[wanted],
-            effective_on__lte=claim.date_from,
-        )
-        .filter(Q(terminates_on__isnull=True) | Q(terminates_on__gte=claim.date_to))
-        .select_related("payer")
-        .order_by("-effective_on", "-pk")
-        .first()
-    )
-
-
-def claim_crossover(claim_id: int) -> Crossover | None:
-    """R15: the crossover recorded for the claim's current adjudication, if any."""
-    adjudication = effective_adjudication(claim_id)
-    if adjudication is None:
-        return None
-    found = crossover(adjudication.claim_status_code)
-    if found is not None:
-        return found
-    event = (
-        ClaimEvent.objects.filter(claim_id=claim_id, kind=ClaimEvent.Kind.NOTE, detail=CROSSOVER_DETAIL)
-        .order_by("-occurred_at", "-pk")
-        .first()
-    )
-    if event is None or event.data.get("adjudication_id") != adjudication.pk:
-        return None
-    return Crossover(str(event.data.get("carrier", "")), str(event.data.get("reason", "")))
-
-
-def next_payer_claim(claim_id: int) -> Claim | None:
-    """The live secondary/tertiary claim created after `claim_id`'s adjudication."""
-    return (
-        Claim.objects.filter(primary_claim_id=claim_id, frequency=ClaimFrequency.ORIGINAL)
-        .exclude(status=ClaimStatus.VOIDED)
-        .order_by("pk")
-        .first()
-    )
 
 
 def claim_secondary_create(

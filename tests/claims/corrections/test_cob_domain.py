@@ -25,7 +25,9 @@ from claims.domain.cob import (
 ON = dt.date(2026, 4, 2)
 LINES = [ClaimLineFacts(1, 15000), ClaimLineFacts(2, 12000)]
 GOOD_LINES = (
-    PriorLine(1, 15000, 9000, (CasRow("CO", "45", 2000), CasRow("PR", "1", 3000), CasRow("PR", "2", 1000)), ON),
+    PriorLine(
+        1, 15000, 9000, (CasRow("CO", "45", 2000), CasRow("PR", "1", 3000), CasRow("PR", "2", 1000)), ON
+    ),
     PriorLine(2, 12000, 12000, (), ON),
 )
 
@@ -106,7 +108,11 @@ def line1(*adjustments: CasRow, paid: int = 9000, on: dt.date | None = ON) -> tu
             ),
             ["2430 line 1 (Sandbox Health) CAS"],
         ),
-        ("a line the payer did not decide", prior(lines=GOOD_LINES[:1]), ["2430 line 2 (Sandbox Health) SVD"]),
+        (
+            "a line the payer did not decide",
+            prior(lines=GOOD_LINES[:1]),
+            ["2430 line 2 (Sandbox Health) SVD"],
+        ),
         ("claim paid differs from its lines", prior(paid_cents=20000), ["2320 AMT*D (Sandbox Health)"]),
     ],
 )
@@ -127,7 +133,9 @@ def test_cob_edits_name_the_loop_and_element(label, value, expected):
 def test_c3_sbr05_only_for_medicare_as_a_later_payer(responsibility, kind, msp, sent, problem):
     value = insurance_type(responsibility, kind, msp)
     assert value == sent
-    found = cob_problems(LINES, [prior()], responsibility=responsibility, payer_kind=kind, insurance_type_value=value)
+    found = cob_problems(
+        LINES, [prior()], responsibility=responsibility, payer_kind=kind, insurance_type_value=value
+    )
     assert any(p.field == "2000B SBR05" for p in found) is problem
 
 
@@ -158,7 +166,8 @@ def test_r15_crossover(status, carrier, remarks, expected):
     found = crossover(status, carrier_name=carrier, remark_codes=remarks)
     assert (found.reason if found else None) == expected
     if carrier:
-        assert found is not None and found.label == "Crossed over to MEDIGAP PLAN"
+        assert found is not None
+        assert found.label == "Crossed over to MEDIGAP PLAN"
 
 
 @pytest.mark.parametrize(
@@ -170,7 +179,10 @@ def test_r15_crossover(status, carrier, remarks, expected):
     ],
 )
 def test_d2_secondary_deadline(days, from_adjudication, expected):
-    assert secondary_filing_deadline(dt.date(2026, 3, 9), ON, days, from_adjudication=from_adjudication) == expected
+    assert (
+        secondary_filing_deadline(dt.date(2026, 3, 9), ON, days, from_adjudication=from_adjudication)
+        == expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -191,7 +203,12 @@ def test_c17_replacement_lines(chosen, partial, code):
 
 @pytest.mark.parametrize(
     ("setting", "kind", "allowed"),
-    [(None, "commercial", True), (None, "medicare", False), (True, "medicare", True), (False, "medicaid", False)],
+    [
+        (None, "commercial", True),
+        (None, "medicare", False),
+        (True, "medicare", True),
+        (False, "medicaid", False),
+    ],
 )
 def test_c7_who_takes_corrections(setting, kind, allowed):
     assert replacements_allowed(setting, kind) is allowed

@@ -9,7 +9,16 @@ from claims.models import Claim, ClaimAcknowledgement, ClaimEvent
 from claims.selectors.cob import claims_837_with_cob
 from claims.services.corrections import LineChange, claim_replace, claim_void
 from core.errors import Conflict, PermissionDenied, ValidationFailed
-from tests.claims.corrections.helpers import PAID_WITH_PR, adjudicate, cas, cob_scenario, file_for, member, rules, segments
+from tests.claims.corrections.helpers import (
+    PAID_WITH_PR,
+    adjudicate,
+    cas,
+    cob_scenario,
+    file_for,
+    member,
+    rules,
+    segments,
+)
 from tests.edi.pyx12_oracle import pyx12_validate
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +37,10 @@ def test_c7_replacement_carries_the_payer_claim_number_from_the_835_and_passes_p
     biller = member(s.practice)
 
     new = claim_replace(
-        s.claim.pk, actor=biller, reason="Modifier corrected on line 2", line_changes={2: LineChange(modifiers=("HO",))}
+        s.claim.pk,
+        actor=biller,
+        reason="Modifier corrected on line 2",
+        line_changes={2: LineChange(modifiers=("HO",))},
     )
 
     assert (new.frequency, new.version, new.replaces, new.original) == ("7", 2, s.claim, s.claim)
@@ -93,7 +105,11 @@ def test_c7_the_payer_277ca_claim_number_is_enough():
     from django.utils import timezone
 
     ClaimAcknowledgement.objects.create(
-        claim=s.claim, source="payer_277ca", accepted=True, payer_claim_number="277-NUM", occurred_at=timezone.now()
+        claim=s.claim,
+        source="payer_277ca",
+        accepted=True,
+        payer_claim_number="277-NUM",
+        occurred_at=timezone.now(),
     )
     new = claim_void(s.claim.pk, actor=None, reason="Billed in error")
     assert (new.frequency, new.payer_claim_number) == ("8", "277-NUM")
