@@ -1,10 +1,10 @@
 """Write a 277CA claim acknowledgment (005010X214): the sandbox clearinghouse's and the sandbox
 payer's per-claim answers, and test samples. `read_277ca(write_277ca(...))` gives the same sender,
-statuses, claim ids and payer claim numbers back (a tested property).
+statuses, claim ids and payer claim numbers back (a tested property), and pyx12 validates it.
 
 The HL chain is the guide's: 20 information source (the clearinghouse, NM1*AY, or the payer,
 NM1*PR: pitfall K3), 21 information receiver (the submitter, with the file-level status and
-accepted/rejected counts and amounts), 19 billing provider, PT one per claim (TRN*2 echoing CLM01,
+accepted/rejected counts and amounts), 19 billing provider (its trace and the same status), PT one per claim (TRN*2 echoing CLM01,
 STC, REF*1K payer claim number, REF*D9 clearinghouse trace, DTP*472 dates of service).
 """
 
@@ -104,11 +104,13 @@ def write_277ca(
     return writer.text(line_breaks=line_breaks)
 
 
-def _stc(writer: SegmentWriter, status: StatusNote, effective: date, charge: Decimal | None) -> None:
+def _stc(writer: SegmentWriter, status: StatusNote, effective: date | None, charge: Decimal | None) -> None:
+    """STC; `effective` None leaves STC02 out (the provider level: not used there)."""
     c = writer.delimiters.component
     composite = c.join(part for part in (status.category, status.code, status.entity) if part)
     value = status.amount if status.amount is not None else charge
-    writer.add("STC", composite, d8(status.effective or effective), "WQ" if status.accepted else "U",
+    when = "" if effective is None else d8(status.effective or effective)
+    writer.add("STC", composite, when, "WQ" if status.accepted else "U",
                "" if value is None else amount(value), "", "", "", "", "", "", "", status.free_text)  # fmt: skip
 
 
@@ -142,6 +144,9 @@ def _write_one(writer: SegmentWriter, ack: Acknowledgement277, made: datetime) -
         provider_hl = hl
         writer.add("HL", str(provider_hl), "2", "19", "1" if provider.claims else "0")
         writer.add("NM1", "85", "2", provider.name, "", "", "", "", "XX", provider.npi)
+        writer.add("TRN", "1", f"{ack.trace}-{provider_hl}")  # 2200C, required by the guide
+        provider_total = sum((claim.charge for claim in provider.claims), Decimal(0))
+        _stc(writer, ack.receiver_status or StatusNote("A1", "19", "PR"), None, provider_total)
         for claim in provider.claims:
             hl += 1
             writer.add("HL", str(hl), str(provider_hl), "PT")
