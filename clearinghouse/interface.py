@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
+from edi.reader import read_interchange
 from edi.x270 import EligibilityRequest, Envelope
 from edi.x271 import Response271
 
@@ -90,6 +91,18 @@ class EligibilityAdapter(Protocol):
 
 DocumentKind = Literal["999", "277CA", "835"]
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("999", "277CA", "835")
+
+
+_KINDS_BY_SET: dict[str, DocumentKind] = {"999": "999", "277": "277CA", "835": "835"}
+
+
+def document_kind(text: str) -> DocumentKind | None:
+    """The claims response kind of an X12 file (by its first ST01), or None for another
+    transaction (a 271). Raises X12Error when the text is not a readable interchange."""
+    interchange = read_interchange(text)
+    if not interchange.transactions:
+        return None
+    return _KINDS_BY_SET.get(interchange.transactions[0].set_id)
 
 
 @dataclass(frozen=True, slots=True)
