@@ -57,7 +57,7 @@ def scenario_claim(scenario: ClaimScenario, claim_id: str = "CLM000001", **overr
 def submit(
     sandbox: SandboxClaimsClearinghouse, *claims: Claim, name: str = "837_000000017.x12", **kw: object
 ) -> str:
-    text = build_837p(batch(*claims, **kw), envelope())  # type: ignore[arg-type]
+    text = build_837p(batch(*claims, **kw), envelope())
     sandbox.submit_claims(name, text)
     return text
 
@@ -113,7 +113,8 @@ def test_responses_come_in_stages_999_then_clearinghouse_then_payer_then_835(
     assert (ack.group_status, ack.accepted_count, ack.group_control_number) == ("A", 1, "23")
     (clearinghouse,) = read_277ca(stages[1][0].text)
     (payer,) = read_277ca(stages[2][0].text)
-    assert clearinghouse.from_clearinghouse and not payer.from_clearinghouse  # K3
+    assert clearinghouse.from_clearinghouse
+    assert not payer.from_clearinghouse
     assert clearinghouse.claims[0].payer_claim_control_number == ""
     assert payer.claims[0].payer_claim_control_number == payer_claim_number("CLM000001")
     (payment,) = parse_835(stages[3][0].text).transactions
@@ -158,7 +159,8 @@ def test_submitting_the_same_file_name_twice_returns_the_first_receipt(
     text = build_837p(batch(scenario_claim(ClaimScenario.PAID)), envelope())
     first = sandbox.submit_claims("837_a.x12", text)
     again = sandbox.submit_claims("837_a.x12", text)
-    assert not first.already_submitted and again.already_submitted
+    assert not first.already_submitted
+    assert again.already_submitted
     assert (again.submission_id, again.sha256, again.received_at) == (
         first.submission_id,
         first.sha256,
@@ -288,12 +290,14 @@ def test_the_clearinghouse_acceptance_is_not_the_payers(
     assert [[d.kind for d in stage] for stage in stages][:4] == [["999"], ["277CA"], ["277CA"], []]
     (clearinghouse,) = read_277ca(stages[1][0].text)
     (payer,) = read_277ca(stages[2][0].text)
-    assert clearinghouse.from_clearinghouse and clearinghouse.sender_qualifier == "AY"
+    assert clearinghouse.from_clearinghouse
+    assert clearinghouse.sender_qualifier == "AY"
     assert [s.category for s in clearinghouse.claims[0].statuses] == ["A1"]
     assert (payer.sender_qualifier, payer.sender_id) == ("PR", "SBXPAYER")
     status = payer.claims[0].statuses[0]
     assert (status.category, status.code, status.entity, status.action) == ("A7", "562", "85", "U")
-    assert payer.claims[0].rejected and payer.claims[0].payer_claim_control_number == ""
+    assert payer.claims[0].rejected
+    assert payer.claims[0].payer_claim_control_number == ""
 
 
 def test_a_clearinghouse_rejection_never_reaches_the_payer(sandbox: SandboxClaimsClearinghouse) -> None:
@@ -433,7 +437,8 @@ def test_adjudicated_scenario_end_to_end(
         assert [line.control_number for line in paid.lines] == ["CLM000001-1", "CLM000001-2"]
     if scenario is ClaimScenario.UNBALANCED:  # R8: deliberately off by $5 at claim level
         off = claim_imbalance(paid)
-        assert off is not None and off.difference == D("5.00")
+        assert off is not None
+        assert off.difference == D("5.00")
         assert [i.level for i in imbalances(payment)] == ["claim"]
     else:
         assert imbalances(payment) == []
@@ -447,9 +452,8 @@ def test_adjudicated_scenario_end_to_end(
     else:
         assert [line.original_procedure for line in paid.lines] == [None, None]
     if scenario is ClaimScenario.CROSSOVER:  # R15
-        assert (
-            paid.crossover_carrier is not None and paid.crossover_carrier.name == "SANDBOX SECONDARY MUTUAL"
-        )
+        assert paid.crossover_carrier is not None
+        assert paid.crossover_carrier.name == "SANDBOX SECONDARY MUTUAL"
     if scenario is ClaimScenario.PROVIDER_ADJUSTMENT:  # R10: BPR02 = sum CLP04 - sum PLB
         assert [(p.reason, p.reference, p.amount) for p in payment.provider_adjustments] == [
             ("L6", "", D("-1.25")),
@@ -460,7 +464,8 @@ def test_adjudicated_scenario_end_to_end(
         assert payment.provider_adjustments == ()
         assert payment.payment_amount == paid.paid
     if scenario is ClaimScenario.DEDUCTIBLE:  # R14: processed, paid $0, not denied
-        assert payment.handling_code == "H" and payment.payment_method == "NON"
+        assert payment.handling_code == "H"
+        assert payment.payment_method == "NON"
     expected_stages = 5 if scenario is ClaimScenario.REVERSAL else 4
     assert [bool(stage) for stage in stages] == [True] * expected_stages + [False] * (6 - expected_stages)
 
@@ -505,7 +510,8 @@ def test_a_secondary_claim_is_processed_as_secondary(sandbox: SandboxClaimsClear
     stages = collect_stages(sandbox)
     (payment,) = parse_835(stages[3][0].text).transactions
     assert [(c.patient_control_number, c.status) for c in payment.claims] == [("CLM000002", "2")]
-    assert payment.payer is not None and payment.payer_id == "SECPAYER"
+    assert payment.payer is not None
+    assert payment.payer_id == "SECPAYER"
 
 
 def test_many_claims_to_two_payers_in_one_file(sandbox: SandboxClaimsClearinghouse) -> None:
