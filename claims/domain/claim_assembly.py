@@ -239,7 +239,8 @@ def plan_claims(
             continue
         key = _group_key(charge_set, frequency_of(charge_set))
         opened = groups.setdefault(key, [])
-        for auth, lines in _chunks_by_auth(charge_set.lines):
+        for auth, chunk in _chunks_by_auth(charge_set.lines):
+            lines = chunk
             while lines:
                 target = next((c for c in opened if _fits(c, charge_set, lines, auth)), None)
                 if target is None:

@@ -116,7 +116,8 @@ def _charge_sets(practice_id: int, charge_set_ids: Sequence[int] | None) -> list
         rows = rows.filter(pk__in=list(charge_set_ids))
     found: list[ChargeSetIn] = []
     for cs in rows:
-        assert cs.payer_id is not None and cs.coverage_id is not None  # filtered above
+        if cs.payer_id is None or cs.coverage_id is None:  # filtered above
+            continue
         found.append(
             ChargeSetIn(
                 charge_set_id=cs.pk,

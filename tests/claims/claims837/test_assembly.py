@@ -32,7 +32,8 @@ def test_per_session_one_claim_per_charge_set_ready_with_events_and_deadline():
     reviewed_set(world, MON)
     reviewed_set(world, MON, [("90791", 1, 20000)])
     result = claims_assemble(world.practice.pk, actor=None)
-    assert result.created == 2 and result.ready == 2
+    assert result.created == 2
+    assert result.ready == 2
     claims = _claims(world)
     assert {c.status for c in claims} == {"ready"}
     claim = claims[0]
@@ -47,8 +48,10 @@ def test_assembly_is_idempotent():
     reviewed_set(world, MON)
     first = claims_assemble(world.practice.pk, actor=None)
     second = claims_assemble(world.practice.pk, actor=None)
-    assert first.created == 1 and second.created == 0
-    assert Claim.objects.count() == 1 and ClaimLine.objects.count() == 1
+    assert first.created == 1
+    assert second.created == 0
+    assert Claim.objects.count() == 1
+    assert ClaimLine.objects.count() == 1
 
 
 def test_only_reviewed_insured_charges_are_assembled():
@@ -153,7 +156,8 @@ def test_c16_a_voided_claim_gives_its_charges_back_and_is_no_duplicate():
     (claim_id,) = claims_assemble(world.practice.pk, actor=None).claim_ids
     claim_transition(claim_id, "voided", actor=None, reason="Billed to the wrong payer.")
     result = claims_assemble(world.practice.pk, actor=None)
-    assert result.created == 1 and result.ready == 1
+    assert result.created == 1
+    assert result.ready == 1
 
 
 def test_c5_zero_charge_claim_is_blocked_locally():
@@ -186,7 +190,8 @@ def test_c6_pcns_are_short_and_unique_and_line_controls_derive_from_them():
         reviewed_set(world, MON + dt.timedelta(days=offset))
     claims_assemble(world.practice.pk, actor=None)
     pcns = list(Claim.objects.values_list("patient_control_number", flat=True))
-    assert len(set(pcns)) == 5 and all(len(p) <= 17 for p in pcns)
+    assert len(set(pcns)) == 5
+    assert all(len(p) <= 17 for p in pcns)
     controls = list(ClaimLine.objects.values_list("line_control_number", "claim__patient_control_number"))
     assert all(
         control.startswith(f"P{world.practice.pk}-{pcn}-") and len(control) <= 30 for control, pcn in controls
@@ -204,7 +209,8 @@ def test_c11_incomplete_data_is_a_scrubber_error_never_a_broken_claim():
     assert (result.ready, result.draft) == (1, 1)
     draft = Claim.objects.get(status="draft")
     (finding,) = [f for f in draft.findings if f["code"] == "claim_incomplete_data"]
-    assert "member ID" in finding["message"] and finding["field"] == "subscriber.member_id"
+    assert "member ID" in finding["message"]
+    assert finding["field"] == "subscriber.member_id"
 
 
 def test_c11_billing_zip_must_be_zip_plus_4():
@@ -275,5 +281,6 @@ def test_charge_set_warnings_are_carried_onto_the_claim():
     reviewed_set(world, MON, findings=[warning])
     (claim_id,) = claims_assemble(world.practice.pk, actor=None).claim_ids
     claim = Claim.objects.get(pk=claim_id)
-    assert claim.status == "ready" and claim.warning_count == 1
+    assert claim.status == "ready"
+    assert claim.warning_count == 1
     assert claim.findings[0]["code"] == "timely_filing_near"
