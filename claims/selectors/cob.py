@@ -6,7 +6,10 @@ constant number of queries whatever the number of claims, and applied to the bui
   nor reversed.
 * `claim_with_cob(base, claim, priors, policy)` -> the builder's claim with other payers, line
   adjudications and SBR05.
-* `claims_837_with_cob(claim_ids)` -> builder claims for any claims (primary ones unchanged).
+* `claims_cob(claims)` / `with_cob(base, claim, cobs)`: the same for the batch builder and the
+  837 inputs (claims.selectors.x837), in a constant number of queries.
+* Reads the corrections and the next-payer claim share: `payer_claim_number`, `next_coverage`,
+  `next_payer_claim`, `claim_crossover` (R15: CLP02 19-21 or a recorded crossover event).
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ from claims.models import (
     ClaimFrequency,
     ClaimLineAdjudication,
 )
-from claims.selectors._x837_interim import claim_837, claims_for_837
 from core.domain.problems import Problem
 from edi import x837p
 from patients.models import Coverage
@@ -201,62 +203,63 @@ def claim_with_cob(
 
 
 @dataclass(frozen=True, slots=True)
-class Claim837:
-    claim: Claim
-    x837: x837p.Claim
-    cob_problems: list[Problem]
+class ClaimCob:
+    """A secondary/tertiary claim's earlier payers, its SBR05 and what stops its COB data."""
+
+    priors: list[PriorPayer]
+    insurance_type: str
+    problems: list[Problem]
 
 
-def claims_837_with_cob(claim_ids: Iterable[int]) -> list[Claim837]:
-    """The builder's claims (with COB loops for secondaries/tertiaries) and their COB problems,
-    in a constant number of queries."""
-    claims = claims_for_837(claim_ids)
-    if any(claim.responsibility != "P" for claim in claims):
-        # the chain of earlier claims with their coverages, payers and patients
-        loaded = {
-            c.pk: c
-            for c in Claim.objects.filter(pk__in=[c.pk for c in claims]).select_related(
-                "primary_claim__coverage",
-                "primary_claim__payer",
-                "primary_claim__patient",
-                "primary_claim__primary_claim__coverage",
-                "primary_claim__primary_claim__payer",
-                "primary_claim__primary_claim__patient",
-            )
-        }
-        for claim in claims:
-            claim.primary_claim = loaded[claim.pk].primary_claim
+def claims_cob(claims: Sequence[Claim]) -> dict[int, ClaimCob]:
+    """COB for each secondary/tertiary claim among `claims` (loaded by claims_for_837: lines,
+    payer), in a constant number of queries; primary claims are absent."""
     secondaries = [claim for claim in claims if claim.responsibility != "P"]
-    priors = claims_prior_payers(secondaries) if secondaries else {}
-    timelines = (
-        payer_policy_timelines(payer_pks=list({c.payer_id for c in secondaries})) if secondaries else {}
-    )
-    result = []
-    for claim in claims:
-        base = claim_837(claim)
-        found = priors.get(claim.pk, [])
+    if not secondaries:
+        return {}
+    loaded = {
+        c.pk: c
+        for c in Claim.objects.filter(pk__in=[c.pk for c in secondaries]).select_related(
+            "primary_claim__coverage",
+            "primary_claim__payer",
+            "primary_claim__patient",
+            "primary_claim__primary_claim__coverage",
+            "primary_claim__primary_claim__payer",
+            "primary_claim__primary_claim__patient",
+        )
+    }
+    for claim in secondaries:
+        claim.primary_claim = loaded[claim.pk].primary_claim
+    priors = claims_prior_payers(secondaries)
+    timelines = payer_policy_timelines(payer_pks=list({c.payer_id for c in secondaries}))
+    result = {}
+    for claim in secondaries:
         timeline = timelines.get(claim.payer_id)
         msp = terms_on(timeline, claim.date_from).rules.medicare_secondary_type if timeline else ""
         sbr05 = insurance_type(claim.responsibility, claim.payer.kind, msp)
-        problems: list[Problem] = []
-        if claim.responsibility != "P":
-            problems = cob_problems(
-                [ClaimLineFacts(row.line_number, row.charge_cents) for row in claim.lines.all()],
-                found,
-                responsibility=claim.responsibility,
-                payer_kind=claim.payer.kind,
-                insurance_type_value=sbr05,
-            )
-        result.append(
-            Claim837(
-                claim=claim,
-                x837=claim_with_cob(
-                    base, found, sbr05=sbr05, line_numbers=[row.line_number for row in claim.lines.all()]
-                ),
-                cob_problems=problems,
-            )
+        found = priors.get(claim.pk, [])
+        problems = cob_problems(
+            [ClaimLineFacts(row.line_number, row.charge_cents) for row in claim.lines.all()],
+            found,
+            responsibility=claim.responsibility,
+            payer_kind=claim.payer.kind,
+            insurance_type_value=sbr05,
         )
+        result[claim.pk] = ClaimCob(priors=found, insurance_type=sbr05, problems=problems)
     return result
+
+
+def with_cob(base: x837p.Claim, claim: Claim, cobs: dict[int, ClaimCob]) -> x837p.Claim:
+    """`base` (claim_837 of `claim`) with its COB loops, when it is a secondary/tertiary claim."""
+    cob = cobs.get(claim.pk)
+    if cob is None:
+        return base
+    return claim_with_cob(
+        base,
+        cob.priors,
+        sbr05=cob.insurance_type,
+        line_numbers=[row.line_number for row in claim.lines.all()],
+    )
 
 
 CROSSOVER_DETAIL = "crossover"  # the ClaimEvent (kind note) recording a crossover (R15)

@@ -7,19 +7,23 @@ passed on as it is, and the builder's check (`edi.x837p.validate_claim`) names i
 assembly stores that as a scrubber error (pitfall C11), so a claim with incomplete data never
 becomes `ready` and never reaches a file.
 
-Secondary/tertiary claims' other payers (2320/2330/2430) are not mapped here yet: such a claim
-maps with no other payers and the builder's check refuses it.
+Secondary/tertiary claims' other payers (2320/2330/2430) come from the earlier payers'
+adjudications (claims.selectors.cob): `claims_837_inputs` and the batch builder apply them;
+`claim_837` alone maps one claim without them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from claims.models import Claim, ClaimLine
+from claims.selectors.cob import claims_cob, with_cob
+from core.domain.problems import Problem
 from core.money import decimal_from_cents
 from edi import x837p
 
@@ -158,8 +162,30 @@ def claims_for_837(claim_ids: Iterable[int]) -> list[Claim]:
 
 
 def claims_837_inputs(claim_ids: Iterable[int]) -> list[x837p.Claim]:
-    """The builder's claims for `claim_ids` (ids not found are left out), in two queries."""
-    return [claim_837(claim) for claim in claims_for_837(claim_ids)]
+    """The builder's claims for `claim_ids` (ids not found are left out), with the COB loops of
+    secondary/tertiary claims, in a constant number of queries."""
+    return [found.x837 for found in claims_837_with_cob(claim_ids)]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim837:
+    claim: Claim
+    x837: x837p.Claim
+    cob_problems: list[Problem]
+
+
+def claims_837_with_cob(claim_ids: Iterable[int]) -> list[Claim837]:
+    """Each claim, its builder claim (COB loops applied) and what stops its COB data."""
+    claims = claims_for_837(claim_ids)
+    cobs = claims_cob(claims)
+    return [
+        Claim837(
+            claim=claim,
+            x837=with_cob(claim_837(claim), claim, cobs),
+            cob_problems=cobs[claim.pk].problems if claim.pk in cobs else [],
+        )
+        for claim in claims
+    ]
 
 
 def claim_ids_to_export(*, practice_id: int | None, every_claim: bool) -> dict[int, list[int]]:

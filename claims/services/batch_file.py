@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim, ClaimBatch
+from claims.selectors.cob import claims_cob, with_cob
 from claims.selectors.x837 import RECEIVER_ID, RECEIVER_NAME, claim_837, claims_for_837, submitter_id
 from claims.services.numbers import interchange_control_number
 from core.errors import NotFound, ValidationFailed
@@ -63,8 +64,9 @@ def build_837_text(
     typed: list[Claim837] = []
     kept: list[Claim] = []
     excluded: list[tuple[int, str]] = []
+    cobs = claims_cob(claims)  # secondary/tertiary claims: the earlier payers' loops
     for claim in claims:
-        candidate = claim_837(claim)
+        candidate = with_cob(claim_837(claim), claim, cobs)
         try:
             validate_claim(candidate, DEFAULT_DELIMITERS)
         except ClaimDataError as failure:

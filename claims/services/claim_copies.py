@@ -2,8 +2,8 @@
 lines, events and the audit row, and the scrub of a corrected or secondary claim (the 837's own
 check plus the COB edits) that makes it ready or leaves it a draft with findings.
 
-Numbers come from the same database counter as claims-core's assembly ("claims:pcn:<practice>",
-`C` + 8 digits, line control numbers "P<practice>-<pcn>-<line>"), so they never collide.
+Numbers come from the assembly's database counter (claims.services.numbers), so they never
+collide with assembled claims.
 """
 
 from __future__ import annotations
@@ -12,62 +12,26 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
-
 from accounts.access import PracticeAccess
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
+from claims.domain.claim_assembly import line_control_number, patient_control_number
 from claims.domain.claim_status import ClaimStatus
 from claims.models import Claim, ClaimEvent, ClaimLine
-from claims.selectors.cob import claims_837_with_cob
+from claims.selectors.x837 import claims_837_with_cob
+from claims.services.numbers import claim_numbers
+from claims.services.transitions import claim_event
 from core.domain.problems import Problem, Severity, problem_as_dict
 from edi import x837p
 from edi.reader import DEFAULT_DELIMITERS
-from eligibility.models import ControlNumber
 
-SYSTEM_LABEL = "system:claims"
 CLAIM_OBJECT_TYPE = "claim"
 
 
 def next_patient_control_number(practice_id: int) -> str:
-    name = f"claims:pcn:{practice_id}"
-    with transaction.atomic():
-        ControlNumber.objects.get_or_create(name=name)
-        ControlNumber.objects.filter(name=name).update(last_value=F("last_value") + 1)
-        value = ControlNumber.objects.values_list("last_value", flat=True).get(name=name)
-    return f"C{value:08d}"
-
-
-def line_control_number(practice_id: int, pcn: str, line_number: int) -> str:
-    return f"P{practice_id}-{pcn}-{line_number}"
-
-
-def claim_event(
-    claim_id: int,
-    *,
-    kind: str,
-    actor: PracticeAccess | None,
-    at: datetime,
-    from_status: str = "",
-    to_status: str = "",
-    reason: str = "",
-    detail: str = "",
-    data: dict[str, Any] | None = None,
-) -> ClaimEvent:
-    return ClaimEvent(
-        claim_id=claim_id,
-        kind=kind,
-        actor_id=actor.user_id if actor is not None else None,
-        actor_label=actor.username if actor is not None else SYSTEM_LABEL,
-        occurred_at=at,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        detail=detail[:200],
-        data=data or {},
-    )
+    (number,) = claim_numbers(practice_id, 1)
+    return patient_control_number(number)
 
 
 def audit_claim_change(access: PracticeAccess | None, claim: Claim, *, detail: str) -> None:

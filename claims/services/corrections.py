@@ -29,8 +29,9 @@ from claims.domain.claim_status import ClaimStatus, needs_new_version
 from claims.domain.cob import replacement_line_problems, replacements_allowed
 from claims.models import Claim, ClaimEvent, ClaimFrequency, ClaimLine
 from claims.selectors.cob import correction_terms, payer_claim_number
-from claims.services.claim_copies import audit_claim_change, claim_event, claim_scrub_and_ready, copy_claim
+from claims.services.claim_copies import audit_claim_change, claim_scrub_and_ready, copy_claim
 from claims.services.common import raise_problems, require_edit
+from claims.services.transitions import claim_event
 from core.errors import Conflict, NotFound, ValidationFailed
 from payer_rules.domain.policy import ReplacementLines
 

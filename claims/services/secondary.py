@@ -43,8 +43,9 @@ from claims.selectors.cob import (
     next_coverage,
     next_payer_claim,
 )
-from claims.services.claim_copies import audit_claim_change, claim_event, claim_scrub_and_ready, copy_claim
+from claims.services.claim_copies import audit_claim_change, claim_scrub_and_ready, copy_claim
 from claims.services.common import require_edit
+from claims.services.transitions import claim_event
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.jobs import job_enqueue_on_commit
 from payer_rules.domain.policy import SecondaryFilingFrom

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Claim, ClaimAcknowledgement, ClaimEvent
-from claims.selectors.cob import claims_837_with_cob
+from claims.selectors.x837 import claims_837_with_cob
 from claims.services.corrections import LineChange, claim_replace, claim_void
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from tests.claims.corrections.helpers import (

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from claims.models import Claim, ClaimEvent
-from claims.selectors.cob import claims_837_with_cob
+from claims.selectors.x837 import claims_837_with_cob
 from claims.services.secondary import (
     SECONDARY_TASK,
     claim_next_payer_after_adjudication,
