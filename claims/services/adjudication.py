@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from claims.domain.claim_status import ClaimStatus, transition_problems
 from claims.models import Claim, ClaimAdjudication, ClaimEvent, ClaimLineAdjudication
+from claims.services.corrections import claim_version_accepted
 from claims.services.secondary import claim_next_payer_after_adjudication
 from claims.services.transitions import claim_event
 from core.errors import NotFound, ValidationFailed
@@ -149,7 +150,9 @@ def claim_adjudication_record(outcome: AdjudicationIn) -> ClaimAdjudication:
             if reversed_row is not None:
                 ClaimAdjudication.objects.filter(pk=reversed_row.pk).update(reversed_by=row)
         _move(claim, outcome, row, now=now)
-        if not is_reversal:  # the next payer: a crossover noted, or its claim queued (COB)
+        if not is_reversal:
+            claim_version_accepted(claim.pk)  # a replacement/void adjudicated: close/void the old
+            # the next payer: a crossover noted, or its claim queued (COB)
             claim_next_payer_after_adjudication(
                 claim.pk, crossover_carrier=outcome.crossover_carrier, remark_codes=outcome.remarks
             )

@@ -13,7 +13,8 @@ Refused, with the reason in words: the payer does not have the claim yet (it is 
 and resubmitted as an original), the payer's claim number is unknown (no 277CA or 835 gave it),
 the payer takes no replacements/voids electronically (Medicare by default), a newer version
 exists. The old claim is left as the payer has it (a late remittance or reversal still posts to
-it); it is closed or voided when the payer accepts the new version.
+it); `claim_version_accepted` closes it (replacement) or voids it (void) once the payer has
+accepted the new version (its payer 277CA or its adjudication).
 """
 
 from __future__ import annotations
@@ -25,15 +26,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
-from claims.domain.claim_status import ClaimStatus, needs_new_version
+from claims.domain.claim_status import PAYER_HAS_IT, ClaimStatus, needs_new_version, transition_problems
 from claims.domain.cob import replacement_line_problems, replacements_allowed
 from claims.models import Claim, ClaimEvent, ClaimFrequency, ClaimLine
 from claims.selectors.cob import correction_terms, payer_claim_number
 from claims.services.claim_copies import audit_claim_change, claim_scrub_and_ready, copy_claim
 from claims.services.common import raise_problems, require_edit
-from claims.services.transitions import claim_event
+from claims.services.transitions import claim_event, claim_transition
 from core.errors import Conflict, NotFound, ValidationFailed
 from payer_rules.domain.policy import ReplacementLines
+
+PAYER_ACCEPTED = PAYER_HAS_IT - {ClaimStatus.CLOSED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,3 +206,28 @@ def _new_version(
         )
         audit_claim_change(actor, new, detail=f"{words};replaces={old.pk}")
         return claim_scrub_and_ready(new, actor=actor, at=now)
+
+
+def claim_version_accepted(claim_id: int) -> str:
+    """Once the payer accepted a replacement (frequency 7) or a void (8) — its 277CA, or its
+    adjudication — the claim it replaces is `closed` (replacement) or `voided` (void), with an
+    event. Idempotent; returns what happened ("closed", "voided", "unchanged")."""
+    new = Claim.objects.filter(pk=claim_id).only("pk", "frequency", "status", "replaces_id").first()
+    if new is None or new.replaces_id is None or new.frequency == ClaimFrequency.ORIGINAL:
+        return "unchanged"
+    if new.status not in PAYER_ACCEPTED:
+        return "unchanged"
+    old = Claim.objects.filter(pk=new.replaces_id).only("pk", "status").first()
+    target = ClaimStatus.VOIDED if new.frequency == ClaimFrequency.VOID else ClaimStatus.CLOSED
+    if old is None or old.status == target or transition_problems(old.status, target):
+        return "unchanged"
+    claim_transition(
+        old.pk,
+        target,
+        actor=None,
+        reason=f"The payer accepted the {'void' if target == ClaimStatus.VOIDED else 'replacement'} "
+        f"(claim {claim_id}).",
+        expected_from=old.status,
+        data={"by_claim": claim_id},
+    )
+    return str(target)

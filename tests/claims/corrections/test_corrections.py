@@ -166,3 +166,34 @@ def test_only_billers_correct_claims_of_their_practice():
 
     with pytest.raises(NotFound):
         claim_replace(s.claim.pk, actor=member(other.practice), reason="Fix")
+
+
+def test_the_old_version_closes_or_voids_once_the_payer_accepts_the_new_one():
+    from claims.services.adjudication import AdjudicationIn, claim_adjudication_record
+    from claims.services.corrections import claim_version_accepted
+
+    s = cob_scenario(status="partially_paid")
+    adjudicate(s.claim, DENIED_LINE_2)
+    replacement = claim_replace(s.claim.pk, actor=None, reason="Fix")
+    assert claim_version_accepted(replacement.pk) == "unchanged"  # not accepted yet
+    Claim.objects.filter(pk=replacement.pk).update(status="submitted")
+    claim_adjudication_record(
+        AdjudicationIn(
+            claim_id=replacement.pk,
+            era_reference="ERA-R",
+            claim_status_code="1",
+            paid_cents=35000,
+            patient_responsibility_cents=0,
+            adjudicated_on=s.claim.date_from,
+        )
+    )
+    assert Claim.objects.get(pk=s.claim.pk).status == "closed"
+    assert claim_version_accepted(replacement.pk) == "unchanged"  # idempotent
+
+    s2 = cob_scenario(status="paid")
+    adjudicate(s2.claim, PAID_WITH_PR)
+    void = claim_void(s2.claim.pk, actor=None, reason="Billed in error")
+    Claim.objects.filter(pk=void.pk).update(status="accepted_payer")
+    assert claim_version_accepted(void.pk) == "voided"
+    assert Claim.objects.get(pk=s2.claim.pk).status == "voided"
+    assert ClaimEvent.objects.filter(claim=s2.claim, to_status="voided").exists()
