@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from claims.domain.claim_status import ClaimStatus
 from claims.domain.cob import (
@@ -46,7 +46,7 @@ from claims.models import (
 )
 from core.domain.problems import Problem
 from edi import x837p
-from patients.models import Coverage
+from patients.selectors import BilledCoverage, billed_coverage_by_priority
 from payer_rules.domain.policy import CorrectionRules, PolicyTimeline
 from payer_rules.selectors import payer_policy_timelines
 
@@ -282,22 +282,17 @@ def payer_claim_number(claim: Claim) -> str:
     return ack.payer_claim_number.strip() if ack is not None else ""
 
 
-def next_coverage(claim: Claim) -> Coverage | None:
+def next_coverage(claim: Claim) -> BilledCoverage | None:
     """The patient's coverage for the next payer (secondary after a primary, tertiary after a
-    secondary) active on every date of service of the claim."""
+    secondary) active on every date of service of the claim (never self-pay)."""
     wanted = NEXT_RESPONSIBILITY.get(claim.responsibility)
     if wanted is None:
         return None
-    return (
-        Coverage.objects.filter(
-            patient_id=claim.patient_id,
-            priority=COVERAGE_PRIORITY[wanted],
-            effective_on__lte=claim.date_from,
-        )
-        .filter(Q(terminates_on__isnull=True) | Q(terminates_on__gte=claim.date_to))
-        .select_related("payer")
-        .order_by("-effective_on", "-pk")
-        .first()
+    return billed_coverage_by_priority(
+        patient_id=claim.patient_id,
+        priority=COVERAGE_PRIORITY[wanted],
+        date_from=claim.date_from,
+        date_to=claim.date_to,
     )
 
 

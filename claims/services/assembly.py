@@ -56,6 +56,7 @@ from claims.domain.claim_assembly import (
 )
 from claims.domain.claim_status import ClaimStatus
 from claims.models import Charge, ChargeSet, ChargeStatus, Claim, ClaimEvent, ClaimLine
+from claims.selectors.cob import claims_cob, with_cob
 from claims.selectors.x837 import claim_837, claims_for_837
 from claims.services.common import require_edit
 from claims.services.numbers import claim_numbers
@@ -280,8 +281,11 @@ def claim_scrub_problems(
         enrollment=enrollment,
         dates=[line.service_date for line in lines],
     )
+    cobs = claims_cob([claim])  # a secondary/tertiary claim: the earlier payers' loops (C1-C4)
+    if claim.pk in cobs:
+        problems += cobs[claim.pk].problems
     try:
-        validate_claim(claim_837(claim), DEFAULT_DELIMITERS)
+        validate_claim(with_cob(claim_837(claim), claim, cobs), DEFAULT_DELIMITERS)
     except ClaimDataError as failure:
         reason = str(failure).split(": ", 1)[-1]
         problems.append(incomplete_data_problem(failure.field, reason))

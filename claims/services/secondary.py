@@ -103,12 +103,6 @@ def claim_secondary_create(
                 f"The patient has no {RESPONSIBILITY_WORDS[wanted]} coverage active on the dates of service.",
                 code="no_next_coverage",
             )
-        if not coverage.payer.payer_id.strip():
-            raise ValidationFailed(
-                f"The {RESPONSIBILITY_WORDS[wanted]} coverage is {coverage.payer.name}, which has no "
-                "electronic payer ID (self-pay or paper): bill it on paper.",
-                code="next_payer_not_electronic",
-            )
         terms = correction_terms([coverage.payer_id], prior.date_from).get(coverage.payer_id)
         deadline: date | None = None
         if terms is not None:
@@ -124,7 +118,7 @@ def claim_secondary_create(
             lines=list(prior.lines.order_by("line_number")),
             at=now,
             actor=actor,
-            coverage_id=coverage.pk,
+            coverage_id=coverage.coverage_id,
             payer_id=coverage.payer_id,
             responsibility=wanted,
             frequency=ClaimFrequency.ORIGINAL,
