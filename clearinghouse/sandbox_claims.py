@@ -709,3 +709,16 @@ def _kind(name: str) -> DocumentKind | None:
         kind: DocumentKind = parts[-2]  # type: ignore[assignment]
         return kind
     return None
+
+
+def sandbox_claims_adapter(
+    directory: str | Path, *, debug: bool, allowed: bool, latency_ms: int = 0
+) -> SandboxClaimsClearinghouse:
+    """The sandbox for a deployment (settings CLAIMS_SANDBOX_DIR, DEBUG, CLAIMS_SANDBOX_ALLOWED,
+    CLAIMS_SANDBOX_LATENCY_MS): refused with DEBUG off unless a demo allows it, like the
+    eligibility sandbox (the system check eligibility.E002 says so at start-up too)."""
+    if not (debug or allowed):
+        raise PermanentClearinghouseError(
+            "The sandbox clearinghouse is refused in production (it answers claims of test members only)."
+        )
+    return SandboxClaimsClearinghouse(Path(directory), latency_ms=latency_ms)
