@@ -2,7 +2,8 @@
 
 SANDBOX ONLY: synthetic test members, never real payers. The scenario of each claim comes from
 the prefix of its subscriber's member ID (`CLAIM_SCENARIO_PREFIXES`, longest prefix first; any
-other member ID is paid in full). Every 837 gets, in stages:
+other member ID is paid in full; `CLAIM_SCENARIO_LABELS` says what each answers, and the README's
+"Sandbox clearinghouse" section lists them). Every 837 gets, in stages:
 
 1. a 999 per functional group: each transaction set accepted, or rejected when it holds a claim
    of the `x12_reject` scenario (IK3/IK4 at that claim's NM1*IL, loop 2010; a partial AK9*P when other sets
