@@ -36,6 +36,7 @@ from edi.x837p import Claim, build_837p
 from edi.x999 import Ack999, read_999
 from tests.edi.pyx12_oracle import pyx12_validate
 from tests.edi.samples837 import SUBSCRIBER, batch, claim, envelope, line
+from tests.edi.test_ack_writers import VARIANTS, _hl_chain, _variant
 
 D = Decimal
 PREFIX = {scenario: prefix for prefix, scenario in CLAIM_SCENARIO_PREFIXES.items()}
@@ -530,3 +531,35 @@ def test_many_claims_to_two_payers_in_one_file(sandbox: SandboxClaimsClearinghou
         pyx12_clean(document)
     acks: list[Ack999] = read_999(stages[0][0].text)
     assert acks[0].accepted_count == 1
+
+
+def test_the_277cas_hl_chain_and_the_999s_echo_of_the_837(sandbox: SandboxClaimsClearinghouse) -> None:
+    claims = [scenario_claim(ClaimScenario.PAID, f"CLM{n:06d}") for n in range(1, 4)]
+    text = submit(sandbox, *claims, max_per_transaction=2)
+    stages = collect_stages(sandbox, rounds=3)
+    (ack,) = read_999(stages[0][0].text)
+    assert (ack.functional_id, ack.group_control_number, ack.version) == ("HC", "23", "005010X222A1")
+    assert (
+        [s.control_number for s in ack.sets]
+        == ["0001", "0002"]
+        == [part.split("*")[2] for part in text.split("~") if part.startswith("ST*837")]
+    )
+    for document in (stages[1][0], stages[2][0]):
+        chain = _hl_chain(document.text)  # numbered from 1, parents earlier, 20 > 21 > 19 > PT
+        assert [level for _, _, level in chain] == ["20", "21", "19", "PT", "PT", "PT"]
+
+
+def test_our_835_reader_takes_the_sandboxs_835_with_other_delimiters(
+    sandbox: SandboxClaimsClearinghouse,
+) -> None:  # K8
+    submit(sandbox, scenario_claim(ClaimScenario.PARTIAL))
+    text = collect_stages(sandbox, rounds=4)[3][0].text
+    (base,) = parse_835(text).transactions
+    for element, component, repetition, terminator in VARIANTS:
+        (other,) = parse_835(_variant(text, element, component, repetition, terminator)).transactions
+        assert (other.payment_amount, [c.paid for c in other.claims]) == (
+            base.payment_amount,
+            [c.paid for c in base.claims],
+        )
+        assert [line.procedure.modifiers for line in other.claims[0].lines] == [("95",), ()]
+        assert imbalances(other) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ def test_the_claims_apps_file_is_answered_claim_by_claim_and_line_by_line(tmp_pa
     world = make_world()
     world.coverage.member_id = "SBCPART0001"
     world.coverage.save(update_fields=["member_id"])
-    denied = PatientFactory(practice=world.practice, sex="M")
+    denied: Any = PatientFactory(practice=world.practice, sex="M")
     denied_coverage = CoverageFactory(patient=denied, payer=world.payer, member_id="SBCAUTH0002")
     day = dt.date(2026, 3, 9)
     reviewed_set(world, day, [("90837", 1, 15000), ("90785", 1, 4000)])
