@@ -373,6 +373,10 @@ ADJUDICATED = {
     ClaimScenario.PROVIDER_ADJUSTMENT: ("1", "190.00", "0.00", {}),
     ClaimScenario.REVERSAL: ("1", "133.00", "0.00", {("CO", "45"): "57.00"}),
     ClaimScenario.UNBALANCED: ("1", "138.00", "0.00", {("CO", "45"): "57.00"}),
+    ClaimScenario.REPROCESSED: ("4", "0.00", "0.00", {("CO", "50"): "190.00"}),
+    ClaimScenario.FORWARD_BALANCE: ("1", "190.00", "0.00", {}),
+    ClaimScenario.CORRECTED_MEMBER: ("1", "190.00", "0.00", {}),
+    ClaimScenario.UNKNOWN_CODE: ("1", "133.00", "0.00", {("CO", "Z99"): "57.00"}),
     ClaimScenario.CROSSOVER: (
         "19",
         "34.40",
@@ -389,7 +393,7 @@ NOT_ADJUDICATED = {
 
 
 def test_every_scenario_is_covered_below() -> None:
-    assert set(ADJUDICATED) | set(NOT_ADJUDICATED) == set(ClaimScenario)
+    assert set(ADJUDICATED) | set(NOT_ADJUDICATED) | {ClaimScenario.SPLIT} == set(ClaimScenario)
 
 
 def _totals(payment: Payment835) -> dict[tuple[str, str], Decimal]:
@@ -455,7 +459,17 @@ def test_adjudicated_scenario_end_to_end(
     if scenario is ClaimScenario.CROSSOVER:  # R15
         assert paid.crossover_carrier is not None
         assert paid.crossover_carrier.name == "SANDBOX SECONDARY MUTUAL"
-    if scenario is ClaimScenario.PROVIDER_ADJUSTMENT:  # R10: BPR02 = sum CLP04 - sum PLB
+    if scenario is ClaimScenario.CORRECTED_MEMBER:  # R16
+        assert paid.corrected_insured is not None
+        assert paid.corrected_insured.id == "NSBCNEWID0001"
+    else:
+        assert paid.corrected_insured is None
+    if scenario is ClaimScenario.FORWARD_BALANCE:  # R11: a $0 payment, the shortfall carried forward
+        assert [(p.reason, p.reference, p.amount) for p in payment.provider_adjustments] == [
+            ("FB", "CLM000001", D("190.00"))
+        ]
+        assert (payment.payment_amount, payment.handling_code) == (D("0.00"), "H")
+    elif scenario is ClaimScenario.PROVIDER_ADJUSTMENT:  # R10: BPR02 = sum CLP04 - sum PLB
         assert [(p.reason, p.reference, p.amount) for p in payment.provider_adjustments] == [
             ("L6", "", D("-1.25")),
             ("WO", "CLM000001", D("25.00")),
@@ -467,7 +481,7 @@ def test_adjudicated_scenario_end_to_end(
     if scenario is ClaimScenario.DEDUCTIBLE:  # R14: processed, paid $0, not denied
         assert payment.handling_code == "H"
         assert payment.payment_method == "NON"
-    expected_stages = 5 if scenario is ClaimScenario.REVERSAL else 4
+    expected_stages = 5 if scenario in {ClaimScenario.REVERSAL, ClaimScenario.REPROCESSED} else 4
     assert [bool(stage) for stage in stages] == [True] * expected_stages + [False] * (6 - expected_stages)
 
 
@@ -563,3 +577,34 @@ def test_our_835_reader_takes_the_sandboxs_835_with_other_delimiters(
         )
         assert [line.procedure.modifiers for line in other.claims[0].lines] == [("95",), ()]
         assert imbalances(other) == []
+
+
+def test_a_denial_reprocessed_to_paid_without_a_reversal(sandbox: SandboxClaimsClearinghouse) -> None:  # R3
+    submit(sandbox, scenario_claim(ClaimScenario.REPROCESSED))
+    stages = collect_stages(sandbox)
+    (first,) = parse_835(stages[3][0].text).transactions
+    (second,) = parse_835(stages[4][0].text).transactions
+    assert [(c.status, c.paid) for c in first.claims] == [("4", D("0.00"))]
+    assert [(c.status, c.paid, c.patient_control_number) for c in second.claims] == [
+        ("1", D("190.00"), "CLM000001")
+    ]
+    assert second.claims[0].payer_claim_control_number == payer_claim_number("CLM000001", 2)
+    assert imbalances(second) == []
+    pyx12_clean(stages[4][0])
+
+
+def test_a_claim_split_by_the_payer_one_clp_per_line(sandbox: SandboxClaimsClearinghouse) -> None:  # R13
+    submit(sandbox, scenario_claim(ClaimScenario.SPLIT))
+    document = collect_stages(sandbox, rounds=4)[3][0]
+    pyx12_clean(document)
+    (payment,) = parse_835(document.text).transactions
+    assert [
+        (c.patient_control_number, c.charge, c.paid, [ln.control_number for ln in c.lines])
+        for c in payment.claims
+    ] == [
+        ("CLM000001", D("150.00"), D("150.00"), ["CLM000001-1"]),
+        ("CLM000001", D("40.00"), D("40.00"), ["CLM000001-2"]),
+    ]
+    assert len({c.payer_claim_control_number for c in payment.claims}) == 2
+    assert payment.payment_amount == D("190.00")
+    assert imbalances(payment) == []
