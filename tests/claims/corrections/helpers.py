@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from accounts.access import PracticeAccess
 from claims.models import Claim, ClaimAdjudication, ClaimLine, ClaimLineAdjudication
-from edi.x837p import Batch, Party, build_837p
+from claims.services.batch_file import claims_837_file
 from payer_rules.services import payer_rule_set_create
 from practice.access import practice_access_for
-from tests.edi.samples837 import envelope
 from tests.factories import (
     CoverageFactory,
     MembershipFactory,
@@ -52,7 +51,9 @@ def cob_scenario(
     secondary_filing_indicator: str = "CI",
     lines: tuple[tuple[str, int], ...] = LINES,
 ) -> Cob:
-    practice = PracticeFactory(legal_name="Calm Waters Counseling", postal_code="627011234")
+    practice = PracticeFactory(
+        legal_name="Calm Waters Counseling", postal_code="627011234", phone="217-555-0100"
+    )
     patient = PatientFactory(
         practice=practice,
         first_name="Ana",
@@ -167,15 +168,12 @@ def rules(practice: Any, payer: Any, corrections: dict[str, Any]) -> None:
     )
 
 
-def file_for(*claims: Any) -> str:
-    """The 837P for builder claims, as the batch builder writes it."""
-    batch = Batch(
-        submitter=Party("CALM WATERS COUNSELING", "PARITY1", "BILLING OFFICE", "2175550100"),
-        receiver=Party("CLEARINGHOUSE", "CLEARINGHOUSE"),
-        claims=tuple(claims),
-        reference="1",
-    )
-    return build_837p(batch, envelope())
+def batch_837(*claims: Claim) -> str:
+    """The claims' 837P as the batch builder writes it (claims.services.batch_file); every claim
+    must be in it."""
+    built = claims_837_file([claim.pk for claim in claims], practice_id=claims[0].practice_id)
+    assert built.claim_ids == tuple(claim.pk for claim in claims), built.excluded
+    return built.text
 
 
 def segments(text: str) -> list[list[str]]:

@@ -6,15 +6,14 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Claim, ClaimAcknowledgement, ClaimEvent
-from claims.selectors.x837 import claims_837_with_cob
 from claims.services.corrections import LineChange, claim_replace, claim_void
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from tests.claims.corrections.helpers import (
     PAID_WITH_PR,
     adjudicate,
+    batch_837,
     cas,
     cob_scenario,
-    file_for,
     member,
     rules,
     segments,
@@ -27,8 +26,7 @@ DENIED_LINE_2 = {1: (15000, []), 2: (0, [cas("CO", "4", 12000)]), 3: (8000, [])}
 
 
 def _file(claim: Claim) -> str:
-    (found,) = claims_837_with_cob([claim.pk])
-    return file_for(found.x837)
+    return batch_837(claim)
 
 
 def test_c7_replacement_carries_the_payer_claim_number_from_the_835_and_passes_pyx12():

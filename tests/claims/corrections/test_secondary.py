@@ -23,9 +23,9 @@ from tests.claims.corrections.helpers import (
     DOS,
     PAID_WITH_PR,
     adjudicate,
+    batch_837,
     cas,
     cob_scenario,
-    file_for,
     member,
     rules,
     segments,
@@ -33,11 +33,6 @@ from tests.claims.corrections.helpers import (
 from tests.edi.pyx12_oracle import pyx12_validate
 
 pytestmark = pytest.mark.django_db
-
-
-def _x837(claim: Claim):
-    (found,) = claims_837_with_cob([claim.pk])
-    return found
 
 
 def test_secondary_claim_carries_the_primary_adjudication_and_passes_pyx12():  # C1, C2, C3, C4
@@ -56,7 +51,7 @@ def test_secondary_claim_carries_the_primary_adjudication_and_passes_pyx12():  #
     )
     assert secondary.status == "ready", secondary.findings
     assert [line.line_number for line in secondary.lines.order_by("line_number")] == [1, 2, 3]
-    text = file_for(_x837(secondary).x837)
+    text = batch_837(secondary)
     ok, ack = pyx12_validate(text)
     assert ok, ack
     rows = segments(text)
@@ -87,7 +82,7 @@ def test_secondary_to_medicare_needs_the_insurance_type_and_sends_it():  # C3
     adjudicate(s2.claim, PAID_WITH_PR)
     ready = claim_secondary_create(s2.claim.pk, actor=None)
     assert ready.status == "ready", ready.findings
-    text = file_for(_x837(ready).x837)
+    text = batch_837(ready)
     assert pyx12_validate(text)[0]
     assert next(r for r in segments(text) if r[0] == "SBR")[1:6] == ["S", "18", "GRP100", "", "12"]
 
@@ -160,7 +155,7 @@ def test_tertiary_claim_carries_both_earlier_payers_and_passes_pyx12():
         secondary,
     )
     assert tertiary.status == "ready", tertiary.findings
-    text = file_for(_x837(tertiary).x837)
+    text = batch_837(tertiary)
     ok, ack = pyx12_validate(text)
     assert ok, ack
     rows = segments(text)
