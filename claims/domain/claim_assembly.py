@@ -209,8 +209,10 @@ def _add(current: _Open, charge_set: ChargeSetIn, lines: Sequence[LineIn], auth:
                 auth_number=line.auth_number,
             )
         )
-    if not current.diagnoses and charge_set.diagnoses:
-        current.diagnoses.append(charge_set.diagnoses[0])
+    for code in charge_set.diagnoses:  # the set's other diagnoses, while there is room
+        if _norm(code) not in positions and len(current.diagnoses) < MAX_DIAGNOSES:
+            current.diagnoses.append(code)
+            positions[_norm(code)] = len(current.diagnoses)
     if charge_set.charge_set_id not in current.charge_set_ids:
         current.charge_set_ids.append(charge_set.charge_set_id)
         current.findings.extend(charge_set.findings)
