@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from tests.claims.claims837.world import make_payer
-from tests.clinical_notes.conftest import clinic, frozen_now  # noqa: F401 - fixtures
 from tests.dashboard.test_home import _home, _tile
 from tests.factories import CoverageFactory
 from tests.factories.claims import ClaimFactory
