@@ -13,7 +13,7 @@ maps with no other payers and the builder's check refuses it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -74,8 +74,9 @@ def _line(row: ClaimLine, claim_pos: str) -> x837p.ServiceLine:
     )
 
 
-def claim_837(claim: Claim) -> x837p.Claim:
-    """One stored claim (relations and lines loaded) as the builder's claim."""
+def claim_837(claim: Claim, lines: Sequence[ClaimLine] | None = None) -> x837p.Claim:
+    """One claim (relations loaded; its lines prefetched, or `lines` for a claim not saved yet)
+    as the builder's claim."""
     practice, patient, coverage, payer = claim.practice, claim.patient, claim.coverage, claim.payer
     billing = x837p.BillingProvider(
         name=practice.legal_name.upper(),
@@ -120,7 +121,8 @@ def claim_837(claim: Claim) -> x837p.Claim:
             rendering_provider = claim.supervising_provider
         else:  # the payer bills the performer under the supervisor: 2310D
             supervising = _clinician(claim.supervising_provider)
-    lines = tuple(_line(row, claim.place_of_service) for row in claim.lines.all())
+    rows = claim.lines.all() if lines is None else lines
+    service_lines = tuple(_line(row, claim.place_of_service) for row in rows)
     return x837p.Claim(
         claim_id=claim.patient_control_number,
         billing_provider=billing,
@@ -132,7 +134,7 @@ def claim_837(claim: Claim) -> x837p.Claim:
         ),
         payer=x837p.Payer(name=payer.name.upper(), payer_id=payer.payer_id),
         diagnoses=tuple(str(code) for code in claim.diagnoses),
-        lines=lines,
+        lines=service_lines,
         place_of_service=claim.place_of_service,
         frequency=claim.frequency,
         payer_claim_control_number=claim.payer_claim_number if claim.frequency != "1" else "",
