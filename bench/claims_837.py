@@ -49,15 +49,15 @@ def _seed(size: int, run: int) -> int:  # noqa: PLR0914 - a flat setup script
         postal_code="04101-1234",
         taxonomy_code="261QM0801X",
         phone="207-555-0100",
-        billing_npi=npi(f"3{run:08d}"),
+        billing_npi=npi(f"13{run:07d}"),
     )
     payer = make_payer(practice, frequency="per_session", payer_id=f"BENCH{run:04d}", timely_filing_days=365)
-    clinician = ProviderFactory(practice=practice, taxonomy_code="101YP2500X", npi=npi(f"4{run:08d}"))
+    clinician = ProviderFactory(practice=practice, taxonomy_code="101YP2500X", npi=npi(f"14{run:07d}"))
     supervisor = ProviderFactory(
-        practice=practice, credential="LCSW", taxonomy_code="1041C0700X", npi=npi(f"5{run:08d}")
+        practice=practice, credential="LCSW", taxonomy_code="1041C0700X", npi=npi(f"15{run:07d}")
     )
     tech = ProviderFactory(
-        practice=practice, credential="BHT", taxonomy_code="106S00000X", npi=npi(f"6{run:08d}")
+        practice=practice, credential="BHT", taxonomy_code="106S00000X", npi=npi(f"16{run:07d}")
     )
     PayerEnrollment.objects.bulk_create(
         PayerEnrollment(provider=p, payer=payer, status="enrolled", effective_on=dt.date(2025, 1, 1))

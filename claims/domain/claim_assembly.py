@@ -473,7 +473,7 @@ def incomplete_data_problem(field_path: str, reason: str) -> Problem:
     words = next((w for prefix, w in _FIELD_WORDS if path.startswith(prefix)), path)
     return error(
         ClaimCheckCode.INCOMPLETE,
-        f"The claim cannot be sent: {words} — {reason}.",
+        f"The claim cannot be sent: {words} — {reason.rstrip('.')}.",
         path,
         "Complete the record, then assemble or scrub the claim again.",
     )

@@ -347,11 +347,11 @@ def _save(
     now: datetime,
 ) -> None:
     """The claims, their lines and their events, in three bulk inserts."""
-    Claim.objects.bulk_create([claim for claim, _lines in built], batch_size=2000)
+    Claim.objects.bulk_create([claim for claim, _lines in built])
     for claim, lines in built:
         for line in lines:
             line.claim = claim
-    ClaimLine.objects.bulk_create([line for _claim, lines in built for line in lines], batch_size=5000)
+    ClaimLine.objects.bulk_create([line for _claim, lines in built for line in lines])
     events: list[ClaimEvent] = []
     for (claim, _lines), plan in zip(built, planned, strict=True):
         events.append(
@@ -386,7 +386,7 @@ def _save(
                     reason="Scrubbed without errors.",
                 )
             )
-    ClaimEvent.objects.bulk_create(events, batch_size=5000)
+    ClaimEvent.objects.bulk_create(events)
 
 
 def _frequency(timelines: dict[int, PolicyTimeline]) -> Callable[[ChargeSetIn], BillingFrequency]:
