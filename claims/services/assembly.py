@@ -346,7 +346,8 @@ def _save(
     actor: PracticeAccess | None,
     now: datetime,
 ) -> None:
-    """The claims, their lines and their events, in three bulk inserts."""
+    """The claims, their lines and their events (created and scrubbed; ready when clean), in
+    three bulk inserts."""
     Claim.objects.bulk_create([claim for claim, _lines in built])
     for claim, lines in built:
         for line in lines:
@@ -361,17 +362,8 @@ def _save(
                 actor=actor,
                 at=now,
                 to_status=ClaimStatus.DRAFT,
-                detail=f"charge_sets={','.join(str(i) for i in plan.charge_set_ids)}"[:200],
+                detail=f"scrubbed: errors={claim.error_count};warnings={claim.warning_count}",
                 data={"charge_set_ids": list(plan.charge_set_ids)},
-            )
-        )
-        events.append(
-            claim_event(
-                claim.pk,
-                kind=ClaimEvent.Kind.SCRUBBED,
-                actor=actor,
-                at=now,
-                detail=f"errors={claim.error_count};warnings={claim.warning_count}",
             )
         )
         if claim.status == ClaimStatus.READY:

@@ -98,6 +98,9 @@ def _with_payer(claim: Claim, status: str = "paid") -> Claim:
 
 @pytest.mark.django_db
 def test_reopening_a_claim_the_payer_has_is_a_new_version():
+    """Pitfall C17 (our reading): a replacement carries every line of the claim it replaces —
+    a frequency-7 claim with only the denied line would take back the paid ones. The payer's
+    claim number goes in REF*F8 (C7); the new version has its own numbers (C6)."""
     claim = _with_payer(_ready_claim())
     with pytest.raises(ValidationFailed, match="new version"):
         claim_transition(claim.pk, "ready", actor=None)
