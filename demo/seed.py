@@ -62,7 +62,7 @@ MAIN_PRACTICE = PracticeDetails(
     address_line2="Suite 200",
     city="Portland",
     state="ME",
-    postal_code="04101",
+    postal_code="04101-3512",  # ZIP+4: the 837's billing provider address needs nine digits
     phone="207-555-0140",
     timezone="America/New_York",
 )
@@ -75,7 +75,7 @@ SECOND_PRACTICE = PracticeDetails(
     address_line2="",
     city="Bangor",
     state="ME",
-    postal_code="04401",
+    postal_code="04401-2210",
     phone="207-555-0190",
     timezone="America/New_York",
 )
