@@ -14,12 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Claim, ClaimBatch
-from claims.selectors.x837 import RECEIVER_ID, RECEIVER_NAME, claim_837, claims_for_837, submitter_id
+from claims.models import ClaimBatch
+from claims.selectors.x837 import RECEIVER_ID, RECEIVER_NAME, claim_837, claim_records_for_837, submitter_id
 from claims.services.numbers import interchange_control_number
 from core.errors import NotFound, ValidationFailed
 from edi.x270 import Envelope
@@ -40,7 +41,7 @@ class Built837:
         return len(self.claim_ids)
 
 
-def _submitter(claims: Sequence[Claim]) -> Party:
+def _submitter(claims: Sequence[Any]) -> Party:
     practice = claims[0].practice
     digits = "".join(ch for ch in practice.phone if ch.isdigit())
     phone = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
@@ -56,13 +57,13 @@ _CLAIM_INDEX = re.compile(r"^claims\[(\d+)\]")
 
 
 def build_837_text(
-    claims: Sequence[Claim],
+    claims: Sequence[Any],
     *,
     control: int,
     created: datetime,
     usage: str = "T",
-) -> tuple[str, list[Claim], list[tuple[int, str]]]:
-    """The file for the claims (loaded by `claims_for_837`) the builder can carry, and the
+) -> tuple[str, list[Any], list[tuple[int, str]]]:
+    """The file for the claims (records of `claim_records_for_837`) the builder can carry, and the
     others with the reason. The builder checks every claim before writing anything; a claim it
     refuses is taken out and the file built again (one pass when all are fine)."""
     kept = list(claims)
@@ -108,7 +109,7 @@ def claims_837_file(
 ) -> Built837:
     """One 837P interchange for the practice's claims `claim_ids` (in that order), with a new
     ISA13 from the counter. Nothing is stored or sent."""
-    claims = [claim for claim in claims_for_837(claim_ids) if claim.practice_id == practice_id]
+    claims = [claim for claim in claim_records_for_837(claim_ids) if claim.practice_id == practice_id]
     if not claims:
         raise ValidationFailed("No claims of this practice to put in a file.")
     control = interchange_control_number()
