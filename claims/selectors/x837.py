@@ -168,7 +168,7 @@ _OWN = (
     "responsibility", "supervisor_billing", "place_of_service", "diagnoses", "total_cents",
     "supervising_provider_id",
 )  # fmt: skip
-_RELATED = {
+RELATED_FIELDS = {
     "practice": ("legal_name", "billing_npi", "tax_id", "address_line1", "address_line2", "city", "state",
                  "postal_code", "taxonomy_code", "phone"),
     "patient": ("last_name", "first_name", "date_of_birth", "sex", "address_line1", "address_line2", "city",
@@ -200,13 +200,13 @@ def claim_records_for_837(claim_ids: Iterable[int]) -> list[Any]:
     queries of plain values: no model instances, so 10,000 claims load in a fraction of the
     time. Practices, payers and providers are shared between the records that name them."""
     ids = list(dict.fromkeys(claim_ids))
-    fields = [*_OWN, *(f"{rel}__{name}" for rel, names in _RELATED.items() for name in names)]
-    fields += [f"{rel}_id" for rel in _RELATED if f"{rel}_id" not in _OWN]
+    fields = [*_OWN, *(f"{rel}__{name}" for rel, names in RELATED_FIELDS.items() for name in names)]
+    fields += [f"{rel}_id" for rel in RELATED_FIELDS if f"{rel}_id" not in _OWN]
     shared: dict[tuple[str, object], SimpleNamespace] = {}
     records: dict[int, SimpleNamespace] = {}
     for row in Claim.objects.filter(pk__in=ids).values(*fields):
         record = SimpleNamespace(**{name: row[name] for name in _OWN})
-        for rel, names in _RELATED.items():
+        for rel, names in RELATED_FIELDS.items():
             key = row[f"{rel}_id"]
             if key is None:
                 setattr(record, rel, None)

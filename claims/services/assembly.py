@@ -28,10 +28,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -56,7 +57,7 @@ from claims.domain.claim_assembly import (
 )
 from claims.domain.claim_status import ClaimStatus
 from claims.models import Charge, ChargeSet, ChargeStatus, Claim, ClaimEvent, ClaimLine
-from claims.selectors.x837 import claim_837
+from claims.selectors.x837 import RELATED_FIELDS, claim_837
 from claims.services.common import require_edit
 from claims.services.numbers import claim_numbers
 from claims.services.transitions import claim_event
@@ -97,64 +98,80 @@ def _live_primary_line() -> Exists:
     )
 
 
+_SET_FIELDS = (
+    "pk", "patient_id", "payer_id", "coverage_id", "rendering_provider_id", "supervising_provider_id",
+    "supervisor_billing", "date_of_service", "claim_diagnoses", "findings", "practice_id",
+)  # fmt: skip
+_CHARGE_FIELDS = (
+    "pk", "charge_set_id", "code", "modifiers", "units", "fee_cents", "place_of_service", "diagnosis_pointers",
+    "auth_number",
+)  # fmt: skip
+
+
 def _charge_sets(
     practice_id: int, charge_set_ids: Sequence[int] | None
-) -> tuple[list[ChargeSetIn], dict[int, ChargeSet]]:
-    """The sets to assemble as the planner's input, and the rows themselves with the patient,
-    coverage, payer, providers and practice the claims name (two queries)."""
-    rows = (
-        ChargeSet.objects.filter(
-            practice_id=practice_id,
-            status=ChargeStatus.REVIEWED,
-            self_pay=False,
-            payer__isnull=False,
-            coverage__isnull=False,
-        )
-        .exclude(_live_primary_line())
-        .select_related(
-            "practice", "patient", "coverage", "payer", "rendering_provider", "supervising_provider"
-        )
-        .prefetch_related(
-            Prefetch("lines", queryset=Charge.objects.filter(units__gt=0).order_by("line_number"))
-        )
-        .order_by("date_of_service", "pk")
-    )
+) -> tuple[list[ChargeSetIn], dict[int, SimpleNamespace]]:
+    """The sets to assemble as the planner's input, and per set the people the claim names
+    (practice, patient, coverage, payer, providers) as plain records shared between sets: two
+    queries of values, no model instances."""
+    rows = ChargeSet.objects.filter(
+        practice_id=practice_id,
+        status=ChargeStatus.REVIEWED,
+        self_pay=False,
+        payer__isnull=False,
+        coverage__isnull=False,
+    ).exclude(_live_primary_line())
     if charge_set_ids is not None:
         rows = rows.filter(pk__in=list(charge_set_ids))
-    found: list[ChargeSetIn] = []
-    by_id: dict[int, ChargeSet] = {}
-    for cs in rows:
-        if cs.payer_id is None or cs.coverage_id is None:  # filtered above
-            continue
-        by_id[cs.pk] = cs
-        found.append(
-            ChargeSetIn(
-                charge_set_id=cs.pk,
-                patient_id=cs.patient_id,
-                payer_id=cs.payer_id,
-                coverage_id=cs.coverage_id,
-                rendering_provider_id=cs.rendering_provider_id,
-                supervising_provider_id=cs.supervising_provider_id,
-                supervisor_billing=cs.supervisor_billing,
-                date_of_service=cs.date_of_service,
-                diagnoses=tuple(str(code) for code in cs.claim_diagnoses),
-                lines=tuple(
-                    LineIn(
-                        charge_id=line.pk,
-                        code=line.code,
-                        modifiers=tuple(str(m) for m in line.modifiers),
-                        units=line.units,
-                        charge_cents=line.fee_cents,
-                        place_of_service=line.place_of_service,
-                        diagnosis_pointers=tuple(int(p) for p in line.diagnosis_pointers),
-                        auth_number=line.auth_number,
-                    )
-                    for line in cs.lines.all()
-                ),
-                findings=tuple(f for f in cs.findings if f.get("severity") != Severity.ERROR),
+    related = [f"{rel}__{name}" for rel, names in RELATED_FIELDS.items() for name in names]
+    sets = list(rows.order_by("date_of_service", "pk").values(*_SET_FIELDS, *related))
+    lines: dict[int, list[LineIn]] = defaultdict(list)
+    charges = Charge.objects.filter(charge_set_id__in=[row["pk"] for row in sets], units__gt=0)
+    for line in charges.order_by("charge_set_id", "line_number").values(*_CHARGE_FIELDS):
+        lines[line["charge_set_id"]].append(
+            LineIn(
+                charge_id=line["pk"],
+                code=line["code"],
+                modifiers=tuple(str(m) for m in line["modifiers"]),
+                units=line["units"],
+                charge_cents=line["fee_cents"],
+                place_of_service=line["place_of_service"],
+                diagnosis_pointers=tuple(int(p) for p in line["diagnosis_pointers"]),
+                auth_number=line["auth_number"],
             )
         )
-    return found, by_id
+    shared: dict[tuple[str, object], SimpleNamespace] = {}
+    found: list[ChargeSetIn] = []
+    people: dict[int, SimpleNamespace] = {}
+    for row in sets:
+        record = SimpleNamespace()
+        for rel, names in RELATED_FIELDS.items():
+            key = row["practice_id"] if rel == "practice" else row[f"{rel}_id"]
+            if key is None:
+                setattr(record, rel, None)
+                continue
+            if (rel, key) not in shared:
+                shared[(rel, key)] = SimpleNamespace(
+                    pk=key, **{name: row[f"{rel}__{name}"] for name in names}
+                )
+            setattr(record, rel, shared[(rel, key)])
+        people[row["pk"]] = record
+        found.append(
+            ChargeSetIn(
+                charge_set_id=row["pk"],
+                patient_id=row["patient_id"],
+                payer_id=row["payer_id"],
+                coverage_id=row["coverage_id"],
+                rendering_provider_id=row["rendering_provider_id"],
+                supervising_provider_id=row["supervising_provider_id"],
+                supervisor_billing=row["supervisor_billing"],
+                date_of_service=row["date_of_service"],
+                diagnoses=tuple(str(code) for code in row["claim_diagnoses"]),
+                lines=tuple(lines[row["pk"]]),
+                findings=tuple(f for f in row["findings"] if f.get("severity") != Severity.ERROR),
+            )
+        )
+    return found, people
 
 
 def _prior_lines(practice_id: int, planned: Sequence[PlannedClaim]) -> list[PriorLine]:
@@ -181,33 +198,55 @@ def _prior_lines(practice_id: int, planned: Sequence[PlannedClaim]) -> list[Prio
     return [PriorLine(p, pay, day, code, units, ref) for p, pay, day, code, units, ref in rows]
 
 
+@dataclass(slots=True)
+class Built:
+    claim: Claim
+    lines: list[ClaimLine]
+    record: SimpleNamespace
+
+
+_RECORD_FIELDS = (
+    "practice_id", "patient_id", "payer_id", "coverage_id", "rendering_provider_id", "supervising_provider_id",
+    "patient_control_number", "frequency", "payer_claim_number", "prior_auth_number", "responsibility",
+    "supervisor_billing", "place_of_service", "diagnoses", "total_cents",
+)  # fmt: skip
+
+
+def _record(claim: Claim, people: SimpleNamespace) -> SimpleNamespace:
+    record = SimpleNamespace(**{name: getattr(claim, name) for name in _RECORD_FIELDS})
+    for rel in RELATED_FIELDS:
+        setattr(record, rel, getattr(people, rel))
+    return record
+
+
 def _unsaved_claims(
     practice_id: int,
     planned: Sequence[PlannedClaim],
-    sets: Mapping[int, ChargeSet],
+    people: Mapping[int, SimpleNamespace],
     *,
     actor: PracticeAccess | None,
     now: datetime,
-) -> list[tuple[Claim, list[ClaimLine]]]:
-    """The planned claims as unsaved rows (relations set from the charge sets already read)."""
+) -> list[Built]:
+    """The planned claims as unsaved rows, each with the record the scrubber and the 837 read
+    (the claim's fields and the people of its first charge set)."""
     timelines = payer_policy_timelines(payer_pks={claim.payer_id for claim in planned})
     numbers = claim_numbers(practice_id, len(planned))
-    built: list[tuple[Claim, list[ClaimLine]]] = []
+    built: list[Built] = []
     for number, plan in zip(numbers, planned, strict=True):
-        source = sets[plan.charge_set_ids[0]]
+        source = people[plan.charge_set_ids[0]]
         timeline = timelines.get(plan.payer_id)
         days = timeline.on(plan.date_from).timely_filing_days if timeline is not None else None
         pcn = patient_control_number(number)
         claim = Claim(
-            practice=source.practice,
-            patient=source.patient,
-            payer=source.payer,
-            coverage=source.coverage,
+            practice_id=practice_id,
+            patient_id=plan.patient_id,
+            payer_id=plan.payer_id,
+            coverage_id=plan.coverage_id,
             patient_control_number=pcn,
             status=ClaimStatus.DRAFT,
             status_changed_at=now,
-            rendering_provider=source.rendering_provider,
-            supervising_provider=source.supervising_provider,
+            rendering_provider_id=plan.rendering_provider_id,
+            supervising_provider_id=plan.supervising_provider_id,
             supervisor_billing=plan.supervisor_billing,
             place_of_service=plan.place_of_service,
             date_from=plan.date_from,
@@ -234,11 +273,11 @@ def _unsaved_claims(
             )
             for index, line in enumerate(plan.lines, start=1)
         ]
-        built.append((claim, lines))
+        built.append(Built(claim, lines, _record(claim, source)))
     return built
 
 
-def _enrollments(claims: Iterable[Claim]) -> dict[tuple[int, int], Enrollment]:
+def _enrollments(claims: Iterable[Any]) -> dict[tuple[int, int], Enrollment]:
     """(provider id, payer id) -> enrolment, one query per payer."""
     providers: dict[int, set[int]] = defaultdict(set)
     for claim in claims:
@@ -250,7 +289,7 @@ def _enrollments(claims: Iterable[Claim]) -> dict[tuple[int, int], Enrollment]:
     return found
 
 
-def _reported_provider_id(claim: Claim) -> int:
+def _reported_provider_id(claim: Any) -> int:
     """Whose enrolment the payer checks: the supervisor when the claim is billed under one."""
     if claim.supervising_provider_id is not None and claim.supervisor_billing:
         return claim.supervising_provider_id
@@ -258,14 +297,15 @@ def _reported_provider_id(claim: Claim) -> int:
 
 
 def claim_scrub_problems(
-    claim: Claim,
+    claim: Any,
     lines: Sequence[ClaimLine] | None = None,
     *,
     carried: Iterable[Problem] = (),
     duplicates: Iterable[Problem] = (),
     enrollment: Enrollment | None,
 ) -> list[Problem]:
-    """Every finding of one claim (relations loaded; its lines prefetched or given), errors
+    """Every finding of one claim (a `Claim` with relations and lines loaded, or a record with the
+    same attribute names and its `lines` given), errors
     first: the carried charge findings, duplicates, claim-level edits, the reported provider's
     enrolment on every date, and the 837 builder's own check of the claim."""
     rows = list(claim.lines.all()) if lines is None else list(lines)
@@ -314,21 +354,22 @@ def _problem(stored: Mapping[str, Any]) -> Problem:
 
 
 def _scrub(
-    built: Sequence[tuple[Claim, list[ClaimLine]]],
+    built: Sequence[Built],
     planned: Sequence[PlannedClaim],
     duplicates: DuplicateIndex,
     *,
     now: datetime,
 ) -> None:
     """Findings, counts and status on each unsaved claim (in memory, no query but enrolments)."""
-    enrollments = _enrollments(claim for claim, _lines in built)
-    for (claim, lines), plan in zip(built, planned, strict=True):
+    enrollments = _enrollments(item.record for item in built)
+    for item, plan in zip(built, planned, strict=True):
+        claim, record = item.claim, item.record
         problems = claim_scrub_problems(
-            claim,
-            lines,
+            record,
+            item.lines,
             carried=[_problem(f) for f in plan.findings],
             duplicates=duplicates.problems(plan),
-            enrollment=enrollments.get((_reported_provider_id(claim), claim.payer_id)),
+            enrollment=enrollments.get((_reported_provider_id(record), record.payer_id)),
         )
         duplicates.add(plan, claim.patient_control_number)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
@@ -340,7 +381,7 @@ def _scrub(
 
 
 def _save(
-    built: Sequence[tuple[Claim, list[ClaimLine]]],
+    built: Sequence[Built],
     planned: Sequence[PlannedClaim],
     *,
     actor: PracticeAccess | None,
@@ -348,13 +389,14 @@ def _save(
 ) -> None:
     """The claims, their lines and their events (created and scrubbed; ready when clean), in
     three bulk inserts."""
-    Claim.objects.bulk_create([claim for claim, _lines in built])
-    for claim, lines in built:
-        for line in lines:
-            line.claim = claim
-    ClaimLine.objects.bulk_create([line for _claim, lines in built for line in lines])
+    Claim.objects.bulk_create([item.claim for item in built])
+    for item in built:
+        for line in item.lines:
+            line.claim = item.claim
+    ClaimLine.objects.bulk_create([line for item in built for line in item.lines])
     events: list[ClaimEvent] = []
-    for (claim, _lines), plan in zip(built, planned, strict=True):
+    for item, plan in zip(built, planned, strict=True):
+        claim = item.claim
         events.append(
             claim_event(
                 claim.pk,
@@ -403,17 +445,17 @@ def claims_assemble(
     now = timezone.now()
     with transaction.atomic():
         _lock_practice_assembly(practice_id)
-        charge_sets, rows = _charge_sets(practice_id, charge_set_ids)
+        charge_sets, people = _charge_sets(practice_id, charge_set_ids)
         if not charge_sets:
             return AssemblyResult(claim_ids=(), ready=0, draft=0)
         timelines = payer_policy_timelines(payer_pks={cs.payer_id for cs in charge_sets})
         planned = plan_claims(charge_sets, _frequency(timelines))
         duplicates = DuplicateIndex(_prior_lines(practice_id, planned))
-        built = _unsaved_claims(practice_id, planned, rows, actor=actor, now=now)
+        built = _unsaved_claims(practice_id, planned, people, actor=actor, now=now)
         _scrub(built, planned, duplicates, now=now)
         _save(built, planned, actor=actor, now=now)
-        claim_ids = tuple(claim.pk for claim, _lines in built)
-        ready = sum(1 for claim, _lines in built if claim.status == ClaimStatus.READY)
+        claim_ids = tuple(item.claim.pk for item in built)
+        ready = sum(1 for item in built if item.claim.status == ClaimStatus.READY)
         draft = len(built) - ready
         if actor is not None:
             audit_event_record(
