@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import platform
 import sys
 import time
 import tracemalloc
@@ -193,6 +194,15 @@ def main() -> None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("Set DATABASE_URL to a scratch PostgreSQL database (see the docstring).")
     call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    sys.stdout.write(
+        f"{platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}), PostgreSQL {version}; "
+        f"load average {os.getloadavg()[0]:.1f}\n"
+    )
     for run, size in enumerate(int(s) for s in args.sizes.split(",")):
         _measure(size, int(time.time()) % 100000 * 10 + run, sys.stdout)
 
