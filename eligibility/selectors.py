@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -336,6 +337,43 @@ def _upcoming(practice_id: int, *, today: dt.date, days: int) -> QuerySet[Appoin
         .select_related("patient")
         .order_by("starts_at", "pk")
     )
+
+
+def schedule_appointments(practice_id: int, *, today: dt.date, days: int) -> list[Appointment]:
+    """The batch's appointments (`_upcoming`), each with `previous_starts_at`: when the patient's
+    previous appointment (not cancelled) started, for the gap rule. One query."""
+    previous = (
+        Appointment.objects.filter(patient_id=OuterRef("patient_id"), starts_at__lt=OuterRef("starts_at"))
+        .exclude(status=Appointment.Status.CANCELLED)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    return list(
+        _upcoming(practice_id, today=today, days=days).annotate(previous_starts_at=Subquery(previous))
+    )
+
+
+def last_check_times(*, coverage_ids: set[int], zone: ZoneInfo) -> dict[int, dt.date]:
+    """Per coverage: the day (in the practice's zone) its last check that did not fail for good
+    was asked for. One query."""
+    rows = (
+        EligibilityCheck.objects.filter(coverage_id__in=coverage_ids)
+        .exclude(status=Status.FAILED_PERMANENT)
+        .values("coverage_id")
+        .annotate(last=Max("created_at"))
+        .values_list("coverage_id", "last")
+    )
+    return {coverage_id: timezone.localtime(last, zone).date() for coverage_id, last in rows}
+
+
+def checks_on_dates(*, pairs: set[tuple[int, dt.date]]) -> set[tuple[int, dt.date]]:
+    """Which (coverage, date of service) pairs already have a check. One query."""
+    if not pairs:
+        return set()
+    rows = EligibilityCheck.objects.filter(
+        coverage_id__in={c for c, _ in pairs}, service_date__in={d for _, d in pairs}
+    ).values_list("coverage_id", "service_date")
+    return set(rows) & pairs
 
 
 def _primary_coverage(patient_id: int, on: dt.date) -> Coverage | None:

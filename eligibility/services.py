@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -38,7 +37,7 @@ from clearinghouse.interface import (
 from clearinghouse.sftp import CollectReport, InboxFile
 from core.domain.backoff import MAX_ATTEMPTS
 from core.errors import NotFound, ValidationFailed
-from core.jobs import job_enqueue_on_commit
+from core.jobs import JobSpec, job_enqueue_on_commit, jobs_enqueue_many_on_commit
 from edi.errors import X12Error
 from edi.x270 import Envelope
 from edi.x271 import EligibilityTransaction, Response271
@@ -56,22 +55,29 @@ from eligibility.models import (
 )
 from eligibility.selectors import (
     _primary_coverage,
-    _upcoming,
     change_json,
     check_facts,
+    checks_on_dates,
     eligibility_rules,
+    last_check_times,
     practice_clearinghouse,
     previous_done_summary,
+    schedule_appointments,
     schedule_settings,
     settings_for,
     sftp_connection_label,
     sftp_practice_ids,
 )
 from patients.models import Coverage
-from patients.selectors import coverage_to_verify
-from payer_rules.domain.policy import EligibilityRules, PolicyTimeline
-from payer_rules.selectors import payer_policy_timeline
-from payers.selectors import enrollments_with_payer
+from patients.selectors import (
+    coverage_to_verify,
+    coverages_lock,
+    primary_coverage_on,
+    primary_coverages_of_patients,
+)
+from payer_rules.domain.policy import EligibilityRules
+from payer_rules.selectors import payer_policy_timelines
+from payers.selectors import EnrollmentSpan, enrollments_with_payer
 from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
 
@@ -87,13 +93,24 @@ class CheckRetry(Exception):
     """A transient failure: the durable job runs the check again after a backoff."""
 
 
+def next_control_numbers(name: str, count: int) -> list[int]:
+    """The next `count` values of a database counter, in one statement (an upsert that adds
+    `count` and returns the new last value): unique across batches and workers (pitfall E7)."""
+    table = connection.ops.quote_name(ControlNumber._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, last_value) VALUES (%s, %s) "  # noqa: S608 (our table name)
+            f"ON CONFLICT (name) DO UPDATE SET last_value = {table}.last_value + EXCLUDED.last_value "
+            "RETURNING last_value",
+            [name, count],
+        )
+        last = int(cursor.fetchone()[0])
+    return [(value - 1) % ISA13_MAX + 1 for value in range(last - count + 1, last + 1)]
+
+
 def next_control_number(name: str) -> int:
     """The next value of a database counter (unique across batches and workers: pitfall E7)."""
-    with transaction.atomic():
-        ControlNumber.objects.get_or_create(name=name)
-        ControlNumber.objects.filter(name=name).update(last_value=F("last_value") + 1)
-        value = ControlNumber.objects.values_list("last_value", flat=True).get(name=name)
-    return (value - 1) % ISA13_MAX + 1
+    return next_control_numbers(name, 1)[0]
 
 
 def eligibility_settings_save(
@@ -139,21 +156,28 @@ def eligibility_settings_save(
 # ---- asking for a check ---------------------------------------------------------------------------
 
 
-def _enrollment_warnings(
-    *, coverage: Coverage, appointment: Appointment | None, rules: EligibilityRules
+def _enrollment_warning(
+    *, coverage: Coverage, rules: EligibilityRules, span: EnrollmentSpan | None
 ) -> list[str]:
-    """Pitfall E9: the payer answers only for enrolled providers."""
-    if not rules.enrollment_required or appointment is None:
-        return []
-    span = enrollments_with_payer(provider_ids=[appointment.provider_id], payer_pk=coverage.payer_id).get(
-        appointment.provider_id
-    )
-    if span is not None and span.status == "enrolled":
+    """Pitfall E9: the payer answers only for enrolled providers (`span`: the session's
+    provider's enrolment with the coverage's payer)."""
+    if not rules.enrollment_required or (span is not None and span.status == "enrolled"):
         return []
     return [
         f"{coverage.payer.name} requires eligibility enrollment and the session's provider is not enrolled: "
         "a rejection (AAA 41 or 50) most likely means the enrollment is missing."
     ]
+
+
+def _enrollment_warnings(
+    *, coverage: Coverage, appointment: Appointment | None, rules: EligibilityRules
+) -> list[str]:
+    if not rules.enrollment_required or appointment is None:
+        return []
+    span = enrollments_with_payer(provider_ids=[appointment.provider_id], payer_pk=coverage.payer_id).get(
+        appointment.provider_id
+    )
+    return _enrollment_warning(coverage=coverage, rules=rules, span=span)
 
 
 def _check_create(
@@ -269,75 +293,91 @@ def eligibility_verify_now(
     return check
 
 
-def _payer_rules(timelines: dict[int, PolicyTimeline], payer_id: int, on: dt.date) -> EligibilityRules:
-    if payer_id not in timelines:
-        timelines[payer_id] = payer_policy_timeline(payer_pk=payer_id)
-    return timelines[payer_id].on(on).eligibility
-
-
 def eligibility_schedule_run(*, practice_id: int, today: dt.date | None = None) -> EligibilityBatch | None:
-    """Queue a check for every coverage with an upcoming appointment that needs one (one batch)."""
+    """Queue a check for every coverage with an upcoming appointment that needs one (one batch).
+
+    A constant number of queries whatever the number of coverages (the bench's 1,000 checks are
+    queued in about a second): the appointments with each patient's previous one, their primary
+    coverages, the coverages' last checks, one lock over the coverages chosen, their checks on
+    those dates, the payers' rules and enrolments, a block of trace numbers, one INSERT of the
+    checks and one of their outbox rows, sent after commit over one broker connection."""
     settings_row = settings_for(practice_id=practice_id)
     rules = schedule_settings(settings_row)
     today = today or practice_today(practice_id=practice_id)
     zone = practice_zone(practice_id=practice_id)
     clearinghouse = clearinghouse_name(settings_row.clearinghouse)
-    timelines: dict[int, PolicyTimeline] = {}  # the payers' rules, read once per payer
     with transaction.atomic(durable=True):
-        batch = EligibilityBatch.objects.create(practice_id=practice_id)
-        seen: set[tuple[int, dt.date]] = set()
-        created = 0
-        for appointment in _upcoming(practice_id, today=today, days=rules.days_ahead):
+        appointments = schedule_appointments(practice_id, today=today, days=rules.days_ahead)
+        coverages = primary_coverages_of_patients(patient_ids={a.patient_id for a in appointments})
+        last_checked = last_check_times(
+            coverage_ids={c.pk for found in coverages.values() for c in found}, zone=zone
+        )
+        planned: dict[tuple[int, dt.date], tuple[Coverage, Appointment]] = {}
+        for appointment in appointments:
             on = timezone.localtime(appointment.starts_at, zone).date()
             if not in_window(on, today=today, days_ahead=rules.days_ahead):
                 continue
-            coverage = _primary_coverage(appointment.patient_id, on)
-            if coverage is None or (coverage.pk, on) in seen:
+            coverage = primary_coverage_on(coverages.get(appointment.patient_id, []), on)
+            if coverage is None or (coverage.pk, on) in planned:
                 continue
-            seen.add((coverage.pk, on))
-            last = (
-                EligibilityCheck.objects.filter(coverage=coverage)
-                .exclude(status=Status.FAILED_PERMANENT)
-                .order_by("-created_at")
-                .values_list("created_at", flat=True)
-                .first()
-            )
-            previous = (
-                Appointment.objects.filter(
-                    patient_id=appointment.patient_id, starts_at__lt=appointment.starts_at
-                )
-                .exclude(status=Appointment.Status.CANCELLED)
-                .order_by("-starts_at")
-                .values_list("starts_at", flat=True)
-                .first()
-            )
+            previous = appointment.previous_starts_at  # type: ignore[attr-defined]
             if not needs_verification(
                 today=today,
                 appointment_on=on,
-                last_checked_on=timezone.localtime(last, zone).date() if last else None,
+                last_checked_on=last_checked.get(coverage.pk),
                 previous_appointment_on=timezone.localtime(previous, zone).date() if previous else None,
                 settings=rules,
             ):
                 continue
-            locked = coverage_to_verify(practice_id=practice_id, coverage_id=coverage.pk, lock=True)
-            if locked is None:
-                continue
-            _, made = _check_create(
-                practice_id=practice_id,
-                coverage=locked,
-                service_date=on,
-                reason=Reason.SCHEDULED,
-                appointment=appointment,
-                batch=batch,
-                clearinghouse=clearinghouse,
-                rules=_payer_rules(timelines, locked.payer_id, on),
-            )
-            created += made
-        if not created:
-            batch.delete()
+            planned[(coverage.pk, on)] = (coverage, appointment)
+            last_checked[coverage.pk] = today  # the check planned now is the coverage's last
+        locked = coverages_lock(practice_id=practice_id, coverage_ids={c.pk for c, _ in planned.values()})
+        existing = checks_on_dates(pairs=set(planned))  # read after the lock: a "Verify now" won
+        todo = [(key, *value) for key, value in planned.items() if key not in existing and key[0] in locked]
+        if not todo:
             return None
-        batch.total = created
-        batch.save(update_fields=["total"])
+        timelines = payer_policy_timelines(payer_pks={coverage.payer_id for _, coverage, _ in todo})
+        enrolments: dict[int, dict[int, EnrollmentSpan]] = {}
+        traces = iter(next_control_numbers("trace", len(todo)))
+        batch = EligibilityBatch.objects.create(practice_id=practice_id, total=len(todo))
+        checks = []
+        for (_, on), coverage, appointment in todo:
+            payer_rules = timelines[coverage.payer_id].on(on).eligibility
+            if payer_rules.enrollment_required and coverage.payer_id not in enrolments:
+                enrolments[coverage.payer_id] = enrollments_with_payer(
+                    provider_ids={a.provider_id for _, _, a in todo}, payer_pk=coverage.payer_id
+                )
+            span = enrolments.get(coverage.payer_id, {}).get(appointment.provider_id)
+            checks.append(
+                EligibilityCheck(
+                    practice_id=practice_id,
+                    patient_id=coverage.patient_id,
+                    coverage=coverage,
+                    appointment=appointment,
+                    batch=batch,
+                    service_date=on,
+                    sequence=0,
+                    reason=Reason.SCHEDULED,
+                    clearinghouse=clearinghouse,
+                    is_sandbox=clearinghouse == "sandbox",
+                    service_types=list(payer_rules.service_types),
+                    trace_number=f"PRTY{next(traces):010d}",
+                    warnings=_enrollment_warning(coverage=coverage, rules=payer_rules, span=span),
+                )
+            )
+        EligibilityCheck.objects.bulk_create(checks)
+        jobs_enqueue_many_on_commit(
+            CHECK_TASK,
+            [
+                JobSpec(
+                    key=f"eligibility.check:{c.pk}",
+                    label=f"Eligibility check {c.pk}",
+                    kwargs={"check_id": c.pk},
+                )
+                for c in checks
+            ],
+            practice_id=practice_id,
+        )
     return batch
 
 
