@@ -16,9 +16,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -34,7 +35,7 @@ from clearinghouse.interface import (
     PermanentClearinghouseError,
     TransientClearinghouseError,
 )
-from clearinghouse.sftp import CollectReport, InboxFile
+from clearinghouse.sftp import AnswerPending, CollectReport, InboxFile
 from core.domain.backoff import MAX_ATTEMPTS
 from core.errors import NotFound, ValidationFailed
 from core.jobs import JobSpec, job_enqueue_on_commit, jobs_enqueue_many_on_commit
@@ -434,19 +435,74 @@ def _fail(
         raise CheckRetry(message)
 
 
+def _control_number(check: EligibilityCheck, *, answers_later: bool) -> int:
+    """The ISA13 of this attempt's 270: a new one each attempt, except through a clearinghouse
+    that answers later (SFTP batch), where every attempt reuses the first one's, recorded on the
+    check before anything is uploaded (so even a worker killed mid-upload leaves it)."""
+    if not answers_later:
+        return next_control_number("interchange")
+    if check.sent_control_number is None:
+        control = next_control_number("interchange")
+        EligibilityCheck.objects.filter(pk=check.pk, sent_control_number__isnull=True).update(
+            sent_control_number=control
+        )
+        check.sent_control_number = EligibilityCheck.objects.values_list(
+            "sent_control_number", flat=True
+        ).get(pk=check.pk)
+    return int(check.sent_control_number)  # type: ignore[arg-type]
+
+
+def _wait(check: EligibilityCheck, *, control: int, request_x12: str, message: str) -> None:
+    """The 270 is with a batch clearinghouse and its 271 has not come: record the 270 once (a
+    "sent" exchange), then poll again with backoff until the last attempt gives up."""
+    if not EligibilityExchange.objects.filter(interchange_control_number=control, outcome="sent").exists():
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            EligibilityExchange.objects.create(
+                check_run=check,
+                attempt=check.attempts,
+                interchange_control_number=control,
+                request_x12=request_x12,
+                outcome="sent",
+                error_message=message,
+            )
+    waiting = check.attempts < MAX_ATTEMPTS
+    if not waiting:
+        message = f"{message} Gave up after {check.attempts} attempts; verify again later."
+    check.status = Status.FAILED_TRANSIENT if waiting else Status.FAILED_PERMANENT
+    check.error_message = message
+    check.finished_at = None if waiting else timezone.now()
+    check.save(update_fields=["status", "error_message", "finished_at", "updated_at"])
+    if waiting:
+        raise CheckRetry(message)
+
+
 def eligibility_check_run(*, check_id: int) -> None:
     """Send the check's 270 through the practice's clearinghouse and record the 271."""
     check = _claim(check_id)
     if check is None:
         return
-    control = next_control_number("interchange")
     facts = check_facts(check=check)
     request_x12 = ""
     try:
         adapter = adapter_for(check.clearinghouse, practice_id=check.practice_id)
+    except PermanentClearinghouseError as error:
+        _fail(
+            check,
+            control=next_control_number("interchange"),
+            outcome="permanent",
+            message=str(error),
+            request_x12="",
+            response_x12="",
+        )
+        return
+    control = _control_number(check, answers_later=getattr(adapter, "answers_later", False))
+    try:
         request = build_request(facts, trace_number=check.trace_number)
         envelope = _envelope(check, control=control, payer_id=facts.payer_id, sandbox=adapter.is_sandbox)
         result = adapter.check_eligibility(CheckRequest(request=request, envelope=envelope))
+    except AnswerPending as error:
+        _wait(check, control=control, request_x12=error.request_x12, message=str(error))
+        return
     except TransientClearinghouseError as error:
         _fail(
             check,
@@ -564,10 +620,15 @@ def sftp_answers_store(*, practice_id: int, inbox_file: InboxFile) -> list[str]:
         unavailable = EligibilityResult(request_x12="", response_x12="", response=response).payer_unavailable
         if not response.transactions or unavailable:
             continue
-        sent = check.exchanges.order_by("-attempt", "-pk").first()
+        sent = (
+            check.exchanges.filter(outcome="sent").order_by("-pk").first()
+            or check.exchanges.order_by("-attempt", "-pk").first()
+        )
         if _answer_record(
             check,
-            control=next_control_number("interchange"),  # the exchange's own number (unique)
+            # the answer to the 270 the check sent (its ISA13); a check sent before the number
+            # was kept on it gets a number of its own
+            control=check.sent_control_number or next_control_number("interchange"),
             request_x12=sent.request_x12 if sent else "",
             response_x12=inbox_file.text,
             response=response,

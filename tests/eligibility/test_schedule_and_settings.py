@@ -174,6 +174,8 @@ def test_the_batch_skips_fresh_coverages_repeats_and_a_check_already_asked_for(w
     batch = services.eligibility_schedule_run(practice_id=world.practice.pk)
 
     assert batch is not None
-    made = list(EligibilityCheck.objects.filter(batch=batch).values_list("coverage_id", "service_date", "reason"))
+    made = list(
+        EligibilityCheck.objects.filter(batch=batch).values_list("coverage_id", "service_date", "reason")
+    )
     assert made == [(returning.pk, today + dt.timedelta(days=1), "scheduled")]
     assert batch.total == 1

@@ -113,7 +113,9 @@ def test_killing_the_worker_mid_batch_loses_and_doubles_no_check(
     assert checks.count() == made == ROUNDS * BATCH
     assert set(checks.values_list("status", flat=True)) == {"done"}
     per_check = dict(EligibilityExchange.objects.values_list("check_run_id").annotate(n=Count("pk")))
-    assert per_check == {pk: 1 for pk in checks.values_list("pk", flat=True)}, "a check lost or answered twice"
+    assert per_check == dict.fromkeys(checks.values_list("pk", flat=True), 1), (
+        "a check lost or answered twice"
+    )
     for exchange in EligibilityExchange.objects.all():
         assert exchange.outcome == "answered"
         isa13 = read_interchange(exchange.request_x12).isa.get(13)
