@@ -83,6 +83,7 @@ class EligibilityCheck(TimeStampedModel):
         ON_DEMAND = "on_demand", "On demand"
         SCHEDULED = "scheduled", "Scheduled"
         BEFORE_SESSION = "before_session", "Before the session"
+        CARVE_OUT = "carve_out", "Carve-out administrator"
 
     practice = models.ForeignKey(
         "practice.Practice", on_delete=models.CASCADE, related_name="eligibility_checks"
@@ -117,6 +118,15 @@ class EligibilityCheck(TimeStampedModel):
     # A clearinghouse that answers later (SFTP batch): the ISA13 of the one 270 the check sent;
     # every retry reuses it (same file, same trace), so the inquiry goes up once (decision 0034).
     sent_control_number = models.BigIntegerField(null=True, blank=True)
+    # Pitfall E1: the plan's 271 named another administrator of the MH/SUD benefits; this check
+    # asks that administrator (a payer the practice set up with its payer ID) about the same
+    # coverage and date. One per plan check.
+    carve_out_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carve_out_check"
+    )
+    carve_out_payer = models.ForeignKey(
+        "payers.Payer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     attempts = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -131,7 +141,9 @@ class EligibilityCheck(TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["coverage", "service_date", "sequence"], name="eligibility_check_once_per_date"
+                fields=["coverage", "service_date", "sequence"],
+                condition=models.Q(carve_out_of__isnull=True),
+                name="eligibility_check_once_per_date",
             ),
         ]
         indexes = [models.Index(fields=["coverage", "status", "-finished_at"])]

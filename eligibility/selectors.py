@@ -43,6 +43,7 @@ from patients.selectors import (
 )
 from payer_rules.domain.policy import EligibilityRules
 from payer_rules.selectors import payer_policy_on, payer_policy_timelines
+from payers.models import Payer
 from practice.models import SftpConnection
 from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
@@ -110,6 +111,8 @@ def check_facts(*, check: EligibilityCheck) -> CheckFacts:
     if coverage is None:
         raise NotFound("The check's coverage is gone.")
     patient, practice, payer = coverage.patient, coverage.patient.practice, coverage.payer
+    if check.carve_out_payer_id is not None:  # asked of the carve-out administrator (pitfall E1)
+        payer = Payer.objects.get(pk=check.carve_out_payer_id)
     return CheckFacts(
         patient_first_name=patient.first_name,
         patient_last_name=patient.last_name,
@@ -132,9 +135,12 @@ def check_facts(*, check: EligibilityCheck) -> CheckFacts:
 
 
 def previous_done_summary(*, check: EligibilityCheck) -> Summary | None:
-    """The summary of the coverage's last finished check before this one."""
+    """The summary of the coverage's last finished check before this one, asked of the same
+    payer (a carve-out administrator's answer is compared with its own earlier answers)."""
     previous = (
-        EligibilityCheck.objects.filter(coverage_id=check.coverage_id, status=Status.DONE)
+        EligibilityCheck.objects.filter(
+            coverage_id=check.coverage_id, status=Status.DONE, carve_out_payer_id=check.carve_out_payer_id
+        )
         .exclude(pk=check.pk)
         .filter(finished_at__isnull=False)
         .order_by("-finished_at", "-pk")
@@ -142,6 +148,14 @@ def previous_done_summary(*, check: EligibilityCheck) -> Summary | None:
         .first()
     )
     return summary_from_json(previous) if previous else None
+
+
+def carve_out_payers(*, practice_id: int, payer_ids: set[str]) -> dict[str, Payer]:
+    """The practice's payers set up with these electronic payer IDs (carve-out administrators
+    named in 271s), by payer ID. One query."""
+    if not payer_ids:
+        return {}
+    return {p.payer_id: p for p in Payer.objects.filter(practice_id=practice_id, payer_id__in=payer_ids)}
 
 
 # ---- the patient's panel -------------------------------------------------------------------------
@@ -164,6 +178,19 @@ class CheckRow:
 
 
 @dataclass(frozen=True, slots=True)
+class CarveOutRow:
+    """Pitfall E1 on the patient screen: the plan's current answer names another administrator
+    of the MH/SUD benefits; the check asked of it, or what it takes to ask."""
+
+    plan_check_id: int
+    administrator: str  # as the 271 names it
+    administrator_payer_id: str
+    payer_name: str  # the practice's payer with that payer ID ("" when not set up)
+    check: CheckRow | None
+    lines: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class CoveragePanel:
     coverage_id: int
     payer_name: str
@@ -176,6 +203,7 @@ class CoveragePanel:
     warnings: list[str]
     banner: str  # the latest check failed or is still running, while an older result shows
     history: list[CheckRow] = field(default_factory=list)
+    carve_out: CarveOutRow | None = None
 
     @property
     def is_sandbox(self) -> bool:
@@ -193,17 +221,41 @@ def _row(check: EligibilityCheck) -> CheckRow:
         status=check.status,
         status_label=check.get_status_display(),
         coverage_label=COVERAGE_LABELS.get(summary.get("coverage", ""), "") if summary else "",
-        payer_name=check.coverage.payer.name,
+        payer_name=check.carve_out_payer.name if check.carve_out_payer else check.coverage.payer.name,
         is_sandbox=check.is_sandbox,
         error_message=check.error_message,
         changes=list(check.changes),
     )
 
 
-def _panel(coverage: Coverage, checks: list[EligibilityCheck]) -> CoveragePanel:
+def _carve_out_row(
+    done: EligibilityCheck | None,
+    summary: Summary | None,
+    checks: list[EligibilityCheck],
+    payers: dict[str, Payer],
+) -> CarveOutRow | None:
+    if done is None or summary is None or not summary.carve_out:
+        return None
+    asked = next((c for c in checks if c.carve_out_of_id == done.pk), None)
+    answer = summary_from_json(asked.summary) if asked is not None and asked.summary else None
+    payer = payers.get(summary.carve_out_payer_id)
+    return CarveOutRow(
+        plan_check_id=done.pk,
+        administrator=summary.carve_out,
+        administrator_payer_id=summary.carve_out_payer_id,
+        payer_name=payer.name if payer is not None else "",
+        check=_row(asked) if asked is not None else None,
+        lines=plain_lines(answer)
+        if answer is not None and asked is not None and asked.status == Status.DONE
+        else [],
+    )
+
+
+def _panel(coverage: Coverage, checks: list[EligibilityCheck], payers: dict[str, Payer]) -> CoveragePanel:
     rows = [_row(c) for c in checks]
-    done = next((c for c in checks if c.status == Status.DONE), None)
-    latest = checks[0] if checks else None
+    plan_checks = [c for c in checks if c.carve_out_of_id is None]
+    done = next((c for c in plan_checks if c.status == Status.DONE), None)
+    latest = plan_checks[0] if plan_checks else None
     summary = summary_from_json(done.summary) if done is not None and done.summary else None
     banner = ""
     if latest is not None and latest is not done:
@@ -217,13 +269,14 @@ def _panel(coverage: Coverage, checks: list[EligibilityCheck]) -> CoveragePanel:
         payer_name=coverage.payer.name,
         member_id=coverage.member_id,
         current=_row(done) if done is not None else None,
-        latest=rows[0] if rows else None,
+        latest=_row(latest) if latest is not None else None,
         summary=summary,
         lines=plain_lines(summary) if summary is not None else [],
         errors=list(summary.errors) if summary is not None else [],
         warnings=list(done.warnings) if done is not None else [],
         banner=banner,
         history=rows,
+        carve_out=_carve_out_row(done, summary, checks, payers),
     )
 
 
@@ -250,15 +303,18 @@ def eligibility_panels_for_user(
     coverages = coverages_to_verify(practice_id=access.practice_id, patient_id=patient_id)
     checks = (
         EligibilityCheck.objects.filter(coverage__in=coverages)
-        .select_related("requested_by", "coverage__payer")
+        .select_related("requested_by", "coverage__payer", "carve_out_payer")
         .order_by("-created_at", "-pk")
     )
     by_coverage: dict[int, list[EligibilityCheck]] = {c.pk: [] for c in coverages}
+    named: set[str] = set()
     for check in checks[:200]:
         by_coverage[check.coverage_id].append(check)
+        named.add((check.summary or {}).get("carve_out_payer_id", ""))
+    payers = carve_out_payers(practice_id=access.practice_id, payer_ids=named - {""})
     if audit:
         _audit_view(access, patient_id=patient_id, detail="eligibility panel")
-    return [_panel(c, by_coverage[c.pk]) for c in coverages]
+    return [_panel(c, by_coverage[c.pk], payers) for c in coverages]
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +427,9 @@ def checks_on_dates(*, pairs: set[tuple[int, dt.date]]) -> set[tuple[int, dt.dat
     if not pairs:
         return set()
     rows = EligibilityCheck.objects.filter(
-        coverage_id__in={c for c, _ in pairs}, service_date__in={d for _, d in pairs}
+        coverage_id__in={c for c, _ in pairs},
+        service_date__in={d for _, d in pairs},
+        carve_out_of__isnull=True,
     ).values_list("coverage_id", "service_date")
     return set(rows) & pairs
 

@@ -56,6 +56,7 @@ from eligibility.models import (
 )
 from eligibility.selectors import (
     _primary_coverage,
+    carve_out_payers,
     change_json,
     check_facts,
     checks_on_dates,
@@ -78,6 +79,7 @@ from patients.selectors import (
 )
 from payer_rules.domain.policy import EligibilityRules
 from payer_rules.selectors import payer_policy_timelines
+from payers.models import Payer
 from payers.selectors import EnrollmentSpan, enrollments_with_payer
 from practice.selectors import practice_today, practice_zone
 from scheduling.models import Appointment
@@ -198,7 +200,9 @@ def _check_create(
     and the last one has finished). Call inside a transaction that locked the coverage. A batch
     passes the practice's `clearinghouse` and the payer's `rules` on the date, read once."""
     existing = (
-        EligibilityCheck.objects.filter(coverage=coverage, service_date=service_date)
+        EligibilityCheck.objects.filter(
+            coverage=coverage, service_date=service_date, carve_out_of__isnull=True
+        )
         .order_by("-sequence")
         .first()
     )
@@ -380,6 +384,96 @@ def eligibility_schedule_run(*, practice_id: int, today: dt.date | None = None) 
             practice_id=practice_id,
         )
     return batch
+
+
+# ---- carve-outs (pitfall E1) ------------------------------------------------------------------------
+
+
+def _carve_out_create(
+    original: EligibilityCheck, *, payer: Payer, user_id: int | None
+) -> tuple[EligibilityCheck, bool]:
+    """The check asking the carve-out administrator `payer` about the original check's coverage
+    and date (created and queued once; call inside a transaction that locked the original)."""
+    existing = EligibilityCheck.objects.filter(carve_out_of=original).first()
+    if existing is not None:
+        return existing, False
+    check = EligibilityCheck.objects.create(
+        practice_id=original.practice_id,
+        patient_id=original.patient_id,
+        coverage_id=original.coverage_id,
+        appointment_id=original.appointment_id,
+        service_date=original.service_date,
+        reason=Reason.CARVE_OUT,
+        requested_by_id=user_id,
+        clearinghouse=original.clearinghouse,
+        is_sandbox=original.is_sandbox,
+        service_types=list(original.service_types),
+        trace_number=f"PRTY{next_control_number('trace'):010d}",
+        carve_out_of=original,
+        carve_out_payer=payer,
+    )
+    job_enqueue_on_commit(
+        CHECK_TASK,
+        key=f"eligibility.check:{check.pk}",
+        label=f"Eligibility check {check.pk} (carve-out)",
+        practice_id=original.practice_id,
+        check_id=check.pk,
+    )
+    return check, True
+
+
+def _carve_out_payer(check: EligibilityCheck) -> Payer | None:
+    payer_id = (check.summary or {}).get("carve_out_payer_id", "")
+    return (
+        carve_out_payers(practice_id=check.practice_id, payer_ids={payer_id}).get(payer_id)
+        if payer_id
+        else None
+    )
+
+
+def eligibility_carve_out_verify(*, access: PracticeAccess, check_id: int) -> EligibilityCheck:
+    """ "Verify with the administrator": the plan's answer (check `check_id`) says another
+    organization administers the MH/SUD benefits; queue a 270 to it, once per plan check."""
+    access.require(Capability.COVERAGE_EDIT)
+    with transaction.atomic(durable=True):
+        original = (
+            EligibilityCheck.objects.select_for_update()
+            .filter(pk=check_id, practice_id=access.practice_id)
+            .first()
+        )
+        if original is None:
+            raise NotFound("No such eligibility check in this practice.")
+        administrator = (original.summary or {}).get("carve_out", "")
+        if original.status != Status.DONE or not administrator or original.carve_out_of_id is not None:
+            raise ValidationFailed(
+                "This check's answer names no other administrator of the mental health benefits.",
+                code="no_carve_out",
+            )
+        payer = _carve_out_payer(original)
+        if payer is None:
+            payer_id = original.summary.get("carve_out_payer_id", "")
+            raise ValidationFailed(
+                f"{administrator} is not set up as a payer"
+                + (
+                    f": add a payer with payer ID {payer_id} first."
+                    if payer_id
+                    else " (the 271 gives no payer ID)."
+                ),
+                code="carve_out_payer_missing",
+            )
+        check, created = _carve_out_create(original, payer=payer, user_id=access.user_id)
+        audit_event_record(
+            context=access.audit,
+            action=AuditEvent.Action.VERIFY,
+            category=Category.COVERAGE,
+            practice_id=access.practice_id,
+            patient_id=original.patient_id,
+            object_type="eligibility_check",
+            object_id=check.pk,
+            detail=f"verify with the carve-out administrator (check {original.pk})"
+            + ("" if created else " (existing check)"),
+        )
+    return check
 
 
 # ---- running a check --------------------------------------------------------------------------------
@@ -595,6 +689,10 @@ def _answer_record(
                 "updated_at",
             ]
         )
+        if locked.reason == Reason.SCHEDULED and summary.carve_out_payer_id:
+            payer = _carve_out_payer(locked)  # the batch asks the administrator when it is set up
+            if payer is not None:
+                _carve_out_create(locked, payer=payer, user_id=None)
     return True
 
 

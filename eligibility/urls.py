@@ -9,6 +9,7 @@ urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
     path("patients/<int:patient_id>/", views.patient_eligibility, name="patient"),
     path("checks/<int:check_id>/", views.check_detail, name="check"),
+    path("checks/<int:check_id>/carve-out/", views.verify_carve_out, name="verify_carve_out"),
     path("coverages/<int:coverage_id>/verify/", views.verify_coverage, name="verify_coverage"),
     path("appointments/<int:appointment_id>/verify/", views.verify_appointment, name="verify_appointment"),
 ]
@@ -16,4 +17,5 @@ urlpatterns = [
 api_urlpatterns = [
     path("checks/create/", api.CheckCreateApi.as_view(), name="check_create"),
     path("checks/<int:check_id>/", api.CheckDetailApi.as_view(), name="check_detail"),
+    path("checks/<int:check_id>/carve-out/", api.CarveOutCheckApi.as_view(), name="check_carve_out"),
 ]

@@ -101,6 +101,21 @@ def verify_appointment(request: HttpRequest, appointment_id: int) -> HttpRespons
     return redirect("eligibility:patient", patient_id=check.patient_id)
 
 
+@require_POST
+@login_required
+@app_errors
+def verify_carve_out(request: HttpRequest, check_id: int) -> HttpResponse:
+    """Pitfall E1: ask the administrator the plan's answer named (a second 270)."""
+    access = screen_access(request, Capability.COVERAGE_EDIT)
+    try:
+        check = services.eligibility_carve_out_verify(access=access, check_id=check_id)
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+        return redirect("eligibility:check", check_id=check_id)
+    _verified(request, check.status, "Eligibility check with the mental health administrator queued.")
+    return redirect("eligibility:patient", patient_id=check.patient_id)
+
+
 @login_required
 @app_errors
 def session_problems(request: HttpRequest) -> HttpResponse:

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from eligibility.models import EligibilityCheck
+from tests.factories import PayerFactory
 from tests.factories.scheduling import AppointmentFactory
 
 ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
@@ -33,6 +34,27 @@ def _check(g: dict[str, Any]) -> dict[str, Any]:
             trace_number="MATRIX0001",
         )
     return {"check_id": g["eligibility_check"].pk}
+
+
+def _carve_out_check(g: dict[str, Any]) -> dict[str, Any]:
+    """A finished check whose 271 named a carve-out administrator the practice has set up."""
+    if "eligibility_carve_out" not in g:
+        PayerFactory(practice=g["practice"], payer_id="SBXBH01", name="Sandbox Behavioral Health")
+        g["eligibility_carve_out"] = EligibilityCheck.objects.create(  # test-only: a recorded check
+            practice=g["practice"],
+            patient=g["patient"],
+            coverage=g["coverage"],
+            service_date=dt.date(2026, 3, 11),
+            reason=EligibilityCheck.Reason.ON_DEMAND,
+            trace_number="MATRIX0002",
+            status=EligibilityCheck.Status.DONE,
+            summary={
+                "coverage": "covered",
+                "carve_out": "SANDBOX BEHAVIORAL HEALTH",
+                "carve_out_payer_id": "SBXBH01",
+            },
+        )
+    return {"check_id": g["eligibility_carve_out"].pk}
 
 
 def _appointment(g: dict[str, Any]) -> dict[str, Any]:
@@ -67,4 +89,16 @@ ENTRIES: dict[str, dict[str, Any]] = {
         "data": lambda g: {"coverage_id": g["coverage"].pk, "service_date": "2026-03-10"},
     },
     "eligibility_api:check_detail": {"access": _only(*COVERAGE_READERS), "kwargs": _check},
+    "eligibility:verify_carve_out": {
+        "access": _only(*BILLING),
+        "kwargs": _carve_out_check,
+        "method": "post",
+        "data": lambda g: {},
+    },
+    "eligibility_api:check_carve_out": {
+        "access": _only(*BILLING),
+        "kwargs": _carve_out_check,
+        "method": "post",
+        "data": lambda g: {},
+    },
 }
