@@ -135,6 +135,31 @@ def _host_key(line: str) -> paramiko.PKey:
         raise PermanentClearinghouseError(f"The SFTP server's host key cannot be read: {error}") from error
 
 
+def host_key_problem(line: str) -> str:
+    """Why `line` is not a usable pinned host key ("" when it is)."""
+    try:
+        _host_key(line)
+    except PermanentClearinghouseError as error:
+        return str(error)
+    return ""
+
+
+def private_key_problem(text: str, passphrase: str | None) -> str:
+    """Why `text` (an OpenSSH or PEM private key) cannot be used with `passphrase` ("" when it
+    can). Nothing of the key is ever put in the message."""
+    errors: list[str] = []
+    for kind in (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey):
+        try:
+            kind.from_private_key(io.StringIO(text), password=passphrase or None)
+        except paramiko.PasswordRequiredException:
+            return "The private key is encrypted: give its passphrase."
+        except (paramiko.SSHException, ValueError, TypeError, IndexError) as error:
+            errors.append(type(error).__name__)
+            continue
+        return ""
+    return "The private key cannot be read (not an OpenSSH or PEM private key, or the wrong passphrase)."
+
+
 class SftpBatchClearinghouse:
     name = "sftp"
     is_sandbox = False

@@ -46,6 +46,7 @@ from payer_rules.selectors import payer_policy_on, payer_policy_timelines
 from payers.models import Payer
 from practice.models import SftpConnection
 from practice.selectors import practice_today, practice_zone
+from practice.sftp import key_passphrase_from_file
 from scheduling.models import Appointment
 from scheduling.selectors import upcoming_appointments
 
@@ -84,6 +85,33 @@ def sftp_connection_label(*, practice_id: int) -> str:
     """Where the SFTP batch adapter connects ("" when the practice has no SFTP connection)."""
     row = SftpConnection.objects.filter(practice_id=practice_id).only("host", "port", "username").first()
     return f"{row.username}@{row.host}:{row.port}" if row is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class SftpConnectionView:
+    """The SFTP connection as its admin sees it: the fields, and whether the secrets are set
+    (never the secrets themselves)."""
+
+    initial: dict[str, Any]
+    key_set: bool
+    passphrase_set: bool
+    passphrase_env: str
+    updated_at: dt.datetime
+
+
+def sftp_connection_for_admin(*, access: PracticeAccess) -> SftpConnectionView | None:
+    access.require(Capability.PRACTICE_MANAGE)
+    row = SftpConnection.objects.filter(practice_id=access.practice_id).first()
+    if row is None:
+        return None
+    fields = ("host", "port", "username", "known_host_key", "outbox", "inbox", "archive", "rejected")
+    return SftpConnectionView(
+        initial={name: getattr(row, name) for name in fields},
+        key_set=bool(row.key_path),
+        passphrase_set=key_passphrase_from_file(row.key_path) is not None if row.key_path else False,
+        passphrase_env=row.passphrase_env,
+        updated_at=row.updated_at,
+    )
 
 
 def sftp_practice_ids() -> list[int]:

@@ -18,7 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import secrets
+from pathlib import Path
+from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -35,7 +40,7 @@ from clearinghouse.interface import (
     PermanentClearinghouseError,
     TransientClearinghouseError,
 )
-from clearinghouse.sftp import AnswerPending, CollectReport, InboxFile
+from clearinghouse.sftp import AnswerPending, CollectReport, InboxFile, host_key_problem, private_key_problem
 from core.domain.backoff import MAX_ATTEMPTS
 from core.errors import NotFound, ValidationFailed
 from core.jobs import JobSpec, job_enqueue_on_commit, jobs_enqueue_many_on_commit
@@ -81,7 +86,9 @@ from payer_rules.domain.policy import EligibilityRules
 from payer_rules.selectors import payer_policy_timelines
 from payers.models import Payer
 from payers.selectors import EnrollmentSpan, enrollments_with_payer
+from practice.models import SftpConnection
 from practice.selectors import practice_today, practice_zone
+from practice.sftp import PASSPHRASE_SUFFIX
 from scheduling.models import Appointment
 
 CHECK_TASK = "eligibility.tasks.eligibility_check_task"
@@ -154,6 +161,112 @@ def eligibility_settings_save(
             detail=f"clearinghouse {clearinghouse or 'default'}",
         )
     return row
+
+
+SFTP_FIELDS = ("host", "port", "username", "known_host_key", "outbox", "inbox", "archive", "rejected")
+
+
+def _sftp_problems(
+    values: dict[str, Any], *, private_key: str, passphrase: str, key_path: str
+) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    host = str(values["host"]).strip()
+    if not host or any(c.isspace() for c in host) or "/" in host:
+        problems["host"] = ["Give the server's host name or address."]
+    if not 1 <= int(values["port"]) <= 65535:
+        problems["port"] = ["A port is between 1 and 65535."]
+    if not str(values["username"]).strip():
+        problems["username"] = ["Give the user name the clearinghouse issued."]
+    if problem := host_key_problem(str(values["known_host_key"])):
+        problems["known_host_key"] = [problem]
+    folders = [str(values[name]).strip() for name in ("outbox", "inbox", "archive", "rejected")]
+    for name, folder in zip(("outbox", "inbox", "archive", "rejected"), folders, strict=True):
+        if not folder or ".." in folder.split("/") or any(c.isspace() or c in "\\*?" for c in folder):
+            problems[name] = ["A folder on the server, e.g. outbox or /upload/270 (no .., no spaces)."]
+    if len(set(folders)) < len(folders):
+        problems.setdefault("archive", []).append(
+            "The outbox, inbox, archive and rejected folders must differ."
+        )
+    if private_key:
+        if problem := private_key_problem(private_key, passphrase or None):
+            problems["private_key"] = [problem]
+    elif not key_path:
+        problems["private_key"] = ["Paste the private key Parity signs in with."]
+    elif passphrase:  # a new passphrase for the key already stored
+        try:
+            with open(key_path, encoding="utf-8") as handle:
+                stored = handle.read()
+        except OSError:
+            stored = ""
+        if problem := private_key_problem(stored, passphrase):
+            problems["passphrase"] = [problem]
+    return problems
+
+
+def _write_secret(path: Path, text: str) -> None:
+    """Write a secret file readable by this user only, atomically (temporary file, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = path.with_name(f".{path.name}.part")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(partial, path)
+
+
+def eligibility_sftp_connection_save(
+    *, access: PracticeAccess, private_key: str = "", passphrase: str = "", **values: Any
+) -> SftpConnection:
+    """The practice's SFTP connection, set by its admin on the eligibility settings screen.
+
+    `private_key` and `passphrase` are write-only: blank keeps what is stored; given, they are
+    checked (the key must open with the passphrase) and written to 0600 files under
+    SFTP_KEYS_DIR, never to the database, and never shown again. The audit event names the
+    fields that changed, never a secret."""
+    access.require(Capability.PRACTICE_MANAGE)
+    values = {name: values[name] for name in SFTP_FIELDS}
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    private_key = private_key.strip().replace("\r\n", "\n")
+    private_key = private_key + "\n" if private_key else ""
+    row = SftpConnection.objects.filter(practice_id=access.practice_id).first()
+    problems = _sftp_problems(
+        values, private_key=private_key, passphrase=passphrase, key_path=row.key_path if row else ""
+    )
+    if problems:
+        raise ValidationFailed("Check the SFTP connection's fields.", field_errors=problems)
+    changed = [name for name in SFTP_FIELDS if row is None or getattr(row, name) != values[name]]
+    old_key = row.key_path if row is not None else ""
+    key_path = old_key
+    if private_key:
+        key_path = str(
+            Path(settings.SFTP_KEYS_DIR) / f"practice-{access.practice_id}-{secrets.token_hex(8)}.key"
+        )
+        _write_secret(Path(key_path), private_key)
+        changed.append("private key replaced")
+    if passphrase:  # beside the new key, or the key already stored
+        _write_secret(Path(key_path + PASSPHRASE_SUFFIX), passphrase)
+        changed.append("passphrase replaced")
+    with transaction.atomic(durable=True):
+        row, created = SftpConnection.objects.update_or_create(
+            practice_id=access.practice_id, defaults={**values, "key_path": key_path}
+        )
+        audit_event_record(
+            context=access.audit,
+            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            category=Category.PRACTICE,
+            practice_id=access.practice_id,
+            object_type="sftp_connection",
+            object_id=row.pk,
+            detail="SFTP connection " + (", ".join(changed) if changed else "saved unchanged"),
+        )
+        if old_key and old_key != key_path:
+            transaction.on_commit(lambda: _remove_secrets(old_key))
+    return row
+
+
+def _remove_secrets(key_path: str) -> None:
+    for path in (Path(key_path), Path(key_path + PASSPHRASE_SUFFIX)):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 # ---- asking for a check ---------------------------------------------------------------------------

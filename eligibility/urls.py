@@ -7,6 +7,7 @@ app_name = "eligibility"
 urlpatterns = [
     path("problems/", views.session_problems, name="problems"),
     path("settings/", views.settings_view, name="settings"),
+    path("settings/sftp/", views.sftp_settings, name="sftp_settings"),
     path("patients/<int:patient_id>/", views.patient_eligibility, name="patient"),
     path("checks/<int:check_id>/", views.check_detail, name="check"),
     path("checks/<int:check_id>/carve-out/", views.verify_carve_out, name="verify_carve_out"),

@@ -169,6 +169,9 @@ NOTE_DUE_DAYS = env.int("NOTE_DUE_DAYS", default=3)
 ELIGIBILITY_CLEARINGHOUSE = env("ELIGIBILITY_CLEARINGHOUSE", default="sandbox" if DEBUG else "")
 ELIGIBILITY_SANDBOX_ALLOWED = env.bool("ELIGIBILITY_SANDBOX_ALLOWED", default=False)
 ELIGIBILITY_SANDBOX_LATENCY_MS = env.int("ELIGIBILITY_SANDBOX_LATENCY_MS", default=0)
+# Where private keys (and their passphrases) pasted on the eligibility settings screen are
+# written, one 0600 file each, outside the database (docs/decisions/0036).
+SFTP_KEYS_DIR = env("SFTP_KEYS_DIR", default=str(BASE_DIR / "var" / "sftp-keys"))
 
 # Email goes to the console unless configured (tests use Django's locmem backend).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

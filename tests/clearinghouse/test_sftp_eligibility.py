@@ -262,3 +262,37 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_a_connection_saved_on_the_settings_screen_signs_in_and_sends(
+    make_member, client_for, settings, tmp_path, server: Endpoint
+) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from django.urls import reverse
+
+    from tests.eligibility.matrix_entries import sftp_form_data
+
+    settings.SFTP_KEYS_DIR = str(tmp_path / "keys")
+    world = make_world(make_member)
+    admin = client_for(make_member("practice_admin", world.practice))
+    data = sftp_form_data(
+        host=server.host,
+        port=str(server.port),
+        username=server.username,
+        known_host_key=server.host_key_line,
+        private_key=Path(server.key_path).read_text(),
+    )
+    assert admin.post(reverse("eligibility:sftp_settings"), data).status_code == 302
+    assert (
+        admin.post(
+            reverse("eligibility:settings"),
+            {"clearinghouse": "sftp", "days_ahead": 7, "reverify_after_days": 30, "appointment_gap_days": 60},
+        ).status_code
+        == 302
+    )
+    coverage = world.coverage("SBX1001")
+    check = services.eligibility_verify_now(access=world.access, coverage_id=coverage.pk)
+    _run(check)
+    assert check.status == EligibilityCheck.Status.FAILED_TRANSIENT  # sent, waiting for the 271
+    assert check.trace_number in _sent_270(server)

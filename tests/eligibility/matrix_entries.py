@@ -36,6 +36,34 @@ def _check(g: dict[str, Any]) -> dict[str, Any]:
     return {"check_id": g["eligibility_check"].pk}
 
 
+def sftp_form_data(**changes: str) -> dict[str, str]:
+    """A valid SFTP connection form: a fresh Ed25519 key pair (the server's key pinned, a client
+    key pasted), synthetic host and folders."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    server, client = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    host_key = server.public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
+    private = client.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+    )
+    return {
+        "host": "sftp.clearinghouse.example",
+        "port": "2222",
+        "username": "parity-practice",
+        "known_host_key": host_key.decode(),
+        "outbox": "outbox",
+        "inbox": "inbox",
+        "archive": "archive",
+        "rejected": "rejected",
+        "private_key": private.decode(),
+        "passphrase": "",
+        **changes,
+    }
+
+
 def _carve_out_check(g: dict[str, Any]) -> dict[str, Any]:
     """A finished check whose 271 named a carve-out administrator the practice has set up."""
     if "eligibility_carve_out" not in g:
@@ -66,6 +94,11 @@ def _appointment(g: dict[str, Any]) -> dict[str, Any]:
 ENTRIES: dict[str, dict[str, Any]] = {
     "eligibility:problems": {"access": _only(*BILLING)},
     "eligibility:settings": {"access": _only("practice_admin")},
+    "eligibility:sftp_settings": {
+        "access": _only("practice_admin"),
+        "method": "post",
+        "data": lambda g: sftp_form_data(),
+    },
     "eligibility:patient": {
         "access": _only(*COVERAGE_READERS),
         "kwargs": lambda g: {"patient_id": g["patient"].pk},
