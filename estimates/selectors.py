@@ -111,7 +111,7 @@ def good_faith_estimate_get(
     _require_view(access)
     estimate = (
         GoodFaithEstimate.objects.filter(practice_id=access.practice_id, pk=estimate_id)
-        .prefetch_related("items", "parties__items")
+        .prefetch_related("items__party", "parties__items")
         .first()
     )
     if estimate is None:
@@ -131,7 +131,11 @@ def good_faith_estimate_get(
 
 def good_faith_estimate_list(*, access: PracticeAccess, limit: int = 100) -> list[GoodFaithEstimate]:
     _require_view(access)
-    rows = list(GoodFaithEstimate.objects.filter(practice_id=access.practice_id)[:limit])
+    rows = list(
+        GoodFaithEstimate.objects.filter(practice_id=access.practice_id).prefetch_related(
+            "items__party", "parties"
+        )[:limit]
+    )
     audit_event_record(
         context=access.audit,
         action=AuditEvent.Action.LIST,

@@ -22,6 +22,7 @@ from audit.services import audit_event_record
 from claims.domain.capture import modifiers_key
 from claims.selectors import catalog
 from claims.selectors.fees import billed_fee
+from core.domain.identifiers import npi_problems, tax_id_problems
 from core.domain.problems import Problem
 from core.errors import NotFound, PermissionDenied
 from core.formatting import date_label
@@ -140,6 +141,9 @@ def good_faith_estimate_create(
     co_items = [(party, co_item) for party in co_providers for co_item in party.items]
     if len(items) + len(co_items) > MAX_ITEMS:
         problems.append(Problem("gfe_items", f"List at most {MAX_ITEMS} items in all.", "co_providers"))
+    for number, party in enumerate(co_providers, start=1):  # the API's parties are checked here
+        for problem in [*npi_problems(party.npi), *tax_id_problems(party.tin)]:
+            problems.append(Problem(problem.code, f"Co-provider {number}: {problem.message}", "co_providers"))
     for party, co_item in co_items:
         if catalog().lookup(co_item.code, on=fee_day) is None:
             problems.append(

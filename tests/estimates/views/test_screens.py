@@ -217,3 +217,32 @@ def test_gfe_outside_the_holiday_tables_years_is_refused(billing, client_for) ->
     assert response.status_code == 400
     assert "federal holiday table covers 2024 to 2032" in response.content.decode()
     assert not GoodFaithEstimate.objects.exists()
+
+
+def test_api_gfe_with_a_co_facility(billing, client_for) -> None:  # type: ignore[no-untyped-def]
+    from core.domain.identifiers import npi_with_check_digit
+
+    npi = npi_with_check_digit("198765432")
+    http = client_for(billing.clinic.biller_user)
+    body = {
+        "patient_id": billing.patient.pk, "provider_id": billing.clinic.clinician.pk,
+        "service_description": "Psychotherapy with testing", "items": [{"code": "90834", "quantity": 2}],
+        "requested_on": "2026-11-25",
+        "co_providers": [{"kind": "facility", "name": "Harbor Testing Center", "npi": npi, "tin": "12-3456789",
+                          "location": "2 Dock Rd, Portland, ME",
+                          "items": [{"code": "96127", "quantity": 2, "unit_amount": "10.00"}]}],
+    }  # fmt: skip
+    response = http.post(reverse("estimates_api:gfe_create"), body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["total_amount"], data["due_on"]) == ("240.00", "2026-12-01")  # Thanksgiving skipped
+    assert data["co_providers"] == [
+        {"number": 1, "kind": "facility", "name": "Harbor Testing Center", "npi": npi, "tin": "12-3456789",
+         "location": "2 Dock Rd, Portland, ME"}
+    ]  # fmt: skip
+    assert [(i["code"], i["co_provider"]) for i in data["items"]] == [("90834", None), ("96127", 1)]
+    body["co_providers"][0]["npi"] = "1234567890"  # type: ignore[index]
+    refused = http.post(reverse("estimates_api:gfe_create"), body, content_type="application/json")
+    assert refused.status_code == 400
+    assert "Co-provider 1" in refused.content.decode()
+    assert http.get(reverse("estimates_api:gfe_list")).status_code == 200
