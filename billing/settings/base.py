@@ -171,6 +171,9 @@ NOTE_DUE_DAYS = env.int("NOTE_DUE_DAYS", default=3)
 ELIGIBILITY_CLEARINGHOUSE = env("ELIGIBILITY_CLEARINGHOUSE", default="sandbox" if DEBUG else "")
 ELIGIBILITY_SANDBOX_ALLOWED = env.bool("ELIGIBILITY_SANDBOX_ALLOWED", default=False)
 ELIGIBILITY_SANDBOX_LATENCY_MS = env.int("ELIGIBILITY_SANDBOX_LATENCY_MS", default=0)
+# Where private keys (and their passphrases) pasted on the eligibility settings screen are
+# written, one 0600 file each, outside the database (docs/decisions/0036).
+SFTP_KEYS_DIR = env("SFTP_KEYS_DIR", default=str(BASE_DIR / "var" / "sftp-keys"))
 
 # Claims (issue #11): the deployment's claims clearinghouse. The sandbox (test members only,
 # clearinghouse.sandbox_claims) follows the eligibility sandbox's rule: the default only with
