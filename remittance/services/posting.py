@@ -729,3 +729,12 @@ def era_withdraw(*, practice_id: int, era_id: int, actor: User, reason: str) -> 
         )
         if not updated:
             raise Conflict("Only a held ERA can be withdrawn.")
+
+
+def era_payee(raw: bytes) -> tuple[str, str]:
+    """The payee's NPI and tax ID of the file's first payment ("" when unreadable)."""
+    remittance, _ = read_835(_decode(raw))
+    if remittance is None or not remittance.transactions or remittance.transactions[0].payee is None:
+        return "", ""
+    payee = remittance.transactions[0].payee
+    return payee.npi, payee.tax_id
