@@ -11,24 +11,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
 from accounts.models import User
 from claims.models import Claim
+from core.bulk import rows_insert
 from core.errors import NotFound, ValidationFailed
 from ledger.lock_objects import claims_lock, patient_lock
 from ledger.models import Account, EntryKind, LedgerEntry, PatientPayment
 from ledger.selectors import claim_patient_due_cents
 from patients.models import Patient
 
+_ACCOUNTS = frozenset(Account.values)
+_KINDS = frozenset(EntryKind.values)
 
-def ledger_entries_append(*, entries: list[LedgerEntry]) -> list[LedgerEntry]:
-    """Append rows computed by a posting service (one INSERT per 1,000 rows)."""
-    for entry in entries:
-        if entry.pk is not None:
-            raise ValueError("ledger rows are appended once")
-    return LedgerEntry.objects.bulk_create(entries, batch_size=1000)
+
+def ledger_entries_append(*, rows: list[dict[str, Any]]) -> int:
+    """Append rows (dicts keyed by LedgerEntry attnames) computed by a posting service: one COPY
+    on PostgreSQL. Integer cents only; the table's constraints check the rest."""
+    for row in rows:
+        if "id" in row:
+            raise ValueError("ledger rows are appended once, with new ids")
+        if type(row["amount_cents"]) is not int:
+            raise TypeError("ledger amounts are integer cents")
+        if row["account"] not in _ACCOUNTS or row["kind"] not in _KINDS:
+            raise ValueError(f"unknown ledger account or kind: {row['account']!r} {row['kind']!r}")
+    return rows_insert(LedgerEntry, rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,20 +94,20 @@ def patient_payment_record(
         if amount_cents - applied:
             rows.append((None, amount_cents - applied, "Unapplied credit"))
         ledger_entries_append(
-            entries=[
-                LedgerEntry(
-                    practice_id=practice_id,
-                    patient_id=patient_id,
-                    claim_id=on_claim,
-                    account=Account.PATIENT,
-                    kind=EntryKind.PATIENT_PAYMENT,
-                    amount_cents=-cents,
-                    patient_payment=payment,
-                    reference=reference,
-                    occurred_on=received_on,
-                    actor=actor,
-                    memo=memo,
-                )
+            rows=[
+                {
+                    "practice_id": practice_id,
+                    "patient_id": patient_id,
+                    "claim_id": on_claim,
+                    "account": Account.PATIENT,
+                    "kind": EntryKind.PATIENT_PAYMENT,
+                    "amount_cents": -cents,
+                    "patient_payment_id": payment.pk,
+                    "reference": reference,
+                    "occurred_on": received_on,
+                    "actor_id": actor.pk if actor else None,
+                    "memo": memo,
+                }
                 for on_claim, cents, memo in rows
             ]
         )

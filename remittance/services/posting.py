@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.bulk import ids_reserve, rows_insert
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.jobs import job_enqueue_on_commit, registered_task
 from core.money import cents_from_decimal
@@ -38,7 +39,7 @@ from edi.errors import X12Error
 from edi.reader import tokenize
 from edi.x835 import ClaimPayment, Imbalance, Payment835, imbalances, read_835
 from ledger.lock_objects import claims_lock
-from ledger.models import Account, EntryKind, LedgerEntry
+from ledger.models import Account, EntryKind
 from ledger.services import ledger_entries_append
 from remittance.domain import posting as plan
 from remittance.domain.summary import ErrorItem, Summary, summary
@@ -126,69 +127,68 @@ def _adjustments_json(adjustments: tuple[Any, ...]) -> list[dict[str, Any]]:
     ]
 
 
-def _era_claim(era: EraFile, position: int, clp: ClaimPayment, state: str) -> EraClaim:
+Row = dict[str, Any]
+
+
+def _era_claim_row(era: EraFile, pk: int, position: int, clp: ClaimPayment, state: str) -> Row:
     patient = clp.patient
-    return EraClaim(
-        era=era,
-        position=position,
-        patient_control_number=clp.patient_control_number[:38],
-        status_code=clp.status[:2],
-        charge_cents=cents_from_decimal(clp.charge),
-        paid_cents=cents_from_decimal(clp.paid),
-        patient_responsibility_cents=(
+    return {
+        "id": pk,
+        "era_id": era.pk,
+        "position": position,
+        "patient_control_number": clp.patient_control_number[:38],
+        "status_code": clp.status[:2],
+        "charge_cents": cents_from_decimal(clp.charge),
+        "paid_cents": cents_from_decimal(clp.paid),
+        "patient_responsibility_cents": (
             cents_from_decimal(clp.patient_responsibility) if clp.patient_responsibility is not None else None
         ),
-        payer_claim_number=clp.payer_claim_control_number[:50],
-        frequency_code=clp.frequency_code[:1],
-        patient_name=(f"{patient.name}, {patient.first_name}".strip(", ") if patient else "")[:80],
-        member_id=(patient.id if patient else "")[:80],
-        corrected_member_id=(clp.corrected_insured.id if clp.corrected_insured else "")[:80],
-        crossover=clp.status in plan.CROSSOVER_STATUSES or clp.crossover_carrier is not None,
-        adjustments=_adjustments_json(clp.adjustments),
-        remarks=list(clp.remarks),
-        service_from=next((d.value for d in clp.dates if d.qualifier == "232"), None),
-        segment_number=clp.segment_number,
-        state=state,
-    )
+        "payer_claim_number": clp.payer_claim_control_number[:50],
+        "frequency_code": clp.frequency_code[:1],
+        "patient_name": (f"{patient.name}, {patient.first_name}".strip(", ") if patient else "")[:80],
+        "member_id": (patient.id if patient else "")[:80],
+        "corrected_member_id": (clp.corrected_insured.id if clp.corrected_insured else "")[:80],
+        "crossover": clp.status in plan.CROSSOVER_STATUSES or clp.crossover_carrier is not None,
+        "adjustments": _adjustments_json(clp.adjustments),
+        "remarks": list(clp.remarks),
+        "service_from": next((d.value for d in clp.dates if d.qualifier == "232"), None),
+        "segment_number": clp.segment_number,
+        "claim_id": None,
+        "match_reason": "",
+        "state": state,
+        "reversed_by_id": None,
+        "variance_cents": 0,
+    }
 
 
-def _era_lines(era_claim: EraClaim, clp: ClaimPayment) -> list[EraLine]:
-    lines = []
+def _era_line_rows(claim_row: Row, pks: list[int], clp: ClaimPayment) -> list[Row]:
+    rows = []
     for index, svc in enumerate(clp.lines):
         original = svc.original_procedure
         allowed = svc.allowed
-        lines.append(
-            EraLine(
-                era_claim=era_claim,
-                position=index,
-                code=svc.procedure.code[:48],
-                modifiers="-".join(svc.procedure.modifiers)[:16],
-                original_code=(original.code if original else "")[:48],
-                original_modifiers=("-".join(original.modifiers) if original else "")[:16],
-                units=str(svc.units) if svc.units is not None else "",
-                service_date=svc.service_date,
-                charge_cents=cents_from_decimal(svc.charge),
-                paid_cents=cents_from_decimal(svc.paid),
-                allowed_cents=cents_from_decimal(allowed) if allowed is not None else None,
-                adjustments=_adjustments_json(svc.adjustments),
-                remarks=list(svc.remarks),
-                control_number=svc.control_number[:50],
-                segment_number=svc.segment_number,
-            )
+        rows.append(
+            {
+                "id": pks[index],
+                "era_claim_id": claim_row["id"],
+                "position": index,
+                "code": svc.procedure.code[:48],
+                "modifiers": "-".join(svc.procedure.modifiers)[:16],
+                "original_code": (original.code if original else "")[:48],
+                "original_modifiers": ("-".join(original.modifiers) if original else "")[:16],
+                "units": str(svc.units) if svc.units is not None else "",
+                "service_date": svc.service_date,
+                "charge_cents": cents_from_decimal(svc.charge),
+                "paid_cents": cents_from_decimal(svc.paid),
+                "allowed_cents": cents_from_decimal(allowed) if allowed is not None else None,
+                "adjustments": _adjustments_json(svc.adjustments),
+                "remarks": list(svc.remarks),
+                "control_number": svc.control_number[:50],
+                "segment_number": svc.segment_number,
+                "claim_line_id": None,
+                "match_reason": "",
+            }
         )
-    return lines
-
-
-# -- ledger rows from the plan ----------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Pending:
-    """A ledger row waiting for its ERA claim/line ids (they are inserted first)."""
-
-    entry: LedgerEntry
-    era_claim: EraClaim | None = None
-    era_line: EraLine | None = None
+    return rows
 
 
 _MOVES: dict[str, list[tuple[str, str, int]]] = {
@@ -212,6 +212,15 @@ _MOVES: dict[str, list[tuple[str, str, int]]] = {
 
 
 @dataclass(slots=True)
+class _Prior:
+    """A posted, not reversed ERA claim a reversal may take back (earlier file or this one)."""
+
+    pk: int
+    paid_cents: int
+    line_count: int
+
+
+@dataclass(slots=True)
 class _Context:
     practice_id: int
     era: EraFile
@@ -220,26 +229,39 @@ class _Context:
     actor: User | None
     billed: Billed
     history: dict[Key, LineHistory]
-    priors: dict[int, list[EraClaim]]
+    priors: dict[int, list[_Prior]]
     by_pcn: dict[str, plan.BilledClaim] = field(default_factory=dict)
-    claims: list[EraClaim] = field(default_factory=list)
-    lines: list[EraLine] = field(default_factory=list)
-    exceptions: list[tuple[EraClaim, EraLine | None, str, str]] = field(default_factory=list)
-    underpayments: list[tuple[EraLine, plan.Underpayment]] = field(default_factory=list)
-    pending: list[_Pending] = field(default_factory=list)
-    reversed_pairs: list[tuple[EraClaim, EraClaim]] = field(default_factory=list)  # (original, reversal)
+    claims: list[Row] = field(default_factory=list)
+    lines: list[Row] = field(default_factory=list)
+    exceptions: list[Row] = field(default_factory=list)
+    underpayments: list[Row] = field(default_factory=list)
+    entries: list[Row] = field(default_factory=list)
+    reversed_pairs: list[tuple[int, int]] = field(default_factory=list)  # (original, reversal) ids
     posted: int = 0
+    created_at: Any = None
 
-    def row(self, **values: Any) -> LedgerEntry:
-        return LedgerEntry(
-            practice_id=self.practice_id,
-            era_id=self.era.pk,
-            payer_name=self.era.payer_name,
-            trace_number=self.era.trace_number,
-            occurred_on=self.occurred_on,
-            actor=self.actor,
+    def row(self, **values: Any) -> Row:
+        return {
+            "practice_id": self.practice_id,
+            "patient_id": None,
+            "claim_id": None,
+            "claim_line_id": None,
+            "group": "",
+            "reason_code": "",
+            "era_id": self.era.pk,
+            "era_claim_id": None,
+            "era_line_id": None,
+            "patient_payment_id": None,
+            "payer_name": self.era.payer_name,
+            "trace_number": self.era.trace_number,
+            "reference": "",
+            "reverses_id": None,
+            "occurred_on": self.occurred_on,
+            "created_at": self.created_at,
+            "actor_id": self.actor.pk if self.actor else None,
+            "memo": "",
             **values,
-        )
+        }
 
 
 def _line_keys(claim_id: int, clp: ClaimPayment, matches: list[plan.LineMatch]) -> list[Key]:
@@ -249,29 +271,89 @@ def _line_keys(claim_id: int, clp: ClaimPayment, matches: list[plan.LineMatch]) 
     return [(claim_id, by_index[i]) for i in range(len(clp.lines))]
 
 
-def _hold(ctx: _Context, era_claim: EraClaim, era_line: EraLine | None, kind: str, message: str) -> None:
-    era_claim.state = EraClaimState.EXCEPTION
-    ctx.exceptions.append((era_claim, era_line, kind, message[:300]))
+def _hold(ctx: _Context, claim_row: Row, line_row: Row | None, kind: str, message: str) -> None:
+    claim_row["state"] = EraClaimState.EXCEPTION
+    ctx.exceptions.append(
+        {
+            "practice_id": ctx.practice_id,
+            "era_id": ctx.era.pk,
+            "era_claim_id": claim_row["id"],
+            "era_line_id": line_row["id"] if line_row else None,
+            "kind": kind,
+            "message": message[:300],
+            "status": PostingException.Status.OPEN,
+            "created_at": ctx.created_at,
+            "resolved_at": None,
+            "resolved_by_id": None,
+            "resolution": "",
+        }
+    )
 
 
-def _post_clp(ctx: _Context, position: int, clp: ClaimPayment) -> None:
-    era_claim = _era_claim(ctx.era, position, clp, EraClaimState.POSTED)
-    era_lines = _era_lines(era_claim, clp)
-    ctx.claims.append(era_claim)
-    ctx.lines.extend(era_lines)
+def _charges(
+    ctx: _Context, billed: plan.BilledClaim, claim_id: int, patient_id: int, payer_name: str
+) -> None:
+    """The claim's charges enter the ledger once, at its first posting."""
+    for billed_line in billed.lines:
+        key: Key = (claim_id, int(billed_line.line_id))
+        if not ctx.history[key].has_charge:
+            ctx.history[key].has_charge = True
+            ctx.entries.append(
+                ctx.row(
+                    patient_id=patient_id,
+                    claim_id=claim_id,
+                    claim_line_id=int(billed_line.line_id),
+                    account=Account.INSURANCE,
+                    kind=EntryKind.CHARGE,
+                    amount_cents=billed_line.charge_cents,
+                    memo=f"Billed charge ({payer_name})"[:200],
+                )
+            )
+
+
+def _reversal_allowed(ctx: _Context, claim_row: Row, claim_id: int, clp: ClaimPayment, paid: int) -> bool:
+    """A reversal takes back an earlier posting (R2), by its exact paid amount when one matches;
+    a different amount posts as remitted with the variance flagged (R12)."""
+    originals = ctx.priors.get(claim_id, [])
+    if not originals:
+        _hold(
+            ctx,
+            claim_row,
+            None,
+            "reversal_orphan",
+            "a reversal (CLP02 22) without an earlier posting to take back",
+        )
+        return False
+    original = next((o for o in originals if o.paid_cents == -paid), originals[-1])
+    if original.line_count and not clp.lines:
+        _hold(
+            ctx,
+            claim_row,
+            None,
+            "reversal_orphan",
+            "the reversal has only claim-level detail; the original was posted line by line",
+        )
+        return False
+    originals.remove(original)
+    claim_row["variance_cents"] = -paid - original.paid_cents
+    ctx.reversed_pairs.append((original.pk, claim_row["id"]))
+    return True
+
+
+def _post_clp(ctx: _Context, position: int, clp: ClaimPayment, claim_row: Row, line_rows: list[Row]) -> None:
     billed = ctx.by_pcn.get(clp.patient_control_number)
     single = replace(ctx.payment, claims=(clp,), provider_adjustments=())
     sub = plan.plan_posting(single, [billed] if billed else [])
     for match in sub.line_matches:
-        era_lines[match.line_index].claim_line_id = int(match.line_id)
-        era_lines[match.line_index].match_reason = match.reason[:200]
+        line_rows[match.line_index]["claim_line_id"] = int(match.line_id)
+        line_rows[match.line_index]["match_reason"] = match.reason[:200]
     if billed is not None:
-        era_claim.claim_id = int(billed.claim_id)
-        era_claim.match_reason = "patient control number (CLP01)"
+        claim_row["claim_id"] = int(billed.claim_id)
+        claim_row["match_reason"] = "patient control number (CLP01)"
     if sub.exceptions:
         for problem in sub.exceptions:
-            line = era_lines[problem.line_index] if problem.line_index is not None else None
-            _hold(ctx, era_claim, line, problem.kind, problem.message)
+            line = line_rows[problem.line_index] if problem.line_index is not None else None
+            _hold(ctx, claim_row, line, problem.kind, problem.message)
         return
     assert billed is not None  # noqa: S101 (an unmatched claim is an exception above)
     claim_id = int(billed.claim_id)
@@ -279,80 +361,34 @@ def _post_clp(ctx: _Context, position: int, clp: ClaimPayment) -> None:
     keys = _line_keys(claim_id, clp, sub.line_matches)
     paid = cents_from_decimal(clp.paid)
     if clp.is_reversal:
-        originals = ctx.priors.get(claim_id, [])
-        if not originals:
-            _hold(
-                ctx,
-                era_claim,
-                None,
-                "reversal_orphan",
-                "a reversal (CLP02 22) without an earlier posting to take back",
-            )
+        if not _reversal_allowed(ctx, claim_row, claim_id, clp, paid):
             return
-        original = next((o for o in originals if o.paid_cents == -paid), originals[-1])
-        if getattr(original, "line_count", 0) and not clp.lines:
-            _hold(
-                ctx,
-                era_claim,
-                None,
-                "reversal_orphan",
-                "the reversal has only claim-level detail; the original was posted line by line",
-            )
-            return
-        originals.remove(original)
-        era_claim.variance_cents = -paid - original.paid_cents  # R12: posted as remitted, flagged
-        ctx.reversed_pairs.append((original, era_claim))
-    else:
-        paid_before = [
-            k for k in keys if ctx.history[k].adjudications > 0 and ctx.history[k].denied_cents == 0
-        ]
-        if paid_before:
-            _hold(
-                ctx,
-                era_claim,
-                None,
-                "already_paid",
-                "already adjudicated on an earlier ERA: the payer should reverse it first (CLP02 22)",
-            )
-            return
-    era_line_for = {k: era_lines[i] for i, k in enumerate(keys)} if clp.lines else {}
-    patient_id = facts.patient_id
-    # The claim's charges enter the ledger once, at its first posting.
-    for billed_line in billed.lines:
-        key: Key = (claim_id, int(billed_line.line_id))
-        if not ctx.history[key].has_charge:
-            ctx.history[key].has_charge = True
-            ctx.pending.append(
-                _Pending(
-                    ctx.row(
-                        patient_id=patient_id,
-                        claim_id=claim_id,
-                        claim_line_id=int(billed_line.line_id),
-                        account=Account.INSURANCE,
-                        kind=EntryKind.CHARGE,
-                        amount_cents=billed_line.charge_cents,
-                        memo=f"Billed charge ({facts.payer_name})"[:200],
-                    )
-                )
-            )
+    elif any(ctx.history[k].adjudications > 0 and ctx.history[k].denied_cents == 0 for k in keys):
+        _hold(
+            ctx,
+            claim_row,
+            None,
+            "already_paid",
+            "already adjudicated on an earlier ERA: the payer should reverse it first (CLP02 22)",
+        )
+        return
+    line_for = {k: line_rows[i]["id"] for i, k in enumerate(keys)} if clp.lines else {}
+    common = {"patient_id": facts.patient_id, "claim_id": claim_id, "era_claim_id": claim_row["id"]}
+    _charges(ctx, billed, claim_id, facts.patient_id, facts.payer_name)
     if not clp.is_reversal:  # R3: a later payment of a denied line undoes the parked denial
         for key in keys:
             denied = ctx.history[key].denied_cents
             if denied:
                 for undo_account, sign in ((Account.DENIED, -1), (Account.INSURANCE, 1)):
-                    ctx.pending.append(
-                        _Pending(
-                            ctx.row(
-                                patient_id=patient_id,
-                                claim_id=claim_id,
-                                claim_line_id=key[1],
-                                account=undo_account,
-                                kind=EntryKind.DENIAL_UNDONE,
-                                amount_cents=sign * denied,
-                                memo="Denial undone: the payer paid the claim later",
-                            ),
-                            era_claim,
-                            era_line_for.get(key),
+                    ctx.entries.append(
+                        ctx.row(
+                            **common,
+                            claim_line_id=key[1],
+                            era_line_id=line_for.get(key),
+                            account=undo_account,
+                            kind=EntryKind.DENIAL_UNDONE,
+                            amount_cents=sign * denied,
+                            memo="Denial undone: the payer paid the claim later",
                         )
                     )
                 ctx.history[key].denied_cents = 0
@@ -363,31 +399,38 @@ def _post_clp(ctx: _Context, position: int, clp: ClaimPayment) -> None:
             amount = sign * entry.cents
             if account == Account.DENIED:
                 ctx.history[key].denied_cents += amount
-            ctx.pending.append(
-                _Pending(
-                    ctx.row(
-                        patient_id=patient_id,
-                        claim_id=claim_id,
-                        claim_line_id=line_id,
-                        account=account,
-                        kind=kind,
-                        amount_cents=amount,
-                        group=entry.group,
-                        reason_code=entry.reason_code[:5],
-                        memo="Reversal" if entry.reversal else "",
-                    ),
-                    era_claim,
-                    era_line_for.get(key),
+            ctx.entries.append(
+                ctx.row(
+                    **common,
+                    claim_line_id=line_id,
+                    era_line_id=line_for.get(key),
+                    account=account,
+                    kind=kind,
+                    amount_cents=amount,
+                    group=entry.group,
+                    reason_code=entry.reason_code[:5],
+                    memo="Reversal" if entry.reversal else "",
                 )
             )
     for key in keys:
         ctx.history[key].adjudications += -1 if clp.is_reversal else 1
     if not clp.is_reversal:
-        era_claim.line_count = len(clp.lines)  # type: ignore[attr-defined]
-        ctx.priors.setdefault(claim_id, []).append(era_claim)
+        ctx.priors.setdefault(claim_id, []).append(_Prior(claim_row["id"], paid, len(clp.lines)))
     for under in sub.underpayments:
         index = next(m.line_index for m in sub.line_matches if m.line_id == under.line_id)
-        ctx.underpayments.append((era_lines[index], under))
+        ctx.underpayments.append(
+            {
+                "practice_id": ctx.practice_id,
+                "era_line_id": line_rows[index]["id"],
+                "claim_id": int(under.claim_id),
+                "claim_line_id": int(under.line_id),
+                "expected_cents": under.expected_cents,
+                "paid_cents": under.paid_cents,
+                "difference_cents": under.difference_cents,
+                "status": Underpayment.Status.OPEN,
+                "created_at": ctx.created_at,
+            }
+        )
     ctx.posted += 1
 
 
@@ -396,67 +439,46 @@ def _post_provider_level(ctx: _Context) -> None:
     one of our claims' CLM01 names that claim."""
     only_plb = replace(ctx.payment, claims=())
     for entry in plan.plan_posting(only_plb, ctx.billed.claims).entries:
-        ctx.pending.append(
-            _Pending(
-                ctx.row(
-                    patient_id=None,
-                    claim_id=int(entry.claim_id) if entry.claim_id else None,
-                    account=Account.PROVIDER,
-                    kind=EntryKind.PROVIDER_ADJUSTMENT,
-                    amount_cents=entry.cents,
-                    reason_code=entry.reason_code[:5],
-                    reference=entry.reference[:80],
-                )
+        ctx.entries.append(
+            ctx.row(
+                claim_id=int(entry.claim_id) if entry.claim_id else None,
+                account=Account.PROVIDER,
+                kind=EntryKind.PROVIDER_ADJUSTMENT,
+                amount_cents=entry.cents,
+                reason_code=entry.reason_code[:5],
+                reference=entry.reference[:80],
             )
         )
 
 
+def _rows(era: EraFile, payment: Payment835, state: str) -> tuple[list[Row], list[list[Row]]]:
+    """The ERA claim and line rows of the payment, with their ids reserved."""
+    claim_ids = ids_reserve(EraClaim, len(payment.claims))
+    line_ids = ids_reserve(EraLine, sum(len(c.lines) for c in payment.claims))
+    claims: list[Row] = []
+    lines: list[list[Row]] = []
+    cursor = 0
+    for position, (pk, clp) in enumerate(zip(claim_ids, payment.claims, strict=True)):
+        claim_row = _era_claim_row(era, pk, position, clp, state)
+        claims.append(claim_row)
+        lines.append(_era_line_rows(claim_row, line_ids[cursor : cursor + len(clp.lines)], clp))
+        cursor += len(clp.lines)
+    return claims, lines
+
+
 def _write(ctx: _Context) -> None:
-    EraClaim.objects.bulk_create(ctx.claims, batch_size=1000)
-    for line in ctx.lines:
-        line.era_claim_id = line.era_claim.pk
-    EraLine.objects.bulk_create(ctx.lines, batch_size=1000)
+    rows_insert(EraClaim, ctx.claims)
+    rows_insert(EraLine, ctx.lines)
     for original, reversal in ctx.reversed_pairs:
-        EraClaim.objects.filter(pk=original.pk).update(reversed_by=reversal.pk)
-    PostingException.objects.bulk_create(
-        [
-            PostingException(
-                practice_id=ctx.practice_id,
-                era=ctx.era,
-                era_claim_id=era_claim.pk,
-                era_line_id=era_line.pk if era_line else None,
-                kind=kind,
-                message=message,
-            )
-            for era_claim, era_line, kind, message in ctx.exceptions
-        ],
-        batch_size=1000,
-    )
-    Underpayment.objects.bulk_create(
-        [
-            Underpayment(
-                practice_id=ctx.practice_id,
-                era_line_id=era_line.pk,
-                claim_id=int(under.claim_id),
-                claim_line_id=int(under.line_id),
-                expected_cents=under.expected_cents,
-                paid_cents=under.paid_cents,
-                difference_cents=under.difference_cents,
-            )
-            for era_line, under in ctx.underpayments
-        ],
-        batch_size=1000,
-    )
-    for pending in ctx.pending:
-        if pending.era_claim is not None:
-            pending.entry.era_claim_id = pending.era_claim.pk
-        if pending.era_line is not None:
-            pending.entry.era_line_id = pending.era_line.pk
-    ledger_entries_append(entries=[p.entry for p in ctx.pending])
+        EraClaim.objects.filter(pk=original).update(reversed_by=reversal)
+    rows_insert(PostingException, ctx.exceptions)
+    rows_insert(Underpayment, ctx.underpayments)
+    ledger_entries_append(rows=ctx.entries)
 
 
 def _post_payment(ctx: _Context) -> None:
     payment = ctx.payment
+    ctx.created_at = timezone.now()
     pcns = {c.patient_control_number for c in payment.claims}
     pcns |= {p.reference.split()[0] for p in payment.provider_adjustments if p.reference.split()}
     ctx.billed = billed_claims(practice_id=ctx.practice_id, patient_control_numbers=pcns)
@@ -464,27 +486,25 @@ def _post_payment(ctx: _Context) -> None:
     claim_ids = sorted(ctx.billed.facts)
     claims_lock(claim_ids=claim_ids)
     ctx.history = line_history(claim_ids=claim_ids)
-    ctx.priors = prior_postings(claim_ids=claim_ids)
+    ctx.priors = {
+        claim_id: [_Prior(o.pk, o.paid_cents, getattr(o, "line_count", 0)) for o in found]
+        for claim_id, found in prior_postings(claim_ids=claim_ids).items()
+    }
+    claim_rows, line_rows = _rows(ctx.era, payment, EraClaimState.POSTED)
+    ctx.claims = claim_rows
+    ctx.lines = [row for rows in line_rows for row in rows]
     # Reversals first: a reversal and its correction in one 835 net out whatever the order (R2).
     order = sorted(range(len(payment.claims)), key=lambda i: (not payment.claims[i].is_reversal, i))
     for position in order:
-        _post_clp(ctx, position, payment.claims[position])
+        _post_clp(ctx, position, payment.claims[position], claim_rows[position], line_rows[position])
     _post_provider_level(ctx)
-    ctx.claims.sort(key=lambda c: c.position)
     _write(ctx)
 
 
 def _record_unposted(era: EraFile, payment: Payment835) -> None:
-    claims = [_era_claim(era, i, clp, EraClaimState.NOT_POSTED) for i, clp in enumerate(payment.claims)]
-    EraClaim.objects.bulk_create(claims, batch_size=1000)
-    lines = [
-        line
-        for era_claim, clp in zip(claims, payment.claims, strict=True)
-        for line in _era_lines(era_claim, clp)
-    ]
-    for line in lines:
-        line.era_claim_id = line.era_claim.pk
-    EraLine.objects.bulk_create(lines, batch_size=1000)
+    claim_rows, line_rows = _rows(era, payment, EraClaimState.NOT_POSTED)
+    rows_insert(EraClaim, claim_rows)
+    rows_insert(EraLine, [row for rows in line_rows for row in rows])
 
 
 def _handoff(era: EraFile) -> None:

@@ -69,4 +69,6 @@ def test_human_output(tmp_path, capsys, practice):
     path = tmp_path / "paid.835"
     path.write_text(envelope(PAID))
     call_command("era_import", str(path), "--practice", str(practice.pk))
-    assert "posted, trace EFT1001, payment 213.66, claims 3 (matched 0, unmatched 3)" in capsys.readouterr().out
+    assert (
+        "posted, trace EFT1001, payment 213.66, claims 3 (matched 0, unmatched 3)" in capsys.readouterr().out
+    )

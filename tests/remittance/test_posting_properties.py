@@ -22,7 +22,6 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from claims.models import Claim, ClaimLine
 from core.money import cents_from_decimal
@@ -65,7 +64,8 @@ def _billed_from(payment: Payment835) -> list[BilledClaim]:
 def _check_plan(text: str) -> None:
     remittance, error = read_835(text)
     if remittance is None:
-        assert error is not None and (error.segment_number is not None or "transaction set" in error.reason)
+        assert error is not None
+        assert error.segment_number is not None or "transaction set" in error.reason
         return
     for payment in remittance.transactions:
         plan = plan_posting(payment, _billed_from(payment))
@@ -75,7 +75,9 @@ def _check_plan(text: str) -> None:
         for clp in payment.claims:
             if clp.patient_control_number in held:
                 continue
-            entries = [e for e in plan.entries if e.claim_id == clp.patient_control_number and e.kind != PROVIDER]
+            entries = [
+                e for e in plan.entries if e.claim_id == clp.patient_control_number and e.kind != PROVIDER
+            ]
             expected = sum(
                 cents_from_decimal(c.charge)
                 for c in payment.claims
@@ -154,9 +156,12 @@ def _check_posted(practice_id: int, outcome) -> None:  # type: ignore[no-untyped
         return
     for era_claim in EraClaim.objects.filter(era__practice_id=practice_id, state="posted"):
         # every posted CLP moved the insurance balance by exactly its charge (R8, R21)
-        moved = LedgerEntry.objects.filter(era_claim_id=era_claim.pk, account="insurance").exclude(
-            kind="denial_undone"
-        ).aggregate(total=Sum("amount_cents"))["total"] or 0
+        moved = (
+            LedgerEntry.objects.filter(era_claim_id=era_claim.pk, account="insurance")
+            .exclude(kind="denial_undone")
+            .aggregate(total=Sum("amount_cents"))["total"]
+            or 0
+        )
         assert -moved == era_claim.charge_cents
     for era in eras:
         if era.status in ("held", "duplicate", "rejected"):
@@ -191,7 +196,9 @@ def test_mutated_files_are_rejected_whole_or_posted_exactly(text):
 def test_a_failure_half_way_through_a_posting_leaves_nothing(text):
     practice_id, text = _world_for(text)
     with (
-        mock.patch("remittance.services.posting.ledger_entries_append", side_effect=RuntimeError("disk full")),
+        mock.patch(
+            "remittance.services.posting.ledger_entries_append", side_effect=RuntimeError("disk full")
+        ),
         pytest.raises(RuntimeError),
     ):
         era_post(practice_id=practice_id, raw=text.encode())

@@ -58,8 +58,13 @@ def test_two_posters_of_the_same_era_post_it_once_r1(practice):
     # then
     assert sorted(map(str, results)) == ["duplicate", "posted"]
     assert EraFile.objects.filter(status="posted").count() == 1
-    assert LedgerEntry.objects.filter(kind="insurance_payment").count() == 3  # once per paid line (PCN300 paid 0)
-    assert sum(LedgerEntry.objects.filter(kind="insurance_payment").values_list("amount_cents", flat=True)) == -25000
+    assert (
+        LedgerEntry.objects.filter(kind="insurance_payment").count() == 3
+    )  # once per paid line (PCN300 paid 0)
+    assert (
+        sum(LedgerEntry.objects.filter(kind="insurance_payment").values_list("amount_cents", flat=True))
+        == -25000
+    )
 
 
 def test_an_era_and_a_patient_payment_on_one_claim_leave_the_ledger_exact(practice):
@@ -92,4 +97,6 @@ def test_an_era_and_a_patient_payment_on_one_claim_leave_the_ledger_exact(practi
     applied = -sum(r.amount_cents for r in rows if r.claim_id == claim.pk)
     assert applied + payment.unapplied_cents == 3000
     assert applied in (0, 3000)  # before the ERA nothing was due on the claim; after, 40 was
-    assert patient_balances(practice_id=practice.pk, patient_id=world.patient.pk).patient_cents == 16000 - 3000
+    assert (
+        patient_balances(practice_id=practice.pk, patient_id=world.patient.pk).patient_cents == 16000 - 3000
+    )

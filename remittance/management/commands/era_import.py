@@ -19,8 +19,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from remittance.models import EraSource
-from remittance.services.posting import era_payee, era_post
 from remittance.selectors import practice_for_payee
+from remittance.services.posting import era_payee, era_post
 
 
 class Command(BaseCommand):
@@ -28,7 +28,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="Path to the 835 file")
-        parser.add_argument("--practice", type=int, default=None, help="Practice id (default: from the payee)")
+        parser.add_argument(
+            "--practice", type=int, default=None, help="Practice id (default: from the payee)"
+        )
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -56,8 +58,8 @@ class Command(BaseCommand):
                     f"paid {summary['paid_total']}, denied claims {summary['denied_claims']}, "
                     f"balanced {'yes' if summary['balanced'] else 'no'}"
                 )
-                for error in summary["errors"]:
-                    self.stdout.write(f"  {error['message']}")
+                for item in summary["errors"]:
+                    self.stdout.write(f"  {item['message']}")
         if outcome.rejected:
             first = summaries[0]["errors"][0]["message"] if summaries[0]["errors"] else "rejected"
             raise CommandError(f"{path}: rejected: {first}")
