@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
-from datetime import date, datetime
-from decimal import Decimal
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -38,20 +36,37 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def _copy_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        text = value.isoformat()
-    elif isinstance(value, dict | list):
-        text = json.dumps(value)
-    else:
-        text = str(value)
-    return '"' + text.replace('"', '""') + '"'
+def _quoted(value: Any) -> str:
+    return "" if value is None else '"' + str(value).replace('"', '""') + '"'
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _iso(value: Any) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _flag(value: Any) -> str:
+    return "" if value is None else ("t" if value else "f")
+
+
+def _json(value: Any) -> str:
+    return _quoted(json.dumps(value))
+
+
+def _converter(field: models.Field) -> Callable[[Any], str]:  # type: ignore[type-arg]
+    """How one column's Python values are written in COPY's CSV (None is NULL)."""
+    if isinstance(field, models.BooleanField):
+        return _flag
+    if isinstance(field, models.IntegerField | models.AutoField | models.ForeignKey | models.DecimalField):
+        return _plain
+    if isinstance(field, models.DateField | models.DateTimeField):
+        return _iso
+    if isinstance(field, models.JSONField):
+        return _json
+    return _quoted
 
 
 def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
@@ -70,10 +85,13 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> in
         model._default_manager.bulk_create([model(**{**defaults, **row}) for row in rows], batch_size=500)
         return len(rows)
     columns = ", ".join(f'"{f.column}"' for f in fields)
+    plan = [(f.attname, defaults[f.attname], _converter(f)) for f in fields]
     buffer = io.StringIO()
+    write = buffer.write
     for row in rows:
-        buffer.write(",".join(_copy_value(row.get(f.attname, defaults[f.attname])) for f in fields))
-        buffer.write("\n")
+        get = row.get
+        write(",".join([convert(get(name, default)) for name, default, convert in plan]))
+        write("\n")
     buffer.seek(0)
     with connection.cursor() as cursor:
         cursor.copy_expert(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN WITH (FORMAT csv)', buffer)
