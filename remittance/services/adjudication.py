@@ -8,19 +8,10 @@ claim at a time, with its own events) is idempotent per (claim, ERA reference)."
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from typing import Any
+from decimal import Decimal, InvalidOperation
 
+from claims.services.adjudication import AdjudicationIn, LineAdjudicationIn, claim_adjudication_record
 from remittance.models import EraClaim, EraClaimState, EraFile
-
-
-def _recorder() -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module("claims.services.adjudication")
-    except ImportError:
-        return None
-    return getattr(module, "claim_adjudication_record", None)
 
 
 def era_reference(era_claim: EraClaim) -> str:
@@ -29,12 +20,51 @@ def era_reference(era_claim: EraClaim) -> str:
     return f"{era.payer_id}:{era.trace_number}:{era_claim.position}"[:80]
 
 
+def _units(text: str) -> int | None:
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return int(value) if value == value.to_integral_value() and value > 0 else None
+
+
+def adjudication_for(era_claim: EraClaim) -> AdjudicationIn:
+    era = era_claim.era
+    return AdjudicationIn(
+        claim_id=era_claim.claim_id or 0,
+        era_reference=era_reference(era_claim),
+        claim_status_code=era_claim.status_code,
+        paid_cents=era_claim.paid_cents,
+        patient_responsibility_cents=era_claim.patient_responsibility_cents
+        if era_claim.patient_responsibility_cents is not None
+        else sum(a["cents"] for line in era_claim.lines.all() for a in line.adjustments if a["group"] == "PR")
+        + sum(a["cents"] for a in era_claim.adjustments if a["group"] == "PR"),
+        adjudicated_on=era.payment_date or era.received_at.date(),
+        charge_cents=era_claim.charge_cents,
+        payer_claim_number=era_claim.payer_claim_number,
+        adjustments=tuple(era_claim.adjustments),
+        lines=tuple(
+            LineAdjudicationIn(
+                claim_line_id=line.claim_line_id,
+                paid_cents=line.paid_cents,
+                charge_cents=line.charge_cents,
+                allowed_cents=line.allowed_cents,
+                units=_units(line.units),
+                code=line.code[:5],
+                modifiers=tuple(m for m in line.modifiers.split("-") if m),
+                adjustments=tuple(line.adjustments),
+                remarks=tuple(line.remarks),
+                adjudicated_on=line.service_date,
+            )
+            for line in era_claim.lines.all()
+            if line.claim_line_id is not None
+        ),
+    )
+
+
 def era_adjudications_record(*, era_file_id: int) -> int:
-    """Record every posted ERA claim of the file as an adjudication; how many were handed over
-    (0 while the claims service does not exist)."""
-    record = _recorder()
-    if record is None:
-        return 0
+    """Record every posted ERA claim of the file as an adjudication (idempotent: the claims
+    service records each ERA reference once); how many were handed over."""
     era = EraFile.objects.filter(pk=era_file_id).first()
     if era is None:
         return 0
@@ -46,35 +76,6 @@ def era_adjudications_record(*, era_file_id: int) -> int:
     )
     count = 0
     for era_claim in claims:
-        record(**_arguments(era, era_claim))
+        claim_adjudication_record(adjudication_for(era_claim))
         count += 1
     return count
-
-
-def _arguments(era: EraFile, era_claim: EraClaim) -> dict[str, Any]:
-    return {
-        "claim_id": era_claim.claim_id,
-        "era_reference": era_reference(era_claim),
-        "payer_claim_number": era_claim.payer_claim_number,
-        "claim_status_code": era_claim.status_code,
-        "charge_cents": era_claim.charge_cents,
-        "paid_cents": era_claim.paid_cents,
-        "patient_responsibility_cents": era_claim.patient_responsibility_cents or 0,
-        "adjustments": era_claim.adjustments,
-        "adjudicated_on": era.payment_date or era.received_at.date(),
-        "lines": [
-            {
-                "claim_line_id": line.claim_line_id,
-                "code": line.code,
-                "modifiers": [m for m in line.modifiers.split("-") if m],
-                "charge_cents": line.charge_cents,
-                "paid_cents": line.paid_cents,
-                "allowed_cents": line.allowed_cents,
-                "adjustments": line.adjustments,
-                "remarks": line.remarks,
-                "adjudicated_on": line.service_date,
-            }
-            for line in era_claim.lines.all()
-            if line.claim_line_id is not None
-        ],
-    }

@@ -464,3 +464,42 @@ def test_patient_balance_keeps_insurance_pending_apart_from_patient_due_p1(world
 def test_posting_queries_do_not_grow_with_claims(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(40):
         _post(world, envelope(PAID).encode())
+
+
+def test_the_adjudication_job_moves_the_claims_with_their_lines(world):
+    from claims.models import ClaimAdjudication
+    from remittance.services.adjudication import era_adjudications_record
+
+    outcome = _post(world, envelope(PAID).encode())
+    assert era_adjudications_record(era_file_id=outcome.era_ids[0]) == 3
+    assert era_adjudications_record(era_file_id=outcome.era_ids[0]) == 3  # idempotent
+    assert ClaimAdjudication.objects.count() == 3
+    world.claims["PCN100"].refresh_from_db()
+    assert world.claims["PCN100"].status == "paid"
+    row = ClaimAdjudication.objects.get(claim=world.claims["PCN100"])
+    assert (row.paid_cents, row.patient_responsibility_cents, row.lines.count()) == (16000, 4000, 2)
+
+
+def test_an_inbound_835_from_the_clearinghouse_posts_once(world):
+    import hashlib
+
+    from claims.models import InboundFile
+    from django.utils import timezone
+
+    from remittance.tasks import era_post_inbound_file
+
+    text = envelope(PAID)
+    inbound = InboundFile.objects.create(
+        practice=world.practice,
+        kind="835",
+        name="inbox/era1.835",
+        text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        received_at=timezone.now(),
+    )
+    assert era_post_inbound_file(inbound_file_id=inbound.pk) == "processed"
+    assert era_post_inbound_file(inbound_file_id=inbound.pk) == "skipped"
+    era_file = EraFile.objects.get()
+    assert (era_file.source, era_file.inbound_file_id, era_file.status) == ("clearinghouse", inbound.pk, "posted")
+    inbound.refresh_from_db()
+    assert inbound.status == "processed"
