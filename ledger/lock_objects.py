@@ -5,7 +5,6 @@ payment applied against the patient's due amount sees every posted responsibilit
 from __future__ import annotations
 
 from claims.models import Claim
-from patients.models import Patient
 
 
 def claims_lock(*, claim_ids: list[int]) -> list[int]:
@@ -18,7 +17,3 @@ def claims_lock(*, claim_ids: list[int]) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-
-
-def patient_lock(*, patient_id: int) -> None:
-    list(Patient.objects.select_for_update(of=("self",)).filter(pk=patient_id).values_list("pk", flat=True))

@@ -19,10 +19,10 @@ from accounts.models import User
 from claims.models import Claim
 from core.bulk import rows_insert
 from core.errors import NotFound, ValidationFailed
-from ledger.lock_objects import claims_lock, patient_lock
+from ledger.lock_objects import claims_lock
 from ledger.models import Account, EntryKind, LedgerEntry, PatientPayment
 from ledger.selectors import claim_patient_due_cents
-from patients.models import Patient
+from patients.selectors import patient_directory_labels
 
 _ACCOUNTS = frozenset(Account.values)
 _KINDS = frozenset(EntryKind.values)
@@ -67,9 +67,8 @@ def patient_payment_record(
     if method not in PatientPayment.Method.values:
         raise ValidationFailed("Unknown payment method.", field_errors={"method": ["Unknown method."]})
     with transaction.atomic():
-        if not Patient.objects.filter(pk=patient_id, practice_id=practice_id).exists():
+        if patient_id not in patient_directory_labels(practice_id, [patient_id]):
             raise NotFound("No such patient.")
-        patient_lock(patient_id=patient_id)
         applied = 0
         if claim_id is not None:
             if not Claim.objects.filter(pk=claim_id, practice_id=practice_id, patient_id=patient_id).exists():

@@ -7,16 +7,23 @@ was posted earlier on those claims' lines in two more (`line_history`)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from audit.domain.categories import Category
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from claims.domain.capture import FeeEntry, fee_for
 from claims.models import Claim, ClaimLine, ContractedRate
+from core.errors import NotFound
 from ledger.models import Account, LedgerEntry
 from practice.models import Practice
 from remittance.domain.posting import BilledClaim, BilledLine
-from remittance.models import EraClaim, EraFile, EraLine
+from remittance.models import EraClaim, EraFile, EraLine, PostingException
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,3 +187,83 @@ def era_for_payment(*, practice_id: int, payer_id: str, trace_number: str) -> Er
         .order_by("pk")
         .first()
     )
+
+
+# -- screens ----------------------------------------------------------------------------------------
+
+
+def _audit(
+    access: PracticeAccess, *, detail: str, object_id: int | str = "", patient_ids: Iterable[int] = ()
+) -> None:
+    audit_event_record(
+        context=access.audit,
+        action=AuditEvent.Action.VIEW,
+        category=Category.BILLING,
+        practice_id=access.practice_id,
+        object_type="era",
+        object_id=object_id,
+        detail=detail,
+        shown_patient_ids=patient_ids,
+    )
+
+
+def era_list_for_user(*, access: PracticeAccess, limit: int = 100) -> list[EraFile]:
+    """The practice's ERAs, newest first (one query; no patient shown)."""
+    access.require(Capability.BILLING_VIEW)
+    return list(
+        EraFile.objects.filter(practice_id=access.practice_id)
+        .defer("raw")
+        .order_by("-received_at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EraDetail:
+    era: EraFile
+    claims: list[EraClaim]
+    patients: dict[int, int]  # claim id -> patient id
+
+
+def era_get_for_user(*, access: PracticeAccess, era_id: int) -> EraDetail:
+    """One ERA with its claims, lines and exceptions (four queries), audited: it names patients."""
+    access.require(Capability.BILLING_VIEW)
+    era = EraFile.objects.filter(pk=era_id, practice_id=access.practice_id).defer("raw").first()
+    if era is None:
+        raise NotFound("No such ERA.")
+    claims = list(
+        EraClaim.objects.filter(era=era).prefetch_related("lines", "exceptions").order_by("position")
+    )
+    claim_ids = {c.claim_id for c in claims if c.claim_id is not None}
+    patients = dict(Claim.objects.filter(pk__in=claim_ids).values_list("pk", "patient_id"))
+    _audit(
+        access,
+        detail=f"ERA {era.pk} ({len(claims)} claims)",
+        object_id=era.pk,
+        patient_ids=set(patients.values()),
+    )
+    return EraDetail(era, claims, patients)
+
+
+def exception_queue_for_user(*, access: PracticeAccess, limit: int = 200) -> list[PostingException]:
+    """Open posting exceptions, oldest first, with their ERA claim and line (one query)."""
+    access.require(Capability.BILLING_VIEW)
+    rows = list(
+        PostingException.objects.filter(practice_id=access.practice_id, status="open")
+        .select_related("era", "era_claim", "era_line")
+        .defer("era__raw")
+        .order_by("created_at", "pk")[:limit]
+    )
+    _audit(access, detail=f"posting exceptions ({len(rows)})")
+    return rows
+
+
+def claim_choices_for_match(*, practice_id: int, patient_control_number: str) -> list[tuple[int, str]]:
+    """Claims a biller may match an ERA claim to: the practice's, by CLM01 prefix (max 20)."""
+    rows = (
+        Claim.objects.filter(
+            practice_id=practice_id, patient_control_number__istartswith=patient_control_number
+        )
+        .order_by("patient_control_number")
+        .values_list("pk", "patient_control_number")[:20]
+    )
+    return list(rows)

@@ -226,7 +226,7 @@ class _Context:
     era: EraFile
     payment: Payment835
     occurred_on: date
-    actor: User | None
+    actor_id: int | None
     billed: Billed
     history: dict[Key, LineHistory]
     priors: dict[int, list[_Prior]]
@@ -258,7 +258,7 @@ class _Context:
             "reverses_id": None,
             "occurred_on": self.occurred_on,
             "created_at": self.created_at,
-            "actor_id": self.actor.pk if self.actor else None,
+            "actor_id": self.actor_id,
             "memo": "",
             **values,
         }
@@ -507,10 +507,10 @@ def _record_unposted(era: EraFile, payment: Payment835) -> None:
     rows_insert(EraLine, [row for rows in line_rows for row in rows])
 
 
-def _handoff(era: EraFile) -> None:
+def _handoff(era: EraFile, suffix: str = "") -> None:
     job_enqueue_on_commit(
         ADJUDICATIONS_TASK,
-        key=f"remittance.era_adjudications:era={era.pk}",
+        key=f"remittance.era_adjudications:era={era.pk}{suffix}",
         label=f"Record the payer's decisions of ERA {era.pk}",
         practice_id=era.practice_id,
         era_file_id=era.pk,
@@ -521,7 +521,7 @@ def _handoff(era: EraFile) -> None:
         return  # the denials app is not installed (yet): nothing to open
     job_enqueue_on_commit(
         DENIALS_TASK,
-        key=f"denials.open_for_era:era={era.pk}",
+        key=f"denials.open_for_era:era={era.pk}{suffix}",
         label=f"Open denials of ERA {era.pk}",
         practice_id=era.practice_id,
         era_file_id=era.pk,
@@ -620,7 +620,7 @@ def _receive_payment(
             balanced=False,
             errors=errors,
         )
-    ctx = _context(practice_id=practice_id, era=era, payment=payment, actor=actor)
+    ctx = _context(practice_id=practice_id, era=era, payment=payment, actor_id=actor.pk if actor else None)
     _post_payment(ctx)
     _finish(era, ctx, actor)
     return era, summary(
@@ -633,13 +633,13 @@ def _receive_payment(
     )
 
 
-def _context(*, practice_id: int, era: EraFile, payment: Payment835, actor: User | None) -> _Context:
+def _context(*, practice_id: int, era: EraFile, payment: Payment835, actor_id: int | None) -> _Context:
     return _Context(
         practice_id=practice_id,
         era=era,
         payment=payment,
         occurred_on=payment.payment_date or timezone.localdate(),
-        actor=actor,
+        actor_id=actor_id,
         billed=Billed(),
         history=defaultdict(LineHistory),
         priors={},
@@ -721,7 +721,7 @@ def era_force_post(*, practice_id: int, era_id: int, actor: User, reason: str) -
         era.status = EraStatus.POSTED
         era.force_reason = reason.strip()
         era.save(update_fields=["status", "force_reason"])
-        ctx = _context(practice_id=practice_id, era=era, payment=payment, actor=actor)
+        ctx = _context(practice_id=practice_id, era=era, payment=payment, actor_id=actor.pk)
         _post_payment(ctx)
         _finish(era, ctx, actor)
         outcome.era_ids.append(era.pk)

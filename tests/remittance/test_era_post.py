@@ -483,9 +483,9 @@ def test_the_adjudication_job_moves_the_claims_with_their_lines(world):
 def test_an_inbound_835_from_the_clearinghouse_posts_once(world):
     import hashlib
 
-    from claims.models import InboundFile
     from django.utils import timezone
 
+    from claims.models import InboundFile
     from remittance.tasks import era_post_inbound_file
 
     text = envelope(PAID)
@@ -500,6 +500,10 @@ def test_an_inbound_835_from_the_clearinghouse_posts_once(world):
     assert era_post_inbound_file(inbound_file_id=inbound.pk) == "processed"
     assert era_post_inbound_file(inbound_file_id=inbound.pk) == "skipped"
     era_file = EraFile.objects.get()
-    assert (era_file.source, era_file.inbound_file_id, era_file.status) == ("clearinghouse", inbound.pk, "posted")
+    assert (era_file.source, era_file.inbound_file_id, era_file.status) == (
+        "clearinghouse",
+        inbound.pk,
+        "posted",
+    )
     inbound.refresh_from_db()
     assert inbound.status == "processed"
