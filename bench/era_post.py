@@ -121,11 +121,11 @@ def main() -> None:
     connection.force_debug_cursor = True
     reset_queries()
     profile = cProfile.Profile() if args.profile else None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if profile is not None:
         profile.enable()
     outcome = era_post(practice_id=practice.pk, raw=raw, name="bench.835")
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     if profile is not None:
         profile.disable()
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
@@ -139,6 +139,10 @@ def main() -> None:
         f"era_post: {seconds:.2f} s, {args.claims / seconds:,.0f} claims/s, {queries} SQL queries "
         f"(INSERTs batched by 1,000 rows), status {summary['status']}, matched {summary['matched']:,}, "
         f"{entries:,} ledger rows, {exceptions} exceptions"
+    )
+    print(
+        f"of which CPU in this Python process: {cpu:.2f} s (the rest is PostgreSQL and waiting; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores during the run)"
     )
     print(
         f"peak memory of the process (ru_maxrss): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
