@@ -18,6 +18,7 @@ from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
 from practice import team_views
 from practice import urls as practice_urls
+from remittance import urls as remittance_urls
 from scheduling import urls as scheduling_urls
 from treatment_plans import urls as treatment_plans_urls
 
@@ -33,6 +34,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("charges/", include((claims_urls.api_urlpatterns, "charges_api"))),
     path("eligibility/", include((eligibility_urls.api_urlpatterns, "eligibility_api"))),
     path("estimates/", include((estimates_urls.api_urlpatterns, "estimates_api"))),
+    path("remittance/", include((remittance_urls.api_urlpatterns, "remittance_api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ParitySwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -57,6 +59,7 @@ urlpatterns = [
     path("charges/", include(claims_urls)),
     path("eligibility/", include(eligibility_urls)),
     path("estimates/", include(estimates_urls)),
+    path("remittance/", include(remittance_urls)),
     path("jobs/", include(dashboard_urls)),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

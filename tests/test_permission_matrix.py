@@ -28,6 +28,7 @@ from tests.factories import CoverageFactory, PatientFactory, PayerFactory, Provi
 from tests.patients.matrix_entries import ENTRIES as PATIENT_ENTRIES
 from tests.payer_rules.matrix_entries import ENTRIES as PAYER_RULE_ENTRIES
 from tests.practice.matrix_entries import ENTRIES as PRACTICE_PAYER_ENTRIES
+from tests.remittance.matrix_entries import ENTRIES as REMITTANCE_ENTRIES
 from tests.scheduling.matrix_entries import ENTRIES as SCHEDULING_ENTRIES
 from tests.treatment_plans.matrix_entries import ENTRIES as PLAN_ENTRIES
 
@@ -75,6 +76,7 @@ MATRIX.update({name: Entry(**spec) for name, spec in JOB_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in PLAN_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in ELIGIBILITY_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in ESTIMATE_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in REMITTANCE_ENTRIES.items()})
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
