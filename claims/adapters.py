@@ -75,7 +75,7 @@ ADAPTERS: dict[str, Callable[[int], ClaimsAdapter]] = {"sandbox": _sandbox, "sft
 
 
 def clearinghouse_name() -> str:
-    return str(getattr(settings, "CLAIMS_CLEARINGHOUSE", "") or settings.ELIGIBILITY_CLEARINGHOUSE)
+    return str(settings.CLAIMS_CLEARINGHOUSE or settings.ELIGIBILITY_CLEARINGHOUSE)
 
 
 def claims_adapter_for(practice_id: int, name: str = "") -> ClaimsAdapter:

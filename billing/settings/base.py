@@ -170,6 +170,15 @@ ELIGIBILITY_CLEARINGHOUSE = env("ELIGIBILITY_CLEARINGHOUSE", default="sandbox" i
 ELIGIBILITY_SANDBOX_ALLOWED = env.bool("ELIGIBILITY_SANDBOX_ALLOWED", default=False)
 ELIGIBILITY_SANDBOX_LATENCY_MS = env.int("ELIGIBILITY_SANDBOX_LATENCY_MS", default=0)
 
+# Claims (issue #11): the clearinghouse that receives 837s and answers with 999/277CA/835
+# ("sandbox", "sftp"; blank: ELIGIBILITY_CLEARINGHOUSE). A submitted claim with no 999 after
+# CLAIMS_ACK_999_DAYS, or no payer 277CA after CLAIMS_ACK_277CA_DAYS, is flagged "no
+# acknowledgement" (pitfall K7); a rejection older than CLAIMS_REJECTION_ALERT_DAYS is overdue (K6).
+CLAIMS_CLEARINGHOUSE = env("CLAIMS_CLEARINGHOUSE", default="")
+CLAIMS_ACK_999_DAYS = env.int("CLAIMS_ACK_999_DAYS", default=2)
+CLAIMS_ACK_277CA_DAYS = env.int("CLAIMS_ACK_277CA_DAYS", default=7)
+CLAIMS_REJECTION_ALERT_DAYS = env.int("CLAIMS_REJECTION_ALERT_DAYS", default=5)
+
 # Email goes to the console unless configured (tests use Django's locmem backend).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Parity <noreply@parity.invalid>")

@@ -134,7 +134,9 @@ def _process_999(inbound: InboundFile, report: ProcessReport) -> None:
     for ack in read_999(inbound.text):
         control = ack.group_control_number.lstrip("0")
         batch = (
-            ClaimBatch.objects.filter(practice_id=inbound.practice_id, interchange_control_number=int(control))
+            ClaimBatch.objects.filter(
+                practice_id=inbound.practice_id, interchange_control_number=int(control)
+            )
             .exclude(status=ClaimBatchStatus.QUEUED)
             .first()
             if control.isdigit()
@@ -179,9 +181,7 @@ def _apply(
         )
     }
     now = timezone.now()
-    done = set(
-        ClaimAcknowledgement.objects.filter(inbound_file=inbound).values_list("claim_id", "source")
-    )
+    done = set(ClaimAcknowledgement.objects.filter(inbound_file=inbound).values_list("claim_id", "source"))
     acks: list[ClaimAcknowledgement] = []
     events: list[ClaimEvent] = []
     for verdict in verdicts:
@@ -210,14 +210,16 @@ def _apply(
                 occurred_at=now,
             )
         )
-        data = {
+        data: dict[str, object] = {
             "source": verdict.source.value,
             "outcome": verdict.outcome.value,
             "category": verdict.category_code,
             "status": verdict.status_code,
             "inbound_file": inbound.pk,
         }
-        events.append(_event(claim.pk, ClaimEvent.Kind.ACKNOWLEDGED, claim.status, claim.status, message, now, data))
+        events.append(
+            _event(claim.pk, ClaimEvent.Kind.ACKNOWLEDGED, claim.status, claim.status, message, now, data)
+        )
         target = status_after(claim.status, verdict.source, verdict.outcome)
         if target is not None:
             extra = {}
@@ -227,7 +229,9 @@ def _apply(
                 status=target, status_changed_at=now, **extra
             )
             if moved:
-                events.append(_event(claim.pk, ClaimEvent.Kind.TRANSITION, claim.status, target, message, now, data))
+                events.append(
+                    _event(claim.pk, ClaimEvent.Kind.TRANSITION, claim.status, target, message, now, data)
+                )
                 claim.status = target
                 report.moved += 1
         elif verdict.payer_claim_number and claim.frequency == "1" and not claim.payer_claim_number:
@@ -243,7 +247,13 @@ def _apply(
 
 
 def _event(
-    claim_id: int, kind: str, from_status: str, to_status: str, reason: str, at: datetime, data: dict[str, object]
+    claim_id: int,
+    kind: str,
+    from_status: str,
+    to_status: str,
+    reason: str,
+    at: datetime,
+    data: dict[str, object],
 ) -> ClaimEvent:
     return ClaimEvent(
         claim_id=claim_id,
@@ -307,4 +317,3 @@ def claims_collect_enqueue(*, slot: str) -> int:
                 practice_pk=practice_id,
             )
     return len(ids)
-

@@ -30,7 +30,7 @@ from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from claims.adapters import claims_adapter_for, clearinghouse_name, receipt_text
+from claims.adapters import ADAPTERS, claims_adapter_for, clearinghouse_name, receipt_text
 from claims.domain.batches import SendStep, batch_file_name, gives_up, send_step
 from claims.domain.claim_status import transition_problems
 from claims.models import Claim, ClaimBatch, ClaimBatchItem, ClaimBatchStatus, ClaimEvent, ClaimStatus
@@ -104,7 +104,9 @@ def claims_move(
         status=to_status, status_changed_at=at, **(extra or {})
     )
     ClaimEvent.objects.bulk_create(
-        claim_events([(pk, from_status) for pk in moved], to_status=to_status, actor=actor, at=at, reason=reason)
+        claim_events(
+            [(pk, from_status) for pk in moved], to_status=to_status, actor=actor, at=at, reason=reason
+        )
     )
     return len(moved)
 
@@ -128,7 +130,9 @@ def _require_submit(actor: PracticeAccess | None, practice_id: int) -> None:
         raise PermissionDenied()
 
 
-def claim_batch_create(practice_id: int, claim_ids: Sequence[int], *, actor: PracticeAccess | None) -> ClaimBatch:
+def claim_batch_create(
+    practice_id: int, claim_ids: Sequence[int], *, actor: PracticeAccess | None
+) -> ClaimBatch:
     """Queue the ready claims `claim_ids` as one batch and its send job, in one transaction.
 
     Every claim must belong to the practice and be ready (scrubbed clean); otherwise nothing is
@@ -136,7 +140,10 @@ def claim_batch_create(practice_id: int, claim_ids: Sequence[int], *, actor: Pra
     _require_submit(actor, practice_id)
     ids = sorted(set(claim_ids))
     if not ids:
-        raise ValidationFailed("Choose at least one ready claim.", field_errors={"claim_ids": ["Choose at least one ready claim."]})
+        raise ValidationFailed(
+            "Choose at least one ready claim.",
+            field_errors={"claim_ids": ["Choose at least one ready claim."]},
+        )
     if len(ids) > MAX_BATCH_CLAIMS:
         raise ValidationFailed(
             f"A batch holds at most {MAX_BATCH_CLAIMS} claims.",
@@ -152,13 +159,12 @@ def claim_batch_create(practice_id: int, claim_ids: Sequence[int], *, actor: Pra
         found = {pk for pk, _, _, _ in rows}
         missing = [pk for pk in ids if pk not in found]
         if missing:
-            raise NotFound("No such claim in this practice.")
+            message = "Some of the chosen claims do not exist in this practice."
+            raise ValidationFailed(message, field_errors={"claim_ids": [message]})
         not_ready = [pcn for _, status, pcn, _ in rows if status != ClaimStatus.READY]
         if not_ready:
-            raise Conflict(
-                "Only ready claims can be submitted; not ready: " + ", ".join(sorted(not_ready)[:10]),
-                code="claims_not_ready",
-            )
+            message = "Only ready claims can be submitted; not ready: " + ", ".join(sorted(not_ready)[:10])
+            raise ValidationFailed(message, field_errors={"claim_ids": [message]}, code="claims_not_ready")
         batch = ClaimBatch.objects.create(
             practice_id=practice_id,
             status=ClaimBatchStatus.QUEUED,
@@ -210,7 +216,7 @@ class Prepared:
 
 def _build_file(batch: ClaimBatch, claim_ids: list[int]) -> tuple[str, int]:
     """The 837 for the batch's claims and its interchange control number (allocated here, once)."""
-    from claims.services.x837_files import batch_837_build
+    from claims.services.batch_file import batch_837_build
 
     built = batch_837_build(practice_id=batch.practice_id, claim_ids=claim_ids, reference=f"B{batch.pk}")
     return built.x12, built.interchange_control_number
@@ -227,7 +233,9 @@ def _prepare(batch_id: int) -> Prepared | None:
             return None
         if step is SendStep.BUILD:
             claim_ids = list(
-                ClaimBatchItem.objects.filter(batch_id=batch_id).order_by("claim_id").values_list("claim_id", flat=True)
+                ClaimBatchItem.objects.filter(batch_id=batch_id)
+                .order_by("claim_id")
+                .values_list("claim_id", flat=True)
             )
             batch.x12, batch.interchange_control_number = _build_file(batch, claim_ids)
             batch.file_name = batch_file_name(
@@ -255,8 +263,10 @@ def _prepare(batch_id: int) -> Prepared | None:
 def _record_sent(prepared: Prepared, receipt: Any) -> bool:
     now = timezone.now()
     with transaction.atomic():
-        sent = ClaimBatch.objects.filter(pk=prepared.batch_id).exclude(status=ClaimBatchStatus.SENT).update(
-            status=ClaimBatchStatus.SENT, sent_at=now, last_error="", updated_at=now
+        sent = (
+            ClaimBatch.objects.filter(pk=prepared.batch_id)
+            .exclude(status=ClaimBatchStatus.SENT)
+            .update(status=ClaimBatchStatus.SENT, sent_at=now, last_error="", updated_at=now)
         )
         if not sent:
             return False  # a concurrent attempt recorded it
@@ -296,7 +306,9 @@ def claim_batch_send(*, batch_id: int) -> str:
         prepared = _prepare(batch_id)
         if prepared is None:
             return "already sent"
-        adapter = claims_adapter_for(prepared.practice_id, prepared.clearinghouse)
+        adapter = claims_adapter_for(
+            prepared.practice_id, prepared.clearinghouse if prepared.clearinghouse in ADAPTERS else ""
+        )
         receipt = adapter.submit_claims(prepared.file_name, prepared.x12)
     except NotFound:
         raise
