@@ -22,6 +22,7 @@ from edi.x270 import Envelope
 from eligibility.services import next_control_number
 
 COUNTER = "interchange"  # the one ISA13 counter (shared with eligibility: unique per submitter)
+CLAIMS_PER_TRANSACTION = 5000  # the guide's recommended maximum of CLM per ST
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,5 +165,6 @@ def batch_837_build(*, practice_id: int, claim_ids: Sequence[int], reference: st
         receiver=x837p.Party(name="CLEARINGHOUSE", identifier="CLEARINGHOUSE"),
         claims=tuple(claims),
         reference=reference,
+        max_per_transaction=CLAIMS_PER_TRANSACTION,
     )
     return BuiltFile(x837p.build_837p(batch, envelope), control, len(claims))
