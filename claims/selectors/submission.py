@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from claims.domain.acknowledgements import AckSource, missing_acknowledgement
 from claims.models import (
+    AcknowledgementSource,
     Claim,
     ClaimAcknowledgement,
     ClaimBatch,
@@ -55,10 +56,10 @@ def rejection_queue(*, practice_id: int, now: datetime | None = None) -> list[Re
         .prefetch_related(Prefetch("acknowledgements", queryset=rejections, to_attr="rejections"))
         .order_by("status_changed_at", "pk")
     )
-    labels = dict(ClaimAcknowledgement._meta.get_field("source").choices or [])  # type: ignore[arg-type]
+    labels = dict(AcknowledgementSource.choices)
     queue = []
     for claim in claims:
-        latest = claim.rejections[0] if claim.rejections else None  # type: ignore[attr-defined]
+        latest = claim.rejections[0] if claim.rejections else None
         days = (now - claim.status_changed_at).days
         queue.append(
             RejectedClaim(
@@ -111,6 +112,8 @@ def claims_missing_acknowledgement(*, practice_id: int, now: datetime | None = N
     )
     stuck = []
     for pk, pcn, status, submitted_at, has_999, has_payer in claims:
+        if submitted_at is None:  # pragma: no cover (filtered out by the query)
+            continue
         reason = missing_acknowledgement(
             status=status,
             submitted_at=submitted_at,
