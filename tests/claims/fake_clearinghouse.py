@@ -9,7 +9,8 @@ and `FAKE_CLEARINGHOUSE_DIR` (environment) name it.
   reaches "before" (nothing written), "during" (temporary file written, not yet submitted) and
   "after" (submitted, the caller has not recorded it), then sleeps `FAKE_CLEARINGHOUSE_PAUSE`
   seconds there.
-* `FAKE_CLEARINGHOUSE_FAIL` = "transient" or "permanent": every submit fails that way.
+* `FAKE_CLEARINGHOUSE_FAIL` = "transient" or "permanent" (or the same word in the practice's
+  `fail` file): every submit fails that way.
 * Responses: a test drops documents in `outbox/<kind>/<name>`; `collect_responses` lists them,
   `archive(name)` moves one to `archive/`.
 """
@@ -52,7 +53,10 @@ class DirectoryClearinghouse:
             time.sleep(pause)
 
     def submit_claims(self, file_name: str, x12: str) -> Receipt:
-        failing = os.environ.get("FAKE_CLEARINGHOUSE_FAIL", "")
+        marker = self.root / "fail"
+        failing = os.environ.get("FAKE_CLEARINGHOUSE_FAIL", "") or (
+            marker.read_text(encoding="utf-8").strip() if marker.exists() else ""
+        )
         if failing == "transient":
             raise TransientClearinghouseError("The clearinghouse answered 503 (test).")
         if failing == "permanent":
