@@ -5,7 +5,7 @@ and `FAKE_CLEARINGHOUSE_DIR` (environment) name it.
 * `submit_claims` is idempotent by file name, as the real adapters are: the file is written to a
   temporary name and hard-linked to its final name (which fails if it exists), so two attempts,
   even at once, make one submission; each accepted submission appends a line to `accepted.log`.
-* Phases a fault test can aim at: the adapter touches `phases/<file>.<phase>.<n>` when it
+* Phases a fault test can aim at: the adapter touches `phases/<file>.<phase>.<pid>.<n>` when it
   reaches "before" (nothing written), "during" (temporary file written, not yet submitted) and
   "after" (submitted, the caller has not recorded it), then sleeps `FAKE_CLEARINGHOUSE_PAUSE`
   seconds there.
@@ -47,7 +47,7 @@ class DirectoryClearinghouse:
             (root / sub).mkdir(parents=True, exist_ok=True)
 
     def _phase(self, file_name: str, phase: str) -> None:
-        (self.root / "phases" / f"{file_name}.{phase}.{uuid.uuid4().hex[:6]}").touch()
+        (self.root / "phases" / f"{file_name}.{phase}.{os.getpid()}.{uuid.uuid4().hex[:6]}").touch()
         pause = float(os.environ.get("FAKE_CLEARINGHOUSE_PAUSE", "0") or 0)
         if pause:
             time.sleep(pause)
