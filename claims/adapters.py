@@ -1,45 +1,26 @@
 """The practice's clearinghouse for claims: send 837 files, collect 999/277CA/835 answers.
 
-`CLAIMS_CLEARINGHOUSE` names it: "sandbox" (the simulator, refused in production like the
-eligibility sandbox), "sftp" (the practice's SFTP batch connection), or, for tests, a dotted path
-"module:factory" to a callable taking the practice's id (as EMAIL_BACKEND names a class).
+`CLAIMS_CLEARINGHOUSE` names it: "sandbox" (clearinghouse.sandbox_claims, a mailbox per
+practice under CLAIMS_SANDBOX_DIR; refused in production unless CLAIMS_SANDBOX_ALLOWED), "sftp"
+(the practice's SFTP batch connection), or, for tests, a dotted path "module:factory" to a
+callable taking the practice's id (as EMAIL_BACKEND names a class).
 
-What the claims side needs of an adapter (`ClaimsAdapter`, structural):
-* `submit_claims(file_name, x12)`: idempotent by file name (the same name twice is one
-  submission; the second call returns the first receipt). Raises the clearinghouse's transient
-  or permanent errors.
-* `collect_responses()`: the documents waiting (kind "999", "277CA" or "835", name, text).
-* `archive(name)`: called only after the document was stored and processed (committed).
+The adapter is `clearinghouse.interface.ClaimsAdapter`: `submit_claims` idempotent by file name,
+`collect_responses` without removing, `archive(name)` called only after the document was stored
+and processed (committed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import Any, cast
 
 from django.conf import settings
 
-from clearinghouse.interface import PermanentClearinghouseError
-
-
-class InboundDocumentLike(Protocol):
-    @property
-    def kind(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-
-
-@runtime_checkable
-class ClaimsAdapter(Protocol):
-    def submit_claims(self, file_name: str, x12: str) -> Any: ...
-
-    def collect_responses(self) -> Sequence[InboundDocumentLike]: ...
-
-    def archive(self, name: str) -> None: ...
+from clearinghouse.interface import ClaimsAdapter, PermanentClearinghouseError
+from clearinghouse.sandbox_claims import SandboxClaimsClearinghouse
 
 
 def receipt_text(receipt: Any) -> str:
@@ -52,14 +33,18 @@ def receipt_text(receipt: Any) -> str:
 
 
 def sandbox_allowed() -> bool:
-    return bool(settings.DEBUG or settings.ELIGIBILITY_SANDBOX_ALLOWED)
+    return bool(settings.DEBUG or settings.CLAIMS_SANDBOX_ALLOWED)
+
+
+def sandbox_directory(practice_id: int) -> Path:
+    """The practice's sandbox mailbox (one per practice: a collect returns only its answers)."""
+    return Path(settings.CLAIMS_SANDBOX_DIR) / f"practice-{practice_id}"
 
 
 def _sandbox(practice_id: int) -> ClaimsAdapter:
-    module = import_module("clearinghouse.sandbox_claims")
-    factory = getattr(module, "SandboxClaimsClearinghouse")  # noqa: B009 (merged in by sandbox837)
-    root = Path(getattr(settings, "CLEARINGHOUSE_SANDBOX_DIR", settings.BASE_DIR / "var" / "sandbox"))
-    return cast(ClaimsAdapter, factory(root / f"practice-{practice_id}"))
+    return SandboxClaimsClearinghouse(
+        sandbox_directory(practice_id), latency_ms=settings.CLAIMS_SANDBOX_LATENCY_MS
+    )
 
 
 def _sftp(practice_id: int) -> ClaimsAdapter:
@@ -75,7 +60,7 @@ ADAPTERS: dict[str, Callable[[int], ClaimsAdapter]] = {"sandbox": _sandbox, "sft
 
 
 def clearinghouse_name() -> str:
-    return str(settings.CLAIMS_CLEARINGHOUSE or settings.ELIGIBILITY_CLEARINGHOUSE)
+    return str(settings.CLAIMS_CLEARINGHOUSE)
 
 
 def claims_adapter_for(practice_id: int, name: str = "") -> ClaimsAdapter:
@@ -95,3 +80,8 @@ def claims_adapter_for(practice_id: int, name: str = "") -> ClaimsAdapter:
             "The sandbox clearinghouse is refused in production (it knows test members only)."
         )
     return chosen(practice_id)
+
+
+def adapter_is_sandbox(practice_id: int) -> bool:
+    """Whether the practice's files go to a test clearinghouse (ISA15 "T") rather than production."""
+    return clearinghouse_name() != "sftp"

@@ -56,7 +56,9 @@ INSTALLED_APPS = [
     "authorizations",
     "eligibility",
     "claims",
+    "ledger",
     "estimates",
+    "remittance",
     "dashboard",
     "demo",
 ]
@@ -170,11 +172,17 @@ ELIGIBILITY_CLEARINGHOUSE = env("ELIGIBILITY_CLEARINGHOUSE", default="sandbox" i
 ELIGIBILITY_SANDBOX_ALLOWED = env.bool("ELIGIBILITY_SANDBOX_ALLOWED", default=False)
 ELIGIBILITY_SANDBOX_LATENCY_MS = env.int("ELIGIBILITY_SANDBOX_LATENCY_MS", default=0)
 
-# Claims (issue #11): the clearinghouse that receives 837s and answers with 999/277CA/835
-# ("sandbox", "sftp"; blank: ELIGIBILITY_CLEARINGHOUSE). A submitted claim with no 999 after
-# CLAIMS_ACK_999_DAYS, or no payer 277CA after CLAIMS_ACK_277CA_DAYS, is flagged "no
-# acknowledgement" (pitfall K7); a rejection older than CLAIMS_REJECTION_ALERT_DAYS is overdue (K6).
-CLAIMS_CLEARINGHOUSE = env("CLAIMS_CLEARINGHOUSE", default="")
+# Claims (issue #11): the deployment's claims clearinghouse. The sandbox (test members only,
+# clearinghouse.sandbox_claims) follows the eligibility sandbox's rule: the default only with
+# DEBUG on; with DEBUG off refused (system check eligibility.E002) unless CLAIMS_SANDBOX_ALLOWED
+# is set for a demo. Its mailbox directory is shared by the web process and the Celery workers.
+CLAIMS_CLEARINGHOUSE = env("CLAIMS_CLEARINGHOUSE", default="sandbox" if DEBUG else "")
+CLAIMS_SANDBOX_ALLOWED = env.bool("CLAIMS_SANDBOX_ALLOWED", default=False)
+CLAIMS_SANDBOX_DIR = env("CLAIMS_SANDBOX_DIR", default=str(BASE_DIR / "var" / "clearinghouse-sandbox"))
+CLAIMS_SANDBOX_LATENCY_MS = env.int("CLAIMS_SANDBOX_LATENCY_MS", default=0)
+# Submission and acknowledgements: a submitted claim with no 999 after CLAIMS_ACK_999_DAYS, or
+# no payer 277CA after CLAIMS_ACK_277CA_DAYS, is flagged "no acknowledgement" (pitfall K7); a
+# rejection older than CLAIMS_REJECTION_ALERT_DAYS is overdue in the rejection queue (K6).
 CLAIMS_ACK_999_DAYS = env.int("CLAIMS_ACK_999_DAYS", default=2)
 CLAIMS_ACK_277CA_DAYS = env.int("CLAIMS_ACK_277CA_DAYS", default=7)
 CLAIMS_REJECTION_ALERT_DAYS = env.int("CLAIMS_REJECTION_ALERT_DAYS", default=5)

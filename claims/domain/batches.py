@@ -32,11 +32,6 @@ def send_step(status: str, *, has_file: bool) -> SendStep:
     raise ValueError(f"unknown batch status {status!r}")
 
 
-def batch_file_name(*, practice_id: int, batch_id: int, interchange_control_number: int) -> str:
-    """The 837's name at the clearinghouse: unique per batch, the same on every attempt."""
-    return f"parity-837-p{practice_id}-b{batch_id}-{interchange_control_number:09d}.x12"
-
-
 def gives_up(attempts: int) -> bool:
     """After `attempts` failed attempts (this one included) the batch needs attention."""
     return attempts >= MAX_SEND_ATTEMPTS

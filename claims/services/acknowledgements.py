@@ -42,6 +42,7 @@ from claims.models import (
     InboundFileStatus,
 )
 from claims.services.batches import SYSTEM_LABEL
+from clearinghouse.interface import InboundDocument, collect_and_archive
 from core.jobs import job_enqueue_on_commit, registered_task
 from edi.errors import X12Error
 from edi.x277ca import read_277ca
@@ -271,12 +272,19 @@ def _event(
 # -- collection ----------------------------------------------------------------------------------
 
 
+class CollectFailed(Exception):
+    """Some documents could not be handled; they stay at the clearinghouse for the next collect."""
+
+
 def claims_responses_collect(*, practice_id: int) -> CollectReport:
-    """Collect the practice's waiting documents: store, process, then archive each one; then
-    retry any file left received (a crash between storing and processing, an 835 waiting)."""
+    """Collect the practice's waiting documents: store, process, then archive each one (a
+    document whose handling fails stays at the clearinghouse and the others go on); then retry
+    any file left received (a crash between storing and processing, an 835 waiting). Raises
+    `CollectFailed` at the end when a document failed, so the job shows it and retries."""
     adapter = claims_adapter_for(practice_id)
     report = CollectReport()
-    for document in adapter.collect_responses():
+
+    def handle(document: InboundDocument) -> None:
         inbound, created = inbound_file_receive(
             practice_id=practice_id, kind=document.kind, name=document.name, text=document.text
         )
@@ -286,13 +294,16 @@ def claims_responses_collect(*, practice_id: int) -> CollectReport:
         report.files.append(inbound.pk)
         report.failed += result.status == InboundFileStatus.FAILED
         report.processed += result.status == InboundFileStatus.PROCESSED
-        adapter.archive(document.name)  # only now: stored and processed (committed)
+
+    outcome = collect_and_archive(adapter, handle)  # archives only what `handle` finished
     leftover = InboundFile.objects.filter(practice_id=practice_id, status=InboundFileStatus.RECEIVED).exclude(
         pk__in=report.files
     )
     for pk in leftover.values_list("pk", flat=True):
         result = inbound_file_process(inbound_file_id=pk)
         report.processed += result.status == InboundFileStatus.PROCESSED
+    if outcome.failed:
+        raise CollectFailed("; ".join(f"{name}: {error}" for name, error in outcome.failed)[:2000])
     return report
 
 

@@ -30,10 +30,11 @@ from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from claims.adapters import ADAPTERS, claims_adapter_for, clearinghouse_name, receipt_text
-from claims.domain.batches import SendStep, batch_file_name, gives_up, send_step
+from claims.adapters import ADAPTERS, adapter_is_sandbox, claims_adapter_for, clearinghouse_name, receipt_text
+from claims.domain.batches import SendStep, gives_up, send_step
 from claims.domain.claim_status import transition_problems
 from claims.models import Claim, ClaimBatch, ClaimBatchItem, ClaimBatchStatus, ClaimEvent, ClaimStatus
+from claims.services.batch_file import claim_batch_file
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.jobs import job_enqueue_on_commit
 from core.models import BackgroundJob
@@ -214,14 +215,6 @@ class Prepared:
     clearinghouse: str
 
 
-def _build_file(batch: ClaimBatch, claim_ids: list[int]) -> tuple[str, int]:
-    """The 837 for the batch's claims and its interchange control number (allocated here, once)."""
-    from claims.services.batch_file import batch_837_build
-
-    built = batch_837_build(practice_id=batch.practice_id, claim_ids=claim_ids, reference=f"B{batch.pk}")
-    return built.x12, built.interchange_control_number
-
-
 def _prepare(batch_id: int) -> Prepared | None:
     """Claim the batch for this attempt; build and store its file on the first. None: sent."""
     with transaction.atomic():
@@ -231,32 +224,12 @@ def _prepare(batch_id: int) -> Prepared | None:
         step = send_step(batch.status, has_file=bool(batch.x12))
         if step is SendStep.NOTHING:
             return None
-        if step is SendStep.BUILD:
-            claim_ids = list(
-                ClaimBatchItem.objects.filter(batch_id=batch_id)
-                .order_by("claim_id")
-                .values_list("claim_id", flat=True)
-            )
-            batch.x12, batch.interchange_control_number = _build_file(batch, claim_ids)
-            batch.file_name = batch_file_name(
-                practice_id=batch.practice_id,
-                batch_id=batch.pk,
-                interchange_control_number=batch.interchange_control_number,
-            )
+        if step is SendStep.BUILD:  # control numbers allocated and the file stored, once
+            batch = claim_batch_file(batch.pk, usage="T" if adapter_is_sandbox(batch.practice_id) else "P")
         batch.status = ClaimBatchStatus.SENDING
         batch.attempts = F("attempts") + 1
         batch.sending_since = timezone.now()
-        batch.save(
-            update_fields=[
-                "status",
-                "attempts",
-                "sending_since",
-                "x12",
-                "interchange_control_number",
-                "file_name",
-                "updated_at",
-            ]
-        )
+        batch.save(update_fields=["status", "attempts", "sending_since", "updated_at"])
         return Prepared(batch.pk, batch.practice_id, batch.file_name, batch.x12, batch.clearinghouse)
 
 

@@ -17,30 +17,27 @@ and `FAKE_CLEARINGHOUSE_DIR` (environment) name it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 import uuid
-from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from clearinghouse.interface import PermanentClearinghouseError, TransientClearinghouseError
+from clearinghouse.interface import (
+    InboundDocument,
+    PermanentClearinghouseError,
+    SubmissionReceipt,
+    TransientClearinghouseError,
+)
 
 KINDS = ("999", "277CA", "835")
 
 
-@dataclass(frozen=True)
-class Receipt:
-    submission_id: str
-
-
-@dataclass(frozen=True)
-class Document:
-    kind: str
-    name: str
-    text: str
-
-
 class DirectoryClearinghouse:
+    name = "test-directory"
+    is_sandbox = True
+
     def __init__(self, root: Path) -> None:
         self.root = root
         for sub in ("submitted", "tmp", "phases", "archive", *(f"outbox/{k}" for k in KINDS)):
@@ -52,7 +49,7 @@ class DirectoryClearinghouse:
         if pause:
             time.sleep(pause)
 
-    def submit_claims(self, file_name: str, x12: str) -> Receipt:
+    def submit_claims(self, file_name: str, x12: str) -> SubmissionReceipt:
         marker = self.root / "fail"
         failing = os.environ.get("FAKE_CLEARINGHOUSE_FAIL", "") or (
             marker.read_text(encoding="utf-8").strip() if marker.exists() else ""
@@ -64,26 +61,33 @@ class DirectoryClearinghouse:
         self._phase(file_name, "before")
         target = self.root / "submitted" / file_name
         if target.exists():
-            return Receipt(file_name)  # the first submission's receipt
+            return self._receipt(file_name, x12, already=True)  # the first submission's receipt
         tmp = self.root / "tmp" / f"{file_name}.{uuid.uuid4().hex}"
         tmp.write_text(x12, encoding="utf-8")
         self._phase(file_name, "during")
         try:
             os.link(tmp, target)
         except FileExistsError:
-            return Receipt(file_name)
+            return self._receipt(file_name, x12, already=True)
         finally:
             tmp.unlink(missing_ok=True)
         with (self.root / "accepted.log").open("a", encoding="utf-8") as log:
             log.write(file_name + "\n")
         self._phase(file_name, "after")
-        return Receipt(file_name)
+        return self._receipt(file_name, x12, already=False)
 
-    def collect_responses(self) -> list[Document]:
+    @staticmethod
+    def _receipt(file_name: str, x12: str, *, already: bool) -> SubmissionReceipt:
+        digest = hashlib.sha256(x12.encode()).hexdigest()
+        return SubmissionReceipt(
+            file_name, f"T-{digest[:10]}", digest, datetime.now(UTC), already_submitted=already
+        )
+
+    def collect_responses(self) -> list[InboundDocument]:
         documents = []
         for kind in KINDS:
             for path in sorted((self.root / "outbox" / kind).iterdir()):
-                documents.append(Document(kind, path.name, path.read_text(encoding="utf-8")))
+                documents.append(InboundDocument(kind, path.name, path.read_text(encoding="utf-8")))  # type: ignore[arg-type]
         return documents
 
     def archive(self, name: str) -> None:

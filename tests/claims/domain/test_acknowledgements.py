@@ -17,7 +17,7 @@ from claims.domain.acknowledgements import (
     verdict_277ca,
     verdicts_999,
 )
-from claims.domain.batches import SendStep, batch_file_name, gives_up, send_step
+from claims.domain.batches import SendStep, gives_up, send_step
 from edi.x277ca import read_277ca
 from edi.x837p import build_837p
 from edi.x999 import read_999
@@ -204,10 +204,7 @@ def test_c16_a_batch_file_is_built_once_and_resent_under_its_name(status, has_fi
     assert send_step(status, has_file=has_file) is expected
 
 
-def test_batch_file_names_and_giving_up():
-    assert batch_file_name(practice_id=3, batch_id=12, interchange_control_number=77) == (
-        "parity-837-p3-b12-000000077.x12"
-    )
+def test_giving_up_after_five_attempts():
     assert not gives_up(4)
     assert gives_up(5)
     with pytest.raises(ValueError, match="unknown batch status"):

@@ -214,7 +214,7 @@ def test_a_document_is_archived_only_after_it_was_processed(
 
     with monkeypatch.context() as patched:
         patched.setattr(ack_services, "inbound_file_process", crash)
-        with pytest.raises(RuntimeError):
+        with pytest.raises(ack_services.CollectFailed, match="worker died"):
             _collect(office)
     assert len(office.clearinghouse.collect_responses()) == 1  # still waiting at the clearinghouse
 
