@@ -290,8 +290,8 @@ def claims_responses_collect(*, practice_id: int) -> CollectReport:
         )
         report.collected += 1
         report.duplicates += not created
-        result = inbound_file_process(inbound_file_id=inbound.pk)
         report.files.append(inbound.pk)
+        result = inbound_file_process(inbound_file_id=inbound.pk)
         report.failed += result.status == InboundFileStatus.FAILED
         report.processed += result.status == InboundFileStatus.PROCESSED
 
@@ -300,7 +300,12 @@ def claims_responses_collect(*, practice_id: int) -> CollectReport:
         pk__in=report.files
     )
     for pk in leftover.values_list("pk", flat=True):
-        result = inbound_file_process(inbound_file_id=pk)
+        try:
+            result = inbound_file_process(inbound_file_id=pk)
+        except Exception as error:
+            logger.exception("Inbound file %s could not be processed", pk)
+            outcome.failed.append((f"file {pk}", f"{type(error).__name__}: {error}"))
+            continue
         report.processed += result.status == InboundFileStatus.PROCESSED
     if outcome.failed:
         raise CollectFailed("; ".join(f"{name}: {error}" for name, error in outcome.failed)[:2000])

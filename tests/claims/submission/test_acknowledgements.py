@@ -4,6 +4,7 @@ that never hear back (K7), unreadable files quarantined (K8), idempotency, unkno
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 from django.utils import timezone
@@ -25,6 +26,7 @@ from claims.services.acknowledgements import (
 )
 from claims.services.batches import claim_batch_create, claim_batch_send
 from core.models import BackgroundJob
+from edi import x837p
 from tests.claims.submission.acks import ack_277ca, ack_999
 from tests.claims.submission.conftest import Office
 
@@ -36,7 +38,7 @@ def _sent(
 ) -> tuple[ClaimBatch, list[Claim]]:
     """`count` claims sent in one batch (one claim per transaction set when `monkeypatch` is given)."""
     if monkeypatch is not None:
-        monkeypatch.setattr(batch_file, "CLAIMS_PER_TRANSACTION", 1)
+        monkeypatch.setattr(batch_file, "Batch", functools.partial(x837p.Batch, max_per_transaction=1))
     claims = office.ready_claims(count)
     batch = claim_batch_create(office.practice.pk, [c.pk for c in claims], actor=office.biller)
     claim_batch_send(batch_id=batch.pk)
