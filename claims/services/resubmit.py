@@ -42,7 +42,9 @@ def _refresh_lines(claim: Claim) -> int:
             line.code, line.modifiers, line.units, line.charge_cents, line.prior_auth_number = fresh
             changed.append(line)
     if changed:
-        ClaimLine.objects.bulk_update(changed, ["code", "modifiers", "units", "charge_cents", "prior_auth_number"])
+        ClaimLine.objects.bulk_update(
+            changed, ["code", "modifiers", "units", "charge_cents", "prior_auth_number"]
+        )
         claim.total_cents = sum(line.charge_cents for line in lines)
         Claim.objects.filter(pk=claim.pk).update(total_cents=claim.total_cents)
     return len(changed)
