@@ -22,6 +22,7 @@ from clearinghouse.sandbox import SANDBOX_MEMBERS
 from core.domain.identifiers import npi_with_check_digit
 from demo.constants import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 from demo.seed_authorizations import seed_authorizations
+from demo.seed_claims import seed_claims
 from demo.seed_clinical import seed_clinical
 from demo.seed_eligibility import seed_eligibility
 from demo.seed_fees import seed_fees
@@ -569,6 +570,8 @@ def seed_all(*, now: dt.datetime) -> SeedReport:
     for what, n in made.items():
         report.count(what, n)
     report.count("eligibility_checks", seed_eligibility(access=access, today=today))
+    for what, n in seed_claims(access=_access(users["biller"], practice)).items():
+        report.count(what, n)
     return report
 
 
