@@ -38,13 +38,15 @@ def seed_claims(*, access: PracticeAccess) -> dict[str, int]:
     if last_day is None:
         return {}
     reviewed = list(ready.filter(date_of_service__lt=last_day).order_by("pk").values_list("pk", flat=True))
+    if not reviewed:
+        return {}
     for charge_set_id in reviewed:
         charge_set_mark_reviewed(access=access, charge_set_id=charge_set_id)
     result = claims_assemble(practice_id, actor=access, charge_set_ids=reviewed)
     claim_ids = list(
-        Claim.objects.filter(pk__in=result.claim_ids, status="ready").order_by("date_from", "pk").values_list(
-            "pk", flat=True
-        )
+        Claim.objects.filter(pk__in=result.claim_ids, status="ready")
+        .order_by("date_from", "pk")
+        .values_list("pk", flat=True)
     )
     if not claim_ids:
         return {"claims": len(result.claim_ids)}
