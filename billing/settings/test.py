@@ -17,7 +17,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tests run with DEBUG off and check eligibility against the sandbox payer.
 ELIGIBILITY_CLEARINGHOUSE = "sandbox"
 ELIGIBILITY_SANDBOX_ALLOWED = True
-CLAIMS_CLEARINGHOUSE = "sandbox"
+# A worker test may name its own test clearinghouse (tests/claims/fake_clearinghouse.py).
+CLAIMS_CLEARINGHOUSE = os.environ.get("CLAIMS_CLEARINGHOUSE") or "sandbox"
 CLAIMS_SANDBOX_ALLOWED = True
 
 # Private keys pasted on the eligibility settings screen go to a private folder per test run.
