@@ -1,0 +1,52 @@
+"""The claim screens' two actions, each one call into the service that owns it.
+
+* Submit a batch: `claims.services.batches.claim_batch_create` (the submission work).
+* Resubmit a rejected claim: `claims.services.resubmit.claim_resubmit` (a new version, re-scrubbed,
+  ready again when clean).
+
+BILLING_EDIT is checked here before anything is read; the services check state and write the
+events and audit rows. The services are looked up when called: until they are on main, the
+screens answer with a clear Conflict ("not available yet") instead of failing to import.
+TODO(merge): import them directly once both are on main.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from claims.selectors.claim_screens import claim_in_practice
+from core.errors import Conflict, NotFound
+
+BATCH_SERVICE = ("claims.services.batches", "claim_batch_create")
+RESUBMIT_SERVICE = ("claims.services.resubmit", "claim_resubmit")
+
+
+def _service(path: tuple[str, str]) -> Any:
+    module_name, name = path
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        module = None
+    service = getattr(module, name, None)
+    if service is None:
+        raise Conflict(f"{name.replace('_', ' ').capitalize()} is not available yet.")
+    return service
+
+
+def batch_submit(*, access: PracticeAccess, actor: Any, claim_ids: list[int]) -> int:
+    """Queue `claim_ids` (ready claims of the practice) as one batch; the batch's id."""
+    access.require(Capability.BILLING_EDIT)
+    batch = _service(BATCH_SERVICE)(access.practice_id, list(claim_ids), actor=actor)
+    return int(batch.pk)
+
+
+def rejection_resubmit(*, access: PracticeAccess, actor: Any, claim_id: int) -> int:
+    """A rejected claim as a new version, re-scrubbed; the new claim's id."""
+    access.require(Capability.BILLING_EDIT)
+    if not claim_in_practice(practice_id=access.practice_id, claim_id=claim_id):
+        raise NotFound()
+    claim = _service(RESUBMIT_SERVICE)(claim_id=claim_id, actor=actor)
+    return int(claim.pk)
