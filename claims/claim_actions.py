@@ -36,17 +36,17 @@ def _service(path: tuple[str, str]) -> Any:
     return service
 
 
-def batch_submit(*, access: PracticeAccess, actor: Any, claim_ids: list[int]) -> int:
+def batch_submit(*, access: PracticeAccess, claim_ids: list[int]) -> int:
     """Queue `claim_ids` (ready claims of the practice) as one batch; the batch's id."""
     access.require(Capability.BILLING_EDIT)
-    batch = _service(BATCH_SERVICE)(access.practice_id, list(claim_ids), actor=actor)
+    batch = _service(BATCH_SERVICE)(access.practice_id, list(claim_ids), actor=access)
     return int(batch.pk)
 
 
-def rejection_resubmit(*, access: PracticeAccess, actor: Any, claim_id: int) -> int:
+def rejection_resubmit(*, access: PracticeAccess, claim_id: int) -> int:
     """A rejected claim as a new version, re-scrubbed; the new claim's id."""
     access.require(Capability.BILLING_EDIT)
     if not claim_in_practice(practice_id=access.practice_id, claim_id=claim_id):
         raise NotFound()
-    claim = _service(RESUBMIT_SERVICE)(claim_id=claim_id, actor=actor)
+    claim = _service(RESUBMIT_SERVICE)(claim_id=claim_id, actor=access)
     return int(claim.pk)

@@ -229,7 +229,7 @@ class BatchApi(APIView):
     def post(self, request: Request) -> Response:
         access = request_access(request, Capability.BILLING_EDIT)  # permission before the body
         data = validated(self.InputSerializer, request.data)
-        batch_id = claim_actions.batch_submit(access=access, actor=request.user, claim_ids=data["claim_ids"])
+        batch_id = claim_actions.batch_submit(access=access, claim_ids=data["claim_ids"])
         progress = selectors.batch_progress(access=access, batch_ids=[batch_id])
         return Response(BatchSerializer(progress[0]).data, status=201)
 
@@ -245,6 +245,6 @@ class ClaimResubmitApi(APIView):
     @extend_schema(operation_id="claims_resubmit", request=None, responses={201: ClaimSummarySerializer})
     def post(self, request: Request, claim_id: int) -> Response:
         access = request_access(request, Capability.BILLING_EDIT)
-        new_id = claim_actions.rejection_resubmit(access=access, actor=request.user, claim_id=claim_id)
+        new_id = claim_actions.rejection_resubmit(access=access, claim_id=claim_id)
         claim = selectors.claim_get(access=access, claim_id=new_id)
         return Response(ClaimSummarySerializer(claim).data, status=201)

@@ -174,7 +174,7 @@ def batch_submit(request: HttpRequest) -> HttpResponse:
         return _batch_page(request, access, form, status=400)
     try:
         batch_id = claim_actions.batch_submit(
-            access=access, actor=request.user, claim_ids=form.cleaned_data["claim_ids"]
+            access=access, claim_ids=form.cleaned_data["claim_ids"]
         )
     except (ValidationFailed, Conflict) as error:
         messages.error(request, f"The batch was not queued: {error.message}")
@@ -214,7 +214,7 @@ def rejection_list(request: HttpRequest) -> HttpResponse:
 def claim_resubmit(request: HttpRequest, claim_id: int) -> HttpResponse:
     access = screen_access(request, Capability.BILLING_EDIT)
     try:
-        new_id = claim_actions.rejection_resubmit(access=access, actor=request.user, claim_id=claim_id)
+        new_id = claim_actions.rejection_resubmit(access=access, claim_id=claim_id)
     except (ValidationFailed, Conflict) as error:
         messages.error(request, f"The claim was not resubmitted: {error.message}")
         return redirect("claims:rejections")
