@@ -56,7 +56,9 @@ INSTALLED_APPS = [
     "authorizations",
     "eligibility",
     "claims",
+    "ledger",
     "estimates",
+    "remittance",
     "dashboard",
     "demo",
 ]
