@@ -173,12 +173,13 @@ def batch_submit(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _batch_page(request, access, form, status=400)
     try:
-        batch_id = claim_actions.batch_submit(
-            access=access, claim_ids=form.cleaned_data["claim_ids"]
-        )
-    except (ValidationFailed, Conflict) as error:
+        batch_id = claim_actions.batch_submit(access=access, claim_ids=form.cleaned_data["claim_ids"])
+    except ValidationFailed as error:
         messages.error(request, f"The batch was not queued: {error.message}")
         return _batch_page(request, access, form, status=400)
+    except Conflict as error:  # a lost race: the claims moved on meanwhile
+        messages.error(request, f"The batch was not queued: {error.message}")
+        return redirect("claims:batches")
     count = len(form.cleaned_data["claim_ids"])
     messages.success(
         request, f"Batch {batch_id} queued: {count} claim{'s' if count != 1 else ''} on the way."
