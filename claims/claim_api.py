@@ -23,7 +23,7 @@ from claims import claim_view_models as vm
 from claims.domain.claim_preview import claim_segments
 from claims.models import ClaimStatus
 from claims.selectors import claim_screens as selectors
-from claims.selectors.claim_x837 import claim_as_837
+from claims.selectors.x837 import claim_837
 from core.api.mixins import query_param, validated
 from core.api.pagination import PaginatedListApi, with_extra_fields
 from core.errors import ValidationFailed
@@ -132,7 +132,7 @@ class ClaimDetailSerializer(ClaimSummarySerializer):
 
     def _preview(self, claim: Any) -> Any:
         if not hasattr(self, "_cached_preview"):
-            self._cached_preview = claim_segments(claim_as_837(claim))
+            self._cached_preview = claim_segments(claim_837(claim))
         return self._cached_preview
 
     def get_x837_segments(self, claim: Any) -> list[str]:

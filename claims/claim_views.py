@@ -28,7 +28,7 @@ from claims.domain.cms1500 import cms1500_pages
 from claims.pdf_cms1500 import cms1500_pdf
 from claims.selectors import claim_screens as selectors
 from claims.selectors import payer_choices, provider_choices
-from claims.selectors.claim_x837 import claim_as_837
+from claims.selectors.x837 import claim_837
 from core.errors import Conflict, ValidationFailed
 from core.money import cents_from_decimal
 from core.pagination import page_window, pager
@@ -116,7 +116,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         claim=claim,
         today=practice_today(practice_id=access.practice_id),
         zone=practice_zone(practice_id=access.practice_id),
-        preview=claim_segments(claim_as_837(claim)),
+        preview=claim_segments(claim_837(claim)),
         can_edit=access.can(Capability.BILLING_EDIT),
     )
     return render(request, "claims/claim_detail.html", {"page": page})
@@ -128,7 +128,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 def claim_pdf(request: HttpRequest, claim_id: int) -> HttpResponse:
     access = screen_access(request, Capability.BILLING_VIEW)
     claim = selectors.claim_get(access=access, claim_id=claim_id, purpose="pdf")
-    typed = claim_as_837(claim)
+    typed = claim_837(claim)
     problem = claim_segments(typed).problem
     if problem:
         messages.error(request, f"The CMS-1500 cannot be printed yet: {problem}")

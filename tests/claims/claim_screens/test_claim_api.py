@@ -77,14 +77,21 @@ def test_batches_list_and_submit(world, biller, monkeypatch):
     assert response.status_code == 201
     assert response.json()["id"] == batch.pk
     assert calls == [(world.clinic.practice.pk, [claim.pk], world.clinic.biller_user.pk)]
-    assert biller.post("/api/claims/batches/", {"claim_ids": []}, content_type="application/json").status_code == 400
+    assert (
+        biller.post("/api/claims/batches/", {"claim_ids": []}, content_type="application/json").status_code
+        == 400
+    )
 
 
 def test_rejections_and_permissions(world, biller):
     claim = world.make_claim(status="rejected")
     world.reject(claim, "Check the member ID.")
     [row] = biller.get("/api/claims/rejections/").json()
-    assert (row["claim"]["id"], row["reason"], row["category_code"]) == (claim.pk, "Check the member ID.", "A7")
+    assert (row["claim"]["id"], row["reason"], row["category_code"]) == (
+        claim.pk,
+        "Check the member ID.",
+        "A7",
+    )
     admin = verified_client(world.clinic.admin_user)
     assert admin.get("/api/claims/").status_code == 200
     # an admin may read but not act: refused before the body is read
