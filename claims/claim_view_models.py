@@ -171,20 +171,25 @@ CSV_HEADER = ["Claim ID", "Patient control number", "Version", "Patient", "Payer
               "From", "To", "Total", "Status", "Payer claim number", "Timely filing deadline"]  # fmt: skip
 
 
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (a name or payer starting with = + - @)."""
+    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
 def csv_rows(claims: list[Any]) -> list[list[str]]:
     return [
         [
             str(c.pk),
             c.patient_control_number,
             str(c.version),
-            person_name(c.patient),
-            c.payer.name,
-            provider_name(c.rendering_provider),
+            csv_cell(person_name(c.patient)),
+            csv_cell(c.payer.name),
+            csv_cell(provider_name(c.rendering_provider)),
             c.date_from.isoformat(),
             c.date_to.isoformat(),
             f"{c.total_cents / 100:.2f}",
             status_label(c.status),
-            c.payer_claim_number,
+            csv_cell(c.payer_claim_number),
             c.timely_filing_deadline.isoformat() if c.timely_filing_deadline else "",
         ]
         for c in claims

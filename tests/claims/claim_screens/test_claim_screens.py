@@ -135,6 +135,14 @@ def test_csv_export_follows_the_filters_and_is_audited(world, biller):
     assert event.detail.startswith("format=csv;rows=1")
 
 
+def test_csv_cells_never_start_a_formula():
+    from claims.claim_view_models import csv_cell
+
+    assert [csv_cell(v) for v in ("=HYPERLINK(1)", "+1", "-2", "@x", "Quill, Ann", "")] == [
+        "'=HYPERLINK(1)", "'+1", "'-2", "'@x", "Quill, Ann", "",
+    ]  # fmt: skip
+
+
 # ---- one claim ----------------------------------------------------------------------------------
 
 
@@ -318,3 +326,13 @@ def test_resubmit_calls_the_service_and_opens_the_new_version(world, biller, mon
     other = world.make_claim(coverage=CoverageFactory(patient=PatientFactory(practice=PracticeFactory())))
     assert biller.post(f"/claims/{other.pk}/resubmit/").status_code == 404
     assert calls == [(claim.pk, world.clinic.biller_user.pk)]
+
+
+def test_detail_queries_do_not_grow_with_the_lines(world, biller):
+    small, big = world.make_claim(lines=1), world.make_claim(lines=12)
+    for claim in (small, big):
+        world.reject(claim)
+    biller.get(f"/claims/{small.pk}/")  # the session and caches warmed once
+    assert queries_of(lambda: biller.get(f"/claims/{small.pk}/")) == queries_of(
+        lambda: biller.get(f"/claims/{big.pk}/")
+    )
