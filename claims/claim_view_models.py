@@ -478,6 +478,7 @@ class RejectionRow:
     codes: str
     fix_url: str
     resubmit_url: str
+    patient_url: str = ""
 
 
 def rejection_row(rejection: Rejection) -> RejectionRow:
@@ -500,4 +501,5 @@ def rejection_row(rejection: Rejection) -> RejectionRow:
         codes="/".join(c for c in (ack.category_code, ack.status_code) if c) if ack is not None else "",
         fix_url=fix_url(claim),
         resubmit_url=reverse("claims:resubmit", args=[claim.pk]),
+        patient_url=reverse("patients:detail", args=[claim.patient_id]),
     )

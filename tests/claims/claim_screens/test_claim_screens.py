@@ -196,7 +196,10 @@ def test_detail_names_what_the_837_is_missing(world, biller):
     # the paper form is refused with the same words, never printed half-filled
     response = biller.get(f"/claims/{claim.pk}/cms1500.pdf", follow=True)
     assert response.redirect_chain == [(f"/claims/{claim.pk}/", 302)]
-    assert "The CMS-1500 cannot be printed yet: billing_provider.address.postal_code" in response.content.decode()
+    assert (
+        "The CMS-1500 cannot be printed yet: billing_provider.address.postal_code"
+        in response.content.decode()
+    )
 
 
 def test_another_practices_claim_is_not_found(world, biller):
