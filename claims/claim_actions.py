@@ -1,8 +1,8 @@
 """The claim screens' two actions, each one call into the service that owns it.
 
 * Submit a batch: `claims.services.batches.claim_batch_create` (the submission work).
-* Resubmit a rejected claim: `claims.services.resubmit.claim_resubmit` (a new version, re-scrubbed,
-  ready again when clean).
+* Resubmit a rejected claim: `claims.services.resubmit.claim_resubmit` (the fixed claim
+  re-scrubbed: ready again when clean, else draft with its findings).
 
 BILLING_EDIT is checked here before anything is read; the services check state and write the
 events and audit rows. The services are looked up when called: until they are on main, the
@@ -43,10 +43,11 @@ def batch_submit(*, access: PracticeAccess, claim_ids: list[int]) -> int:
     return int(batch.pk)
 
 
-def rejection_resubmit(*, access: PracticeAccess, claim_id: int) -> int:
-    """A rejected claim as a new version, re-scrubbed; the new claim's id."""
+def rejection_resubmit(*, access: PracticeAccess, claim_id: int) -> tuple[int, str]:
+    """A rejected claim, fixed, re-scrubbed: ready for the next batch (or draft with the findings
+    still to fix). The claim's id and its state now."""
     access.require(Capability.BILLING_EDIT)
     if not claim_in_practice(practice_id=access.practice_id, claim_id=claim_id):
         raise NotFound()
     claim = _service(RESUBMIT_SERVICE)(claim_id=claim_id, actor=access)
-    return int(claim.pk)
+    return int(claim.pk), str(claim.status)

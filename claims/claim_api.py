@@ -242,9 +242,9 @@ class RejectionListApi(APIView):
 
 
 class ClaimResubmitApi(APIView):
-    @extend_schema(operation_id="claims_resubmit", request=None, responses={201: ClaimSummarySerializer})
+    @extend_schema(operation_id="claims_resubmit", request=None, responses=ClaimSummarySerializer)
     def post(self, request: Request, claim_id: int) -> Response:
         access = request_access(request, Capability.BILLING_EDIT)
-        new_id = claim_actions.rejection_resubmit(access=access, claim_id=claim_id)
-        claim = selectors.claim_get(access=access, claim_id=new_id)
-        return Response(ClaimSummarySerializer(claim).data, status=201)
+        claim_id, _status = claim_actions.rejection_resubmit(access=access, claim_id=claim_id)
+        claim = selectors.claim_get(access=access, claim_id=claim_id)
+        return Response(ClaimSummarySerializer(claim).data)

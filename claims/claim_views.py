@@ -215,11 +215,12 @@ def rejection_list(request: HttpRequest) -> HttpResponse:
 def claim_resubmit(request: HttpRequest, claim_id: int) -> HttpResponse:
     access = screen_access(request, Capability.BILLING_EDIT)
     try:
-        new_id = claim_actions.rejection_resubmit(access=access, claim_id=claim_id)
+        claim_id, status = claim_actions.rejection_resubmit(access=access, claim_id=claim_id)
     except (ValidationFailed, Conflict) as error:
         messages.error(request, f"The claim was not resubmitted: {error.message}")
         return redirect("claims:rejections")
-    messages.success(
-        request, "A new version of the claim was made and scrubbed; submit it with the next batch."
-    )
-    return redirect("claims:detail", claim_id=new_id)
+    if status == "ready":
+        messages.success(request, "Re-scrubbed with no errors: the claim is ready for the next batch.")
+    else:
+        messages.error(request, "Re-scrubbed: errors remain (below). Fix them, then resubmit again.")
+    return redirect("claims:detail", claim_id=claim_id)

@@ -316,19 +316,18 @@ def test_rejection_queue_shows_the_reason_in_words(world, biller):
     assert f'id="resubmit-{claim.pk}"' in response.content.decode()
 
 
-def test_resubmit_calls_the_service_and_opens_the_new_version(world, biller, monkeypatch):
+def test_resubmit_calls_the_service_and_says_what_became_of_the_claim(world, biller, monkeypatch):
     claim = world.make_claim(status="rejected")
-    new = world.make_claim(status="ready")
     calls = []
 
     def fake_resubmit(*, claim_id, actor):
         calls.append((claim_id, actor.user_id))
-        return new
+        return SimpleNamespace(pk=claim_id, status="ready")
 
     monkeypatch.setattr(claim_actions, "_service", lambda path: fake_resubmit)
-    response = biller.post(f"/claims/{claim.pk}/resubmit/")
-    assert response.status_code == 302
-    assert response["Location"] == f"/claims/{new.pk}/"
+    response = biller.post(f"/claims/{claim.pk}/resubmit/", follow=True)
+    assert response.redirect_chain == [(f"/claims/{claim.pk}/", 302)]
+    assert "the claim is ready for the next batch" in response.content.decode()
     assert calls == [(claim.pk, world.clinic.biller_user.pk)]
     other = world.make_claim(coverage=CoverageFactory(patient=PatientFactory(practice=PracticeFactory())))
     assert biller.post(f"/claims/{other.pk}/resubmit/").status_code == 404
