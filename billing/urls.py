@@ -5,7 +5,6 @@ from drf_spectacular.views import SpectacularAPIView
 from accounts import urls as accounts_urls
 from audit import urls as audit_urls
 from authorizations import urls as authorizations_urls
-from claims import claim_urls
 from claims import urls as claims_urls
 from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
@@ -32,7 +31,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("plans/", include((treatment_plans_urls.api_urlpatterns, "plans_api"))),
     path("authorizations/", include((authorizations_urls.api_urlpatterns, "authorizations_api"))),
     path("charges/", include((claims_urls.api_urlpatterns, "charges_api"))),
-    path("claims/", include((claim_urls.api_urlpatterns, "claims_api"))),
+    path("claims/", include((claims_urls.claim_api_urlpatterns, "claims_api"))),
     path("eligibility/", include((eligibility_urls.api_urlpatterns, "eligibility_api"))),
     path("estimates/", include((estimates_urls.api_urlpatterns, "estimates_api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -57,7 +56,7 @@ urlpatterns = [
     path("plans/", include((treatment_plans_urls.urlpatterns, "plans"))),
     path("authorizations/", include(authorizations_urls)),
     path("charges/", include(claims_urls)),
-    path("claims/", include((claim_urls.urlpatterns, "claims"))),
+    path("claims/", include((claims_urls.claim_urlpatterns, "claims"))),
     path("eligibility/", include(eligibility_urls)),
     path("estimates/", include(estimates_urls)),
     path("jobs/", include(dashboard_urls)),

@@ -22,9 +22,9 @@ from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from claims import claim_actions
 from claims import claim_view_models as vm
-from claims.claim_forms import BatchSubmitForm, ClaimFilterForm
 from claims.domain.claim_preview import claim_segments
 from claims.domain.cms1500 import cms1500_pages
+from claims.forms import BatchSubmitForm, ClaimFilterForm
 from claims.pdf_cms1500 import cms1500_pdf
 from claims.selectors import claim_screens as selectors
 from claims.selectors import payer_choices, provider_choices
