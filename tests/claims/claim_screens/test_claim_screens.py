@@ -342,3 +342,23 @@ def test_detail_queries_do_not_grow_with_the_lines(world, biller):
     assert queries_of(lambda: biller.get(f"/claims/{small.pk}/")) == queries_of(
         lambda: biller.get(f"/claims/{big.pk}/")
     )
+
+
+def test_rejections_and_batches_queries_do_not_grow(world, biller):
+    from claims.models import ClaimBatch, ClaimBatchItem
+
+    def grow(n):
+        batch = ClaimBatch.objects.create(practice=world.clinic.practice, status="sending", claim_count=n)
+        for _ in range(n):
+            claim = world.make_claim(status="rejected")
+            world.reject(claim)
+            ClaimBatchItem.objects.create(batch=batch, claim=claim)
+        world.make_claim(status="ready")
+
+    grow(1)
+    biller.get("/claims/rejections/")  # the session and caches warmed once
+    counts = [queries_of(lambda: biller.get(url)) for url in ("/claims/rejections/", "/claims/batches/")]
+    grow(15)
+    assert [
+        queries_of(lambda: biller.get(url)) for url in ("/claims/rejections/", "/claims/batches/")
+    ] == counts
