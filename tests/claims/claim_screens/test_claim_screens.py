@@ -357,8 +357,10 @@ def test_rejections_and_batches_queries_do_not_grow(world, biller):
 
     grow(1)
     biller.get("/claims/rejections/")  # the session and caches warmed once
-    counts = [queries_of(lambda: biller.get(url)) for url in ("/claims/rejections/", "/claims/batches/")]
+    counts = [
+        queries_of(lambda url=url: biller.get(url)) for url in ("/claims/rejections/", "/claims/batches/")
+    ]
     grow(15)
     assert [
-        queries_of(lambda: biller.get(url)) for url in ("/claims/rejections/", "/claims/batches/")
+        queries_of(lambda url=url: biller.get(url)) for url in ("/claims/rejections/", "/claims/batches/")
     ] == counts
