@@ -25,6 +25,7 @@ from claims.domain.findings import finding_label
 from claims.domain.scrubber.common import TIMELY_FILING_WARNING_DAYS
 from claims.selectors import charge_worklist_counts
 from claims.selectors.claims import FILING_ALERT_DAYS, claims_filing_deadline_counts
+from claims.selectors.claim_screens import claim_counts
 from clinical_notes import screen_selectors
 from clinical_notes import selectors as note_selectors
 from clinical_notes.domain.timeliness import late_label
@@ -224,6 +225,7 @@ def _claims_filing_tile(access: PracticeAccess) -> Tile:
 def _billing_section(access: PracticeAccess) -> Section:
     counts = charge_worklist_counts(access=access, within_days=TIMELY_FILING_WARNING_DAYS)
     running_out = authorizations_running_out_count(access=access)
+    claims = claim_counts(access=access)
     tiles = [
         Tile(
             f"hold-{code or 'other'}",
@@ -247,6 +249,22 @@ def _billing_section(access: PracticeAccess) -> Section:
         ),
         Tile(
             "ready-bill", "Reviewed, ready to bill", counts.reviewed, _url("charges:list", status="reviewed")
+        ),
+        Tile(
+            "claims-ready",
+            "Claims ready to submit",
+            claims["ready"],
+            reverse("claims:batches"),
+            detail="tick them and submit a batch" if claims["ready"] else "",
+            tone=_tone(claims["ready"]),
+        ),
+        Tile(
+            "claims-rejected",
+            "Rejected claims",
+            claims["rejected"],
+            reverse("claims:rejections"),
+            detail="fix and resubmit" if claims["rejected"] else "",
+            tone=_tone(claims["rejected"], "bad"),
         ),
         Tile(
             "filing-near",

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.audit.matrix_entries import ENTRIES as AUDIT_ENTRIES
 from tests.authorizations.matrix_entries import ENTRIES as AUTHORIZATION_ENTRIES
+from tests.claims.claim_matrix_entries import ENTRIES as CLAIM_ENTRIES
 from tests.claims.matrix_entries import ENTRIES as CHARGE_ENTRIES
 from tests.clinical_notes.matrix_entries import ENTRIES as NOTE_ENTRIES
 from tests.dashboard.matrix_entries import ENTRIES as JOB_ENTRIES
@@ -77,6 +78,7 @@ MATRIX.update({name: Entry(**spec) for name, spec in PLAN_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in ELIGIBILITY_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in ESTIMATE_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in REMITTANCE_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in CLAIM_ENTRIES.items()})
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
