@@ -3,7 +3,23 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from claims.models import BillableNote, Charge, ChargeEvent, ChargeSet, ContractedRate, FeeScheduleEntry
+from claims.models import (
+    BillableNote,
+    Charge,
+    ChargeEvent,
+    ChargeSet,
+    Claim,
+    ClaimAcknowledgement,
+    ClaimAdjudication,
+    ClaimBatch,
+    ClaimBatchItem,
+    ClaimEvent,
+    ClaimLine,
+    ClaimLineAdjudication,
+    ContractedRate,
+    FeeScheduleEntry,
+    InboundFile,
+)
 
 
 @admin.register(BillableNote)
@@ -92,3 +108,66 @@ class ContractedRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ]
     list_filter = ["practice", "payer"]
     search_fields = ["code"]
+
+
+# Claims change only through the services (state machine, events, audit): read-only here.
+
+
+@admin.register(Claim)
+class ClaimAdmin(_ReadOnly):
+    list_display = [
+        "pk",
+        "patient_control_number",
+        "version",
+        "practice_id",
+        "payer",
+        "status",
+        "date_from",
+        "total_cents",
+        "error_count",
+    ]
+    list_filter = ["status", "frequency", "responsibility"]
+
+
+@admin.register(ClaimLine)
+class ClaimLineAdmin(_ReadOnly):
+    list_display = ["pk", "claim_id", "line_number", "code", "units", "charge_cents", "line_control_number"]
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(_ReadOnly):
+    list_display = ["pk", "claim_id", "kind", "from_status", "to_status", "actor_label", "occurred_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(ClaimBatch)
+class ClaimBatchAdmin(_ReadOnly):
+    list_display = ["pk", "practice_id", "status", "interchange_control_number", "claim_count", "attempts"]
+    list_filter = ["status"]
+
+
+@admin.register(ClaimBatchItem)
+class ClaimBatchItemAdmin(_ReadOnly):
+    list_display = ["pk", "batch_id", "claim_id"]
+
+
+@admin.register(InboundFile)
+class InboundFileAdmin(_ReadOnly):
+    list_display = ["pk", "practice_id", "kind", "name", "status", "received_at"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(ClaimAcknowledgement)
+class ClaimAcknowledgementAdmin(_ReadOnly):
+    list_display = ["pk", "claim_id", "source", "accepted", "category_code", "status_code", "occurred_at"]
+    list_filter = ["source", "accepted"]
+
+
+@admin.register(ClaimAdjudication)
+class ClaimAdjudicationAdmin(_ReadOnly):
+    list_display = ["pk", "claim_id", "era_reference", "claim_status_code", "paid_cents", "is_reversal"]
+
+
+@admin.register(ClaimLineAdjudication)
+class ClaimLineAdjudicationAdmin(_ReadOnly):
+    list_display = ["pk", "adjudication_id", "claim_line_id", "paid_cents", "allowed_cents"]
