@@ -21,9 +21,18 @@ class Denial(TimeStampedModel):
     claim_line = models.ForeignKey(
         "claims.ClaimLine", null=True, blank=True, on_delete=models.PROTECT, related_name="denials"
     )
-    era_line = models.ForeignKey(
-        "remittance.EraLine", null=True, blank=True, on_delete=models.PROTECT, related_name="denials"
+    # What the payer decided (claims' record of the ERA); None for a rejection.
+    adjudication = models.ForeignKey(
+        "claims.ClaimAdjudication", null=True, blank=True, on_delete=models.PROTECT, related_name="denials"
     )
+    line_adjudication = models.ForeignKey(
+        "claims.ClaimLineAdjudication",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="denials",
+    )
+    era_line_ref = models.BigIntegerField(null=True, blank=True)  # remittance's EraLine id, when known
     # Immutable facts copied when opened, for the queue's filters and analytics without joins.
     payer = models.ForeignKey("payers.Payer", on_delete=models.PROTECT, related_name="denials")
     provider = models.ForeignKey(
@@ -32,7 +41,9 @@ class Denial(TimeStampedModel):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="denials")
     service_code = models.CharField(max_length=8, blank=True, default="")
     service_date = models.DateField(null=True, blank=True)
-    source = models.CharField(max_length=10, choices=[(s.value, s.value) for s in Source], default=Source.PAYER)
+    source = models.CharField(
+        max_length=10, choices=[(s.value, s.value) for s in Source], default=Source.PAYER
+    )
     source_key = models.CharField(max_length=64)  # "era-line:12": opening twice finds the row
     group = models.CharField(max_length=2)
     carc = models.CharField(max_length=8)
@@ -44,7 +55,9 @@ class Denial(TimeStampedModel):
     why = models.CharField(max_length=300, blank=True, default="")
     parity_candidate = models.BooleanField(default=False)
     appeal_rights = models.BooleanField(default=True)
-    status = models.CharField(max_length=16, choices=[(s.value, s.value) for s in Status], default=Status.OPEN)
+    status = models.CharField(
+        max_length=16, choices=[(s.value, s.value) for s in Status], default=Status.OPEN
+    )
     status_changed_at = models.DateTimeField()
     era_date = models.DateField()
     appeal_deadline = models.DateField(null=True, blank=True)
@@ -56,7 +69,9 @@ class Denial(TimeStampedModel):
         ordering = ["appeal_deadline", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["practice", "source_key"], name="denials_denial_source_once"),
-            models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="denials_denial_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="denials_denial_amount_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=[s.value for s in Status]), name="denials_denial_status_valid"
             ),
@@ -134,7 +149,9 @@ class DenialReminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["denial", "threshold_days"], name="denials_reminder_once_per_threshold")
+            models.UniqueConstraint(
+                fields=["denial", "threshold_days"], name="denials_reminder_once_per_threshold"
+            )
         ]
 
     def __str__(self) -> str:
@@ -148,7 +165,9 @@ class Appeal(TimeStampedModel):
     denial = models.ForeignKey(Denial, on_delete=models.PROTECT, related_name="appeals")
     level = models.PositiveSmallIntegerField(default=1)
     parity = models.BooleanField(default=False)  # the MHPAEA letter
-    status = models.CharField(max_length=16, choices=[(o.value, o.value) for o in Outcome], default=Outcome.PENDING)
+    status = models.CharField(
+        max_length=16, choices=[(o.value, o.value) for o in Outcome], default=Outcome.PENDING
+    )
     amount_recovered_cents = models.BigIntegerField(default=0)
     submitted_on = models.DateField(null=True, blank=True)
     outcome_on = models.DateField(null=True, blank=True)
@@ -161,7 +180,8 @@ class Appeal(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["denial", "level"], name="denials_appeal_one_per_level"),
             models.CheckConstraint(
-                condition=models.Q(amount_recovered_cents__gte=0), name="denials_appeal_recovered_not_negative"
+                condition=models.Q(amount_recovered_cents__gte=0),
+                name="denials_appeal_recovered_not_negative",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=[o.value for o in Outcome]), name="denials_appeal_status_valid"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "eligibility",
     "claims",
     "estimates",
+    "denials",
     "dashboard",
     "demo",
 ]
