@@ -20,6 +20,7 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Co-sign queue", "clinical_notes:cosign_queue", Capability.NOTE_COSIGN),
     ("Final notes", "clinical_notes:list", Capability.BILLING_VIEW),
     ("Charges", "charges:list", Capability.BILLING_VIEW),
+    ("Denials", "denials:queue", Capability.BILLING_VIEW),
     ("Background jobs", "dashboard:jobs", Capability.BILLING_VIEW),
     ("Providers", "practice:provider_list", Capability.PROVIDER_VIEW),
     ("Authorizations", "authorizations:list", Capability.BILLING_VIEW),
