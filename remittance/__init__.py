@@ -1,2 +1,3 @@
-"""Remittance (835) posting. For now only the pure layer: `remittance.domain` (matching and the
-posting plan) and `remittance/data/carc.json` (our CARC/RARC table). Models come next."""
+"""Remittance (835) posting: received ERAs (`models`), the posting service, the exceptions queue
+and underpayments. Pure rules in `remittance.domain` (matching and the posting plan) and
+`remittance/data/carc.json` (our CARC/RARC table)."""

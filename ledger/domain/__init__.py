@@ -1,0 +1,1 @@
+"""Pure ledger rules: balances and invariants over plain values."""

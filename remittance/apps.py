@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RemittanceConfig(AppConfig):
+    name = "remittance"
+    verbose_name = "Remittance"
