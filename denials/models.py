@@ -32,7 +32,13 @@ class Denial(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="denials",
     )
-    era_line_ref = models.BigIntegerField(null=True, blank=True)  # remittance's EraLine id, when known
+    # The ERA's SVC (or CLP, for a claim-level denial) it came from; None for a rejection.
+    era_line = models.ForeignKey(
+        "remittance.EraLine", null=True, blank=True, on_delete=models.PROTECT, related_name="denials"
+    )
+    era_claim = models.ForeignKey(
+        "remittance.EraClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="denials"
+    )
     # Immutable facts copied when opened, for the queue's filters and analytics without joins.
     payer = models.ForeignKey("payers.Payer", on_delete=models.PROTECT, related_name="denials")
     provider = models.ForeignKey(

@@ -21,7 +21,7 @@ from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from authorizations.selectors import authorization_match
-from claims.models import ClaimAcknowledgement, ClaimAdjudication, ClaimLine, ClaimLineAdjudication
+from claims.models import Claim, ClaimAcknowledgement, ClaimAdjudication, ClaimLine, ClaimLineAdjudication
 from clinical_notes.models import SessionNote
 from core.errors import NotFound, PermissionDenied
 from core.formatting import date_label
@@ -44,6 +44,7 @@ from denials.domain.workflow import (
 from denials.models import Appeal, Denial, DenialReminder
 from eligibility.selectors import claim_eligibility
 from payer_rules.selectors import payer_policy_on
+from remittance.models import EraClaim, EraClaimState, EraFile, EraStatus
 from treatment_plans.selectors import active_plan_dates_on
 
 DENIAL_OBJECT_TYPE = "denial"
@@ -65,6 +66,7 @@ OUTCOME_LABELS = {
     Outcome.LOST: "Lost",
 }
 ELIGIBILITY_WINDOW_DAYS = 30
+REVERSAL_STATUS = "22"
 
 
 def _require_view(access: PracticeAccess) -> None:
@@ -96,7 +98,8 @@ class DenialSource:
     source: str = Source.PAYER
     adjudication_id: int | None = None
     line_adjudication_id: int | None = None
-    era_line_ref: int | None = None
+    era_line_id: int | None = None
+    era_claim_id: int | None = None
 
 
 def adjustments_from_json(rows: list[dict[str, object]]) -> tuple[Adjustment, ...]:
@@ -196,13 +199,80 @@ def denial_sources_for_adjudication(*, adjudication_id: int) -> list[DenialSourc
 
 
 def denial_sources_for_era(*, era_file_id: int) -> list[DenialSource]:
-    """Every adjudication an ERA file recorded, as denial sources (see the remittance app)."""
-    ids = list(
-        ClaimAdjudication.objects.filter(era_reference__startswith=f"era:{era_file_id}:")
-        .values_list("pk", flat=True)
-        .order_by("pk")
+    """The denied lines of a posted ERA, read from what posting stored (remittance's EraClaim
+    and EraLine: matched, posted, not reversals), with our claims' facts. Claim-level
+    adjustments stay at claim level (R9). Five queries plus the payers' windows, and the
+    authorization look-up for authorization denials (D1)."""
+    era = EraFile.objects.filter(pk=era_file_id, status=EraStatus.POSTED).first()
+    if era is None:
+        return []
+    era_date = era.payment_date or era.received_at.date()
+    era_claims = list(
+        EraClaim.objects.filter(era=era, state=EraClaimState.POSTED, claim_id__isnull=False)
+        .exclude(status_code=REVERSAL_STATUS)
+        .prefetch_related("lines")
+        .order_by("position")
     )
-    return [source for pk in ids for source in denial_sources_for_adjudication(adjudication_id=pk)]
+    claims = {
+        c.pk: c
+        for c in Claim.objects.filter(pk__in={e.claim_id for e in era_claims}, practice_id=era.practice_id)
+    }
+    line_ids = {line.claim_line_id for e in era_claims for line in e.lines.all() if line.claim_line_id}
+    claim_lines = {
+        line.pk: line for line in ClaimLine.objects.filter(pk__in=line_ids).select_related("claim")
+    }
+    context = _SourceContext()
+    sources: list[DenialSource] = []
+    for era_claim in era_claims:
+        claim = claims.get(era_claim.claim_id or 0)
+        if claim is None:
+            continue
+        common = {
+            "practice_id": claim.practice_id,
+            "claim_id": claim.pk,
+            "payer_id": claim.payer_id,
+            "provider_id": claim.rendering_provider_id,
+            "patient_id": claim.patient_id,
+            "diagnoses": tuple(claim.diagnoses or ()),
+            "era_date": era_date,
+            "appeal_window_days": context.window(claim.payer_id, era_date),
+            "era_claim_id": era_claim.pk,
+        }
+        lines = list(era_claim.lines.all())
+        for era_line in lines:
+            claim_line = claim_lines.get(era_line.claim_line_id or 0)
+            if claim_line is None or claim_line.claim_id != claim.pk:
+                continue
+            adjustments = adjustments_from_json(era_line.adjustments)
+            sources.append(
+                DenialSource(
+                    source_key=f"era-line:{era_line.pk}",
+                    claim_line_id=claim_line.pk,
+                    service_code=claim_line.code,
+                    service_date=claim_line.service_date,
+                    adjustments=adjustments,
+                    rarcs=tuple(dict.fromkeys([*era_line.remarks, *era_claim.remarks])),
+                    paid_cents=era_line.paid_cents,
+                    auth_on_file=_auth_on_file(claim_line, carc_codes={a.carc for a in adjustments}),
+                    era_line_id=era_line.pk,
+                    **common,  # type: ignore[arg-type]
+                )
+            )
+        claim_level = adjustments_from_json(era_claim.adjustments)
+        if claim_level:
+            sources.append(
+                DenialSource(
+                    source_key=f"era-claim:{era_claim.pk}",
+                    claim_line_id=None,
+                    service_code="",
+                    service_date=claim.date_from,
+                    adjustments=claim_level,
+                    rarcs=tuple(era_claim.remarks or ()),
+                    paid_cents=0 if lines else era_claim.paid_cents,
+                    **common,  # type: ignore[arg-type]
+                )
+            )
+    return sources
 
 
 def is_practice_biller(*, practice_id: int, user_id: int) -> bool:

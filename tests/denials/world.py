@@ -16,6 +16,7 @@ from claims.models import Claim, ClaimAdjudication, ClaimLine, ClaimLineAdjudica
 from denials import services
 from denials.models import Denial
 from practice.access import practice_access_for
+from remittance.models import EraClaim, EraFile, EraLine
 from practice.models import Practice, Provider
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, ProviderFactory
 from tests.factories.claims import ClaimFactory, ClaimLineFactory
@@ -89,6 +90,58 @@ class World:
                 adjudicated_on=era_date,
             )
         return adjudication
+
+    def era(
+        self,
+        claims: list[tuple[Claim, list[tuple[str, str, int]], int]],
+        *,
+        remarks: tuple[str, ...] = (),
+        claim_adjustments: list[tuple[str, str, int]] = (),  # type: ignore[assignment]
+        status_code: str = "4",
+        payment_date: dt.date = ERA_DATE,
+    ) -> EraFile:
+        """An ERA as posting stores it: one CLP per (claim, line adjustments, line paid cents)."""
+        self.counter += 1
+        era = EraFile.objects.create(
+            practice=self.practice,
+            raw=b"ISA*synthetic~",
+            sha256=f"{self.counter:064d}",
+            status="posted",
+            payer_id="ACME1",
+            trace_number=f"TRN{self.counter}",
+            payment_date=payment_date,
+            received_at=timezone.now(),
+        )
+        for position, (claim, adjustments, paid) in enumerate(claims, start=1):
+            era_claim = EraClaim.objects.create(
+                era=era,
+                position=position,
+                patient_control_number=claim.patient_control_number,
+                status_code=status_code,
+                charge_cents=claim.total_cents,
+                paid_cents=paid,
+                adjustments=[
+                    {"group": g, "reason": r, "cents": c, "quantity": None} for g, r, c in claim_adjustments
+                ],
+                claim_id=claim.pk,
+                state="posted",
+            )
+            for number, line in enumerate(claim.lines.all(), start=1):
+                EraLine.objects.create(
+                    era_claim=era_claim,
+                    position=number,
+                    code=line.code,
+                    charge_cents=line.charge_cents,
+                    paid_cents=paid,
+                    adjustments=[
+                        {"group": g, "reason": r, "cents": c, "quantity": None} for g, r, c in adjustments
+                    ],
+                    remarks=list(remarks),
+                    control_number=line.line_control_number,
+                    claim_line_id=line.pk,
+                    match_reason="REF*6R",
+                )
+        return era
 
     def denial(
         self,
