@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from claims.models import ClaimAdjudication, ClaimLineAdjudication
+from claims.models import Claim, ClaimAdjudication, ClaimLine, ClaimLineAdjudication
 from denials import services
 from denials.models import Appeal, Denial
 from tests.factories.claims import ClaimFactory, ClaimLineFactory
@@ -29,8 +29,8 @@ ACTORS = _only("biller")
 
 def _denial(g: dict[str, Any]) -> int:
     if "denial" not in g:
-        claim = ClaimFactory(coverage=g["coverage"], rendering_provider=g["provider"], status="denied")
-        line = ClaimLineFactory(claim=claim)
+        claim: Claim = ClaimFactory(coverage=g["coverage"], rendering_provider=g["provider"], status="denied")  # type: ignore[assignment]
+        line: ClaimLine = ClaimLineFactory(claim=claim)  # type: ignore[assignment]
         adjudication = ClaimAdjudication.objects.create(
             claim=claim, era_reference="matrix:1", claim_status_code="4", charge_cents=15000,
             adjudicated_on=dt.date(2026, 11, 20), recorded_at=timezone.now(),

@@ -16,8 +16,8 @@ from claims.models import Claim, ClaimAdjudication, ClaimLine, ClaimLineAdjudica
 from denials import services
 from denials.models import Denial
 from practice.access import practice_access_for
-from remittance.models import EraClaim, EraFile, EraLine
 from practice.models import Practice, Provider
+from remittance.models import EraClaim, EraFile, EraLine
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, ProviderFactory
 from tests.factories.claims import ClaimFactory, ClaimLineFactory
 
