@@ -28,6 +28,21 @@ Files and their life:
 
 Matching is by the 270's trace number: TRN02 echoed in the 271, or BHT03 when the payer rejected
 before the subscriber level (no TRN; `parse_271(expected_trace=...)` decides).
+
+Claims (the `ClaimsAdapter` protocol) use the same folders:
+
+- **Submitting** (`submit_claims`): the 837 is uploaded as `outbox/.NAME.part`, then its copy is
+  written to `archive/sent/NAME` (the record that it is being sent), then the part is renamed to
+  `outbox/NAME`. A retry finds the copy in `archive/sent/`: with the part still there it only
+  finishes the rename; without it the file was published (and perhaps already taken by the
+  clearinghouse), so nothing is sent again and the first receipt comes back. A file is never
+  published twice, and never marked sent without being published.
+- **Collecting** (`collect_responses`): every finished inbox file that is a 999, 277 or 835
+  (oldest name first), without moving it; `archive(name)` moves it to `archive/` once the caller
+  stored it (a name already archived with other content is kept as `name.1`, the same content
+  goes to `archive/duplicates/`). A file that is not X12 at all goes to `rejected/` with a
+  `NAME.reason.txt` beside it (pitfall K8: never silently skipped). 271s are left to `collect`,
+  and `collect` leaves the claims' files alone.
 """
 
 from __future__ import annotations
@@ -37,19 +52,24 @@ import binascii
 import hashlib
 import io
 import posixpath
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import paramiko
 
 from clearinghouse.interface import (
     EligibilityCheck,
     EligibilityResult,
+    InboundDocument,
     PermanentClearinghouseError,
+    SubmissionReceipt,
     TransientClearinghouseError,
+    document_kind,
 )
 from edi.errors import X12Error
 from edi.x270 import build_270
@@ -57,6 +77,7 @@ from edi.x271 import Response271, parse_271
 
 SFTP_NAME = "SFTP batch clearinghouse"
 COLLECT_LOCK = ".collect.lock"
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +275,8 @@ class SftpBatchClearinghouse:
                 name_in_archive = name
             try:
                 text = data.decode("ascii")
+                if document_kind(text) is not None:
+                    continue  # a claims response (999, 277CA, 835): collect_responses() owns it
                 response = parse_271(text)
             except (UnicodeDecodeError, X12Error) as error:
                 _move(sftp, path, s.rejected, name)
@@ -266,6 +289,94 @@ class SftpBatchClearinghouse:
                 continue
             _move(sftp, path, s.archive, name_in_archive)
             report.processed.append(name)
+
+    # -- the ClaimsAdapter protocol ----------------------------------------------------------
+
+    def submit_claims(self, file_name: str, x12: str) -> SubmissionReceipt:
+        """Publish one 837 file to the outbox, exactly once (see the module docstring)."""
+        if not _SAFE_NAME.fullmatch(file_name):
+            raise PermanentClearinghouseError(f"{file_name!r} is not a file name the clearinghouse takes.")
+        try:
+            data = x12.encode("ascii")
+        except UnicodeEncodeError as error:
+            raise PermanentClearinghouseError("An X12 file is ASCII text.", request_x12=x12) from error
+        s = self.settings
+        sent_dir = posixpath.join(s.archive, "sent")
+        partial = posixpath.join(s.outbox, f".{file_name}.part")
+        target = posixpath.join(s.outbox, file_name)
+        record = posixpath.join(sent_dir, file_name)
+        with self.session() as sftp:
+            _makedirs(sftp, s.outbox)
+            _makedirs(sftp, sent_dir)
+            if _exists(sftp, record):
+                stored = _read(sftp, record)
+                if _exists(sftp, partial):  # cut short between the record and the rename
+                    sftp.posix_rename(partial, target)
+                    return self._receipt(sftp, file_name, stored, record, already=False)
+                return self._receipt(sftp, file_name, stored, record, already=True)
+            sftp.putfo(io.BytesIO(data), partial)
+            _publish(sftp, sent_dir, file_name, data)
+            sftp.posix_rename(partial, target)
+            return self._receipt(sftp, file_name, data, record, already=False)
+
+    @staticmethod
+    def _receipt(
+        sftp: paramiko.SFTPClient, file_name: str, data: bytes, record: str, *, already: bool
+    ) -> SubmissionReceipt:
+        mtime = sftp.stat(record).st_mtime or 0
+        return SubmissionReceipt(
+            file_name=file_name,
+            submission_id=file_name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            received_at=datetime.fromtimestamp(mtime, tz=UTC),
+            already_submitted=already,
+        )
+
+    def collect_responses(self) -> list[InboundDocument]:
+        """Every 999, 277CA and 835 in the inbox, oldest name first; nothing is moved except
+        files that are not X12 at all (to `rejected/`, with the reason beside them)."""
+        s = self.settings
+        documents: list[InboundDocument] = []
+        with self.session() as sftp:
+            _makedirs(sftp, s.inbox)
+            for name in _files(sftp, s.inbox):
+                path = posixpath.join(s.inbox, name)
+                data = _read(sftp, path)
+                try:
+                    text = data.decode("ascii")
+                    kind = document_kind(text)
+                except (UnicodeDecodeError, X12Error) as error:
+                    _makedirs(sftp, s.rejected)
+                    _move(sftp, path, s.rejected, name)
+                    sftp.putfo(
+                        io.BytesIO(f"{error}\n".encode()), posixpath.join(s.rejected, f"{name}.reason.txt")
+                    )
+                    continue
+                if kind is not None:
+                    documents.append(InboundDocument(kind=kind, name=name, text=text))
+        return documents
+
+    def archive(self, name: str) -> None:
+        """Move a handled inbox file to `archive/` (the same content already there: to
+        `archive/duplicates/`). Archiving a file already archived is harmless."""
+        s = self.settings
+        duplicates_dir = posixpath.join(s.archive, "duplicates")
+        with self.session() as sftp:
+            _makedirs(sftp, s.archive)
+            path = posixpath.join(s.inbox, name)
+            archived = posixpath.join(s.archive, name)
+            if not _exists(sftp, path):
+                if _exists(sftp, archived):
+                    return
+                raise PermanentClearinghouseError(f"No file {name!r} in the SFTP inbox.")
+            if _exists(sftp, archived):
+                if _read(sftp, archived) == _read(sftp, path):
+                    _makedirs(sftp, duplicates_dir)
+                    _move(sftp, path, duplicates_dir, name)
+                    return
+                _move(sftp, path, s.archive, _free_name(sftp, s.archive, name))
+                return
+            sftp.posix_rename(path, archived)
 
     # -- the EligibilityAdapter protocol ---------------------------------------------------
 

@@ -173,6 +173,15 @@ ELIGIBILITY_CLEARINGHOUSE = env("ELIGIBILITY_CLEARINGHOUSE", default="sandbox" i
 ELIGIBILITY_SANDBOX_ALLOWED = env.bool("ELIGIBILITY_SANDBOX_ALLOWED", default=False)
 ELIGIBILITY_SANDBOX_LATENCY_MS = env.int("ELIGIBILITY_SANDBOX_LATENCY_MS", default=0)
 
+# Claims (issue #11): the deployment's claims clearinghouse. The sandbox (test members only,
+# clearinghouse.sandbox_claims) follows the eligibility sandbox's rule: the default only with
+# DEBUG on; with DEBUG off refused (system check eligibility.E002) unless CLAIMS_SANDBOX_ALLOWED
+# is set for a demo. Its mailbox directory is shared by the web process and the Celery workers.
+CLAIMS_CLEARINGHOUSE = env("CLAIMS_CLEARINGHOUSE", default="sandbox" if DEBUG else "")
+CLAIMS_SANDBOX_ALLOWED = env.bool("CLAIMS_SANDBOX_ALLOWED", default=False)
+CLAIMS_SANDBOX_DIR = env("CLAIMS_SANDBOX_DIR", default=str(BASE_DIR / "var" / "clearinghouse-sandbox"))
+CLAIMS_SANDBOX_LATENCY_MS = env.int("CLAIMS_SANDBOX_LATENCY_MS", default=0)
+
 # Email goes to the console unless configured (tests use Django's locmem backend).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Parity <noreply@parity.invalid>")

@@ -16,6 +16,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tests run with DEBUG off and check eligibility against the sandbox payer.
 ELIGIBILITY_CLEARINGHOUSE = "sandbox"
 ELIGIBILITY_SANDBOX_ALLOWED = True
+CLAIMS_CLEARINGHOUSE = "sandbox"
+CLAIMS_SANDBOX_ALLOWED = True
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False

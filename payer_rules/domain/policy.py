@@ -85,6 +85,7 @@ RENDERING_BILLING_LABELS: Mapping[RenderingBilling, str] = MappingProxyType(
 class BillingFrequency(StrEnum):
     PER_SESSION = "per_session"  # one claim per session
     PER_DAY = "per_day"  # one claim per patient and date of service
+    WEEKLY = "weekly"  # one claim per week (Sunday to Saturday), a line per date of service
     MONTHLY = "monthly"  # one claim per month, a line per date of service
 
 
@@ -92,6 +93,7 @@ BILLING_FREQUENCY_LABELS: Mapping[BillingFrequency, str] = MappingProxyType(
     {
         BillingFrequency.PER_SESSION: "A claim per session",
         BillingFrequency.PER_DAY: "A claim per day",
+        BillingFrequency.WEEKLY: "A claim per week (Sunday to Saturday), a line per date of service",
         BillingFrequency.MONTHLY: "A claim per month, a line per date of service",
     }
 )

@@ -1,0 +1,174 @@
+"""Stored claims as the 837P builder's typed claims (`edi.x837p.Claim`), in a constant number of
+queries whatever the number of claims: one for the claims with their practice, patient,
+coverage, payer and providers (joined), one for all their lines.
+
+The mapping never invents data: an empty member ID, a 5-digit billing ZIP or a missing NPI is
+passed on as it is, and the builder's check (`edi.x837p.validate_claim`) names it; the
+assembly stores that as a scrubber error (pitfall C11), so a claim with incomplete data never
+becomes `ready` and never reaches a file.
+
+Secondary/tertiary claims' other payers (2320/2330/2430) are not mapped here yet: such a claim
+maps with no other payers and the builder's check refuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from claims.models import Claim, ClaimLine
+from core.money import decimal_from_cents
+from edi import x837p
+
+# The practice's submitter identity (ISA06/1000A) and the clearinghouse (ISA08/1000B).
+SUBMITTER_PREFIX = "PARITY"
+RECEIVER_ID = "CLEARINGHOUSE"
+RECEIVER_NAME = "CLEARINGHOUSE"
+
+_CLAIM_RELATIONS = (
+    "practice",
+    "patient",
+    "payer",
+    "coverage",
+    "rendering_provider",
+    "supervising_provider",
+)
+
+
+def submitter_id(practice_id: int) -> str:
+    return f"{SUBMITTER_PREFIX}{practice_id}"[:15]
+
+
+def _address(line1: str, line2: str, city: str, state: str, postal_code: str) -> x837p.Address:
+    return x837p.Address(
+        line1=line1.upper(),
+        line2=line2.upper(),
+        city=city.upper(),
+        state=state.upper(),
+        postal_code=postal_code,
+    )
+
+
+def _clinician(provider: object) -> x837p.Clinician:
+    return x837p.Clinician(
+        last_name=str(getattr(provider, "last_name", "")).upper(),
+        first_name=str(getattr(provider, "first_name", "")).upper(),
+        npi=str(getattr(provider, "npi", "")),
+        taxonomy=str(getattr(provider, "taxonomy_code", "")),
+    )
+
+
+def _line(row: ClaimLine, claim_pos: str) -> x837p.ServiceLine:
+    return x837p.ServiceLine(
+        procedure=row.code,
+        charge=decimal_from_cents(row.charge_cents),
+        service_date=row.service_date,
+        diagnosis_pointers=tuple(int(p) for p in row.diagnosis_pointers),
+        modifiers=tuple(str(m) for m in row.modifiers),
+        units=Decimal(row.units),
+        place_of_service=row.place_of_service if row.place_of_service != claim_pos else "",
+        control_number=row.line_control_number,
+    )
+
+
+def claim_837(claim: Claim) -> x837p.Claim:
+    """One stored claim (relations and lines loaded) as the builder's claim."""
+    practice, patient, coverage, payer = claim.practice, claim.patient, claim.coverage, claim.payer
+    billing = x837p.BillingProvider(
+        name=practice.legal_name.upper(),
+        npi=practice.billing_npi,
+        tax_id=practice.tax_id,
+        address=_address(
+            practice.address_line1,
+            practice.address_line2,
+            practice.city,
+            practice.state,
+            practice.postal_code,
+        ),
+        taxonomy=practice.taxonomy_code,
+    )
+    patient_person = x837p.Person(
+        last_name=patient.last_name.upper(),
+        first_name=patient.first_name.upper(),
+        birth_date=patient.date_of_birth,
+        gender=patient.sex or "U",
+        address=_address(
+            patient.address_line1, patient.address_line2, patient.city, patient.state, patient.postal_code
+        ),
+    )
+    is_self = coverage.subscriber_relationship in {"", "18"}
+    if is_self:
+        subscriber_person = patient_person
+        patient_loop: x837p.Person | None = None
+    else:
+        birth: date | None = coverage.subscriber_date_of_birth
+        subscriber_person = x837p.Person(
+            last_name=coverage.subscriber_last_name.upper(),
+            first_name=coverage.subscriber_first_name.upper(),
+            birth_date=birth,
+            gender=coverage.subscriber_sex or "U",
+            address=patient_person.address,  # the household's address (the coverage keeps none)
+        )
+        patient_loop = patient_person
+    rendering_provider = claim.rendering_provider
+    supervising: x837p.Clinician | None = None
+    if claim.supervising_provider is not None:
+        if claim.supervisor_billing == "supervisor_renders":
+            rendering_provider = claim.supervising_provider
+        else:  # the payer bills the performer under the supervisor: 2310D
+            supervising = _clinician(claim.supervising_provider)
+    lines = tuple(_line(row, claim.place_of_service) for row in claim.lines.all())
+    return x837p.Claim(
+        claim_id=claim.patient_control_number,
+        billing_provider=billing,
+        subscriber=x837p.Subscriber(
+            person=subscriber_person,
+            member_id=coverage.member_id,
+            group_number=coverage.group_number,
+            claim_filing=payer.claim_filing_indicator or "CI",
+        ),
+        payer=x837p.Payer(name=payer.name.upper(), payer_id=payer.payer_id),
+        diagnoses=tuple(str(code) for code in claim.diagnoses),
+        lines=lines,
+        place_of_service=claim.place_of_service,
+        frequency=claim.frequency,
+        payer_claim_control_number=claim.payer_claim_number if claim.frequency != "1" else "",
+        prior_authorization=claim.prior_auth_number,
+        patient=patient_loop,
+        patient_relationship=(coverage.subscriber_relationship or "19") if patient_loop else "19",
+        responsibility=claim.responsibility,
+        rendering=_clinician(rendering_provider),
+        supervising=supervising,
+    )
+
+
+def claims_for_837(claim_ids: Iterable[int]) -> list[Claim]:
+    """The claims with everything the 837 needs loaded (two queries), in the order of the ids."""
+    ids = list(dict.fromkeys(claim_ids))
+    rows = {
+        claim.pk: claim
+        for claim in Claim.objects.filter(pk__in=ids)
+        .select_related(*_CLAIM_RELATIONS)
+        .prefetch_related(Prefetch("lines", queryset=ClaimLine.objects.order_by("line_number")))
+    }
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def claims_837_inputs(claim_ids: Iterable[int]) -> list[x837p.Claim]:
+    """The builder's claims for `claim_ids` (ids not found are left out), in two queries."""
+    return [claim_837(claim) for claim in claims_for_837(claim_ids)]
+
+
+def claim_ids_to_export(*, practice_id: int | None, every_claim: bool) -> dict[int, list[int]]:
+    """Practice id -> claim ids for an 837 export (one query): the `ready` claims, or with
+    `every_claim` every claim built so far (any status, every version), oldest first."""
+    rows = Claim.objects.all() if every_claim else Claim.objects.filter(status="ready")
+    if practice_id is not None:
+        rows = rows.filter(practice_id=practice_id)
+    found: dict[int, list[int]] = {}
+    for practice, pk in rows.order_by("practice_id", "pk").values_list("practice_id", "pk"):
+        found.setdefault(practice, []).append(pk)
+    return found

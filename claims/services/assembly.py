@@ -1,0 +1,421 @@
+"""Claims built from reviewed charges, scrubbed, and made `ready` only when clean.
+
+`claims_assemble(practice_id, *, actor, charge_set_ids=None)`:
+
+1. Under the practice's assembly lock (a counter row locked for the transaction: two runs at
+   once queue, and the second finds nothing left), the REVIEWED, insured charge sets of the
+   practice that no live primary claim holds yet (a voided claim gives its charges back).
+2. `claims.domain.claim_assembly.plan_claims` groups them by patient, payer, coverage, rendering
+   and supervising provider and the billing-frequency period of the payer's rules on the date
+   of service, at most 50 lines and 12 diagnoses, one prior-authorization number per claim.
+3. The claims and their lines are inserted in bulk with patient control numbers from the
+   practice's counter and line control numbers derived from them.
+4. Each claim is scrubbed: the charge scrubber's stored findings of its charge sets (warnings:
+   reviewed sets have no errors), the duplicate check against earlier live claims (C16), the
+   claim-level edits (C5, C6, C15), the enrolment of the reported provider on every date
+   (C14), and the 837 builder's own check of the claim as it would be written (C11: missing
+   data is an error naming it). No error: `ready`; otherwise it stays `draft` with its
+   findings.
+
+Idempotent: a second run finds every charge already on a live claim and creates nothing. The
+number of queries does not grow with the number of claims (bulk reads and writes; one
+enrolment query per payer).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+
+from accounts.access import PracticeAccess
+from audit.domain.categories import Category
+from audit.models import AuditEvent
+from audit.services import audit_event_record
+from claims.domain.claim_assembly import (
+    ChargeSetIn,
+    ClaimCheckInput,
+    Enrollment,
+    LineIn,
+    PlannedClaim,
+    PriorLine,
+    claim_level_problems,
+    duplicate_problems,
+    enrollment_problems,
+    incomplete_data_problem,
+    line_control_number,
+    patient_control_number,
+    plan_claims,
+    timely_filing_deadline,
+)
+from claims.domain.claim_status import ClaimStatus
+from claims.models import Charge, ChargeSet, ChargeStatus, Claim, ClaimEvent, ClaimLine
+from claims.selectors.x837 import claim_837, claims_for_837
+from claims.services.common import require_edit
+from claims.services.numbers import claim_numbers
+from claims.services.transitions import claim_event
+from core.domain.problems import Problem, Severity, problem_as_dict
+from core.errors import NotFound
+from edi.reader import DEFAULT_DELIMITERS
+from edi.x837p import ClaimDataError, validate_claim
+from eligibility.models import ControlNumber
+from payer_rules.domain.policy import BillingFrequency, PolicyTimeline
+from payer_rules.selectors import payer_policy_timelines
+from payers.selectors import enrollments_with_payer, payers_terms
+
+OBJECT_TYPE = "claim"
+
+
+@dataclass(frozen=True, slots=True)
+class AssemblyResult:
+    claim_ids: tuple[int, ...]
+    ready: int
+    draft: int
+
+    @property
+    def created(self) -> int:
+        return len(self.claim_ids)
+
+
+def _lock_practice_assembly(practice_id: int) -> None:
+    name = f"claims:assemble:{practice_id}"
+    ControlNumber.objects.get_or_create(name=name)
+    ControlNumber.objects.select_for_update().filter(name=name).values_list("name", flat=True).get()
+
+
+def _live_primary_line() -> Exists:
+    return Exists(
+        ClaimLine.objects.filter(charge__charge_set=OuterRef("pk"), claim__responsibility="P").exclude(
+            claim__status=ClaimStatus.VOIDED
+        )
+    )
+
+
+def _charge_sets(practice_id: int, charge_set_ids: Sequence[int] | None) -> list[ChargeSetIn]:
+    rows = (
+        ChargeSet.objects.filter(
+            practice_id=practice_id,
+            status=ChargeStatus.REVIEWED,
+            self_pay=False,
+            payer__isnull=False,
+            coverage__isnull=False,
+        )
+        .exclude(_live_primary_line())
+        .prefetch_related(
+            Prefetch("lines", queryset=Charge.objects.filter(units__gt=0).order_by("line_number"))
+        )
+        .order_by("date_of_service", "pk")
+    )
+    if charge_set_ids is not None:
+        rows = rows.filter(pk__in=list(charge_set_ids))
+    found: list[ChargeSetIn] = []
+    for cs in rows:
+        if cs.payer_id is None or cs.coverage_id is None:  # filtered above
+            continue
+        found.append(
+            ChargeSetIn(
+                charge_set_id=cs.pk,
+                patient_id=cs.patient_id,
+                payer_id=cs.payer_id,
+                coverage_id=cs.coverage_id,
+                rendering_provider_id=cs.rendering_provider_id,
+                supervising_provider_id=cs.supervising_provider_id,
+                supervisor_billing=cs.supervisor_billing,
+                date_of_service=cs.date_of_service,
+                diagnoses=tuple(str(code) for code in cs.claim_diagnoses),
+                lines=tuple(
+                    LineIn(
+                        charge_id=line.pk,
+                        code=line.code,
+                        modifiers=tuple(str(m) for m in line.modifiers),
+                        units=line.units,
+                        charge_cents=line.fee_cents,
+                        place_of_service=line.place_of_service,
+                        diagnosis_pointers=tuple(int(p) for p in line.diagnosis_pointers),
+                        auth_number=line.auth_number,
+                    )
+                    for line in cs.lines.all()
+                ),
+                findings=tuple(f for f in cs.findings if f.get("severity") != Severity.ERROR),
+            )
+        )
+    return found
+
+
+def _prior_lines(practice_id: int, planned: Sequence[PlannedClaim]) -> list[PriorLine]:
+    """Lines of live primary claims for the same patients and dates (one query)."""
+    patients = {claim.patient_id for claim in planned}
+    dates = {line.service_date for claim in planned for line in claim.lines}
+    rows = (
+        ClaimLine.objects.filter(
+            claim__practice_id=practice_id,
+            claim__patient_id__in=patients,
+            claim__responsibility="P",
+            service_date__in=dates,
+        )
+        .exclude(claim__status=ClaimStatus.VOIDED)
+        .values_list(
+            "claim__patient_id",
+            "claim__payer_id",
+            "service_date",
+            "code",
+            "units",
+            "claim__patient_control_number",
+        )
+    )
+    return [PriorLine(p, pay, day, code, units, ref) for p, pay, day, code, units, ref in rows]
+
+
+def _new_claims(
+    practice_id: int, planned: Sequence[PlannedClaim], *, actor: PracticeAccess | None, now: datetime
+) -> list[Claim]:
+    timelines = payer_policy_timelines(payer_pks={claim.payer_id for claim in planned})
+    numbers = claim_numbers(practice_id, len(planned))
+    claims = []
+    for number, plan in zip(numbers, planned, strict=True):
+        timeline = timelines.get(plan.payer_id)
+        days = timeline.on(plan.date_from).timely_filing_days if timeline is not None else None
+        claims.append(
+            Claim(
+                practice_id=practice_id,
+                patient_id=plan.patient_id,
+                payer_id=plan.payer_id,
+                coverage_id=plan.coverage_id,
+                patient_control_number=patient_control_number(number),
+                status=ClaimStatus.DRAFT,
+                status_changed_at=now,
+                rendering_provider_id=plan.rendering_provider_id,
+                supervising_provider_id=plan.supervising_provider_id,
+                supervisor_billing=plan.supervisor_billing,
+                place_of_service=plan.place_of_service,
+                date_from=plan.date_from,
+                date_to=plan.date_to,
+                total_cents=plan.total_cents,
+                diagnoses=list(plan.diagnoses),
+                prior_auth_number=plan.prior_auth_number,
+                timely_filing_deadline=timely_filing_deadline(plan.date_from, days),
+                created_by_id=actor.user_id if actor is not None else None,
+            )
+        )
+    Claim.objects.bulk_create(claims)
+    lines = [
+        ClaimLine(
+            claim=claim,
+            line_number=index,
+            charge_id=line.charge_id,
+            code=line.code,
+            modifiers=list(line.modifiers),
+            units=line.units,
+            charge_cents=line.charge_cents,
+            place_of_service=line.place_of_service,
+            diagnosis_pointers=list(line.diagnosis_pointers),
+            service_date=line.service_date,
+            prior_auth_number=line.auth_number,
+            line_control_number=line_control_number(practice_id, claim.patient_control_number, index),
+        )
+        for claim, plan in zip(claims, planned, strict=True)
+        for index, line in enumerate(plan.lines, start=1)
+    ]
+    ClaimLine.objects.bulk_create(lines, batch_size=2000)
+    return claims
+
+
+def _enrollments(claims: Sequence[Claim]) -> dict[tuple[int, int], Enrollment]:
+    """(provider id, payer id) -> enrolment, one query per payer."""
+    providers: dict[int, set[int]] = defaultdict(set)
+    for claim in claims:
+        providers[claim.payer_id].add(_reported_provider_id(claim))
+    found: dict[tuple[int, int], Enrollment] = {}
+    for payer_id, provider_ids in providers.items():
+        for provider_id, span in enrollments_with_payer(provider_ids=provider_ids, payer_pk=payer_id).items():
+            found[(provider_id, payer_id)] = Enrollment(span.status, span.effective_on, span.ends_on)
+    return found
+
+
+def _reported_provider_id(claim: Claim) -> int:
+    """Whose enrolment the payer checks: the supervisor when the claim is billed under one."""
+    if claim.supervising_provider_id is not None and claim.supervisor_billing:
+        return claim.supervising_provider_id
+    return claim.rendering_provider_id
+
+
+def claim_scrub_problems(
+    claim: Claim,
+    *,
+    carried: Iterable[Problem] = (),
+    duplicates: Iterable[Problem] = (),
+    enrollment: Enrollment | None,
+    payer_name: str,
+) -> list[Problem]:
+    """Every finding of one stored claim (relations and lines loaded), errors first."""
+    lines = list(claim.lines.all())
+    problems = [*carried, *duplicates]
+    problems += claim_level_problems(
+        ClaimCheckInput(
+            patient_control_number=claim.patient_control_number,
+            total_cents=claim.total_cents,
+            line_charges=tuple(line.charge_cents for line in lines),
+            line_controls=tuple(line.line_control_number for line in lines),
+            line_auths=tuple(line.prior_auth_number for line in lines),
+            taxonomies={
+                "billing_provider.taxonomy": claim.practice.taxonomy_code,
+                "rendering_provider.taxonomy": claim.rendering_provider.taxonomy_code,
+            },
+        )
+    )
+    provider = (
+        claim.supervising_provider if _reported_provider_id(claim) != claim.rendering_provider_id else None
+    )
+    who = provider if provider is not None else claim.rendering_provider
+    problems += enrollment_problems(
+        who=f"{'supervising' if provider is not None else 'rendering'} provider ({who.first_name} {who.last_name})",
+        field_path="supervising_provider" if provider is not None else "rendering_provider",
+        payer_name=claim.payer.name,
+        enrollment=enrollment,
+        dates=[line.service_date for line in lines],
+    )
+    try:
+        validate_claim(claim_837(claim), DEFAULT_DELIMITERS)
+    except ClaimDataError as failure:
+        reason = str(failure).split(": ", 1)[-1]
+        problems.append(incomplete_data_problem(failure.field, reason))
+    problems.sort(key=lambda p: 0 if p.severity is Severity.ERROR else 1)
+    return problems
+
+
+def _problem(stored: dict[str, Any]) -> Problem:
+    return Problem(
+        code=str(stored.get("code", "")),
+        message=str(stored.get("message", "")),
+        field=str(stored.get("field", "")),
+        severity=Severity(stored.get("severity", Severity.WARNING)),
+        fix_hint=str(stored.get("fix_hint", "")),
+    )
+
+
+def _scrub_new(
+    claim_ids: Sequence[int],
+    planned: Sequence[PlannedClaim],
+    prior: list[PriorLine],
+    *,
+    actor: PracticeAccess | None,
+    now: datetime,
+) -> tuple[int, int]:
+    claims = claims_for_837(claim_ids)
+    enrollments = _enrollments(claims)
+    names = {pk: terms.name for pk, terms in payers_terms(payer_pks={c.payer_id for c in claims}).items()}
+    events: list[ClaimEvent] = []
+    ready = 0
+    for claim, plan in zip(claims, planned, strict=True):
+        problems = claim_scrub_problems(
+            claim,
+            carried=[_problem(dict(f)) for f in plan.findings],
+            duplicates=duplicate_problems(plan, prior),
+            enrollment=enrollments.get((_reported_provider_id(claim), claim.payer_id)),
+            payer_name=names.get(claim.payer_id, "the payer"),
+        )
+        prior.extend(
+            PriorLine(
+                plan.patient_id,
+                plan.payer_id,
+                line.service_date,
+                line.code,
+                line.units,
+                claim.patient_control_number,
+            )
+            for line in plan.lines
+        )
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+        claim.findings = [problem_as_dict(p) for p in problems]
+        claim.error_count = errors
+        claim.warning_count = len(problems) - errors
+        claim.scrubbed_at = now
+        events.append(
+            claim_event(
+                claim.pk,
+                kind=ClaimEvent.Kind.CREATED,
+                actor=actor,
+                at=now,
+                to_status=ClaimStatus.DRAFT,
+                detail=f"charge_sets={','.join(str(i) for i in plan.charge_set_ids)}"[:200],
+                data={"charge_set_ids": list(plan.charge_set_ids)},
+            )
+        )
+        events.append(
+            claim_event(
+                claim.pk,
+                kind=ClaimEvent.Kind.SCRUBBED,
+                actor=actor,
+                at=now,
+                detail=f"errors={errors};warnings={claim.warning_count}",
+            )
+        )
+        if errors == 0:
+            claim.status = ClaimStatus.READY
+            ready += 1
+            events.append(
+                claim_event(
+                    claim.pk,
+                    kind=ClaimEvent.Kind.TRANSITION,
+                    actor=actor,
+                    at=now,
+                    from_status=ClaimStatus.DRAFT,
+                    to_status=ClaimStatus.READY,
+                    reason="Scrubbed without errors.",
+                )
+            )
+    Claim.objects.bulk_update(
+        claims, ["findings", "error_count", "warning_count", "scrubbed_at", "status"], batch_size=1000
+    )
+    ClaimEvent.objects.bulk_create(events, batch_size=2000)
+    return ready, len(claims) - ready
+
+
+def _frequency(timelines: dict[int, PolicyTimeline]) -> Callable[[ChargeSetIn], BillingFrequency]:
+    def frequency_of(charge_set: ChargeSetIn) -> BillingFrequency:
+        timeline = timelines.get(charge_set.payer_id)
+        if timeline is None:
+            return BillingFrequency.PER_SESSION
+        return BillingFrequency(timeline.on(charge_set.date_of_service).billing_frequency)
+
+    return frequency_of
+
+
+def claims_assemble(
+    practice_id: int, *, actor: PracticeAccess | None, charge_set_ids: Sequence[int] | None = None
+) -> AssemblyResult:
+    """Build, number and scrub the claims of the practice's reviewed charges not on a claim yet
+    (only `charge_set_ids` when given). Idempotent."""
+    if actor is not None:
+        require_edit(actor, object_id="assemble")
+        if actor.practice_id != practice_id:
+            raise NotFound()
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_practice_assembly(practice_id)
+        charge_sets = _charge_sets(practice_id, charge_set_ids)
+        if not charge_sets:
+            return AssemblyResult(claim_ids=(), ready=0, draft=0)
+        timelines = payer_policy_timelines(payer_pks={cs.payer_id for cs in charge_sets})
+        planned = plan_claims(charge_sets, _frequency(timelines))
+        prior = _prior_lines(practice_id, planned)
+        claims = _new_claims(practice_id, planned, actor=actor, now=now)
+        claim_ids = tuple(claim.pk for claim in claims)
+        ready, draft = _scrub_new(claim_ids, planned, prior, actor=actor, now=now)
+        if actor is not None:
+            audit_event_record(
+                context=actor.audit,
+                action=AuditEvent.Action.CREATE,
+                category=Category.BILLING,
+                practice_id=practice_id,
+                object_type=OBJECT_TYPE,
+                object_id="assemble",
+                detail=f"claims={len(claim_ids)};ready={ready};draft={draft}",
+            )
+    return AssemblyResult(claim_ids=claim_ids, ready=ready, draft=draft)
