@@ -275,6 +275,21 @@ def denial_sources_for_era(*, era_file_id: int) -> list[DenialSource]:
     return sources
 
 
+def claim_replacement_id(*, claim_id: int) -> int | None:
+    """The claim's newer version (a replacement not voided), if one exists."""
+    return (
+        Claim.objects.filter(replaces_id=claim_id)
+        .exclude(status="voided")
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def claim_status(*, claim_id: int) -> str:
+    return str(Claim.objects.filter(pk=claim_id).values_list("status", flat=True).get())
+
+
 def is_practice_biller(*, practice_id: int, user_id: int) -> bool:
     return Membership.objects.filter(
         practice_id=practice_id, user_id=user_id, is_active=True, role=Role.BILLER

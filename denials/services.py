@@ -21,6 +21,8 @@ from accounts.domain.roles import Capability
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
+from claims.models import ClaimFrequency, ClaimStatus
+from claims.services.transitions import claim_new_version, claim_transition
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from denials import selectors
 from denials.domain.classify import classify, denial_from_adjustments
@@ -42,6 +44,7 @@ from denials.models import Appeal, Denial, DenialEvent, DenialReminder
 from denials.selectors import DENIAL_OBJECT_TYPE, DenialSource
 
 Kind = DenialEvent.Kind
+APPEALABLE_CLAIM_STATUSES = frozenset({ClaimStatus.DENIED, ClaimStatus.PARTIALLY_PAID, ClaimStatus.PAID})
 
 
 # ---- opening -------------------------------------------------------------------------------------
@@ -229,24 +232,42 @@ def denial_assign(*, access: PracticeAccess, denial_id: int, user_id: int | None
     return denial
 
 
+def _replacement_claim_id(access: PracticeAccess, denial: Denial, note: str) -> int | None:
+    """The claim's replacement (frequency 7) for a denial the payer adjudicated: the draft the
+    claims app corrects, scrubs and sends; one per claim (a second denied line of the same claim
+    finds it). A rejection is fixed in place by the claims app: no new version."""
+    if denial.source == Source.REJECTION:
+        return None
+    existing = selectors.claim_replacement_id(claim_id=denial.claim_id)
+    if existing is not None:
+        return existing
+    return claim_new_version(
+        denial.claim_id, actor=access, reason=note, frequency=ClaimFrequency.REPLACEMENT
+    ).pk
+
+
 def denial_correct_and_resubmit(*, access: PracticeAccess, denial_id: int, note: str) -> Denial:
-    """Record that the claim is being corrected and resubmitted (a replacement, frequency 7, for
-    an adjudicated claim; the same claim fixed in place for a rejection). The claims app builds
-    the replacement; this records the decision and what to fix."""
+    """Correct and resubmit: for an adjudicated claim, a replacement (frequency 7, with the
+    payer's claim number: refused without it, pitfall C7) as a draft for the claims screens;
+    for a rejection, the same claim is fixed in place. Records what to fix."""
     _require_edit(access)
     if not note.strip():
         raise ValidationFailed("Say what is corrected.", field_errors={"note": ["Say what is corrected."]})
     with transaction.atomic(durable=True):
         denial = _locked(access, denial_id)
         _check(Operation.CORRECT_AND_RESUBMIT, denial)
-        frequency = "1" if denial.source == Source.REJECTION else "7"
+        replacement = _replacement_claim_id(access, denial, note.strip())
         _transition(
             access,
             denial,
             to=target_status(Operation.CORRECT_AND_RESUBMIT),
             kind=Kind.RESUBMITTED,
             reason=note.strip(),
-            data={"claim_id": denial.claim_id, "frequency": frequency},
+            data={
+                "claim_id": denial.claim_id,
+                "frequency": "1" if denial.source == Source.REJECTION else "7",
+                "replacement_claim_id": replacement,
+            },
         )
     return denial
 
@@ -262,6 +283,10 @@ def denial_appeal(*, access: PracticeAccess, denial_id: int, note: str = "") -> 
             Appeal.objects.filter(denial=denial).order_by("-level").values_list("level", flat=True).first()
             or 0
         ) + 1
+        if selectors.claim_status(claim_id=denial.claim_id) in APPEALABLE_CLAIM_STATUSES:
+            claim_transition(
+                denial.claim_id, ClaimStatus.APPEALED, actor=access, reason=f"Appeal level {level}"
+            )
         appeal = Appeal.objects.create(
             practice_id=access.practice_id,
             denial=denial,

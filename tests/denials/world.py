@@ -40,12 +40,16 @@ class World:
         assert access is not None
         return access
 
-    def claim(self, *, code: str = "90837", charge_cents: int = 15000, lines: int = 1) -> Claim:
+    def claim(
+        self, *, code: str = "90837", charge_cents: int = 15000, lines: int = 1, status: str = "denied"
+    ) -> Claim:
+        self.counter += 1
         claim: Claim = ClaimFactory(  # type: ignore[assignment]
             coverage=self.coverage,
             rendering_provider=self.provider,
-            status="accepted_payer",
+            status=status,
             total_cents=charge_cents * lines,
+            payer_claim_number=f"PAYER{self.counter}X{lines}{code}",
         )
         for number in range(1, lines + 1):
             ClaimLineFactory(claim=claim, line_number=number, code=code, charge_cents=charge_cents)

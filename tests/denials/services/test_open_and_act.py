@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from claims.models import Claim
 from core.errors import PermissionDenied, ValidationFailed
 from denials import services
 from denials.models import Appeal, Denial, DenialEvent
@@ -194,7 +195,41 @@ def test_correct_and_resubmit_records_the_replacement_intent(world: World) -> No
     )
     denial.refresh_from_db()
     assert denial.status == "resubmitted"
-    assert denial.events.get(kind="resubmitted").data == {"claim_id": denial.claim_id, "frequency": "7"}
+    data = denial.events.get(kind="resubmitted").data
+    replacement = Claim.objects.get(pk=data["replacement_claim_id"])
+    assert (replacement.frequency, replacement.replaces_id, replacement.status) == (
+        "7",
+        denial.claim_id,
+        "draft",
+    )
+    assert data == {"claim_id": denial.claim_id, "frequency": "7", "replacement_claim_id": replacement.pk}
+
+
+def test_c7_no_replacement_without_the_payers_claim_number(world: World) -> None:
+    denial = world.denial(carc="4")
+    Claim.objects.filter(pk=denial.claim_id).update(payer_claim_number="")
+    with pytest.raises(ValidationFailed, match="payer's claim number"):
+        services.denial_correct_and_resubmit(
+            access=world.access(world.biller), denial_id=denial.pk, note="Fix"
+        )
+    denial.refresh_from_db()
+    assert denial.status == "open"
+
+
+def test_two_denied_lines_of_one_claim_share_one_replacement(world: World) -> None:
+    claim = world.claim(lines=2)
+    adjudication = world.adjudicate(claim, adjustments=[("CO", "4", 15000)])
+    services.denials_open_for_adjudication(adjudication_id=adjudication.pk)
+    biller = world.access(world.biller)
+    for denial in Denial.objects.filter(claim=claim):
+        services.denial_correct_and_resubmit(access=biller, denial_id=denial.pk, note="Add modifier 95")
+    assert Claim.objects.filter(replaces=claim).count() == 1
+
+
+def test_an_appeal_marks_the_denied_claim_appealed(world: World) -> None:
+    denial = world.denial(carc="50")
+    services.denial_appeal(access=world.access(world.biller), denial_id=denial.pk)
+    assert Claim.objects.get(pk=denial.claim_id).status == "appealed"
 
 
 def test_read_only_roles_cannot_act(world: World) -> None:
