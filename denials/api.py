@@ -24,6 +24,8 @@ from denials import selectors, services
 from denials.domain.workflow import Operation, Outcome
 from practice.selectors import practice_today
 
+MAX_ID = 2**63 - 1
+
 
 class DenialOutput(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(source="denial_id")
@@ -52,17 +54,23 @@ class DenialOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 class DenialListApi(APIView):
     class FilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        status = serializers.CharField(required=False, default="working")
-        category = serializers.CharField(required=False, default="")
-        payer = serializers.IntegerField(required=False, allow_null=True, default=None)
-        provider = serializers.IntegerField(required=False, allow_null=True, default=None)
-        code = serializers.CharField(required=False, default="", max_length=8)
-        min_age = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+        status = serializers.CharField(required=False, default="working", max_length=16)
+        category = serializers.CharField(required=False, default="", max_length=32, allow_blank=True)
+        payer = serializers.IntegerField(
+            required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+        )
+        provider = serializers.IntegerField(
+            required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+        )
+        code = serializers.CharField(required=False, default="", max_length=8, allow_blank=True)
+        min_age = serializers.IntegerField(
+            required=False, allow_null=True, default=None, min_value=0, max_value=3650
+        )
         min_amount = serializers.DecimalField(
-            max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
+            max_digits=12, decimal_places=2, required=False, allow_null=True, default=None, min_value=0
         )
         max_amount = serializers.DecimalField(
-            max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
+            max_digits=12, decimal_places=2, required=False, allow_null=True, default=None, min_value=0
         )
 
     @extend_schema(
