@@ -258,3 +258,23 @@ def test_reminders_once_per_threshold(world: World) -> None:
     week = services.denial_reminders_send(practice_id=world.practice.pk, today=dt.date(2026, 12, 3))
     assert (first.sent, again.sent, week.sent) == (1, 0, 1)
     assert sorted(denial.reminders.values_list("threshold_days", flat=True)) == [7, 14]
+
+
+@pytest.mark.postgres
+def test_denial_events_are_append_only_in_the_database(world: World) -> None:
+    from django.db import connection, transaction  # noqa: PLC0415
+    from django.db.utils import IntegrityError, InternalError  # noqa: PLC0415
+
+    denial = world.denial()
+    event = denial.events.get()
+    for statement in (
+        "UPDATE denials_denialevent SET reason = 'changed' WHERE id = %s",
+        "DELETE FROM denials_denialevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises((IntegrityError, InternalError)),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
+    assert denial.events.get().reason == ""
