@@ -33,6 +33,7 @@ class QueueFilterForm(forms.Form):
     max_amount = forms.DecimalField(
         min_value=Decimal(0), decimal_places=2, required=False, label="Amount to $"
     )
+    mine = forms.BooleanField(required=False, label="Assigned to me")
 
     def __init__(
         self,

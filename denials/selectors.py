@@ -331,6 +331,7 @@ class QueueFilters:
     min_cents: int | None = None
     max_cents: int | None = None
     claim_id: int | None = None
+    assigned_to_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,6 +442,8 @@ def _filtered(access: PracticeAccess, filters: QueueFilters, today: dt.date) -> 
         rows = rows.filter(amount_cents__lte=filters.max_cents)
     if filters.claim_id is not None:
         rows = rows.filter(claim_id=filters.claim_id)
+    if filters.assigned_to_id is not None:
+        rows = rows.filter(assigned_to_id=filters.assigned_to_id)
     return rows
 
 
@@ -551,6 +554,7 @@ class DenialDetail:
     codes: tuple[CodeRow, ...]
     rarcs: tuple[CodeRow, ...]
     operations: tuple[str, ...]
+    assigned_to_id: int | None
     can_write_off: bool
     cost_hint: str
     low_value: bool
@@ -650,6 +654,7 @@ def denial_get(*, access: PracticeAccess, denial_id: int, today: dt.date) -> Den
         codes=tuple(codes),
         rarcs=tuple(CodeRow(r.code, r.label, r.known) for r in result.rarcs),
         operations=operations,
+        assigned_to_id=denial.assigned_to_id,
         can_write_off=access.can(Capability.WRITE_OFF),
         cost_hint=hint.hint,
         low_value=hint.low_value,
@@ -879,6 +884,54 @@ class Analytics:
     enrollment_gaps: tuple[Pattern, ...]
 
 
+def _recent_points(access: PracticeAccess, today: dt.date) -> list[DenialPoint]:
+    since = today - dt.timedelta(days=denial_table().repeat_window_days)
+    return [
+        DenialPoint(
+            payer_id=r[0],
+            payer_name=r[1],
+            group=r[2],
+            carc=r[3],
+            category=r[4],
+            provider_id=r[5],
+            provider_name=f"{r[6]} {r[7]}" if r[5] else "",
+            opened_on=r[8],
+            cents=r[9],
+        )
+        for r in Denial.objects.filter(practice_id=access.practice_id, era_date__gt=since).values_list(
+            "payer_id",
+            "payer__name",
+            "group",
+            "carc",
+            "category",
+            "provider_id",
+            "provider__first_name",
+            "provider__last_name",
+            "era_date",
+            "amount_cents",
+        )
+    ]
+
+
+def denial_patterns(*, access: PracticeAccess, today: dt.date) -> tuple[Pattern, ...]:
+    """Probable enrollment gaps (D3), then repeat denials (D8) of the last 30 days: one query.
+    Counts and payer/provider names only (no patient)."""
+    _require_view(access)
+    points = _recent_points(access, today)
+    return (*enrollment_gaps(points, today=today), *repeat_patterns(points, today=today))
+
+
+def assignee_choices(*, access: PracticeAccess) -> list[tuple[int, str]]:
+    """The practice's billers (who work denials), for the assignment picker."""
+    _require_view(access)
+    rows = (
+        Membership.objects.filter(practice_id=access.practice_id, is_active=True, role=Role.BILLER)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    return [(m.user_id, m.user.get_full_name() or m.user.get_username()) for m in rows]
+
+
 def _percent(part: int, whole: int) -> str:
     if not whole:
         return "—"
@@ -973,34 +1026,7 @@ def denial_analytics(*, access: PracticeAccess, start: dt.date, end: dt.date, to
         )
         for r in months
     ]
-    points = [
-        DenialPoint(
-            payer_id=r[0],
-            payer_name=r[1],
-            group=r[2],
-            carc=r[3],
-            category=r[4],
-            provider_id=r[5],
-            provider_name=f"{r[6]} {r[7]}" if r[5] else "",
-            opened_on=r[8],
-            cents=r[9],
-        )
-        for r in Denial.objects.filter(
-            practice_id=access.practice_id,
-            era_date__gt=today - dt.timedelta(days=denial_table().repeat_window_days),
-        ).values_list(
-            "payer_id",
-            "payer__name",
-            "group",
-            "carc",
-            "category",
-            "provider_id",
-            "provider__first_name",
-            "provider__last_name",
-            "era_date",
-            "amount_cents",
-        )
-    ]
+    points = _recent_points(access, today)
     recovered = (
         Appeal.objects.filter(
             practice_id=access.practice_id, outcome_on__gte=start, outcome_on__lte=end

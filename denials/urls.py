@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("export.csv", views.queue_export, name="export"),
     path("<int:denial_id>/", views.detail, name="detail"),
+    path("<int:denial_id>/assign/", views.assign, name="assign"),
     path("<int:denial_id>/<slug:operation>/", views.act, name="act"),
     path("appeals/", views.appeals, name="appeals"),
     path("appeals/<int:appeal_id>/letter.pdf", views.appeal_letter, name="appeal_letter"),

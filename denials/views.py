@@ -58,7 +58,7 @@ def _queue_form(request: HttpRequest, access: PracticeAccess) -> QueueFilterForm
     )
 
 
-def _filters(form: QueueFilterForm) -> selectors.QueueFilters:
+def _filters(form: QueueFilterForm, access: PracticeAccess) -> selectors.QueueFilters:
     if not form.is_bound or not form.is_valid():
         return selectors.QueueFilters()
     data = form.cleaned_data
@@ -71,6 +71,7 @@ def _filters(form: QueueFilterForm) -> selectors.QueueFilters:
         min_age_days=data["min_age"],
         min_cents=cents_from_decimal(data["min_amount"]) if data["min_amount"] is not None else None,
         max_cents=cents_from_decimal(data["max_amount"]) if data["max_amount"] is not None else None,
+        assigned_to_id=access.user_id if data["mine"] else None,
     )
 
 
@@ -81,11 +82,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     access = screen_access(request, Capability.BILLING_VIEW)
     form = _queue_form(request, access)
     today = practice_today(practice_id=access.practice_id)
-    rows = selectors.denial_queue(access=access, filters=_filters(form), today=today)
+    rows = selectors.denial_queue(access=access, filters=_filters(form, access), today=today)
     query = request.GET.urlencode()
     context = {
         "form": form,
         "rows": rows,
+        "patterns": selectors.denial_patterns(access=access, today=today)[:5],
         "total_amount": format_cents(sum(r.amount_cents for r in rows)),
         "export_url": f"{reverse('denials:export')}?{query}" if query else reverse("denials:export"),
     }
@@ -103,7 +105,7 @@ def queue_export(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return HttpResponse("The filters are not valid.", status=400, content_type="text/plain")
     today = practice_today(practice_id=access.practice_id)
-    rows = selectors.denial_queue(access=access, filters=_filters(form), today=today)
+    rows = selectors.denial_queue(access=access, filters=_filters(form, access), today=today)
 
     def lines() -> Iterator[list[str]]:
         yield [
@@ -131,7 +133,24 @@ def _detail_context(access: PracticeAccess, denial_id: int) -> dict[str, Any]:
         "outcome_form": OutcomeForm(initial={"outcome_on": today}),
         "submitted_form": SubmittedForm(initial={"submitted_on": today}),
         "can_edit": access.can(Capability.BILLING_EDIT),
+        "assignees": selectors.assignee_choices(access=access) if access.can(Capability.BILLING_EDIT) else [],
     }
+
+
+@login_required
+@require_POST
+@app_errors
+def assign(request: HttpRequest, denial_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_EDIT)
+    raw = request.POST.get("user_id", "")
+    user_id = int(raw) if raw.isdigit() else None
+    try:
+        services.denial_assign(access=access, denial_id=denial_id, user_id=user_id)
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Assigned." if user_id else "Unassigned.")
+    return redirect("denials:detail", denial_id=denial_id)
 
 
 @login_required

@@ -68,6 +68,12 @@ ENTRIES: dict[str, dict[str, Any]] = {
         "kwargs": lambda g: {"denial_id": _denial(g), "operation": "appeal"},
         "data": lambda g: {"note": "Level 1"},
     },
+    "denials:assign": {
+        "access": ACTORS,
+        "method": "post",
+        "kwargs": lambda g: {"denial_id": _denial(g)},
+        "data": lambda g: {"user_id": str(g["members"]["biller"].pk)},
+    },
     "denials:appeals": {"access": READERS},
     "denials:appeal_letter": {"access": READERS, "kwargs": lambda g: {"appeal_id": _appeal(g)}},
     "denials:appeal_outcome": {

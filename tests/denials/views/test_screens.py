@@ -207,3 +207,29 @@ def test_the_billers_home_shows_denials_due_soon(world: World, client_for: Any) 
     tiles = {t.key: t for s in home.context["sections"] for t in s.tiles}
     assert tiles["denials-due"].count == 1
     assert tiles["denials-due"].url == reverse("denials:queue")
+
+
+def test_assign_and_the_assigned_to_me_filter(world: World, client_for: Any) -> None:
+    mine = world.denial(carc="50")
+    world.denial(carc="197")
+    http = client_for(world.biller)
+    response = http.post(reverse("denials:assign", args=[mine.pk]), {"user_id": str(world.biller.pk)})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.assigned_to_id == world.biller.pk
+    rows = http.get(f"{reverse('denials:queue')}?mine=on").context["rows"]
+    assert [r.denial_id for r in rows] == [mine.pk]
+    # only the practice's billers can be assigned
+    http.post(reverse("denials:assign", args=[mine.pk]), {"user_id": str(world.clinician.pk)})
+    mine.refresh_from_db()
+    assert mine.assigned_to_id == world.biller.pk
+
+
+def test_d3_d8_the_queue_names_repeat_denials_and_enrollment_gaps(world: World, client_for: Any) -> None:
+    recent = practice_today(practice_id=world.practice.pk) - dt.timedelta(days=3)
+    for _ in range(3):
+        world.denial(carc="B7", era_date=recent)
+    page = client_for(world.biller).get(reverse("denials:queue")).content.decode()
+    assert 'id="denial-patterns"' in page
+    assert "Probable enrollment gap: Dana Reyes with Acme Health" in page
+    assert "Acme Health denied 3 lines with CO-B7" in page
