@@ -560,6 +560,7 @@ class DenialDetail:
     low_value: bool
     events: tuple[EventRow, ...]
     appeals: tuple[AppealRow, ...]
+    evidence: tuple[EvidenceItem, ...]
     era_date: str
     claim_status: str
 
@@ -660,6 +661,7 @@ def denial_get(*, access: PracticeAccess, denial_id: int, today: dt.date) -> Den
         low_value=hint.low_value,
         events=tuple(events),
         appeals=tuple(appeals),
+        evidence=evidence_list(denial.category, _evidence(denial)) if denial.appeal_rights else (),
         era_date=date_label(denial.era_date),
         claim_status=denial.claim.get_status_display(),
     )

@@ -233,3 +233,22 @@ def test_d3_d8_the_queue_names_repeat_denials_and_enrollment_gaps(world: World, 
     assert 'id="denial-patterns"' in page
     assert "Probable enrollment gap: Dana Reyes with Acme Health" in page
     assert "Acme Health denied 3 lines with CO-B7" in page
+
+
+def test_d2_a_timely_filing_denial_shows_the_277ca_acceptance_in_its_packet(
+    world: World, client_for: Any
+) -> None:
+    from django.utils import timezone  # noqa: PLC0415
+
+    from claims.models import ClaimAcknowledgement  # noqa: PLC0415
+
+    denial = world.denial(carc="29")
+    http = client_for(world.biller)
+    page = http.get(reverse("denials:detail", args=[denial.pk])).content.decode()
+    assert "Proof of timely filing: None on file" in page
+    ClaimAcknowledgement.objects.create(
+        claim_id=denial.claim_id, source="clearinghouse_277ca", accepted=True, occurred_at=timezone.now()
+    )
+    page = http.get(reverse("denials:detail", args=[denial.pk])).content.decode()
+    assert "Proof of timely filing: Accepted on" in page
+    assert "Clearinghouse 277CA" in page
