@@ -100,6 +100,8 @@ class DenialSource:
     line_adjudication_id: int | None = None
     era_line_id: int | None = None
     era_claim_id: int | None = None
+    line_number: int | None = None
+    replaces_claim_id: int | None = None  # the claim this one replaced (a corrected claim)
 
 
 def adjustments_from_json(rows: list[dict[str, object]]) -> tuple[Adjustment, ...]:
@@ -171,6 +173,8 @@ def denial_sources_for_adjudication(*, adjudication_id: int) -> list[DenialSourc
             DenialSource(
                 source_key=f"adjudication-line:{row.pk}",
                 claim_line_id=row.claim_line_id,
+                line_number=row.claim_line.line_number,
+                replaces_claim_id=claim.replaces_id,
                 service_code=row.claim_line.code,
                 service_date=row.claim_line.service_date,
                 adjustments=adjustments,
@@ -248,6 +252,8 @@ def denial_sources_for_era(*, era_file_id: int) -> list[DenialSource]:
                 DenialSource(
                     source_key=f"era-line:{era_line.pk}",
                     claim_line_id=claim_line.pk,
+                    line_number=claim_line.line_number,
+                    replaces_claim_id=claim.replaces_id,
                     service_code=claim_line.code,
                     service_date=claim_line.service_date,
                     adjustments=adjustments,
@@ -273,6 +279,21 @@ def denial_sources_for_era(*, era_file_id: int) -> list[DenialSource]:
                 )
             )
     return sources
+
+
+def denials_paid_later(*, practice_id: int, claim_ids: set[int], line_number: int) -> list[Denial]:
+    """Open or resubmitted denials of this line (on the claim or the claim it replaced), locked:
+    a later ERA paid the line (R3)."""
+    return list(
+        Denial.objects.select_for_update()
+        .filter(
+            practice_id=practice_id,
+            claim_id__in=claim_ids,
+            claim_line__line_number=line_number,
+            status__in=(Status.OPEN, Status.RESUBMITTED),
+        )
+        .order_by("pk")
+    )
 
 
 def claim_replacement_id(*, claim_id: int) -> int | None:

@@ -120,7 +120,32 @@ def denials_open(*, sources: list[DenialSource]) -> list[Denial]:
             denial = _open_one(source, now)
             if denial is not None:
                 opened.append(denial)
+            elif source.paid_cents > 0 and source.line_number is not None:
+                _resolve_paid_later(source, now)
     return opened
+
+
+def _resolve_paid_later(source: DenialSource, now: dt.datetime) -> None:
+    """R3: a later ERA paid a line we had a denial for (the corrected claim, or the payer
+    reprocessed it): the denial is resolved, with the payment in its history. A denial in appeal
+    is left to the person, who records the outcome and the amount recovered."""
+    claim_ids = {source.claim_id} | ({source.replaces_claim_id} if source.replaces_claim_id else set())
+    for denial in selectors.denials_paid_later(
+        practice_id=source.practice_id, claim_ids=claim_ids, line_number=source.line_number or 0
+    ):
+        Denial.objects.filter(pk=denial.pk, status=denial.status).update(
+            status=Status.RESOLVED, status_changed_at=now, updated_at=now
+        )
+        DenialEvent.objects.create(
+            denial=denial,
+            kind=Kind.RESOLVED,
+            actor_label="Parity (ERA posting)",
+            occurred_at=now,
+            from_status=denial.status,
+            to_status=Status.RESOLVED,
+            reason="A later remittance paid the line.",
+            data={"source": source.source_key, "paid_cents": source.paid_cents, "claim_id": source.claim_id},
+        )
 
 
 def denials_open_for_adjudication(*, adjudication_id: int) -> int:

@@ -64,3 +64,32 @@ def test_another_practices_era_cannot_open_denials_on_our_claims(world: World, o
     era.practice = other_practice
     era.save(update_fields=["practice"])
     assert services.denials_open_for_era(era_file_id=era.pk) == 0
+
+
+def test_r3_a_later_era_paying_the_corrected_claim_resolves_the_denial(world: World) -> None:
+    from claims.models import Claim  # noqa: PLC0415
+
+    claim = world.claim()
+    services.denials_open_for_era(era_file_id=world.era([(claim, [("CO", "4", 15000)], 0)]).pk)
+    denial = Denial.objects.get()
+    services.denial_correct_and_resubmit(
+        access=world.access(world.biller), denial_id=denial.pk, note="Add 95"
+    )
+    replacement = Claim.objects.get(replaces=claim)
+    paid = world.era([(replacement, [("CO", "45", 3000)], 12000)], status_code="1")
+    assert services.denials_open_for_era(era_file_id=paid.pk) == 0
+    denial.refresh_from_db()
+    assert denial.status == "resolved"
+    event = denial.events.order_by("pk").last()
+    assert event is not None
+    assert (event.kind, event.reason) == ("resolved", "A later remittance paid the line.")
+
+
+def test_r3_a_denial_in_appeal_waits_for_the_person_to_record_the_outcome(world: World) -> None:
+    claim = world.claim()
+    services.denials_open_for_era(era_file_id=world.era([(claim, [("CO", "50", 15000)], 0)]).pk)
+    denial = Denial.objects.get()
+    services.denial_appeal(access=world.access(world.biller), denial_id=denial.pk)
+    services.denials_open_for_era(era_file_id=world.era([(claim, [], 15000)], status_code="1").pk)
+    denial.refresh_from_db()
+    assert denial.status == "in_appeal"
