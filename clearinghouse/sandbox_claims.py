@@ -2,7 +2,8 @@
 
 SANDBOX ONLY: synthetic test members, never real payers. The scenario of each claim comes from
 the prefix of its subscriber's member ID (`CLAIM_SCENARIO_PREFIXES`, longest prefix first; any
-other member ID is paid in full). Every 837 gets, in stages:
+other member ID is paid in full; `CLAIM_SCENARIO_LABELS` says what each answers, and the README's
+"Sandbox clearinghouse" section lists them). Every 837 gets, in stages:
 
 1. a 999 per functional group: each transaction set accepted, or rejected when it holds a claim
    of the `x12_reject` scenario (IK3/IK4 at that claim's NM1*IL, loop 2010; a partial AK9*P when other sets
@@ -14,8 +15,9 @@ other member ID is paid in full). Every 837 gets, in stages:
 4. the 835 per payer and billing provider: paid, partially paid or denied by scenario, CLP01 the
    CLM01, REF*6R per line, balanced (BPR02 = sum CLP04 - sum PLB; per claim billed = paid +
    adjustments) except the `unbalanced` scenario;
-5. only when a `reversal` claim is in the file: a second 835 reversing its payment (CLP02 22)
-   and paying the re-adjudicated amounts.
+5. only when a `reversal` or `reprocessed` claim is in the file: a second 835 reversing its
+   payment (CLP02 22) and paying the re-adjudicated amounts, or paying the earlier denial
+   without a reversal (R3).
 
 Each `collect_responses()` releases the next stage of every submission with stages left
 (deterministic; the claims side and the demo call collect repeatedly). A `silent` claim gets no
@@ -102,6 +104,11 @@ class ClaimScenario(StrEnum):
     PROVIDER_ADJUSTMENT = "provider_adjustment"
     REVERSAL = "reversal"
     UNBALANCED = "unbalanced"
+    REPROCESSED = "reprocessed"
+    FORWARD_BALANCE = "forward_balance"
+    SPLIT = "split"
+    CORRECTED_MEMBER = "corrected_member"
+    UNKNOWN_CODE = "unknown_code"
     CROSSOVER = "crossover"
     X12_REJECT = "x12_reject"
     CLEARINGHOUSE_REJECT = "clearinghouse_reject"
@@ -128,6 +135,11 @@ CLAIM_SCENARIO_PREFIXES: dict[str, ClaimScenario] = {
     "SBCPLB": ClaimScenario.PROVIDER_ADJUSTMENT,
     "SBCREVERSE": ClaimScenario.REVERSAL,
     "SBCOFF": ClaimScenario.UNBALANCED,
+    "SBCREPROC": ClaimScenario.REPROCESSED,
+    "SBCFWD": ClaimScenario.FORWARD_BALANCE,
+    "SBCSPLIT": ClaimScenario.SPLIT,
+    "SBCNEWID": ClaimScenario.CORRECTED_MEMBER,
+    "SBCCARC": ClaimScenario.UNKNOWN_CODE,
     "SBCCROSS": ClaimScenario.CROSSOVER,
     "SBCX12": ClaimScenario.X12_REJECT,
     "SBCCHREJ": ClaimScenario.CLEARINGHOUSE_REJECT,
@@ -154,6 +166,11 @@ CLAIM_SCENARIO_LABELS: dict[ClaimScenario, str] = {
     ClaimScenario.PROVIDER_ADJUSTMENT: "Paid, with provider-level adjustments (PLB: L6 interest, WO recovery)",
     ClaimScenario.REVERSAL: "Paid, then reversed (CLP02 22) and re-adjudicated in a later 835",
     ClaimScenario.UNBALANCED: "Paid, but the claim does not balance (CLP04 off by $5.00)",
+    ClaimScenario.REPROCESSED: "Denied CO-50, then paid in full in a later 835 without a reversal",
+    ClaimScenario.FORWARD_BALANCE: "Paid in full, all of it withheld as a forward balance (PLB FB): a $0 835",
+    ClaimScenario.SPLIT: "Split by the payer: one CLP per line, each with its own payer claim number",
+    ClaimScenario.CORRECTED_MEMBER: "Paid in full, with a corrected member ID (NM1*74)",
+    ClaimScenario.UNKNOWN_CODE: "Paid at the allowed amount, the rest adjusted with a CARC no list knows (CO-Z99)",
     ClaimScenario.CROSSOVER: "Processed as primary and forwarded to the secondary (CLP02 19, NM1*TT)",
     ClaimScenario.X12_REJECT: "Rejected in the 999: its transaction set (IK5 R)",
     ClaimScenario.CLEARINGHOUSE_REJECT: "Rejected by the clearinghouse 277CA: invalid member ID (A7:164:IL)",
@@ -180,6 +197,7 @@ COINSURANCE = Decimal("0.20")
 INTEREST = Decimal("-1.25")  # PLB L6: negative, adds to the payment
 RECOVERY = Decimal("25.00")  # PLB WO: taken from the payment
 UNBALANCED_BY = Decimal("5.00")
+UNKNOWN_CARC = "Z99"
 CROSSOVER_NAME = "SANDBOX SECONDARY MUTUAL"
 CROSSOVER_ID = "SBXSEC01"
 # CLP06 (835) codes; an 837 filing code without an 835 twin (CI, BL, 11, FI) is remitted as 12.
@@ -258,8 +276,11 @@ def _service(
         ClaimScenario.RECODED,
         ClaimScenario.UNBALANCED,
         ClaimScenario.REVERSAL,
+        ClaimScenario.UNKNOWN_CODE,
     }:
         allowed, paid, cas = _contracted(line, rate)
+        if scenario is ClaimScenario.UNKNOWN_CODE:
+            cas = [replace(item, reason=UNKNOWN_CARC) for item in cas]
     else:  # paid in full (PAID, PROVIDER_ADJUSTMENT, anything else that reaches an 835)
         return base
     service = replace(base, paid=paid, adjustments=tuple(cas), allowed=allowed)
@@ -288,6 +309,7 @@ def _claim_payment(claim: Claim837, scenario: ClaimScenario, received: date) -> 
         status = "19"
     if scenario is ClaimScenario.UNBALANCED:
         paid += UNBALANCED_BY  # deliberately: CLP03 != CLP04 + adjustments
+    corrected = f"N{claim.member_id}"[:30] if scenario is ClaimScenario.CORRECTED_MEMBER else ""
     return ClaimPaymentNote(
         claim_id=claim.claim_id,
         status=status,
@@ -307,7 +329,44 @@ def _claim_payment(claim: Claim837, scenario: ClaimScenario, received: date) -> 
         statement_to=claim.last_date,
         received=received,
         lines=lines,
+        corrected_member_id=corrected,
     )
+
+
+def _split(note: ClaimPaymentNote) -> list[ClaimPaymentNote]:
+    """R13: one claim payment per line, the first keeping the payer claim number."""
+    if len(note.lines) < 2:
+        return [note]
+    return [
+        replace(
+            note,
+            charge=line.charge,
+            paid=line.paid,
+            patient_responsibility=sum((a.amount for a in line.adjustments if a.group == "PR"), ZERO),
+            payer_claim_number=payer_claim_number(note.claim_id, 1 if index == 0 else 10 + index),
+            statement_from=line.service_date,
+            statement_to=line.service_date,
+            lines=(line,),
+        )  # fmt: skip
+        for index, line in enumerate(note.lines)
+    ]
+
+
+def _first_notes(claim: Claim837, day: date) -> list[ClaimPaymentNote]:
+    """What the first 835 says of a claim."""
+    scenario = claim_scenario(claim.member_id)
+    if scenario is ClaimScenario.REPROCESSED:
+        return [_claim_payment(claim, ClaimScenario.MEDICAL_NECESSITY, day)]
+    note = _claim_payment(claim, scenario, day)
+    return _split(note) if scenario is ClaimScenario.SPLIT else [note]
+
+
+def _later_notes(claim: Claim837, day: date) -> list[ClaimPaymentNote]:
+    """What the later 835 says: a reversal and re-adjudication, or a denial paid without one (R3)."""
+    if claim_scenario(claim.member_id) is ClaimScenario.REPROCESSED:
+        paid = _claim_payment(claim, ClaimScenario.PAID, day)
+        return [replace(paid, payer_claim_number=payer_claim_number(claim.claim_id, 2))]
+    return [_negated(_claim_payment(claim, ClaimScenario.REVERSAL, day)), _corrected(claim, day)]
 
 
 def _negated(claim: ClaimPaymentNote) -> ClaimPaymentNote:
@@ -492,15 +551,17 @@ def answer_837(text: str, submission_id: str, sequence: int) -> list[list[Staged
         return stages
 
     # 4. the 835s (one payment per payer and billing provider)
-    payments = _payments(adjudicated, submission_id, day, "P", lambda claim: [_claim_payment(
-        claim, claim_scenario(claim.member_id), day)])  # fmt: skip
+    payments = _payments(adjudicated, submission_id, day, "P", lambda claim: _first_notes(claim, day))
     stages.append([StagedDocument("835", name(4, "835"), write_835(payments, envelopes.envelope(4)))])
 
-    # 5. the reversal and re-adjudication
-    reversed_claims = [c for c in adjudicated if claim_scenario(c.member_id) is ClaimScenario.REVERSAL]
-    if reversed_claims:
-        payments = _payments(reversed_claims, submission_id, day, "R", lambda claim: [
-            _negated(_claim_payment(claim, ClaimScenario.REVERSAL, day)), _corrected(claim, day)])  # fmt: skip
+    # 5. the reversal and re-adjudication, the denial paid later
+    later = [
+        c
+        for c in adjudicated
+        if claim_scenario(c.member_id) in {ClaimScenario.REVERSAL, ClaimScenario.REPROCESSED}
+    ]
+    if later:
+        payments = _payments(later, submission_id, day, "R", lambda claim: _later_notes(claim, day))
         stages.append([StagedDocument("835", name(5, "835"), write_835(payments, envelopes.envelope(5)))])
     return stages
 
@@ -530,6 +591,11 @@ def _payments(
             recovery = min(RECOVERY, total)
             if recovery > 0:
                 adjustments.append(ProviderAdjustmentNote("WO", recovery, plb[0].claim_id))
+        forward = [c for c in members if claim_scenario(c.member_id) is ClaimScenario.FORWARD_BALANCE]
+        if forward and tag == "P":  # R11: the whole payment of these claims withheld
+            withheld = sum((n.paid for n in paid_claims if n.claim_id in {c.claim_id for c in forward}), ZERO)
+            if withheld > 0:
+                adjustments.append(ProviderAdjustmentNote("FB", withheld, forward[0].claim_id))
         payments.append(Payment(
             trace=f"{submission_id}-{tag}{index}", payer_name=payer_name or "SANDBOX PAYER",
             payer_id=payer_id or "SBXPAYER", payee_name=billing_name or "PROVIDER", payee_npi=billing_npi,
@@ -709,3 +775,16 @@ def _kind(name: str) -> DocumentKind | None:
         kind: DocumentKind = parts[-2]  # type: ignore[assignment]
         return kind
     return None
+
+
+def sandbox_claims_adapter(
+    directory: str | Path, *, debug: bool, allowed: bool, latency_ms: int = 0
+) -> SandboxClaimsClearinghouse:
+    """The sandbox for a deployment (settings CLAIMS_SANDBOX_DIR, DEBUG, CLAIMS_SANDBOX_ALLOWED,
+    CLAIMS_SANDBOX_LATENCY_MS): refused with DEBUG off unless a demo allows it, like the
+    eligibility sandbox (the system check eligibility.E002 says so at start-up too)."""
+    if not (debug or allowed):
+        raise PermanentClearinghouseError(
+            "The sandbox clearinghouse is refused in production (it answers claims of test members only)."
+        )
+    return SandboxClaimsClearinghouse(Path(directory), latency_ms=latency_ms)

@@ -75,6 +75,7 @@ class ClaimPaymentNote:
     facility_code: str = "11"  # CLP08, the place of service
     frequency: str = "1"  # CLP09
     adjustments: tuple[Cas, ...] = ()  # claim-level CAS
+    corrected_member_id: str = ""  # NM1*74: the member ID the payer corrected (R16)
     crossover_name: str = ""  # NM1*TT: forwarded to this payer (CLP02 19)
     crossover_id: str = ""
     remarks: tuple[str, ...] = ()  # MOA remark codes
@@ -147,6 +148,9 @@ def _claim(writer: SegmentWriter, claim: ClaimPaymentNote) -> None:
                claim.filing_indicator, claim.payer_claim_number, claim.facility_code, claim.frequency)  # fmt: skip
     _cas(writer, claim.adjustments)
     writer.add("NM1", "QC", "1", claim.patient_last, claim.patient_first, "", "", "", "MI", claim.member_id)
+    if claim.corrected_member_id:
+        writer.add("NM1", "74", "1", claim.patient_last, claim.patient_first, "", "", "", "C",
+                   claim.corrected_member_id)  # fmt: skip
     if claim.crossover_name:
         writer.add("NM1", "TT", "2", claim.crossover_name, "", "", "", "", "PI", claim.crossover_id)
     if claim.remarks:

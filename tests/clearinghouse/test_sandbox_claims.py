@@ -36,6 +36,7 @@ from edi.x837p import Claim, build_837p
 from edi.x999 import Ack999, read_999
 from tests.edi.pyx12_oracle import pyx12_validate
 from tests.edi.samples837 import SUBSCRIBER, batch, claim, envelope, line
+from tests.edi.test_ack_writers import VARIANTS, _hl_chain, _variant
 
 D = Decimal
 PREFIX = {scenario: prefix for prefix, scenario in CLAIM_SCENARIO_PREFIXES.items()}
@@ -372,6 +373,10 @@ ADJUDICATED = {
     ClaimScenario.PROVIDER_ADJUSTMENT: ("1", "190.00", "0.00", {}),
     ClaimScenario.REVERSAL: ("1", "133.00", "0.00", {("CO", "45"): "57.00"}),
     ClaimScenario.UNBALANCED: ("1", "138.00", "0.00", {("CO", "45"): "57.00"}),
+    ClaimScenario.REPROCESSED: ("4", "0.00", "0.00", {("CO", "50"): "190.00"}),
+    ClaimScenario.FORWARD_BALANCE: ("1", "190.00", "0.00", {}),
+    ClaimScenario.CORRECTED_MEMBER: ("1", "190.00", "0.00", {}),
+    ClaimScenario.UNKNOWN_CODE: ("1", "133.00", "0.00", {("CO", "Z99"): "57.00"}),
     ClaimScenario.CROSSOVER: (
         "19",
         "34.40",
@@ -388,7 +393,7 @@ NOT_ADJUDICATED = {
 
 
 def test_every_scenario_is_covered_below() -> None:
-    assert set(ADJUDICATED) | set(NOT_ADJUDICATED) == set(ClaimScenario)
+    assert set(ADJUDICATED) | set(NOT_ADJUDICATED) | {ClaimScenario.SPLIT} == set(ClaimScenario)
 
 
 def _totals(payment: Payment835) -> dict[tuple[str, str], Decimal]:
@@ -454,7 +459,17 @@ def test_adjudicated_scenario_end_to_end(
     if scenario is ClaimScenario.CROSSOVER:  # R15
         assert paid.crossover_carrier is not None
         assert paid.crossover_carrier.name == "SANDBOX SECONDARY MUTUAL"
-    if scenario is ClaimScenario.PROVIDER_ADJUSTMENT:  # R10: BPR02 = sum CLP04 - sum PLB
+    if scenario is ClaimScenario.CORRECTED_MEMBER:  # R16
+        assert paid.corrected_insured is not None
+        assert paid.corrected_insured.id == "NSBCNEWID0001"
+    else:
+        assert paid.corrected_insured is None
+    if scenario is ClaimScenario.FORWARD_BALANCE:  # R11: a $0 payment, the shortfall carried forward
+        assert [(p.reason, p.reference, p.amount) for p in payment.provider_adjustments] == [
+            ("FB", "CLM000001", D("190.00"))
+        ]
+        assert (payment.payment_amount, payment.handling_code) == (D("0.00"), "H")
+    elif scenario is ClaimScenario.PROVIDER_ADJUSTMENT:  # R10: BPR02 = sum CLP04 - sum PLB
         assert [(p.reason, p.reference, p.amount) for p in payment.provider_adjustments] == [
             ("L6", "", D("-1.25")),
             ("WO", "CLM000001", D("25.00")),
@@ -466,7 +481,7 @@ def test_adjudicated_scenario_end_to_end(
     if scenario is ClaimScenario.DEDUCTIBLE:  # R14: processed, paid $0, not denied
         assert payment.handling_code == "H"
         assert payment.payment_method == "NON"
-    expected_stages = 5 if scenario is ClaimScenario.REVERSAL else 4
+    expected_stages = 5 if scenario in {ClaimScenario.REVERSAL, ClaimScenario.REPROCESSED} else 4
     assert [bool(stage) for stage in stages] == [True] * expected_stages + [False] * (6 - expected_stages)
 
 
@@ -530,3 +545,66 @@ def test_many_claims_to_two_payers_in_one_file(sandbox: SandboxClaimsClearinghou
         pyx12_clean(document)
     acks: list[Ack999] = read_999(stages[0][0].text)
     assert acks[0].accepted_count == 1
+
+
+def test_the_277cas_hl_chain_and_the_999s_echo_of_the_837(sandbox: SandboxClaimsClearinghouse) -> None:
+    claims = [scenario_claim(ClaimScenario.PAID, f"CLM{n:06d}") for n in range(1, 4)]
+    text = submit(sandbox, *claims, max_per_transaction=2)
+    stages = collect_stages(sandbox, rounds=3)
+    (ack,) = read_999(stages[0][0].text)
+    assert (ack.functional_id, ack.group_control_number, ack.version) == ("HC", "23", "005010X222A1")
+    assert (
+        [s.control_number for s in ack.sets]
+        == ["0001", "0002"]
+        == [part.split("*")[2] for part in text.split("~") if part.startswith("ST*837")]
+    )
+    for document in (stages[1][0], stages[2][0]):
+        chain = _hl_chain(document.text)  # numbered from 1, parents earlier, 20 > 21 > 19 > PT
+        assert [level for _, _, level in chain] == ["20", "21", "19", "PT", "PT", "PT"]
+
+
+def test_our_835_reader_takes_the_sandboxs_835_with_other_delimiters(
+    sandbox: SandboxClaimsClearinghouse,
+) -> None:  # K8
+    submit(sandbox, scenario_claim(ClaimScenario.PARTIAL))
+    text = collect_stages(sandbox, rounds=4)[3][0].text
+    (base,) = parse_835(text).transactions
+    for element, component, repetition, terminator in VARIANTS:
+        (other,) = parse_835(_variant(text, element, component, repetition, terminator)).transactions
+        assert (other.payment_amount, [c.paid for c in other.claims]) == (
+            base.payment_amount,
+            [c.paid for c in base.claims],
+        )
+        assert [line.procedure.modifiers for line in other.claims[0].lines] == [("95",), ()]
+        assert imbalances(other) == []
+
+
+def test_a_denial_reprocessed_to_paid_without_a_reversal(sandbox: SandboxClaimsClearinghouse) -> None:  # R3
+    submit(sandbox, scenario_claim(ClaimScenario.REPROCESSED))
+    stages = collect_stages(sandbox)
+    (first,) = parse_835(stages[3][0].text).transactions
+    (second,) = parse_835(stages[4][0].text).transactions
+    assert [(c.status, c.paid) for c in first.claims] == [("4", D("0.00"))]
+    assert [(c.status, c.paid, c.patient_control_number) for c in second.claims] == [
+        ("1", D("190.00"), "CLM000001")
+    ]
+    assert second.claims[0].payer_claim_control_number == payer_claim_number("CLM000001", 2)
+    assert imbalances(second) == []
+    pyx12_clean(stages[4][0])
+
+
+def test_a_claim_split_by_the_payer_one_clp_per_line(sandbox: SandboxClaimsClearinghouse) -> None:  # R13
+    submit(sandbox, scenario_claim(ClaimScenario.SPLIT))
+    document = collect_stages(sandbox, rounds=4)[3][0]
+    pyx12_clean(document)
+    (payment,) = parse_835(document.text).transactions
+    assert [
+        (c.patient_control_number, c.charge, c.paid, [ln.control_number for ln in c.lines])
+        for c in payment.claims
+    ] == [
+        ("CLM000001", D("150.00"), D("150.00"), ["CLM000001-1"]),
+        ("CLM000001", D("40.00"), D("40.00"), ["CLM000001-2"]),
+    ]
+    assert len({c.payer_claim_control_number for c in payment.claims}) == 2
+    assert payment.payment_amount == D("190.00")
+    assert imbalances(payment) == []
