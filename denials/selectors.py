@@ -982,10 +982,18 @@ def denial_analytics(*, access: PracticeAccess, start: dt.date, end: dt.date, to
             adjudication__adjudicated_on__lte=end,
             adjudication__is_reversal=False,
         )
-        .values("adjudication__claim__payer_id")
+        .annotate(month=TruncMonth("adjudication__adjudicated_on"))
+        .values("adjudication__claim__payer_id", "adjudication__claim__rendering_provider_id", "month")
         .annotate(n=Count("pk"))
     )
-    adjudicated = {int(str(r["adjudication__claim__payer_id"])): int(str(r["n"])) for r in lines}
+    adjudicated: dict[int, int] = defaultdict(int)
+    by_provider_lines: dict[int, int] = defaultdict(int)
+    by_month_lines: dict[str, int] = defaultdict(int)
+    for r in lines:
+        n = int(str(r["n"]))
+        adjudicated[int(str(r["adjudication__claim__payer_id"]))] += n
+        by_provider_lines[int(str(r["adjudication__claim__rendering_provider_id"]))] += n
+        by_month_lines[f"{r['month']:%Y-%m}"] += n
     by_payer = [
         Breakdown(
             key=str(r["payer_id"]),
@@ -1029,6 +1037,7 @@ def denial_analytics(*, access: PracticeAccess, start: dt.date, end: dt.date, to
             count=int(str(r["n"])),
             cents=int(str(r["cents"] or 0)),
             amount=format_cents(int(str(r["cents"] or 0))),
+            rate=_percent(int(str(r["n"])), by_provider_lines.get(int(str(r["provider_id"] or 0)), 0)),
             url_query=f"provider={r['provider_id']}&status=all" if r["provider_id"] else "",
         )
         for r in grouped("provider_id", "provider__first_name", "provider__last_name")
@@ -1046,6 +1055,7 @@ def denial_analytics(*, access: PracticeAccess, start: dt.date, end: dt.date, to
             count=int(str(r["n"])),
             cents=int(str(r["cents"] or 0)),
             amount=format_cents(int(str(r["cents"] or 0))),
+            rate=_percent(int(str(r["n"])), by_month_lines.get(f"{r['month']:%Y-%m}", 0)),
         )
         for r in months
     ]

@@ -297,8 +297,8 @@ def analytics(request: HttpRequest) -> HttpResponse:
             ("by-payer", "By payer", data.by_payer, True),
             ("by-category", "By root cause", data.by_category, False),
             ("by-code", "Top codes", data.by_code[:10], False),
-            ("by-provider", "By rendering provider", data.by_provider, False),
-            ("by-month", "By month", data.by_month, False),
+            ("by-provider", "By rendering provider", data.by_provider, True),
+            ("by-month", "By month (trend)", data.by_month, True),
         ],
         "queue_url": reverse("denials:queue"),
         "export_url": f"{reverse('denials:analytics_export')}?{query}"

@@ -186,7 +186,8 @@ def test_d8_analytics_group_by_payer_code_category_provider_month_without_pr(
     assert [(b.key, b.count, b.cents) for b in data.by_code] == [("CO-197", 3, 30000), ("CO-50", 1, 5000)]
     assert [(b.key, b.count) for b in data.by_category] == [("authorization", 3), ("medical_necessity", 1)]
     assert data.by_payer[0].rate == "80.0%"  # 4 denied of 5 adjudicated lines
-    assert [b.key for b in data.by_month] == ["2026-11"]
+    assert [(b.key, b.rate) for b in data.by_month] == [("2026-11", "80.0%")]
+    assert data.by_provider[0].rate == "80.0%"
     assert "category=authorization" in data.by_category[0].url_query
     before = queries_of(lambda: http.get(url))
     world.denial(carc="4")
