@@ -44,6 +44,7 @@ from denials.domain.workflow import (
 from denials.models import Appeal, Denial, DenialReminder
 from eligibility.selectors import claim_eligibility
 from payer_rules.selectors import payer_policy_on
+from practice.models import Practice
 from remittance.models import EraClaim, EraClaimState, EraFile, EraStatus
 from treatment_plans.selectors import active_plan_dates_on
 
@@ -294,6 +295,10 @@ def denials_paid_later(*, practice_id: int, claim_ids: set[int], line_number: in
         )
         .order_by("pk")
     )
+
+
+def practice_ids() -> list[int]:
+    return list(Practice.objects.order_by("pk").values_list("pk", flat=True))
 
 
 def claim_replacement_id(*, claim_id: int) -> int | None:

@@ -24,6 +24,7 @@ from audit.services import audit_event_record
 from claims.models import ClaimFrequency, ClaimStatus
 from claims.services.transitions import claim_new_version, claim_transition
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.jobs import job_enqueue_on_commit
 from denials import selectors
 from denials.domain.classify import classify, denial_from_adjustments
 from denials.domain.deadlines import appeal_deadline, days_left, reminder_due
@@ -462,6 +463,25 @@ def appeal_outcome_record(
 
 
 # ---- reminders -----------------------------------------------------------------------------------
+
+
+REMINDERS_TASK = "denials.tasks.denial_reminders_for_practice"
+
+
+def denial_reminders_enqueue(*, day: dt.date) -> int:
+    """The beat's work: one durable reminder job per practice for the day (the job key makes a
+    second beat message the same day queue nothing). Returns the jobs queued."""
+    with transaction.atomic(durable=True):
+        ids = selectors.practice_ids()
+        for practice_id in ids:
+            job_enqueue_on_commit(
+                REMINDERS_TASK,
+                key=f"denials.reminders:{practice_id}:{day.isoformat()}",
+                label="Appeal deadline reminders",
+                practice_id=practice_id,
+                practice_pk=practice_id,  # the task's argument (`practice_id` is the job's column)
+            )
+    return len(ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -278,3 +278,30 @@ def test_denial_events_are_append_only_in_the_database(world: World) -> None:
         ):
             cursor.execute(statement, [event.pk])
     assert denial.events.get().reason == ""
+
+
+def test_the_beat_queues_one_durable_reminder_job_per_practice_and_day(
+    world: World,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    from celery import current_app  # noqa: PLC0415
+
+    from core.models import BackgroundJob  # noqa: PLC0415
+    from denials.tasks import denial_reminders_task  # noqa: PLC0415
+    from practice.selectors import practice_today  # noqa: PLC0415
+
+    denial = world.denial(carc="50")
+    today = practice_today(practice_id=world.practice.pk)
+    Denial.objects.filter(pk=denial.pk).update(appeal_deadline=today + dt.timedelta(days=10))
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            denial_reminders_task()
+        with django_capture_on_commit_callbacks(execute=True):
+            denial_reminders_task()  # a second beat message the same day
+    finally:
+        current_app.conf.task_always_eager = eager
+    jobs = BackgroundJob.objects.filter(task_name="denials.tasks.denial_reminders_for_practice")
+    assert jobs.filter(practice_id=world.practice.pk).count() == 1
+    assert list(denial.reminders.values_list("threshold_days", flat=True)) == [14]
