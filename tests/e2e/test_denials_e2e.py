@@ -5,6 +5,7 @@ queue, a denial, the appeals and the analytics fit a phone (390 px) and pass axe
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -27,8 +28,8 @@ def _blocking(page: Page) -> list[str]:
 
 
 def test_denial_to_appeal_letter_to_outcome_and_phone_width(
-    live_server, page: Page, make_member, practice
-) -> None:  # type: ignore[no-untyped-def]
+    live_server: Any, page: Page, make_member: Any, practice: Any
+) -> None:
     world = make_world(make_member, practice)
     denial = world.denial(carc="50", cents=24000)
     world.denial(group="PR", carc="96", cents=9000)

@@ -6,6 +6,7 @@ the permission and a reason), R14 (the patient's share is not a denial)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -282,7 +283,7 @@ def test_denial_events_are_append_only_in_the_database(world: World) -> None:
 
 def test_the_beat_queues_one_durable_reminder_job_per_practice_and_day(
     world: World,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from celery import current_app  # noqa: PLC0415
 
