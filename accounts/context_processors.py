@@ -22,6 +22,7 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Charges", "charges:list", Capability.BILLING_VIEW),
     ("Claims", "claims:list", Capability.BILLING_VIEW),
     ("ERAs", "remittance:era_list", Capability.BILLING_VIEW),
+    ("Denials", "denials:queue", Capability.BILLING_VIEW),
     ("Background jobs", "dashboard:jobs", Capability.BILLING_VIEW),
     ("Providers", "practice:provider_list", Capability.PROVIDER_VIEW),
     ("Authorizations", "authorizations:list", Capability.BILLING_VIEW),

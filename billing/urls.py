@@ -11,6 +11,7 @@ from core import views as core_views
 from core.api.docs import ParitySwaggerView
 from dashboard import urls as dashboard_urls
 from dashboard import views as dashboard_views
+from denials import urls as denials_urls
 from eligibility import urls as eligibility_urls
 from estimates import urls as estimates_urls
 from patients import urls as patients_urls
@@ -36,6 +37,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("eligibility/", include((eligibility_urls.api_urlpatterns, "eligibility_api"))),
     path("estimates/", include((estimates_urls.api_urlpatterns, "estimates_api"))),
     path("remittance/", include((remittance_urls.api_urlpatterns, "remittance_api"))),
+    path("denials/", include((denials_urls.api_urlpatterns, "denials_api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ParitySwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -62,6 +64,7 @@ urlpatterns = [
     path("eligibility/", include(eligibility_urls)),
     path("estimates/", include(estimates_urls)),
     path("remittance/", include(remittance_urls)),
+    path("denials/", include(denials_urls)),
     path("jobs/", include(dashboard_urls)),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -23,6 +23,7 @@ from tests.claims.claim_matrix_entries import ENTRIES as CLAIM_ENTRIES
 from tests.claims.matrix_entries import ENTRIES as CHARGE_ENTRIES
 from tests.clinical_notes.matrix_entries import ENTRIES as NOTE_ENTRIES
 from tests.dashboard.matrix_entries import ENTRIES as JOB_ENTRIES
+from tests.denials.matrix_entries import ENTRIES as DENIAL_ENTRIES
 from tests.eligibility.matrix_entries import ENTRIES as ELIGIBILITY_ENTRIES
 from tests.estimates.matrix_entries import ENTRIES as ESTIMATE_ENTRIES
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, ProviderFactory
@@ -79,6 +80,7 @@ MATRIX.update({name: Entry(**spec) for name, spec in ELIGIBILITY_ENTRIES.items()
 MATRIX.update({name: Entry(**spec) for name, spec in ESTIMATE_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in REMITTANCE_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in CLAIM_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in DENIAL_ENTRIES.items()})
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ledger",
     "estimates",
     "remittance",
+    "denials",
     "dashboard",
     "demo",
 ]
