@@ -244,12 +244,12 @@ def patient_ar_rows(
         and (only != "due" or totals["patient"] > 0)
         and (only != "credit" or totals["patient"] < 0)
     }
-    names = dict(
-        (pk, f"{first} {last}")
+    names = {
+        pk: f"{first} {last}"
         for pk, first, last in Patient.objects.filter(
             practice_id=practice_id, pk__in=list(selected)
         ).values_list("pk", "first_name", "last_name")
-    )
+    }
     rows = sorted(
         (
             PatientArRow(pk, names.get(pk, ""), totals["insurance"], totals["patient"])

@@ -44,18 +44,21 @@ def test_p1_insurance_pending_is_not_patient_due_even_after_a_statement():
     first = statement_generate(
         practice_id=claim.practice_id, patient_id=claim.patient_id, statement_date=date(2026, 11, 5)
     )
-    assert first.amount_due_cents == 0 and first.insurance_pending_cents == 15000
+    assert first.amount_due_cents == 0
+    assert first.insurance_pending_cents == 15000
     second = statement_generate(
         practice_id=claim.practice_id, patient_id=claim.patient_id, statement_date=date(2026, 11, 10)
     )
     assert second.amount_due_cents == 0
     row = second.content["claims"][0]
-    assert row["status"] == "Pending insurance" and row["due_cents"] == 0
+    assert row["status"] == "Pending insurance"
+    assert row["due_cents"] == 0
     post_era(claim, paid=9000, co=2000, pr=4000)
     after = statement_generate(
         practice_id=claim.practice_id, patient_id=claim.patient_id, statement_date=date(2026, 11, 21)
     )
-    assert after.amount_due_cents == 4000 and after.insurance_pending_cents == 0
+    assert after.amount_due_cents == 4000
+    assert after.insurance_pending_cents == 0
     assert "$40.00" in _pdf_text(after)
 
 
@@ -82,7 +85,8 @@ def test_p3_copay_at_check_in_shows_as_a_patient_payment():
         practice_id=claim.practice_id, patient_id=claim.patient_id, statement_date=date(2026, 11, 5)
     )
     text = _pdf_text(statement)
-    assert "Patient payment" in text and "-$25.00" in text
+    assert "Patient payment" in text
+    assert "-$25.00" in text
     assert statement.content["payments"][0]["at_time_of_service"] is True
 
 
@@ -90,7 +94,8 @@ def test_p4_prepayment_is_visible_and_can_be_applied_to_a_date_of_service():
     claim = billed_claim()
     _pay(claim, 10000)
     account = patient_account(practice_id=claim.practice_id, patient_id=claim.patient_id)
-    assert account.unapplied_cents == 10000 and account.credit_cents == 10000
+    assert account.unapplied_cents == 10000
+    assert account.credit_cents == 10000
     statement = statement_generate(
         practice_id=claim.practice_id, patient_id=claim.patient_id, statement_date=date(2026, 11, 5)
     )
@@ -113,11 +118,13 @@ def test_p5_credit_after_insurance_is_on_the_worklist_and_refunded_with_a_reason
         practice_id=claim.practice_id, patient_id=claim.patient_id, claim_id=claim.pk, on=date(2026, 11, 21)
     )
     rows, count = patient_ar_rows(practice_id=claim.practice_id, only="credit")
-    assert count == 1 and rows[0].credit_cents == 4000
+    assert count == 1
+    assert rows[0].credit_cents == 4000
     statement = statement_generate(
         practice_id=claim.practice_id, patient_id=claim.patient_id, statement_date=date(2026, 11, 22)
     )
-    assert statement.credit_cents == 4000 and "Credit balance: $40.00" in _pdf_text(statement)
+    assert statement.credit_cents == 4000
+    assert "Credit balance: $40.00" in _pdf_text(statement)
     with pytest.raises(ValidationFailed):
         credit_refund(
             practice_id=claim.practice_id,
@@ -152,11 +159,13 @@ def test_p6_correction_lowering_the_share_makes_a_credit_the_next_statement_show
     assert patient_account(practice_id=claim.practice_id, patient_id=claim.patient_id).patient_cents == 0
     post_pr_correction(claim, old_pr=4000, new_pr=2000)
     account = patient_account(practice_id=claim.practice_id, patient_id=claim.patient_id)
-    assert account.patient_cents == -2000 and account.claims[0].patient_responsibility_cents == 2000
+    assert account.patient_cents == -2000
+    assert account.claims[0].patient_responsibility_cents == 2000
     statement = statement_generate(
         practice_id=claim.practice_id, patient_id=claim.patient_id, statement_date=date(2026, 12, 2)
     )
-    assert statement.credit_cents == 2000 and "Credit balance: $20.00" in _pdf_text(statement)
+    assert statement.credit_cents == 2000
+    assert "Credit balance: $20.00" in _pdf_text(statement)
     assert patient_ar_rows(practice_id=claim.practice_id, only="credit")[1] == 1
     credit_refund(
         practice_id=claim.practice_id,
