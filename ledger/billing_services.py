@@ -13,7 +13,6 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
-from accounts.models import User
 from claims.models import Claim
 from core.errors import NotFound, ValidationFailed
 from core.jobs import job_enqueue_on_commit
@@ -59,7 +58,7 @@ def patient_payment_take(
     claim_id: int | None = None,
     at_time_of_service: bool = False,
     reference: str = "",
-    actor: User | None = None,
+    actor_id: int | None = None,
 ) -> PaymentTaken:
     """A payment from the patient (a copay at check-in, a payment against a statement, a
     prepayment): applied to the claim up to what the patient owes there (nothing while the claim
@@ -89,7 +88,7 @@ def patient_payment_take(
             at_time_of_service=at_time_of_service,
             claim_id=claim_id,
             unapplied_cents=amount_cents - applied,
-            recorded_by=actor,
+            recorded_by_id=actor_id,
         )
         parts = [(claim_id, applied, "Paid on the claim"), (None, amount_cents - applied, "Unapplied credit")]
         _append(
@@ -104,7 +103,7 @@ def patient_payment_take(
                     patient_payment=payment,
                     reference=reference,
                     occurred_on=received_on,
-                    actor=actor,
+                    actor_id=actor_id,
                     memo=memo,
                 )
                 for on_claim, cents, memo in parts
@@ -115,7 +114,7 @@ def patient_payment_take(
 
 
 def credit_apply(
-    *, practice_id: int, patient_id: int, claim_id: int, on: date, actor: User | None = None
+    *, practice_id: int, patient_id: int, claim_id: int, on: date, actor_id: int | None = None
 ) -> int:
     """Apply the patient's unapplied credit (oldest payment first) to what they owe on the claim.
     Returns the cents applied (0: nothing owed or no credit)."""
@@ -147,7 +146,7 @@ def credit_apply(
                 "kind": EntryKind.PAYMENT_APPLIED,
                 "patient_payment": payment,
                 "occurred_on": on,
-                "actor": actor,
+                "actor_id": actor_id,
             }
             rows.append(
                 LedgerEntry(claim_id=None, amount_cents=take, memo="Credit applied to a claim", **common)
@@ -162,7 +161,13 @@ def credit_apply(
 
 
 def credit_refund(
-    *, practice_id: int, patient_id: int, amount_cents: int, reason: str, on: date, actor: User | None = None
+    *,
+    practice_id: int,
+    patient_id: int,
+    amount_cents: int,
+    reason: str,
+    on: date,
+    actor_id: int | None = None,
 ) -> int:
     """Refund part or all of a credit balance (P5), a reason required. The credit is taken from
     claims the patient overpaid (a correction lowered their share, P6), then from unapplied
@@ -196,7 +201,7 @@ def credit_refund(
                 continue
             named = next((p for p in payments if p.claim_id == claim_row.claim_id), payments[0])
             rows.append(
-                _refund_row(practice_id, patient_id, claim_row.claim_id, take, named, on, actor, memo)
+                _refund_row(practice_id, patient_id, claim_row.claim_id, take, named, on, actor_id, memo)
             )
             left -= take
         for payment in sorted(payments, key=lambda p: (p.received_on, p.pk)):
@@ -207,7 +212,7 @@ def credit_refund(
                 continue
             payment.unapplied_cents -= take
             payment.save(update_fields=["unapplied_cents"])
-            rows.append(_refund_row(practice_id, patient_id, None, take, payment, on, actor, memo))
+            rows.append(_refund_row(practice_id, patient_id, None, take, payment, on, actor_id, memo))
             left -= take
         if left > 0:
             raise ValidationFailed("The credit could not be traced to the patient's payments.")
@@ -222,7 +227,7 @@ def _refund_row(
     cents: int,
     payment: PatientPayment,
     on: date,
-    actor: User | None,
+    actor_id: int | None,
     memo: str,
 ) -> LedgerEntry:
     return LedgerEntry(
@@ -234,13 +239,13 @@ def _refund_row(
         amount_cents=cents,
         patient_payment=payment,
         occurred_on=on,
-        actor=actor,
+        actor_id=actor_id,
         memo=memo,
     )
 
 
 def statement_generate(
-    *, practice_id: int, patient_id: int, statement_date: date, actor: User | None = None
+    *, practice_id: int, patient_id: int, statement_date: date, actor_id: int | None = None
 ) -> PatientStatement:
     """The patient's statement for `statement_date` (made once: a second call, a retried job or
     a concurrent request returns the same statement)."""
@@ -262,7 +267,7 @@ def statement_generate(
                 insurance_pending_cents=account.insurance_pending_cents,
                 unapplied_cents=account.unapplied_cents,
                 content=content,
-                created_by=actor,
+                created_by_id=actor_id,
             )
     except IntegrityError:  # made by a concurrent run in the meantime
         return PatientStatement.objects.get(
