@@ -210,7 +210,7 @@ def _account_page(
         ),
         "statement_form": StatementForm(initial={"statement_date": today}),
     }
-    return render(request, "ledger/account.html", context, status=400 if forms else 200)
+    return render(request, "ledger/account.html", context)
 
 
 @login_required
