@@ -44,7 +44,12 @@ ENTRIES: dict[str, dict[str, Any]] = {
         "method": "post",
         "data": lambda g: {"amount": "5.00", "method": "cash", "received_on": "2026-11-02"},
     },
-    "patient_billing:credit_apply": {"access": EDITORS, "kwargs": _patient, "method": "post", "data": lambda g: {}},
+    "patient_billing:credit_apply": {
+        "access": EDITORS,
+        "kwargs": _patient,
+        "method": "post",
+        "data": lambda g: {},
+    },
     "patient_billing:refund": {"access": EDITORS, "kwargs": _patient, "method": "post", "data": lambda g: {}},
     "patient_billing:statement_create": {
         "access": EDITORS,
