@@ -19,6 +19,8 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Notes", "clinical_notes:list", Capability.CLINICAL_VIEW),
     ("Co-sign queue", "clinical_notes:cosign_queue", Capability.NOTE_COSIGN),
     ("Final notes", "clinical_notes:list", Capability.BILLING_VIEW),
+    ("Billing dashboard", "billing_dashboard:dashboard", Capability.BILLING_VIEW),
+    ("Patient balances", "patient_billing:ar", Capability.BILLING_VIEW),
     ("Charges", "charges:list", Capability.BILLING_VIEW),
     ("Claims", "claims:list", Capability.BILLING_VIEW),
     ("ERAs", "remittance:era_list", Capability.BILLING_VIEW),

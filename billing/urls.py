@@ -9,11 +9,13 @@ from claims import urls as claims_urls
 from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
 from core.api.docs import ParitySwaggerView
+from dashboard import billing_urls as dashboard_billing_urls
 from dashboard import urls as dashboard_urls
 from dashboard import views as dashboard_views
 from denials import urls as denials_urls
 from eligibility import urls as eligibility_urls
 from estimates import urls as estimates_urls
+from ledger import account_urls as ledger_account_urls
 from patients import urls as patients_urls
 from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
@@ -66,6 +68,8 @@ urlpatterns = [
     path("remittance/", include(remittance_urls)),
     path("denials/", include(denials_urls)),
     path("jobs/", include(dashboard_urls)),
+    path("billing/patients/", include(ledger_account_urls)),
+    path("billing/", include(dashboard_billing_urls)),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ from tests.denials.matrix_entries import ENTRIES as DENIAL_ENTRIES
 from tests.eligibility.matrix_entries import ENTRIES as ELIGIBILITY_ENTRIES
 from tests.estimates.matrix_entries import ENTRIES as ESTIMATE_ENTRIES
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, ProviderFactory
+from tests.ledger.billing.matrix_entries import ENTRIES as PATIENT_BILLING_ENTRIES
 from tests.patients.matrix_entries import ENTRIES as PATIENT_ENTRIES
 from tests.payer_rules.matrix_entries import ENTRIES as PAYER_RULE_ENTRIES
 from tests.practice.matrix_entries import ENTRIES as PRACTICE_PAYER_ENTRIES
@@ -81,6 +82,7 @@ MATRIX.update({name: Entry(**spec) for name, spec in ESTIMATE_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in REMITTANCE_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in CLAIM_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in DENIAL_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in PATIENT_BILLING_ENTRIES.items()})
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
