@@ -24,8 +24,8 @@ from authorizations.selectors import authorizations_running_out_count
 from claims.domain.findings import finding_label
 from claims.domain.scrubber.common import TIMELY_FILING_WARNING_DAYS
 from claims.selectors import charge_worklist_counts
-from claims.selectors.claims import FILING_ALERT_DAYS, claims_filing_deadline_counts
 from claims.selectors.claim_screens import claim_counts
+from claims.selectors.claims import FILING_ALERT_DAYS, claims_filing_deadline_counts
 from clinical_notes import screen_selectors
 from clinical_notes import selectors as note_selectors
 from clinical_notes.domain.timeliness import late_label
