@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from celery import shared_task
+from django.utils import timezone
+
 from claims.services import note_ready_to_bill_record
+from claims.services.acknowledgements import claims_collect_enqueue, claims_responses_collect
+from claims.services.batches import claim_batch_send
 from claims.services.secondary import claim_secondary_create_job
 from core.tasks import durable_task
 
@@ -24,3 +29,21 @@ def claim_secondary_create_task(claim_id: int) -> None:
     """Queued when an adjudication leaves the patient owing and a next coverage exists: creates
     the secondary (tertiary) claim (idempotent: a live one is kept)."""
     claim_secondary_create_job(claim_id)
+
+
+@durable_task("claims.tasks.claim_batch_send_task")
+def claim_batch_send_task(*, batch_id: int) -> None:
+    """Queued with the batch (claim_batch_create): send its 837 once (idempotent by file name)."""
+    claim_batch_send(batch_id=batch_id)
+
+
+@durable_task("claims.tasks.claims_collect_task")
+def claims_collect_task(*, practice_pk: int) -> None:
+    """Collect, store, apply and archive the practice's 999/277CA/835 documents."""
+    claims_responses_collect(practice_id=practice_pk)
+
+
+@shared_task(name="claims.tasks.claims_collect_beat_task", acks_late=True, ignore_result=True)
+def claims_collect_beat_task() -> int:
+    """Every 5 minutes (CELERY_BEAT_SCHEDULE): a durable collect job per practice that sent claims."""
+    return claims_collect_enqueue(slot=timezone.now().strftime("%Y%m%d%H%M"))

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch
 
@@ -42,6 +43,7 @@ from claims.models import (
     ClaimAdjudication,
     ClaimEvent,
     ClaimFrequency,
+    ClaimLine,
     ClaimLineAdjudication,
 )
 from core.domain.problems import Problem
@@ -204,22 +206,26 @@ def claim_with_cob(
 
 @dataclass(frozen=True, slots=True)
 class ClaimCob:
-    """A secondary/tertiary claim's earlier payers, its SBR05 and what stops its COB data."""
+    """A secondary/tertiary claim's earlier payers, its SBR05, its line numbers (in the order of
+    its 837 lines) and what stops its COB data."""
 
     priors: list[PriorPayer]
     insurance_type: str
+    line_numbers: list[int]
     problems: list[Problem]
 
 
-def claims_cob(claims: Sequence[Claim]) -> dict[int, ClaimCob]:
-    """COB for each secondary/tertiary claim among `claims` (loaded by claims_for_837: lines,
-    payer), in a constant number of queries; primary claims are absent."""
-    secondaries = [claim for claim in claims if claim.responsibility != "P"]
-    if not secondaries:
+def claims_cob(claims: Sequence[Any]) -> dict[int, ClaimCob]:
+    """COB for each secondary/tertiary claim among `claims` (models or the 837 records: only
+    `pk` and `responsibility` are read), in a constant number of queries; primary claims are
+    absent (and cost nothing)."""
+    ids = [claim.pk for claim in claims if claim.responsibility != "P"]
+    if not ids:
         return {}
-    loaded = {
-        c.pk: c
-        for c in Claim.objects.filter(pk__in=[c.pk for c in secondaries]).select_related(
+    secondaries = list(
+        Claim.objects.filter(pk__in=ids)
+        .select_related(
+            "payer",
             "primary_claim__coverage",
             "primary_claim__payer",
             "primary_claim__patient",
@@ -227,9 +233,8 @@ def claims_cob(claims: Sequence[Claim]) -> dict[int, ClaimCob]:
             "primary_claim__primary_claim__payer",
             "primary_claim__primary_claim__patient",
         )
-    }
-    for claim in secondaries:
-        claim.primary_claim = loaded[claim.pk].primary_claim
+        .prefetch_related(Prefetch("lines", queryset=ClaimLine.objects.order_by("line_number")))
+    )
     priors = claims_prior_payers(secondaries)
     timelines = payer_policy_timelines(payer_pks=list({c.payer_id for c in secondaries}))
     result = {}
@@ -238,28 +243,29 @@ def claims_cob(claims: Sequence[Claim]) -> dict[int, ClaimCob]:
         msp = terms_on(timeline, claim.date_from).rules.medicare_secondary_type if timeline else ""
         sbr05 = insurance_type(claim.responsibility, claim.payer.kind, msp)
         found = priors.get(claim.pk, [])
+        lines = list(claim.lines.all())
         problems = cob_problems(
-            [ClaimLineFacts(row.line_number, row.charge_cents) for row in claim.lines.all()],
+            [ClaimLineFacts(row.line_number, row.charge_cents) for row in lines],
             found,
             responsibility=claim.responsibility,
             payer_kind=claim.payer.kind,
             insurance_type_value=sbr05,
         )
-        result[claim.pk] = ClaimCob(priors=found, insurance_type=sbr05, problems=problems)
+        result[claim.pk] = ClaimCob(
+            priors=found,
+            insurance_type=sbr05,
+            line_numbers=[row.line_number for row in lines],
+            problems=problems,
+        )
     return result
 
 
-def with_cob(base: x837p.Claim, claim: Claim, cobs: dict[int, ClaimCob]) -> x837p.Claim:
+def with_cob(base: x837p.Claim, claim: Any, cobs: dict[int, ClaimCob]) -> x837p.Claim:
     """`base` (claim_837 of `claim`) with its COB loops, when it is a secondary/tertiary claim."""
     cob = cobs.get(claim.pk)
     if cob is None:
         return base
-    return claim_with_cob(
-        base,
-        cob.priors,
-        sbr05=cob.insurance_type,
-        line_numbers=[row.line_number for row in claim.lines.all()],
-    )
+    return claim_with_cob(base, cob.priors, sbr05=cob.insurance_type, line_numbers=cob.line_numbers)
 
 
 CROSSOVER_DETAIL = "crossover"  # the ClaimEvent (kind note) recording a crossover (R15)
