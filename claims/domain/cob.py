@@ -303,9 +303,10 @@ def insurance_type_problems(
 
 
 def crossover(
-    claim_status_code: str, *, carrier_name: str = "", remark_codes: Sequence[str] = ()
+    claim_status_code: str, *, carrier_name: str = "", remark_codes: Sequence[str] = (), flagged: bool = False
 ) -> Crossover | None:
-    """R15: did the payer forward this claim to the next payer itself?"""
+    """R15: did the payer forward this claim to the next payer itself? `flagged`: the
+    remittance's posting already found so (NM1*TT without its name kept)."""
     carrier = carrier_name.strip()
     if claim_status_code in CROSSOVER_STATUSES:
         return Crossover(carrier, f"CLP02 {claim_status_code}")
@@ -314,6 +315,8 @@ def crossover(
     remarks = sorted(CROSSOVER_REMARKS & {code.strip().upper() for code in remark_codes})
     if remarks:
         return Crossover("", f"remark {remarks[0]}")
+    if flagged:
+        return Crossover("", "NM1*TT crossover carrier")
     return None
 
 

@@ -217,9 +217,9 @@ class ClaimCob:
 
 def claims_cob(claims: Sequence[Any]) -> dict[int, ClaimCob]:
     """COB for each secondary/tertiary claim among `claims` (models or the 837 records: only
-    `pk` and `responsibility` are read), in a constant number of queries; primary claims are
-    absent (and cost nothing)."""
-    ids = [claim.pk for claim in claims if claim.responsibility != "P"]
+    `pk` and `responsibility` are read; a record without `responsibility` is a primary), in a
+    constant number of queries; primary claims are absent (and cost nothing)."""
+    ids = [claim.pk for claim in claims if getattr(claim, "responsibility", "P") != "P"]
     if not ids:
         return {}
     secondaries = list(
@@ -262,7 +262,7 @@ def claims_cob(claims: Sequence[Any]) -> dict[int, ClaimCob]:
 
 def with_cob(base: x837p.Claim, claim: Any, cobs: dict[int, ClaimCob]) -> x837p.Claim:
     """`base` (claim_837 of `claim`) with its COB loops, when it is a secondary/tertiary claim."""
-    cob = cobs.get(claim.pk)
+    cob = cobs.get(int(getattr(claim, "pk", 0) or 0)) if cobs else None
     if cob is None:
         return base
     return claim_with_cob(base, cob.priors, sbr05=cob.insurance_type, line_numbers=cob.line_numbers)

@@ -70,6 +70,7 @@ class AdjudicationIn:
     lines: tuple[LineAdjudicationIn, ...] = field(default=())
     crossover_carrier: str = ""  # NM1*TT: the payer the claim was forwarded to (R15)
     remarks: tuple[str, ...] = ()  # claim-level MOA/MIA remark codes (MA18, N89: forwarded)
+    crossed_over: bool = False  # the posting found a crossover (CLP02 19-21 or NM1*TT)
 
 
 def _line_denied(line: LineAdjudicationIn) -> bool:
@@ -154,7 +155,10 @@ def claim_adjudication_record(outcome: AdjudicationIn) -> ClaimAdjudication:
             claim_version_accepted(claim.pk)  # a replacement/void adjudicated: close/void the old
             # the next payer: a crossover noted, or its claim queued (COB)
             claim_next_payer_after_adjudication(
-                claim.pk, crossover_carrier=outcome.crossover_carrier, remark_codes=outcome.remarks
+                claim.pk,
+                crossover_carrier=outcome.crossover_carrier,
+                remark_codes=outcome.remarks,
+                crossed_over=outcome.crossed_over,
             )
     return row
 

@@ -336,7 +336,7 @@ def claim_scrub_problems(
         dates=[line.service_date for line in rows],
     )
     cobs = claims_cob([claim])  # a secondary/tertiary claim: the earlier payers' loops (C1-C4)
-    if claim.pk in cobs:
+    if cobs:
         problems += cobs[claim.pk].problems
     try:
         validate_claim(with_cob(claim_837(claim, rows), claim, cobs), DEFAULT_DELIMITERS)

@@ -154,7 +154,11 @@ def claim_secondary_create(
 
 
 def claim_next_payer_after_adjudication(
-    claim_id: int, *, crossover_carrier: str = "", remark_codes: Sequence[str] = ()
+    claim_id: int,
+    *,
+    crossover_carrier: str = "",
+    remark_codes: Sequence[str] = (),
+    crossed_over: bool = False,
 ) -> str:
     """What follows an adjudication (called inside the adjudication's transaction): "crossover",
     "queued", or why nothing ("not_adjudicated", "nothing_owed", "no_next_coverage", "exists")."""
@@ -166,7 +170,10 @@ def claim_next_payer_after_adjudication(
         return "not_adjudicated"
     now = timezone.now()
     crossed = crossover(
-        adjudication.claim_status_code, carrier_name=crossover_carrier, remark_codes=remark_codes
+        adjudication.claim_status_code,
+        carrier_name=crossover_carrier,
+        remark_codes=remark_codes,
+        flagged=crossed_over,
     )
     if crossed is not None:
         already = ClaimEvent.objects.filter(
