@@ -129,3 +129,16 @@ def test_api_replace_and_refusals_in_the_one_error_shape(make_member, client_for
         "allowed": False,
         "why_not": f"A newer version exists ({body['patient_control_number']}).",
     }
+
+
+def test_the_claim_detail_screen_includes_the_panel(make_member, client_for):
+    s = cob_scenario(status="paid")
+    adjudicate(s.claim, PAID_WITH_PR, status_code="19")
+    html = (
+        _biller(s, make_member, client_for)
+        .get(reverse("claims:detail", kwargs={"claim_id": s.claim.pk}))
+        .content.decode()
+    )
+    assert 'id="claim-corrections"' in html
+    assert "Crossed over to the next payer" in html
+    assert 'id="void-form"' in html
