@@ -30,7 +30,7 @@ from remittance.domain.codes import carc, rarc
 from remittance.forms import EraUploadForm, ExceptionDismissForm, ExceptionMatchForm
 from remittance.models import EraSource
 from remittance.services.matching import exception_dismiss, exception_match
-from remittance.services.posting import era_post
+from remittance.services.posting import era_force_post, era_post, era_withdraw
 
 
 def _money(cents: int | None) -> str:
@@ -150,8 +150,10 @@ def era_detail(request: HttpRequest, era_id: int) -> HttpResponse:
             "balanced": era.balanced,
             "errors": era.errors,
             "force_reason": era.force_reason,
+            "held": era.status == "held",
         },
         "claims": claims,
+        "can_edit": access.can(Capability.BILLING_EDIT),
     }
     return render(request, "remittance/era_detail.html", context)
 
@@ -257,3 +259,31 @@ def patient_ledger_view(request: HttpRequest, patient_id: int) -> HttpResponse:
         ],
     }
     return render(request, "remittance/patient_ledger.html", context)
+
+
+@login_required
+@require_POST
+@app_errors(conflict_redirect="remittance:era_list")
+def era_held_action(request: HttpRequest, era_id: int, action: str) -> HttpResponse:
+    """A held (out of balance) ERA: post it anyway, or withdraw it for a corrected file (0035)."""
+    access = screen_access(request, Capability.BILLING_EDIT)
+    form = ExceptionDismissForm(request.POST)  # one required "reason" field
+    if not form.is_valid():
+        messages.error(request, "Say why.")
+        return redirect("remittance:era_detail", era_id=era_id)
+    reason = form.cleaned_data["reason"]
+    if action == "post":
+        era_force_post(practice_id=access.practice_id, era_id=era_id, actor=request.user, reason=reason)  # type: ignore[arg-type]
+        messages.success(request, "Posted although it does not balance; the reason is kept.")
+    else:
+        era_withdraw(practice_id=access.practice_id, era_id=era_id, actor=request.user, reason=reason)  # type: ignore[arg-type]
+        messages.success(request, "Withdrawn: the payer's corrected file can now be received.")
+    return redirect("remittance:era_detail", era_id=era_id)
+
+
+def era_force_post_view(request: HttpRequest, era_id: int) -> HttpResponse:
+    return era_held_action(request, era_id, "post")
+
+
+def era_withdraw_view(request: HttpRequest, era_id: int) -> HttpResponse:
+    return era_held_action(request, era_id, "withdraw")

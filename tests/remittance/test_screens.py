@@ -124,3 +124,24 @@ def test_the_api_posts_an_835_and_returns_the_summary(world, make_member, client
     assert response.status_code == 201
     assert response.data[0]["status"] == "posted"
     assert response.data[0]["payment_amount"] == "213.66"
+
+
+def test_a_held_era_is_posted_anyway_from_its_page_with_a_reason_r8(world, make_member, client_for):
+    outcome = era_post(
+        practice_id=world.practice.pk, raw=envelope(PAID).replace("BPR*I*213.66", "BPR*I*200.00").encode()
+    )
+    era_id = outcome.era_ids[0]
+    client = client_for(make_member("biller", world.practice))
+    assert (
+        'id="held-actions"'
+        in client.get(reverse("remittance:era_detail", kwargs={"era_id": era_id})).content.decode()
+    )
+    # without a reason nothing happens
+    client.post(reverse("remittance:era_force_post", kwargs={"era_id": era_id}), {"reason": ""})
+    assert EraFile.objects.get(pk=era_id).status == "held"
+    client.post(
+        reverse("remittance:era_force_post", kwargs={"era_id": era_id}), {"reason": "bank shows 213.66"}
+    )
+    era_file = EraFile.objects.get(pk=era_id)
+    assert (era_file.status, era_file.force_reason) == ("posted", "bank shows 213.66")
+    assert LedgerEntry.objects.filter(era_id=era_id, kind="insurance_payment").count() == 3
