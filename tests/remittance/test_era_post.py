@@ -506,3 +506,18 @@ def test_an_inbound_835_from_the_clearinghouse_posts_once(world):
     )
     inbound.refresh_from_db()
     assert inbound.status == "processed"
+
+
+def test_once_denials_are_installed_posting_hands_them_the_era_r4(world, monkeypatch):
+    # given: a registry that knows the denials task (the denials app registers it)
+    monkeypatch.setattr("remittance.services.posting.registered_task", lambda name: object())
+    monkeypatch.setattr("core.jobs.registered_task", lambda name: object())
+    # when
+    outcome = _post(world, envelope(DENIED).encode())
+    # then: a durable job per hand-off, in the posting's transaction; nothing written off
+    jobs = sorted(BackgroundJob.objects.values_list("task_name", "kwargs"))
+    assert jobs == [
+        ("denials.tasks.denials_open_for_era", {"era_file_id": outcome.era_ids[0]}),
+        ("remittance.tasks.era_adjudications_record", {"era_file_id": outcome.era_ids[0]}),
+    ]
+    assert not LedgerEntry.objects.filter(kind="write_off").exists()
