@@ -13,7 +13,6 @@ urlpatterns = [
     path("exceptions/", views.exception_queue, name="exceptions"),
     path("exceptions/<int:exception_id>/match/", views.exception_match_view, name="exception_match"),
     path("exceptions/<int:exception_id>/dismiss/", views.exception_dismiss_view, name="exception_dismiss"),
-    path("patients/<int:patient_id>/ledger/", views.patient_ledger_view, name="patient_ledger"),
 ]
 
 api_urlpatterns = [
@@ -25,5 +24,4 @@ api_urlpatterns = [
     path(
         "exceptions/<int:exception_id>/dismiss/", api.ExceptionDismissApi.as_view(), name="exception_dismiss"
     ),
-    path("patients/<int:patient_id>/ledger/", api.PatientLedgerApi.as_view(), name="patient_ledger"),
 ]

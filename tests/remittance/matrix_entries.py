@@ -63,10 +63,6 @@ ENTRIES: dict[str, dict[str, Any]] = {
     "remittance:exception_match": {"access": _only(*EDITORS), "kwargs": _exception},
     # A POST without a reason answers with a redirect (message) for editors: nothing changes.
     "remittance:exception_dismiss": {"access": _only(*EDITORS), "kwargs": _exception, "method": "post"},
-    "remittance:patient_ledger": {
-        "access": _only(*READERS),
-        "kwargs": lambda g: {"patient_id": g["patient"].pk},
-    },
     "remittance_api:era_list": {"access": _only(*READERS)},
     "remittance_api:era_upload": {
         "access": _only(*EDITORS),
@@ -86,9 +82,5 @@ ENTRIES: dict[str, dict[str, Any]] = {
         "kwargs": _exception,
         "method": "post",
         "data": lambda g: {"reason": "not our claim"},
-    },
-    "remittance_api:patient_ledger": {
-        "access": _only(*READERS),
-        "kwargs": lambda g: {"patient_id": g["patient"].pk},
     },
 }

@@ -84,23 +84,6 @@ def test_a_manual_match_to_an_unknown_claim_changes_nothing(world, make_member):
     assert exception.status == "open"
 
 
-def test_the_patient_ledger_keeps_insurance_denied_and_patient_apart_p1(world, make_member, client_for):
-    era_post(practice_id=world.practice.pk, raw=envelope(PAID).encode())
-    era_post(practice_id=world.practice.pk, raw=envelope(DENIED).encode())
-    page = client_for(make_member("biller", world.practice)).get(
-        reverse("remittance:patient_ledger", kwargs={"patient_id": world.patient.pk})
-    )
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert 'id="balance-denied">$200.00<' in html
-    assert 'id="balance-patient">$160.00<' in html
-    assert 'id="balance-insurance">$0.00<' in html
-    api = client_for(make_member("biller", world.practice)).get(
-        reverse("remittance_api:patient_ledger", kwargs={"patient_id": world.patient.pk})
-    )
-    assert (api.data["denied_cents"], api.data["patient_due_cents"]) == (20000, 16000)
-
-
 def test_the_era_list_runs_a_constant_number_of_queries(
     world, make_member, client_for, django_assert_max_num_queries
 ):
