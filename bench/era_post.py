@@ -146,7 +146,7 @@ def main() -> None:
     exceptions = PostingException.objects.filter(era_id=outcome.era_ids[0]).count()
     print(
         f"era_post: {seconds:.2f} s, {args.claims / seconds:,.0f} claims/s, {queries} SQL queries "
-        f"(INSERTs batched by 1,000 rows), status {summary['status']}, matched {summary['matched']:,}, "
+        f"(one COPY per table), status {summary['status']}, matched {summary['matched']:,}, "
         f"{entries:,} ledger rows, {exceptions} exceptions"
     )
     print(
