@@ -4,8 +4,7 @@ pending, denied (needs action) and patient due kept apart (P1)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
 from django.db.models import Sum
 
@@ -64,60 +63,6 @@ def claim_patient_due_cents(*, claim_id: int) -> int:
         total=Sum("amount_cents")
     )["total"]
     return int(total or 0)
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerRow:
-    occurred_on: date
-    kind: str
-    kind_label: str
-    account: str
-    amount_cents: int
-    claim_id: int | None
-    source: str  # "Payer name, EFT 123" or "Patient payment (card)" (R20)
-    code: str  # "CO-45"
-    memo: str
-
-
-@dataclass(slots=True)
-class PatientLedger:
-    rows: list[LedgerRow] = field(default_factory=list)
-    balances: Balances = field(default_factory=Balances)
-
-
-def patient_ledger(*, practice_id: int, patient_id: int) -> PatientLedger:
-    """Every row of the patient's ledger, oldest first, with the balances (two queries)."""
-    entries = (
-        LedgerEntry.objects.filter(practice_id=practice_id, patient_id=patient_id)
-        .select_related("patient_payment")
-        .order_by("occurred_on", "pk")
-    )
-    ledger = PatientLedger()
-    totals: dict[str, int] = defaultdict(int)
-    labels = dict(LedgerEntry._meta.get_field("kind").choices or [])
-    for entry in entries:
-        totals[entry.account] += entry.amount_cents
-        if entry.patient_payment is not None:
-            source = f"Patient payment ({entry.patient_payment.method})"
-        elif entry.trace_number:
-            source = f"{entry.payer_name}, trace {entry.trace_number}".strip(", ")
-        else:
-            source = ""
-        ledger.rows.append(
-            LedgerRow(
-                entry.occurred_on,
-                entry.kind,
-                str(labels.get(entry.kind, entry.kind)),
-                entry.account,
-                entry.amount_cents,
-                entry.claim_id,
-                source,
-                f"{entry.group}-{entry.reason_code}" if entry.group else entry.reason_code,
-                entry.memo,
-            )
-        )
-    ledger.balances = _balances(dict(totals))
-    return ledger
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 """REST API for ERAs: post an 835 (the X12 text in JSON), list and read ERAs with what each claim
-and line matched and why, the exceptions queue (match, dismiss), and a patient's ledger.
+and line matched and why, the exceptions queue (match, dismiss).
 
 Reading needs BILLING_VIEW; posting, matching and dismissing BILLING_EDIT (checked before the
 body is read). Money as strings with two decimals in the summary, integer cents elsewhere.
@@ -18,8 +18,6 @@ from rest_framework.views import APIView
 from accounts.access import request_access
 from accounts.domain.roles import Capability
 from core.api.mixins import validated
-from ledger.selectors import patient_ledger
-from patients.selectors import patient_get_for_user
 from remittance import selectors
 from remittance.models import EraSource
 from remittance.services.matching import exception_dismiss, exception_match
@@ -202,33 +200,3 @@ class ExceptionDismissApi(APIView):
         data = validated(self.InputSerializer, request.data)
         exception_dismiss(access=access, exception_id=exception_id, reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class LedgerRowOutput(serializers.Serializer):  # type: ignore[type-arg]
-    occurred_on = serializers.DateField()
-    kind = serializers.CharField()
-    account = serializers.CharField()
-    amount_cents = serializers.IntegerField()
-    claim_id = serializers.IntegerField(allow_null=True)
-    code = serializers.CharField()
-
-
-LedgerRowOutput._declared_fields["source"] = serializers.CharField()
-
-
-class PatientLedgerOutput(serializers.Serializer):  # type: ignore[type-arg]
-    insurance_pending_cents = serializers.IntegerField(source="balances.insurance_cents")
-    denied_cents = serializers.IntegerField(source="balances.denied_cents")
-    patient_due_cents = serializers.IntegerField(source="balances.patient_due_cents")
-    patient_credit_cents = serializers.IntegerField(source="balances.patient_credit_cents")
-    rows = LedgerRowOutput(many=True)
-
-
-class PatientLedgerApi(APIView):
-    @extend_schema(operation_id="patient_ledger", responses={200: PatientLedgerOutput})
-    def get(self, request: Request, patient_id: int) -> Response:
-        access = request_access(request, Capability.BILLING_VIEW)
-        patient = patient_get_for_user(access=access, patient_id=patient_id, purpose="billing ledger")
-        return Response(
-            PatientLedgerOutput(patient_ledger(practice_id=access.practice_id, patient_id=patient.pk)).data
-        )

@@ -8,10 +8,11 @@ urlpatterns = [
     path("eras/", views.era_list, name="era_list"),
     path("eras/upload/", views.era_upload, name="era_upload"),
     path("eras/<int:era_id>/", views.era_detail, name="era_detail"),
+    path("eras/<int:era_id>/post-anyway/", views.era_force_post_view, name="era_force_post"),
+    path("eras/<int:era_id>/withdraw/", views.era_withdraw_view, name="era_withdraw"),
     path("exceptions/", views.exception_queue, name="exceptions"),
     path("exceptions/<int:exception_id>/match/", views.exception_match_view, name="exception_match"),
     path("exceptions/<int:exception_id>/dismiss/", views.exception_dismiss_view, name="exception_dismiss"),
-    path("patients/<int:patient_id>/ledger/", views.patient_ledger_view, name="patient_ledger"),
 ]
 
 api_urlpatterns = [
@@ -23,5 +24,4 @@ api_urlpatterns = [
     path(
         "exceptions/<int:exception_id>/dismiss/", api.ExceptionDismissApi.as_view(), name="exception_dismiss"
     ),
-    path("patients/<int:patient_id>/ledger/", api.PatientLedgerApi.as_view(), name="patient_ledger"),
 ]

@@ -1,6 +1,6 @@
 """Screens: ERA upload (with progress), ERA list and detail (per claim and line what was paid,
-adjusted and why it matched: U3), the exceptions queue with manual match, and a patient's ledger
-(insurance pending, denied and patient due kept apart: P1).
+adjusted and why it matched: U3), the exceptions queue with manual match, and and the actions on a
+held (out of balance) ERA. A patient's ledger is the patient billing screen (`ledger`).
 
 Reading needs BILLING_VIEW (billers, practice admins); uploading, matching and dismissing need
 BILLING_EDIT (the services check it too). Reads naming patients are audited by the selectors.
@@ -23,14 +23,12 @@ from core.errors import ValidationFailed
 from core.formatting import date_label
 from core.money import format_cents
 from core.views import app_errors
-from ledger.selectors import patient_ledger
-from patients.selectors import patient_get_for_user
 from remittance import selectors
 from remittance.domain.codes import carc, rarc
 from remittance.forms import EraUploadForm, ExceptionDismissForm, ExceptionMatchForm
 from remittance.models import EraSource
 from remittance.services.matching import exception_dismiss, exception_match
-from remittance.services.posting import era_post
+from remittance.services.posting import era_force_post, era_post, era_withdraw
 
 
 def _money(cents: int | None) -> str:
@@ -150,8 +148,10 @@ def era_detail(request: HttpRequest, era_id: int) -> HttpResponse:
             "balanced": era.balanced,
             "errors": era.errors,
             "force_reason": era.force_reason,
+            "held": era.status == "held",
         },
         "claims": claims,
+        "can_edit": access.can(Capability.BILLING_EDIT),
     }
     return render(request, "remittance/era_detail.html", context)
 
@@ -225,35 +225,28 @@ def exception_dismiss_view(request: HttpRequest, exception_id: int) -> HttpRespo
 
 
 @login_required
-@app_errors
-def patient_ledger_view(request: HttpRequest, patient_id: int) -> HttpResponse:
-    access = screen_access(request, Capability.BILLING_VIEW)
-    patient = patient_get_for_user(access=access, patient_id=patient_id, purpose="billing ledger")
-    ledger = patient_ledger(practice_id=access.practice_id, patient_id=patient.pk)
-    balances = ledger.balances
-    context = {
-        "patient": patient,
-        "balances": {
-            "insurance": format_cents(balances.insurance_cents),
-            "denied": format_cents(balances.denied_cents),
-            "patient_due": format_cents(balances.patient_due_cents),
-            "credit": format_cents(balances.patient_credit_cents),
-        },
-        "rows": [
-            {
-                "date": date_label(r.occurred_on),
-                "what": r.kind_label,
-                "account": {
-                    "insurance": "Insurance pending",
-                    "denied": "Denied, needs action",
-                    "patient": "Patient",
-                }.get(r.account, r.account),
-                "amount": format_cents(r.amount_cents),
-                "source": r.source or "—",
-                "code": r.code,
-                "claim": r.claim_id or "",
-            }
-            for r in ledger.rows
-        ],
-    }
-    return render(request, "remittance/patient_ledger.html", context)
+@require_POST
+@app_errors(conflict_redirect="remittance:era_list")
+def era_held_action(request: HttpRequest, era_id: int, action: str) -> HttpResponse:
+    """A held (out of balance) ERA: post it anyway, or withdraw it for a corrected file (decision 0039)."""
+    access = screen_access(request, Capability.BILLING_EDIT)
+    form = ExceptionDismissForm(request.POST)  # one required "reason" field
+    if not form.is_valid():
+        messages.error(request, "Say why.")
+        return redirect("remittance:era_detail", era_id=era_id)
+    reason = form.cleaned_data["reason"]
+    if action == "post":
+        era_force_post(practice_id=access.practice_id, era_id=era_id, actor=request.user, reason=reason)  # type: ignore[arg-type]
+        messages.success(request, "Posted although it does not balance; the reason is kept.")
+    else:
+        era_withdraw(practice_id=access.practice_id, era_id=era_id, actor=request.user, reason=reason)  # type: ignore[arg-type]
+        messages.success(request, "Withdrawn: the payer's corrected file can now be received.")
+    return redirect("remittance:era_detail", era_id=era_id)
+
+
+def era_force_post_view(request: HttpRequest, era_id: int) -> HttpResponse:
+    return era_held_action(request, era_id, "post")
+
+
+def era_withdraw_view(request: HttpRequest, era_id: int) -> HttpResponse:
+    return era_held_action(request, era_id, "withdraw")

@@ -49,13 +49,20 @@ ENTRIES: dict[str, dict[str, Any]] = {
     "remittance:era_upload": {"access": _only(*EDITORS)},
     "remittance:era_detail": {"access": _only(*READERS), "kwargs": lambda g: {"era_id": _era(g).pk}},
     "remittance:exceptions": {"access": _only(*READERS)},
+    # Without a reason both answer with a redirect and a message for editors: nothing changes.
+    "remittance:era_force_post": {
+        "access": _only(*EDITORS),
+        "kwargs": lambda g: {"era_id": _era(g).pk},
+        "method": "post",
+    },
+    "remittance:era_withdraw": {
+        "access": _only(*EDITORS),
+        "kwargs": lambda g: {"era_id": _era(g).pk},
+        "method": "post",
+    },
     "remittance:exception_match": {"access": _only(*EDITORS), "kwargs": _exception},
     # A POST without a reason answers with a redirect (message) for editors: nothing changes.
     "remittance:exception_dismiss": {"access": _only(*EDITORS), "kwargs": _exception, "method": "post"},
-    "remittance:patient_ledger": {
-        "access": _only(*READERS),
-        "kwargs": lambda g: {"patient_id": g["patient"].pk},
-    },
     "remittance_api:era_list": {"access": _only(*READERS)},
     "remittance_api:era_upload": {
         "access": _only(*EDITORS),
@@ -75,9 +82,5 @@ ENTRIES: dict[str, dict[str, Any]] = {
         "kwargs": _exception,
         "method": "post",
         "data": lambda g: {"reason": "not our claim"},
-    },
-    "remittance_api:patient_ledger": {
-        "access": _only(*READERS),
-        "kwargs": lambda g: {"patient_id": g["patient"].pk},
     },
 }

@@ -444,10 +444,27 @@ def test_an_underpayment_is_flagged_with_the_difference(world):
     assert (under.expected_cents, under.paid_cents, under.difference_cents) == (12000, 10000, 2000)
 
 
-def test_posting_hands_adjudications_to_the_outbox_and_skips_denials_until_installed(world):
+def test_posting_hands_adjudications_and_denials_to_the_outbox(world):
     outcome = _post(world, envelope(PAID).encode())
-    jobs = list(BackgroundJob.objects.values_list("task_name", "kwargs"))
-    assert jobs == [("remittance.tasks.era_adjudications_record", {"era_file_id": outcome.era_ids[0]})]
+    jobs = sorted(BackgroundJob.objects.values_list("task_name", "kwargs"))
+    assert jobs == [
+        ("denials.tasks.denials_open_for_era", {"era_file_id": outcome.era_ids[0]}),
+        ("remittance.tasks.era_adjudications_record", {"era_file_id": outcome.era_ids[0]}),
+    ]
+
+
+def test_without_the_denials_task_posting_still_works(world, monkeypatch):
+    def registry(name: str) -> object:
+        if name.startswith("denials."):
+            raise KeyError(name)
+        return object()
+
+    monkeypatch.setattr("remittance.services.posting.registered_task", registry)
+    outcome = _post(world, envelope(PAID).encode())
+    assert outcome.summaries[0]["status"] == "posted"
+    assert list(BackgroundJob.objects.values_list("task_name", flat=True)) == [
+        "remittance.tasks.era_adjudications_record"
+    ]
 
 
 def test_patient_balance_keeps_insurance_pending_apart_from_patient_due_p1(world):
@@ -506,3 +523,18 @@ def test_an_inbound_835_from_the_clearinghouse_posts_once(world):
     )
     inbound.refresh_from_db()
     assert inbound.status == "processed"
+
+
+def test_once_denials_are_installed_posting_hands_them_the_era_r4(world, monkeypatch):
+    # given: a registry that knows the denials task (the denials app registers it)
+    monkeypatch.setattr("remittance.services.posting.registered_task", lambda name: object())
+    monkeypatch.setattr("core.jobs.registered_task", lambda name: object())
+    # when
+    outcome = _post(world, envelope(DENIED).encode())
+    # then: a durable job per hand-off, in the posting's transaction; nothing written off
+    jobs = sorted(BackgroundJob.objects.values_list("task_name", "kwargs"))
+    assert jobs == [
+        ("denials.tasks.denials_open_for_era", {"era_file_id": outcome.era_ids[0]}),
+        ("remittance.tasks.era_adjudications_record", {"era_file_id": outcome.era_ids[0]}),
+    ]
+    assert not LedgerEntry.objects.filter(kind="write_off").exists()

@@ -11,9 +11,9 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
+from ledger.billing_services import patient_payment_take
 from ledger.models import LedgerEntry, PatientPayment
 from ledger.selectors import patient_balances
-from ledger.services import patient_payment_record
 from remittance.models import EraFile
 from remittance.services.posting import era_post
 from tests.edi.samples_835 import PAID, envelope
@@ -75,7 +75,7 @@ def test_an_era_and_a_patient_payment_on_one_claim_leave_the_ledger_exact(practi
     claim = world.claims["PCN100"]  # the ERA sets PR $40 on it
 
     def pay() -> object:
-        return patient_payment_record(
+        return patient_payment_take(
             practice_id=practice.pk,
             patient_id=world.patient.pk,
             claim_id=claim.pk,

@@ -84,23 +84,6 @@ def test_a_manual_match_to_an_unknown_claim_changes_nothing(world, make_member):
     assert exception.status == "open"
 
 
-def test_the_patient_ledger_keeps_insurance_denied_and_patient_apart_p1(world, make_member, client_for):
-    era_post(practice_id=world.practice.pk, raw=envelope(PAID).encode())
-    era_post(practice_id=world.practice.pk, raw=envelope(DENIED).encode())
-    page = client_for(make_member("biller", world.practice)).get(
-        reverse("remittance:patient_ledger", kwargs={"patient_id": world.patient.pk})
-    )
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert 'id="balance-denied">$200.00<' in html
-    assert 'id="balance-patient">$160.00<' in html
-    assert 'id="balance-insurance">$0.00<' in html
-    api = client_for(make_member("biller", world.practice)).get(
-        reverse("remittance_api:patient_ledger", kwargs={"patient_id": world.patient.pk})
-    )
-    assert (api.data["denied_cents"], api.data["patient_due_cents"]) == (20000, 16000)
-
-
 def test_the_era_list_runs_a_constant_number_of_queries(
     world, make_member, client_for, django_assert_max_num_queries
 ):
@@ -124,3 +107,24 @@ def test_the_api_posts_an_835_and_returns_the_summary(world, make_member, client
     assert response.status_code == 201
     assert response.data[0]["status"] == "posted"
     assert response.data[0]["payment_amount"] == "213.66"
+
+
+def test_a_held_era_is_posted_anyway_from_its_page_with_a_reason_r8(world, make_member, client_for):
+    outcome = era_post(
+        practice_id=world.practice.pk, raw=envelope(PAID).replace("BPR*I*213.66", "BPR*I*200.00").encode()
+    )
+    era_id = outcome.era_ids[0]
+    client = client_for(make_member("biller", world.practice))
+    assert (
+        'id="held-actions"'
+        in client.get(reverse("remittance:era_detail", kwargs={"era_id": era_id})).content.decode()
+    )
+    # without a reason nothing happens
+    client.post(reverse("remittance:era_force_post", kwargs={"era_id": era_id}), {"reason": ""})
+    assert EraFile.objects.get(pk=era_id).status == "held"
+    client.post(
+        reverse("remittance:era_force_post", kwargs={"era_id": era_id}), {"reason": "bank shows 213.66"}
+    )
+    era_file = EraFile.objects.get(pk=era_id)
+    assert (era_file.status, era_file.force_reason) == ("posted", "bank shows 213.66")
+    assert LedgerEntry.objects.filter(era_id=era_id, kind="insurance_payment").count() == 3
