@@ -72,3 +72,16 @@ def test_human_output(tmp_path, capsys, practice):
     assert (
         "posted, trace EFT1001, payment 213.66, claims 3 (matched 0, unmatched 3)" in capsys.readouterr().out
     )
+
+
+def test_an_out_of_balance_payment_prints_rejected_and_stays_held_r8(tmp_path, capsys, practice):
+    # given: BPR02 says 200.00 but the claims pay 213.66 (the payment does not balance)
+    path = tmp_path / "unbalanced.835"
+    path.write_text(envelope(PAID).replace("BPR*I*213.66", "BPR*I*200.00"))
+    # when / then: the contract's status is "rejected" (nothing posted), the command fails
+    with pytest.raises(CommandError, match="held: out of balance"):
+        call_command("era_import", str(path), "--practice", str(practice.pk), "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert (out["status"], out["balanced"], out["errors"][0]["segment"]) == ("rejected", False, "BPR")
+    # and the file is kept held, so a biller can post it anyway or withdraw it on the ERA screen
+    assert EraFile.objects.get().status == "held"

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from remittance.models import EraSource
+from remittance.models import EraSource, EraStatus
 from remittance.selectors import practice_for_payee
 from remittance.services.posting import era_payee, era_post
 
@@ -46,7 +46,14 @@ class Command(BaseCommand):
         if practice_id is None:
             raise CommandError("No practice: create one first (or pass --practice).")
         outcome = era_post(practice_id=practice_id, raw=raw, source=EraSource.COMMAND, name=path.name)
-        summaries = outcome.summaries
+        # The command's contract knows three statuses (posted, duplicate, rejected). A held ERA
+        # (out of balance at the payment level, decision 0039) posted nothing: it prints as
+        # "rejected" with "balanced": false and the imbalance in "errors", and the command fails;
+        # the file stays held on the ERA screen, where a biller can post it anyway or withdraw it.
+        summaries = [
+            {**summary, "status": EraStatus.REJECTED.value} if summary["status"] == EraStatus.HELD else summary
+            for summary in outcome.summaries
+        ]
         if options["json"]:
             self.stdout.write(json.dumps(summaries[0] if len(summaries) == 1 else summaries))
         else:
@@ -60,6 +67,8 @@ class Command(BaseCommand):
                 )
                 for item in summary["errors"]:
                     self.stdout.write(f"  {item['message']}")
-        if outcome.rejected:
-            first = summaries[0]["errors"][0]["message"] if summaries[0]["errors"] else "rejected"
-            raise CommandError(f"{path}: rejected: {first}")
+        not_posted = [s for s in outcome.summaries if s["status"] in (EraStatus.REJECTED, EraStatus.HELD)]
+        if not_posted:
+            first = not_posted[0]["errors"][0]["message"] if not_posted[0]["errors"] else "rejected"
+            held = " (held: out of balance, nothing posted)" if not_posted[0]["status"] == EraStatus.HELD else ""
+            raise CommandError(f"{path}: rejected{held}: {first}")
