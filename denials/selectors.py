@@ -580,6 +580,7 @@ class DenialDetail:
     codes: tuple[CodeRow, ...]
     rarcs: tuple[CodeRow, ...]
     operations: tuple[str, ...]
+    late_appeal: bool  # an appeal is still possible but the deadline has passed
     assigned_to_id: int | None
     can_write_off: bool
     cost_hint: str
@@ -681,6 +682,9 @@ def denial_get(*, access: PracticeAccess, denial_id: int, today: dt.date) -> Den
         codes=tuple(codes),
         rarcs=tuple(CodeRow(r.code, r.label, r.known) for r in result.rarcs),
         operations=operations,
+        late_appeal=Operation.APPEAL in operations
+        and denial.appeal_deadline is not None
+        and denial.appeal_deadline < today,
         assigned_to_id=denial.assigned_to_id,
         can_write_off=access.can(Capability.WRITE_OFF),
         cost_hint=hint.hint,

@@ -104,6 +104,13 @@ def test_d6_the_page_never_offers_to_move_a_co_amount_to_the_patient(world: Worl
     assert co.status == "open"
 
 
+def test_d7_a_late_appeal_is_warned_not_blocked(world: World, client_for: Any) -> None:
+    denial = world.denial(carc="50", era_date=dt.date(2026, 1, 5))  # 60-day window long gone
+    page = client_for(world.biller).get(reverse("denials:detail", args=[denial.pk])).content.decode()
+    assert 'id="deadline-passed"' in page
+    assert 'id="action-appeal"' in page
+
+
 def test_d5_an_unprocessable_claim_offers_only_correction(world: World, client_for: Any) -> None:
     denial = world.denial(carc="16", remarks=("MA130",))
     page = client_for(world.biller).get(reverse("denials:detail", args=[denial.pk])).content.decode()
