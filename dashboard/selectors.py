@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -24,6 +24,8 @@ from authorizations.selectors import authorizations_running_out_count
 from claims.domain.findings import finding_label
 from claims.domain.scrubber.common import TIMELY_FILING_WARNING_DAYS
 from claims.selectors import charge_worklist_counts
+from claims.selectors.claim_screens import claim_counts
+from claims.selectors.claims import FILING_ALERT_DAYS, claims_filing_deadline_counts
 from clinical_notes import screen_selectors
 from clinical_notes import selectors as note_selectors
 from clinical_notes.domain.timeliness import late_label
@@ -201,9 +203,30 @@ def _supervision_section(
     )
 
 
+def _claims_filing_tile(access: PracticeAccess) -> Tile:
+    """Claims the payer has not accepted, with the filing deadline within 14 days or past."""
+    counts = claims_filing_deadline_counts(access=access, within_days=FILING_ALERT_DAYS)
+    try:  # the claims list, once its screen exists; until then the charges list
+        url = _url("claims:list", filing_due=FILING_ALERT_DAYS)
+    except NoReverseMatch:
+        url = _url("charges:list", filing_due=FILING_ALERT_DAYS)
+    detail = ""
+    if counts.total:
+        detail = f"{counts.past} past the deadline" if counts.past else f"within {FILING_ALERT_DAYS} days"
+    return Tile(
+        "claims-filing-near",
+        "Claims near the filing deadline",
+        counts.total,
+        url,
+        detail=detail,
+        tone=_tone(counts.total, "bad"),
+    )
+
+
 def _billing_section(access: PracticeAccess) -> Section:
     counts = charge_worklist_counts(access=access, within_days=TIMELY_FILING_WARNING_DAYS)
     running_out = authorizations_running_out_count(access=access)
+    claims = claim_counts(access=access)
     tiles = [
         Tile(
             f"hold-{code or 'other'}",
@@ -229,6 +252,22 @@ def _billing_section(access: PracticeAccess) -> Section:
             "ready-bill", "Reviewed, ready to bill", counts.reviewed, _url("charges:list", status="reviewed")
         ),
         Tile(
+            "claims-ready",
+            "Claims ready to submit",
+            claims["ready"],
+            reverse("claims:batches"),
+            detail="tick them and submit a batch" if claims["ready"] else "",
+            tone=_tone(claims["ready"]),
+        ),
+        Tile(
+            "claims-rejected",
+            "Rejected claims",
+            claims["rejected"],
+            reverse("claims:rejections"),
+            detail="fix and resubmit" if claims["rejected"] else "",
+            tone=_tone(claims["rejected"], "bad"),
+        ),
+        Tile(
             "filing-near",
             "Filing deadlines near",
             counts.filing_due_soon,
@@ -236,6 +275,7 @@ def _billing_section(access: PracticeAccess) -> Section:
             detail=f"within {TIMELY_FILING_WARNING_DAYS} days or past" if counts.filing_due_soon else "",
             tone=_tone(counts.filing_due_soon, "bad"),
         ),
+        _claims_filing_tile(access),
         Tile(
             "auth-running-out",
             "Authorizations running out",

@@ -175,3 +175,37 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Ledger entry {self.pk} ({self.kind})"
+
+
+class PatientStatement(models.Model):
+    """A statement sent (or ready to send) to a patient: one per patient per statement date
+    (generation is idempotent on that pair). `content` is the snapshot the PDF is laid out
+    from, so a statement reprints exactly as sent; the totals are the ledger's on that day."""
+
+    practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    statement_date = models.DateField()
+    amount_due_cents = models.BigIntegerField(default=0)
+    credit_cents = models.BigIntegerField(default=0)
+    insurance_pending_cents = models.BigIntegerField(default=0)
+    unapplied_cents = models.BigIntegerField(default=0)
+    content = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "patient", "statement_date"], name="ledger_statement_one_per_patient_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_due_cents__gte=0) & models.Q(credit_cents__gte=0),
+                name="ledger_statement_totals_not_negative",
+            ),
+        ]
+        ordering = ["-statement_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Statement {self.pk}"

@@ -534,6 +534,7 @@ def patient_detail(request: HttpRequest, access: PracticeAccess, patient_id: int
             "can_add_coverage": access.can(Capability.COVERAGE_EDIT),
             "can_add_diagnosis": access.can(Capability.DIAGNOSIS_EDIT),
             "can_add_consent": access.can(Capability.CONSENT_EDIT),
+            "can_see_billing": access.can(Capability.BILLING_VIEW),
             "care_team_form": CareTeamForm(provider_choices=provider_choices) if provider_choices else None,
             "today_iso": record.today.isoformat(),
         },

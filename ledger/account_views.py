@@ -1,0 +1,355 @@
+"""Patient billing screens (mounted at /billing/patients/): the patient A/R list and the credit-
+balance worklist (CSV too), a patient's account (visits with insurance pending and patient due
+apart, payments, credits, statements), taking a payment, applying a credit, refunding one, and
+statements as PDF.
+
+Reading needs BILLING_VIEW (billers, practice admins); money changes need BILLING_EDIT (billers).
+Each read of a patient's account or statement is an audited PHI access (category billing).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import PracticeAccess, screen_access
+from accounts.domain.roles import Capability
+from audit.domain.categories import Category
+from audit.models import AuditEvent
+from audit.services import audit_event_record
+from core.csv_export import csv_response
+from core.errors import NotFound, ValidationFailed
+from core.formatting import date_label
+from core.money import cents_from_decimal, decimal_from_cents, format_cents
+from core.views import add_errors_to_form, app_errors
+from ledger import billing_selectors as selectors
+from ledger import billing_services as services
+from ledger.billing_forms import ApplyCreditForm, PaymentForm, RefundForm, StatementForm
+from ledger.models import PatientStatement
+from ledger.pdf import statement_pdf
+from patients.models import Patient
+from practice.selectors import practice_today
+
+LIST_LIMIT = 200
+
+
+def _audit(
+    access: PracticeAccess,
+    *,
+    action: str,
+    patient_id: int | None,
+    object_type: str,
+    object_id: int | str = "",
+    detail: str = "",
+    shown: list[int] | None = None,
+) -> None:
+    audit_event_record(
+        context=access.audit,
+        action=action,
+        category=Category.BILLING,
+        practice_id=access.practice_id,
+        patient_id=patient_id,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        shown_patient_ids=shown or (),
+    )
+
+
+def _patient_or_404(access: PracticeAccess, patient_id: int) -> None:
+    """The server-side guard of every patient-billing URL (U5): the patient must be this
+    practice's, so nothing can be read or saved under another or an empty patient."""
+    if not Patient.objects.filter(pk=patient_id, practice_id=access.practice_id).exists():
+        raise NotFound()
+
+
+@login_required
+@require_GET
+@app_errors
+def patient_ar(request: HttpRequest) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_VIEW)
+    only = request.GET.get("only", "")
+    only = only if only in ("due", "credit") else ""
+    want_csv = request.GET.get("format") == "csv"
+    rows, count = selectors.patient_ar_rows(
+        practice_id=access.practice_id, only=only, limit=None if want_csv else LIST_LIMIT
+    )
+    _audit(
+        access,
+        action=AuditEvent.Action.LIST,
+        patient_id=None,
+        object_type="patient_account",
+        detail=f"only={only};results={count}",
+        shown=[row.patient_id for row in rows],
+    )
+    if want_csv:
+        return csv_response(
+            f"patient-ar{'-' + only if only else ''}.csv",
+            ["Patient", "Account", "Insurance pending", "Patient due", "Credit"],
+            [
+                [
+                    row.patient_name,
+                    row.patient_id,
+                    decimal_from_cents(row.insurance_pending_cents),
+                    decimal_from_cents(row.patient_due_cents),
+                    decimal_from_cents(row.credit_cents),
+                ]
+                for row in rows
+            ],
+        )
+    context = {
+        "rows": [
+            {
+                "row": row,
+                "url": reverse("patient_billing:account", args=[row.patient_id]),
+                "insurance": format_cents(row.insurance_pending_cents),
+                "due": format_cents(row.patient_due_cents),
+                "credit": format_cents(row.credit_cents) if row.credit_cents else "",
+            }
+            for row in rows
+        ],
+        "count": count,
+        "limit": LIST_LIMIT,
+        "only": only,
+        "csv_url": f"{reverse('patient_billing:ar')}?{request.GET.urlencode() + '&' if request.GET else ''}format=csv",
+        "can_edit": access.can(Capability.BILLING_EDIT),
+        "today": practice_today(practice_id=access.practice_id).isoformat(),
+        "pending_help": selectors.PENDING_HELP,
+    }
+    return render(request, "ledger/patient_ar.html", context)
+
+
+def _claim_choices(account: selectors.PatientAccount) -> list[tuple[int | str, str]]:
+    return [
+        (row.claim_id, f"{date_label(row.date_from, weekday=False)} · {row.payer_name} · {row.status_label}")
+        for row in account.claims
+    ]
+
+
+@login_required
+@require_GET
+@app_errors
+def account(request: HttpRequest, patient_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_VIEW)
+    _patient_or_404(access, patient_id)
+    return _account_page(request, access, patient_id)
+
+
+def _account_page(
+    request: HttpRequest, access: PracticeAccess, patient_id: int, **forms: object
+) -> HttpResponse:
+    data = selectors.patient_account(practice_id=access.practice_id, patient_id=patient_id)
+    _audit(
+        access,
+        action=AuditEvent.Action.VIEW,
+        patient_id=patient_id,
+        object_type="patient_account",
+        object_id=patient_id,
+    )
+    today = practice_today(practice_id=access.practice_id)
+    choices = _claim_choices(data)
+    owed_choices = [
+        (row.claim_id, label)
+        for (row, (_pk, label)) in zip(data.claims, choices, strict=True)
+        if row.patient_due_cents > 0
+    ]
+    context = {
+        "account": data,
+        "claims": [
+            {
+                "row": row,
+                "date": date_label(row.date_from, weekday=False),
+                "billed": format_cents(row.billed_cents),
+                "insurance_paid": format_cents(row.insurance_paid_cents),
+                "adjusted": format_cents(row.adjusted_cents),
+                "insurance": format_cents(row.insurance_cents),
+                "share": "—" if row.pending else format_cents(row.patient_responsibility_cents),
+                "paid": format_cents(row.patient_paid_cents),
+                "due": format_cents(row.patient_due_cents),
+                "credit": format_cents(-row.patient_cents) if row.patient_cents < 0 else "",
+            }
+            for row in data.claims
+        ],
+        "payments": [
+            {
+                "row": p,
+                "date": date_label(p.received_on, weekday=False),
+                "amount": format_cents(p.amount_cents),
+                "unapplied": format_cents(p.unapplied_cents) if p.unapplied_cents else "",
+            }
+            for p in data.payments
+        ],
+        "insurance_pending": format_cents(data.insurance_pending_cents),
+        "patient_due": format_cents(data.patient_due_cents),
+        "credit": format_cents(data.credit_cents) if data.credit_cents else "",
+        "unapplied": format_cents(data.unapplied_cents) if data.unapplied_cents else "",
+        "statements": [
+            {
+                "statement": s,
+                "date": date_label(s.statement_date, weekday=False),
+                "due": format_cents(s.amount_due_cents),
+                "credit": format_cents(s.credit_cents) if s.credit_cents else "",
+            }
+            for s in selectors.statement_list(practice_id=access.practice_id, patient_id=patient_id)
+        ],
+        "can_edit": access.can(Capability.BILLING_EDIT),
+        "pending_help": selectors.PENDING_HELP,
+        "payment_form": forms.get("payment_form")
+        or PaymentForm(initial={"received_on": today, "method": "card"}, claim_choices=choices),
+        "apply_form": forms.get("apply_form")
+        or (ApplyCreditForm(claim_choices=owed_choices) if owed_choices and data.unapplied_cents else None),
+        "refund_form": forms.get("refund_form")
+        or (
+            RefundForm(initial={"amount": decimal_from_cents(data.credit_cents)})
+            if data.credit_cents
+            else None
+        ),
+        "statement_form": StatementForm(initial={"statement_date": today}),
+    }
+    return render(request, "ledger/account.html", context)
+
+
+@login_required
+@require_POST
+@app_errors
+def payment_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_EDIT)
+    _patient_or_404(access, patient_id)
+    data = selectors.patient_account(practice_id=access.practice_id, patient_id=patient_id)
+    form = PaymentForm(request.POST, claim_choices=_claim_choices(data))
+    if form.is_valid():
+        try:
+            taken = services.patient_payment_take(
+                practice_id=access.practice_id,
+                patient_id=patient_id,
+                amount_cents=cents_from_decimal(form.cleaned_data["amount"]),
+                method=form.cleaned_data["method"],
+                received_on=form.cleaned_data["received_on"],
+                claim_id=form.cleaned_data["claim"],
+                at_time_of_service=form.cleaned_data["at_time_of_service"],
+                reference=form.cleaned_data["reference"],
+                actor_id=access.user_id,
+            )
+        except ValidationFailed as error:
+            add_errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"Payment recorded: {format_cents(taken.applied_cents)} applied, {format_cents(taken.unapplied_cents)} kept as a credit.",
+            )
+            return redirect("patient_billing:account", patient_id=patient_id)
+    return _account_page(request, access, patient_id, payment_form=form)
+
+
+@login_required
+@require_POST
+@app_errors
+def credit_apply(request: HttpRequest, patient_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_EDIT)
+    _patient_or_404(access, patient_id)
+    data = selectors.patient_account(practice_id=access.practice_id, patient_id=patient_id)
+    form = ApplyCreditForm(request.POST, claim_choices=_claim_choices(data))
+    if form.is_valid():
+        try:
+            applied = services.credit_apply(
+                practice_id=access.practice_id,
+                patient_id=patient_id,
+                claim_id=form.cleaned_data["claim"],
+                on=practice_today(practice_id=access.practice_id),
+                actor_id=access.user_id,
+            )
+        except ValidationFailed as error:
+            add_errors_to_form(form, error)
+        else:
+            messages.success(request, f"Applied {format_cents(applied)} of the credit.")
+            return redirect("patient_billing:account", patient_id=patient_id)
+    return _account_page(request, access, patient_id, apply_form=form)
+
+
+@login_required
+@require_POST
+@app_errors
+def refund(request: HttpRequest, patient_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_EDIT)
+    _patient_or_404(access, patient_id)
+    form = RefundForm(request.POST)
+    if form.is_valid():
+        try:
+            cents = services.credit_refund(
+                practice_id=access.practice_id,
+                patient_id=patient_id,
+                amount_cents=cents_from_decimal(form.cleaned_data["amount"]),
+                reason=form.cleaned_data["reason"],
+                on=practice_today(practice_id=access.practice_id),
+                actor_id=access.user_id,
+            )
+        except ValidationFailed as error:
+            add_errors_to_form(form, error)
+        else:
+            messages.success(request, f"Refund of {format_cents(cents)} recorded.")
+            return redirect("patient_billing:account", patient_id=patient_id)
+    return _account_page(request, access, patient_id, refund_form=form)
+
+
+@login_required
+@require_POST
+@app_errors
+def statement_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_EDIT)
+    _patient_or_404(access, patient_id)
+    form = StatementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the statement date.")
+        return redirect("patient_billing:account", patient_id=patient_id)
+    statement = services.statement_generate(
+        practice_id=access.practice_id,
+        patient_id=patient_id,
+        statement_date=form.cleaned_data["statement_date"],
+        actor_id=access.user_id,
+    )
+    messages.success(request, f"Statement of {date_label(statement.statement_date, weekday=False)} ready.")
+    return redirect("patient_billing:account", patient_id=patient_id)
+
+
+@login_required
+@require_POST
+@app_errors
+def statements_run(request: HttpRequest) -> HttpResponse:
+    """Statements for every patient who owes or has a credit: one durable job each."""
+    access = screen_access(request, Capability.BILLING_EDIT)
+    form = StatementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the statement date.")
+        return redirect("patient_billing:ar")
+    count = services.statements_request(
+        practice_id=access.practice_id, statement_date=form.cleaned_data["statement_date"]
+    )
+    messages.success(request, f"{count} statements queued; they appear on each account when made.")
+    return redirect("patient_billing:ar")
+
+
+@login_required
+@require_GET
+@app_errors
+def statement_pdf_view(request: HttpRequest, patient_id: int, statement_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_VIEW)
+    statement = PatientStatement.objects.filter(
+        practice_id=access.practice_id, patient_id=patient_id, pk=statement_id
+    ).first()
+    if statement is None:
+        raise NotFound()
+    _audit(
+        access,
+        action=AuditEvent.Action.EXPORT,
+        patient_id=patient_id,
+        object_type="patient_statement",
+        object_id=statement.pk,
+        detail="pdf",
+    )
+    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="statement-{statement.pk}.pdf"'
+    return response
