@@ -444,10 +444,13 @@ def test_an_underpayment_is_flagged_with_the_difference(world):
     assert (under.expected_cents, under.paid_cents, under.difference_cents) == (12000, 10000, 2000)
 
 
-def test_posting_hands_adjudications_to_the_outbox_and_skips_denials_until_installed(world):
+def test_posting_hands_adjudications_and_denials_to_the_outbox(world):
     outcome = _post(world, envelope(PAID).encode())
-    jobs = list(BackgroundJob.objects.values_list("task_name", "kwargs"))
-    assert jobs == [("remittance.tasks.era_adjudications_record", {"era_file_id": outcome.era_ids[0]})]
+    jobs = sorted(BackgroundJob.objects.values_list("task_name", "kwargs"))
+    assert jobs == [
+        ("denials.tasks.denials_open_for_era", {"era_file_id": outcome.era_ids[0]}),
+        ("remittance.tasks.era_adjudications_record", {"era_file_id": outcome.era_ids[0]}),
+    ]
 
 
 def test_patient_balance_keeps_insurance_pending_apart_from_patient_due_p1(world):
