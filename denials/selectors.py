@@ -43,6 +43,7 @@ from denials.domain.workflow import (
 )
 from denials.models import Appeal, Denial, DenialReminder
 from eligibility.selectors import claim_eligibility
+from ledger.models import Account, LedgerEntry
 from payer_rules.selectors import payer_policy_on
 from practice.models import Practice
 from remittance.models import EraClaim, EraClaimState, EraFile, EraStatus
@@ -295,6 +296,20 @@ def denials_paid_later(*, practice_id: int, claim_ids: set[int], line_number: in
         )
         .order_by("pk")
     )
+
+
+def denied_balance_cents(*, denial: Denial) -> int:
+    """What the ledger still parks as "denied, needs action" on the denial's line (or claim, for
+    a claim-level denial): the amount a write-off moves out. One query on ledger rows."""
+    rows = LedgerEntry.objects.filter(
+        practice_id=denial.practice_id, account=Account.DENIED, claim_id=denial.claim_id
+    )
+    rows = (
+        rows.filter(claim_line_id=denial.claim_line_id)
+        if denial.claim_line_id is not None
+        else rows.filter(claim_line_id__isnull=True)
+    )
+    return int(rows.aggregate(cents=Sum("amount_cents"))["cents"] or 0)
 
 
 def practice_ids() -> list[int]:

@@ -12,6 +12,7 @@ from core.models import BackgroundJob
 from denials import services
 from denials.models import Denial
 from ledger.models import LedgerEntry
+from practice.access import practice_access_for
 from remittance.services.posting import era_post
 from tests.edi.samples_835 import DENIED, envelope
 from tests.remittance.world import World as RemittanceWorld
@@ -19,7 +20,11 @@ from tests.remittance.world import World as RemittanceWorld
 pytestmark = pytest.mark.django_db
 
 
-def test_a_posted_835_opens_its_denials_through_the_outbox_job(practice: Any) -> None:
+def _sum(**filters: Any) -> int:
+    return sum(LedgerEntry.objects.filter(**filters).values_list("amount_cents", flat=True))
+
+
+def test_a_posted_835_opens_its_denials_through_the_outbox_job(practice: Any, make_member: Any) -> None:
     world = RemittanceWorld(practice)
     world.sample_claims()
     outcome = era_post(practice_id=practice.pk, raw=envelope(DENIED).encode())
@@ -40,3 +45,17 @@ def test_a_posted_835_opens_its_denials_through_the_outbox_job(practice: Any) ->
     assert denial.era_line is not None
     # R4: the ledger parks the denied money for a decision; nothing is written off
     assert not LedgerEntry.objects.filter(kind="write_off").exists()
+    line = {"claim_line_id": denial.claim_line_id}
+    assert _sum(account="denied", **line) == 20000
+    # a person writes it off, with the permission and a reason: the denied A/R leaves the ledger
+    biller = practice_access_for(user=make_member("biller", practice), practice_id=practice.pk)
+    assert biller is not None
+    services.denial_write_off(access=biller, denial_id=denial.pk, reason="Retro-authorization refused")
+    assert _sum(account="denied", **line) == 0
+    entry = LedgerEntry.objects.get(kind="write_off")
+    assert (entry.amount_cents, entry.memo, entry.actor_id) == (
+        -20000,
+        "Retro-authorization refused",
+        biller.user_id,
+    )
+    assert _sum(account="patient", **line) == 0  # D6: never the patient's
