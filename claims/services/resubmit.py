@@ -69,7 +69,6 @@ def claim_resubmit(*, claim_id: int, actor: PracticeAccess) -> Claim:
         problems = claim_scrub_problems(
             claim,
             enrollment=_enrollments([claim]).get((_reported_provider_id(claim), claim.payer_id)),
-            payer_name=claim.payer.name,
         )
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         target = ClaimStatus.DRAFT if errors else ClaimStatus.READY
