@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts.access import PracticeAccess
@@ -523,23 +523,19 @@ class DueSoon:
     nearest_days: int | None
 
 
-def denials_due_soon(*, access: PracticeAccess, today: dt.date, within_days: int = 14) -> DueSoon:
+def denials_due_soon(*, practice_id: int, today: dt.date, within_days: int = 14) -> DueSoon:
     """Open denials whose appeal deadline is within `within_days` or past (one query): the
-    biller's home tile. No PHI: counts only."""
+    billing dashboard's "Denials due soon" tile. No PHI: counts only."""
     rows = Denial.objects.filter(
-        practice_id=access.practice_id,
+        practice_id=practice_id,
         status=Status.OPEN,
         appeal_deadline__lte=today + dt.timedelta(days=within_days),
     ).aggregate(
         count=Count("pk"),
         overdue=Count("pk", filter=Q(appeal_deadline__lt=today)),
+        nearest=Min("appeal_deadline", filter=Q(appeal_deadline__gte=today)),
     )
-    nearest = (
-        Denial.objects.filter(practice_id=access.practice_id, status=Status.OPEN, appeal_deadline__gte=today)
-        .order_by("appeal_deadline")
-        .values_list("appeal_deadline", flat=True)
-        .first()
-    )
+    nearest = rows["nearest"]
     return DueSoon(
         count=rows["count"] or 0,
         overdue=rows["overdue"] or 0,
