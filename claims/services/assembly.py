@@ -39,6 +39,7 @@ from accounts.access import PracticeAccess
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
+from claims import lock_objects
 from claims.domain.claim_assembly import (
     ChargeSetIn,
     ClaimCheckInput,
@@ -65,7 +66,6 @@ from core.domain.problems import Problem, Severity, problem_as_dict
 from core.errors import NotFound
 from edi.reader import DEFAULT_DELIMITERS
 from edi.x837p import ClaimDataError, validate_claim
-from eligibility.models import ControlNumber
 from payer_rules.domain.policy import BillingFrequency, PolicyTimeline
 from payer_rules.selectors import payer_policy_timelines
 from payers.selectors import enrollments_with_payer
@@ -82,12 +82,6 @@ class AssemblyResult:
     @property
     def created(self) -> int:
         return len(self.claim_ids)
-
-
-def _lock_practice_assembly(practice_id: int) -> None:
-    name = f"claims:assemble:{practice_id}"
-    ControlNumber.objects.get_or_create(name=name)
-    ControlNumber.objects.select_for_update().filter(name=name).values_list("name", flat=True).get()
 
 
 def _live_primary_line() -> Exists:
@@ -444,7 +438,7 @@ def claims_assemble(
             raise NotFound()
     now = timezone.now()
     with transaction.atomic():
-        _lock_practice_assembly(practice_id)
+        lock_objects.lock_practice_assembly(practice_id=practice_id)
         charge_sets, people = _charge_sets(practice_id, charge_set_ids)
         if not charge_sets:
             return AssemblyResult(claim_ids=(), ready=0, draft=0)
