@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from claims.domain.claim_status import ClaimStatus
 from claims.models import Claim, ClaimAdjudication, ClaimEvent
 from clinical_notes.models import SessionNote
+from denials.selectors import denials_due_soon
 from ledger.billing_selectors import PENDING_STATUSES, claim_status_label
 from ledger.domain.aging import BUCKET_KEYS, BUCKETS, AgingBasis, days_in_ar, rate
 from ledger.models import Account, EntryKind, LedgerEntry
@@ -286,10 +287,9 @@ def notes_awaiting_cosign_count(*, practice_id: int) -> int:
     return SessionNote.objects.filter(practice_id=practice_id, status="awaiting_cosign").count()
 
 
-def denials_due_soon_count_hook(*, practice_id: int) -> int | None:
-    """Denials whose appeal deadline is near: the denials app (helper "denials") answers this
-    once it is merged; until then None, and the tile says the count is not available."""
-    return None
+def denials_due_soon_count_hook(*, practice_id: int, today: dt.date) -> int | None:
+    """Open denials whose appeal deadline is within 14 days or past (the denials app, one query)."""
+    return denials_due_soon(practice_id=practice_id, today=today).count
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,15 +100,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     unmatched = selectors.unmatched_era_count(practice_id=practice_id)
     cosign = selectors.notes_awaiting_cosign_count(practice_id=practice_id)
-    denials = selectors.denials_due_soon_count_hook(practice_id=practice_id)
+    denials = selectors.denials_due_soon_count_hook(practice_id=practice_id, today=today)
     running_out = authorizations_running_out_count(access=access)
     tiles += [
         {
             "key": "denials_due",
             "label": "Denials due soon",
             "count": denials,
-            "detail": "" if denials is not None else "denial queue not installed",
-            "url": "",
+            "detail": "appeal deadline within 14 days or past" if denials else "",
+            "url": reverse("denials:queue"),
             "tone": "warn" if denials else "",
         },
         {

@@ -31,11 +31,10 @@ from clinical_notes import selectors as note_selectors
 from clinical_notes.domain.timeliness import late_label
 from clinical_notes.domain.transitions import NoteState
 from core.formatting import date_label
-from denials.selectors import denials_due_soon
 from eligibility.selectors import eligibility_alert_count, session_problem_count
 from payer_rules.selectors import payers_without_rules_count
 from payers.selectors import insurance_payer_ids, providers_not_enrolled_count
-from practice.selectors import billing_provider_ids, practice_setup_counts, practice_today, practice_zone
+from practice.selectors import billing_provider_ids, practice_setup_counts, practice_zone
 from scheduling.selectors import provider_day_counts
 from treatment_plans.selectors import plan_reviews_due
 
@@ -284,7 +283,6 @@ def _billing_section(access: PracticeAccess) -> Section:
             tone=_tone(running_out),
         ),
     ]
-    tiles.append(_denials_tile(access))
     if access.can(Capability.COVERAGE_EDIT):
         problems = session_problem_count(practice_id=access.practice_id)
         changes = eligibility_alert_count(practice_id=access.practice_id, days=COVERAGE_CHANGE_DAYS)
@@ -307,23 +305,6 @@ def _billing_section(access: PracticeAccess) -> Section:
             ),
         ]
     return Section(key="billing", title="Charges and authorizations", tiles=tiles)
-
-
-def _denials_tile(access: PracticeAccess) -> Tile:
-    due = denials_due_soon(access=access, today=practice_today(practice_id=access.practice_id))
-    detail = ""
-    if due.overdue:
-        detail = f"{due.overdue} past the appeal deadline"
-    elif due.nearest_days is not None and due.count:
-        detail = f"nearest in {due.nearest_days} day{'s' if due.nearest_days != 1 else ''}"
-    return Tile(
-        "denials-due",
-        "Denials due soon",
-        due.count,
-        reverse("denials:queue"),
-        detail=detail,
-        tone=_tone(due.count, "bad" if due.overdue else "warn"),
-    )
 
 
 def _setup_section(access: PracticeAccess, today: dt.date) -> Section:

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts.access import PracticeAccess
@@ -43,6 +43,7 @@ from denials.domain.workflow import (
 )
 from denials.models import Appeal, Denial, DenialReminder
 from eligibility.selectors import claim_eligibility
+from ledger.models import Account, LedgerEntry
 from payer_rules.selectors import payer_policy_on
 from practice.models import Practice
 from remittance.models import EraClaim, EraClaimState, EraFile, EraStatus
@@ -297,6 +298,20 @@ def denials_paid_later(*, practice_id: int, claim_ids: set[int], line_number: in
     )
 
 
+def denied_balance_cents(*, denial: Denial) -> int:
+    """What the ledger still parks as "denied, needs action" on the denial's line (or claim, for
+    a claim-level denial): the amount a write-off moves out. One query on ledger rows."""
+    rows = LedgerEntry.objects.filter(
+        practice_id=denial.practice_id, account=Account.DENIED, claim_id=denial.claim_id
+    )
+    rows = (
+        rows.filter(claim_line_id=denial.claim_line_id)
+        if denial.claim_line_id is not None
+        else rows.filter(claim_line_id__isnull=True)
+    )
+    return int(rows.aggregate(cents=Sum("amount_cents"))["cents"] or 0)
+
+
 def practice_ids() -> list[int]:
     return list(Practice.objects.order_by("pk").values_list("pk", flat=True))
 
@@ -508,23 +523,19 @@ class DueSoon:
     nearest_days: int | None
 
 
-def denials_due_soon(*, access: PracticeAccess, today: dt.date, within_days: int = 14) -> DueSoon:
+def denials_due_soon(*, practice_id: int, today: dt.date, within_days: int = 14) -> DueSoon:
     """Open denials whose appeal deadline is within `within_days` or past (one query): the
-    biller's home tile. No PHI: counts only."""
+    billing dashboard's "Denials due soon" tile. No PHI: counts only."""
     rows = Denial.objects.filter(
-        practice_id=access.practice_id,
+        practice_id=practice_id,
         status=Status.OPEN,
         appeal_deadline__lte=today + dt.timedelta(days=within_days),
     ).aggregate(
         count=Count("pk"),
         overdue=Count("pk", filter=Q(appeal_deadline__lt=today)),
+        nearest=Min("appeal_deadline", filter=Q(appeal_deadline__gte=today)),
     )
-    nearest = (
-        Denial.objects.filter(practice_id=access.practice_id, status=Status.OPEN, appeal_deadline__gte=today)
-        .order_by("appeal_deadline")
-        .values_list("appeal_deadline", flat=True)
-        .first()
-    )
+    nearest = rows["nearest"]
     return DueSoon(
         count=rows["count"] or 0,
         overdue=rows["overdue"] or 0,
@@ -580,6 +591,7 @@ class DenialDetail:
     codes: tuple[CodeRow, ...]
     rarcs: tuple[CodeRow, ...]
     operations: tuple[str, ...]
+    late_appeal: bool  # an appeal is still possible but the deadline has passed
     assigned_to_id: int | None
     can_write_off: bool
     cost_hint: str
@@ -681,6 +693,9 @@ def denial_get(*, access: PracticeAccess, denial_id: int, today: dt.date) -> Den
         codes=tuple(codes),
         rarcs=tuple(CodeRow(r.code, r.label, r.known) for r in result.rarcs),
         operations=operations,
+        late_appeal=Operation.APPEAL in operations
+        and denial.appeal_deadline is not None
+        and denial.appeal_deadline < today,
         assigned_to_id=denial.assigned_to_id,
         can_write_off=access.can(Capability.WRITE_OFF),
         cost_hint=hint.hint,

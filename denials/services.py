@@ -43,6 +43,8 @@ from denials.domain.workflow import (
 )
 from denials.models import Appeal, Denial, DenialEvent, DenialReminder
 from denials.selectors import DENIAL_OBJECT_TYPE, DenialSource
+from ledger.models import Account, EntryKind
+from ledger.services import ledger_entries_append
 
 Kind = DenialEvent.Kind
 APPEALABLE_CLAIM_STATUSES = frozenset({ClaimStatus.DENIED, ClaimStatus.PARTIALLY_PAID, ClaimStatus.PAID})
@@ -352,6 +354,37 @@ def denial_transfer_to_patient(*, access: PracticeAccess, denial_id: int, reason
     return denial
 
 
+def _ledger_write_off(access: PracticeAccess, denial: Denial, reason: str) -> int:
+    """The ledger row of a write-off: what the ledger parked as denied on the line (at most the
+    denied amount) leaves the `denied` account as `write_off`. Nothing parked (a contractual or
+    OA/PI line, posted elsewhere): nothing to move. Returns the cents moved."""
+    cents = min(selectors.denied_balance_cents(denial=denial), denial.amount_cents)
+    if cents <= 0:
+        return 0
+    ledger_entries_append(
+        rows=[
+            {
+                "practice_id": denial.practice_id,
+                "patient_id": denial.patient_id,
+                "claim_id": denial.claim_id,
+                "claim_line_id": denial.claim_line_id,
+                "account": Account.DENIED,
+                "kind": EntryKind.WRITE_OFF,
+                "amount_cents": -cents,
+                "group": denial.group,
+                "reason_code": denial.carc[:5],
+                "era_line_id": denial.era_line_id,
+                "era_claim_id": denial.era_claim_id,
+                "reference": f"denial:{denial.pk}",
+                "occurred_on": timezone.now().date(),
+                "actor_id": access.user_id,
+                "memo": reason[:200],
+            }
+        ]
+    )
+    return cents
+
+
 def denial_write_off(*, access: PracticeAccess, denial_id: int, reason: str) -> Denial:
     """Write the denied amount off: a person with WRITE_OFF, with a reason (R4)."""
     if not access.can(Capability.WRITE_OFF):
@@ -362,13 +395,14 @@ def denial_write_off(*, access: PracticeAccess, denial_id: int, reason: str) -> 
     with transaction.atomic(durable=True):
         denial = _locked(access, denial_id)
         _check(Operation.WRITE_OFF, denial)
+        moved = _ledger_write_off(access, denial, reason.strip())
         _transition(
             access,
             denial,
             to=target_status(Operation.WRITE_OFF),
             kind=Kind.WRITTEN_OFF,
             reason=reason.strip(),
-            data={"cents": denial.amount_cents},
+            data={"cents": denial.amount_cents, "ledger_cents": moved},
         )
     return denial
 

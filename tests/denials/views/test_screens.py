@@ -104,6 +104,13 @@ def test_d6_the_page_never_offers_to_move_a_co_amount_to_the_patient(world: Worl
     assert co.status == "open"
 
 
+def test_d7_a_late_appeal_is_warned_not_blocked(world: World, client_for: Any) -> None:
+    denial = world.denial(carc="50", era_date=dt.date(2026, 1, 5))  # 60-day window long gone
+    page = client_for(world.biller).get(reverse("denials:detail", args=[denial.pk])).content.decode()
+    assert 'id="deadline-passed"' in page
+    assert 'id="action-appeal"' in page
+
+
 def test_d5_an_unprocessable_claim_offers_only_correction(world: World, client_for: Any) -> None:
     denial = world.denial(carc="16", remarks=("MA130",))
     page = client_for(world.biller).get(reverse("denials:detail", args=[denial.pk])).content.decode()
@@ -199,15 +206,15 @@ def test_d8_analytics_group_by_payer_code_category_provider_month_without_pr(
     assert csv_lines[0] == "dimension,key,label,denials,amount,rate"
 
 
-def test_the_billers_home_shows_denials_due_soon(world: World, client_for: Any) -> None:
-    denial = world.denial(carc="50")
-    Denial.objects.filter(pk=denial.pk).update(
-        appeal_deadline=practice_today(practice_id=world.practice.pk) + dt.timedelta(days=5)
-    )
-    home = client_for(world.biller).get(reverse("home"))
-    tiles = {t.key: t for s in home.context["sections"] for t in s.tiles}
-    assert tiles["denials-due"].count == 1
-    assert tiles["denials-due"].url == reverse("denials:queue")
+def test_the_billing_dashboard_counts_denials_due_soon(world: World, client_for: Any) -> None:
+    due, later = world.denial(carc="50"), world.denial(carc="4")
+    today = practice_today(practice_id=world.practice.pk)
+    Denial.objects.filter(pk=due.pk).update(appeal_deadline=today + dt.timedelta(days=5))
+    Denial.objects.filter(pk=later.pk).update(appeal_deadline=today + dt.timedelta(days=40))
+    page = client_for(world.biller).get(reverse("billing_dashboard:dashboard"))
+    tiles = {t["key"]: t for t in page.context["tiles"]}
+    assert tiles["denials_due"]["count"] == 1
+    assert tiles["denials_due"]["url"] == reverse("denials:queue")
 
 
 def test_assign_and_the_assigned_to_me_filter(world: World, client_for: Any) -> None:
