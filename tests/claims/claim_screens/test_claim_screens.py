@@ -66,6 +66,10 @@ def test_list_counts_per_state_and_rows(world, biller):
         ({"min_amount": "200"}, {"big"}),
         ({"max_amount": "100"}, {"small"}),
         ({"min_amount": "100", "max_amount": "160"}, {"ready", "rejected", "other-payer", "old"}),
+        # deadline = DOS + 90: "big" and "small" (DOS 200 days ago) are past it, "old" (40 days
+        # ago) is 50 days away; the home page's tile links with filing_due=14
+        ({"filing_due": "14"}, {"big", "small"}),
+        ({"filing_due": "50"}, {"big", "small", "old"}),
     ],
 )
 def test_list_filters(world, biller, query, expected):
