@@ -6,6 +6,7 @@ from accounts import urls as accounts_urls
 from audit import urls as audit_urls
 from authorizations import urls as authorizations_urls
 from claims import urls as claims_urls
+from claims import urls_corrections as claim_corrections_urls
 from clinical_notes import urls as clinical_notes_urls
 from core import views as core_views
 from core.api.docs import ParitySwaggerView
@@ -35,6 +36,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("plans/", include((treatment_plans_urls.api_urlpatterns, "plans_api"))),
     path("authorizations/", include((authorizations_urls.api_urlpatterns, "authorizations_api"))),
     path("charges/", include((claims_urls.api_urlpatterns, "charges_api"))),
+    path("claims/", include((claim_corrections_urls.api_urlpatterns, "claim_corrections_api"))),
     path("claims/", include((claims_urls.claim_api_urlpatterns, "claims_api"))),
     path("eligibility/", include((eligibility_urls.api_urlpatterns, "eligibility_api"))),
     path("estimates/", include((estimates_urls.api_urlpatterns, "estimates_api"))),
@@ -62,6 +64,7 @@ urlpatterns = [
     path("plans/", include((treatment_plans_urls.urlpatterns, "plans"))),
     path("authorizations/", include(authorizations_urls)),
     path("charges/", include(claims_urls)),
+    path("claims/", include((claim_corrections_urls.urlpatterns, "claim_corrections"))),
     path("claims/", include((claims_urls.claim_urlpatterns, "claims"))),
     path("eligibility/", include(eligibility_urls)),
     path("estimates/", include(estimates_urls)),

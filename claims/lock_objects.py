@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from claims.models import CaptureDay, Charge, ChargeSet
+from claims.models import CaptureDay, Charge, ChargeSet, ClaimCounter
 
 
 def lock_patient_day(*, patient_id: int, day: date, at: datetime) -> None:
@@ -34,3 +34,11 @@ def lock_charge(*, charge_set_id: int, charge_id: int) -> Charge | None:
         .filter(pk=charge_id, charge_set_id=charge_set_id)
         .first()
     )
+
+
+def lock_practice_assembly(*, practice_id: int) -> None:
+    """Lock the practice's assembly row until the transaction ends (created when missing):
+    a second assembly of the practice waits, then finds the charges already on claims."""
+    name = f"assemble:{practice_id}"
+    ClaimCounter.objects.get_or_create(name=name)
+    ClaimCounter.objects.select_for_update().filter(name=name).values_list("name", flat=True).get()

@@ -781,3 +781,16 @@ class ClaimLineAdjudication(models.Model):
 
     def __str__(self) -> str:
         return f"Line adjudication {self.pk}"
+
+
+class ClaimCounter(models.Model):
+    """A claims counter, one row per name: "pcn:<practice>" hands out patient control number
+    sequence values in blocks (never twice); "assemble:<practice>" is the row an assembly run
+    locks so that runs of one practice go one at a time. (ISA13 comes from eligibility's
+    interchange counter, shared by every file the practice sends.)"""
+
+    name = models.CharField(max_length=48, primary_key=True)
+    last_value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.name

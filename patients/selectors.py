@@ -643,6 +643,24 @@ def primary_billed_coverage_on(*, patient_id: int, on: dt.date) -> BilledCoverag
     return _billed_coverage(row[1:])
 
 
+def billed_coverage_by_priority(
+    *, patient_id: int, priority: int, date_from: dt.date, date_to: dt.date
+) -> BilledCoverage | None:
+    """The patient's coverage of `priority` (2 secondary, 3 tertiary) active on every date from
+    `date_from` to `date_to`, with its payer; None when there is none or its payer is self-pay
+    (one query; the next payer of a claim)."""
+    row = (
+        Coverage.objects.filter(patient_id=patient_id, priority=priority, effective_on__lte=date_from)
+        .filter(Q(terminates_on__isnull=True) | Q(terminates_on__gte=date_to))
+        .order_by("-effective_on", "-pk")
+        .values_list("payer__kind", *_BILLED_COVERAGE_FIELDS)
+        .first()
+    )
+    if row is None or row[0] == Payer.Kind.SELF_PAY:
+        return None
+    return _billed_coverage(row[1:])
+
+
 def billed_coverage_get(*, coverage_id: int) -> BilledCoverage | None:
     """A coverage by id with its payer (one query); None when it is missing."""
     row = Coverage.objects.filter(pk=coverage_id).values_list(*_BILLED_COVERAGE_FIELDS).first()

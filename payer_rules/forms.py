@@ -24,6 +24,8 @@ from payer_rules.domain.policy import (
     RENDERING_BILLING_LABELS,
     BillingFrequency,
     RenderingBilling,
+    ReplacementLines,
+    SecondaryFilingFrom,
 )
 from payer_rules.domain.policy_checks import AUDIO_ONLY_MODIFIERS, DISTINCT_MODIFIERS, VIDEO_MODIFIERS
 from payer_rules.domain.same_day import SAME_DAY_SEVERITY_LABELS, default_same_day_rules
@@ -147,6 +149,40 @@ class BillingForm(forms.Form):
     eligibility_enrollment_required = forms.BooleanField(
         label="Eligibility checks need provider enrollment with this payer", required=False
     )
+    corrections_replacements = forms.ChoiceField(
+        label="Replacement claims (frequency 7)", choices=[], required=False
+    )
+    corrections_voids = forms.ChoiceField(label="Void claims (frequency 8)", choices=[], required=False)
+    corrections_replacement_lines = forms.ChoiceField(
+        label="A replacement carries", choices=[], required=False
+    )
+    corrections_secondary_filing_from = forms.ChoiceField(
+        label="As secondary payer, timely filing counts from", choices=[], required=False
+    )
+    corrections_medicare_secondary_type = forms.CharField(
+        label="Medicare secondary payer type (SBR05)",
+        max_length=2,
+        required=False,
+        help_text="Medicare payers only: e.g. 12, 43 or 47. Sent when Medicare is not the primary.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = [
+            ("", "The payer kind's default (Medicare: no)"),
+            ("yes", "Accepted"),
+            ("no", "Not accepted"),
+        ]
+        self.fields["corrections_replacements"].choices = allowed  # type: ignore[attr-defined]
+        self.fields["corrections_voids"].choices = allowed  # type: ignore[attr-defined]
+        self.fields["corrections_replacement_lines"].choices = [  # type: ignore[attr-defined]
+            (ReplacementLines.ALL.value, "Every line of the claim"),
+            (ReplacementLines.CHANGED.value, "Only the lines corrected"),
+        ]
+        self.fields["corrections_secondary_filing_from"].choices = [  # type: ignore[attr-defined]
+            (SecondaryFilingFrom.DATE_OF_SERVICE.value, "The date of service"),
+            (SecondaryFilingFrom.PRIMARY_ADJUDICATION.value, "The earlier payer's remittance date"),
+        ]
 
 
 class RenderingRuleForm(forms.Form):
@@ -413,6 +449,15 @@ class RuleSetForms:
                 else billing["eligibility_verify_within_days"],
                 "enrollment_required": billing["eligibility_enrollment_required"],
             },
+            "corrections": {
+                "replacements": _yes_no(billing.get("corrections_replacements")),
+                "voids": _yes_no(billing.get("corrections_voids")),
+                "replacement_lines": billing.get("corrections_replacement_lines")
+                or ReplacementLines.ALL.value,
+                "secondary_filing_from": billing.get("corrections_secondary_filing_from")
+                or SecondaryFilingFrom.DATE_OF_SERVICE.value,
+                "medicare_secondary_type": (billing.get("corrections_medicare_secondary_type") or "").strip(),
+            },
         }
 
     def add_errors(self, field_errors: Mapping[str, Sequence[str]]) -> None:
@@ -440,6 +485,25 @@ class RuleSetForms:
             if name in form.fields:
                 return form, name
         return self.version, None
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def _corrections_initial(corrections: Mapping[str, Any]) -> dict[str, Any]:
+    def choice(value: object) -> str:
+        return "" if value is None else ("yes" if value else "no")
+
+    return {
+        "corrections_replacements": choice(corrections.get("replacements")),
+        "corrections_voids": choice(corrections.get("voids")),
+        "corrections_replacement_lines": corrections.get("replacement_lines", ReplacementLines.ALL.value),
+        "corrections_secondary_filing_from": corrections.get(
+            "secondary_filing_from", SecondaryFilingFrom.DATE_OF_SERVICE.value
+        ),
+        "corrections_medicare_secondary_type": corrections.get("medicare_secondary_type", ""),
+    }
 
 
 def _initial(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -470,6 +534,7 @@ def _initial(document: Mapping[str, Any]) -> dict[str, Any]:
             "eligibility_enrollment_required": (document.get("eligibility") or {}).get(
                 "enrollment_required", False
             ),
+            **_corrections_initial(document.get("corrections") or {}),
         },
         "code_substitutions": [
             {**s, "credentials": joined(s.get("credentials", []))}

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.audit.matrix_entries import ENTRIES as AUDIT_ENTRIES
 from tests.authorizations.matrix_entries import ENTRIES as AUTHORIZATION_ENTRIES
 from tests.claims.claim_matrix_entries import ENTRIES as CLAIM_ENTRIES
+from tests.claims.corrections.matrix_entries import ENTRIES as CLAIM_CORRECTION_ENTRIES
 from tests.claims.matrix_entries import ENTRIES as CHARGE_ENTRIES
 from tests.clinical_notes.matrix_entries import ENTRIES as NOTE_ENTRIES
 from tests.dashboard.matrix_entries import ENTRIES as JOB_ENTRIES
@@ -79,6 +80,7 @@ MATRIX.update({name: Entry(**spec) for name, spec in JOB_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in PLAN_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in ELIGIBILITY_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in ESTIMATE_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in CLAIM_CORRECTION_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in REMITTANCE_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in CLAIM_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in DENIAL_ENTRIES.items()})

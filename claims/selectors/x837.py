@@ -7,8 +7,9 @@ passed on as it is, and the builder's check (`edi.x837p.validate_claim`) names i
 assembly stores that as a scrubber error (pitfall C11), so a claim with incomplete data never
 becomes `ready` and never reaches a file.
 
-Secondary/tertiary claims' other payers (2320/2330/2430) are not mapped here yet: such a claim
-maps with no other payers and the builder's check refuses it.
+Secondary/tertiary claims' other payers (2320/2330/2430) come from the earlier payers'
+adjudications (claims.selectors.cob): `claims_837_inputs`, `claims_837_with_cob` and the batch
+builder apply them; `claim_837` alone maps one claim without them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from typing import Any
 from django.db.models import Prefetch
 
 from claims.models import Claim, ClaimLine
+from claims.selectors.cob import claims_cob, with_cob
+from core.domain.problems import Problem
 from core.money import decimal_from_cents
 from edi import x837p
 
@@ -230,8 +233,33 @@ def claim_records_for_837(claim_ids: Iterable[int]) -> list[Any]:
 
 
 def claims_837_inputs(claim_ids: Iterable[int]) -> list[x837p.Claim]:
-    """The builder's claims for `claim_ids` (ids not found are left out), in two queries."""
-    return [claim_837(claim) for claim in claim_records_for_837(claim_ids)]
+    """The builder's claims for `claim_ids` (ids not found are left out), with the COB loops of
+    secondary/tertiary claims: two queries, plus a constant few when there are secondaries."""
+    records = claim_records_for_837(claim_ids)
+    cobs = claims_cob(records)
+    return [with_cob(claim_837(claim), claim, cobs) for claim in records]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim837:
+    claim: Claim
+    x837: x837p.Claim
+    cob_problems: list[Problem]
+
+
+def claims_837_with_cob(claim_ids: Iterable[int]) -> list[Claim837]:
+    """Each claim (a model instance), its builder claim (COB loops applied) and what stops its
+    COB data."""
+    claims = claims_for_837(claim_ids)
+    cobs = claims_cob(claims)
+    return [
+        Claim837(
+            claim=claim,
+            x837=with_cob(claim_837(claim), claim, cobs),
+            cob_problems=cobs[claim.pk].problems if claim.pk in cobs else [],
+        )
+        for claim in claims
+    ]
 
 
 def claim_ids_to_export(*, practice_id: int | None, every_claim: bool) -> dict[int, list[int]]:

@@ -12,6 +12,10 @@ same ERA twice records once and returns the first row. It moves the claim with a
   the patient: `partially_paid`.
 * Otherwise `paid` (the payer processed it: paid, or left it to the patient's deductible).
 
+After an outcome (not a reversal), `claims.services.secondary.claim_next_payer_after_adjudication`
+records a crossover (R15) or queues the secondary/tertiary claim when the patient still owes
+something and has further coverage.
+
 When the state machine refuses the move (the claim was voided or closed meanwhile), the
 outcome is still recorded and the event says the status was left as it was: an ERA is never
 refused for the claim's status.
@@ -29,6 +33,8 @@ from django.utils import timezone
 
 from claims.domain.claim_status import ClaimStatus, transition_problems
 from claims.models import Claim, ClaimAdjudication, ClaimEvent, ClaimLineAdjudication
+from claims.services.corrections import claim_version_accepted
+from claims.services.secondary import claim_next_payer_after_adjudication
 from claims.services.transitions import claim_event
 from core.errors import NotFound, ValidationFailed
 
@@ -62,6 +68,9 @@ class AdjudicationIn:
     payer_claim_number: str = ""  # CLP07
     adjustments: tuple[Mapping[str, Any], ...] = ()
     lines: tuple[LineAdjudicationIn, ...] = field(default=())
+    crossover_carrier: str = ""  # NM1*TT: the payer the claim was forwarded to (R15)
+    remarks: tuple[str, ...] = ()  # claim-level MOA/MIA remark codes (MA18, N89: forwarded)
+    crossed_over: bool = False  # the posting found a crossover (CLP02 19-21 or NM1*TT)
 
 
 def _line_denied(line: LineAdjudicationIn) -> bool:
@@ -142,6 +151,15 @@ def claim_adjudication_record(outcome: AdjudicationIn) -> ClaimAdjudication:
             if reversed_row is not None:
                 ClaimAdjudication.objects.filter(pk=reversed_row.pk).update(reversed_by=row)
         _move(claim, outcome, row, now=now)
+        if not is_reversal:
+            claim_version_accepted(claim.pk)  # a replacement/void adjudicated: close/void the old
+            # the next payer: a crossover noted, or its claim queued (COB)
+            claim_next_payer_after_adjudication(
+                claim.pk,
+                crossover_carrier=outcome.crossover_carrier,
+                remark_codes=outcome.remarks,
+                crossed_over=outcome.crossed_over,
+            )
     return row
 
 

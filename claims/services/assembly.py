@@ -39,6 +39,7 @@ from accounts.access import PracticeAccess
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
+from claims import lock_objects
 from claims.domain.claim_assembly import (
     ChargeSetIn,
     ClaimCheckInput,
@@ -57,6 +58,7 @@ from claims.domain.claim_assembly import (
 )
 from claims.domain.claim_status import ClaimStatus
 from claims.models import Charge, ChargeSet, ChargeStatus, Claim, ClaimEvent, ClaimLine
+from claims.selectors.cob import claims_cob, with_cob
 from claims.selectors.x837 import RELATED_FIELDS, claim_837
 from claims.services.common import require_edit
 from claims.services.numbers import claim_numbers
@@ -65,7 +67,6 @@ from core.domain.problems import Problem, Severity, problem_as_dict
 from core.errors import NotFound
 from edi.reader import DEFAULT_DELIMITERS
 from edi.x837p import ClaimDataError, validate_claim
-from eligibility.models import ControlNumber
 from payer_rules.domain.policy import BillingFrequency, PolicyTimeline
 from payer_rules.selectors import payer_policy_timelines
 from payers.selectors import enrollments_with_payer
@@ -82,12 +83,6 @@ class AssemblyResult:
     @property
     def created(self) -> int:
         return len(self.claim_ids)
-
-
-def _lock_practice_assembly(practice_id: int) -> None:
-    name = f"claims:assemble:{practice_id}"
-    ControlNumber.objects.get_or_create(name=name)
-    ControlNumber.objects.select_for_update().filter(name=name).values_list("name", flat=True).get()
 
 
 def _live_primary_line() -> Exists:
@@ -334,8 +329,11 @@ def claim_scrub_problems(
         enrollment=enrollment,
         dates=[line.service_date for line in rows],
     )
+    cobs = claims_cob([claim])  # a secondary/tertiary claim: the earlier payers' loops (C1-C4)
+    if cobs:
+        problems += cobs[claim.pk].problems
     try:
-        validate_claim(claim_837(claim, rows), DEFAULT_DELIMITERS)
+        validate_claim(with_cob(claim_837(claim, rows), claim, cobs), DEFAULT_DELIMITERS)
     except ClaimDataError as failure:
         reason = str(failure).split(": ", 1)[-1]
         problems.append(incomplete_data_problem(failure.field, reason))
@@ -444,7 +442,7 @@ def claims_assemble(
             raise NotFound()
     now = timezone.now()
     with transaction.atomic():
-        _lock_practice_assembly(practice_id)
+        lock_objects.lock_practice_assembly(practice_id=practice_id)
         charge_sets, people = _charge_sets(practice_id, charge_set_ids)
         if not charge_sets:
             return AssemblyResult(claim_ids=(), ready=0, draft=0)

@@ -1,10 +1,12 @@
-"""Numbers from database counters (eligibility's `ControlNumber` rows, so every interchange a
-practice sends, 270 or 837, draws its ISA13 from the same counter and none is ever reused).
+"""Numbers from database counters.
 
-* `interchange_control_number()`: ISA13/GS06 of a new 837 file (pitfall C16: a new file never
-  reuses a number; a re-sent file keeps its own).
+* `interchange_control_number()`: ISA13/GS06 of a new 837 file, from eligibility's
+  "interchange" counter, so every interchange a practice sends (270 or 837) has its own number
+  and none is ever reused (pitfall C16: a new file never reuses a number; a re-sent file keeps
+  its own).
 * `claim_numbers(practice_id, count)`: a block of patient-control-number sequence values for
-  the practice, in three queries however many (unique per practice, pitfall C6).
+  the practice from claims' own counter (`ClaimCounter`), in three queries however many
+  (unique per practice, pitfall C6).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
-from eligibility.models import ControlNumber
+from claims.models import ClaimCounter
 from eligibility.services import next_control_number
 
 
@@ -24,9 +26,9 @@ def claim_numbers(practice_id: int, count: int) -> range:
     """`count` new values of the practice's claim counter (never handed out twice)."""
     if count <= 0:
         return range(0)
-    name = f"claims:pcn:{practice_id}"
+    name = f"pcn:{practice_id}"
     with transaction.atomic():
-        ControlNumber.objects.get_or_create(name=name)
-        ControlNumber.objects.filter(name=name).update(last_value=F("last_value") + count)
-        last = ControlNumber.objects.values_list("last_value", flat=True).get(name=name)
+        ClaimCounter.objects.get_or_create(name=name)
+        ClaimCounter.objects.filter(name=name).update(last_value=F("last_value") + count)
+        last = ClaimCounter.objects.values_list("last_value", flat=True).get(name=name)
     return range(last - count + 1, last + 1)

@@ -28,6 +28,8 @@ from claims.forms import BatchSubmitForm, ClaimFilterForm
 from claims.pdf_cms1500 import cms1500_pdf
 from claims.selectors import claim_screens as selectors
 from claims.selectors import payer_choices, provider_choices
+from claims.selectors.cob import claims_cob, with_cob
+from claims.selectors.corrections import claim_corrections_panel
 from claims.selectors.x837 import claim_837
 from core.errors import Conflict, ValidationFailed
 from core.money import cents_from_decimal
@@ -117,10 +119,11 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         claim=claim,
         today=practice_today(practice_id=access.practice_id),
         zone=practice_zone(practice_id=access.practice_id),
-        preview=claim_segments(claim_837(claim)),
+        preview=claim_segments(with_cob(claim_837(claim), claim, claims_cob([claim]))),
         can_edit=access.can(Capability.BILLING_EDIT),
     )
-    return render(request, "claims/claim_detail.html", {"page": page})
+    corrections = claim_corrections_panel(access=access, claim_id=claim.pk, audit=False)  # read audited above
+    return render(request, "claims/claim_detail.html", {"page": page, "corrections": corrections})
 
 
 @login_required
@@ -129,7 +132,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 def claim_pdf(request: HttpRequest, claim_id: int) -> HttpResponse:
     access = screen_access(request, Capability.BILLING_VIEW)
     claim = selectors.claim_get(access=access, claim_id=claim_id, purpose="pdf")
-    typed = claim_837(claim)
+    typed = with_cob(claim_837(claim), claim, claims_cob([claim]))
     problem = claim_segments(typed).problem
     if problem:
         messages.error(request, f"The CMS-1500 cannot be printed yet: {problem}")

@@ -30,7 +30,9 @@ Document (every key optional; defaults are the CPT rules alone and no payer limi
      "same_day": [{"rule": "diagnostic_evaluation_with_psychotherapy", "severity": "error"}],
      "billing_frequency": "per_session", "cosign_required": false,
      "timely_filing_days": null, "appeal_window_days": null,
-     "eligibility": {"service_types": ["MH"], "verify_within_days": 30, "enrollment_required": false}}
+     "eligibility": {"service_types": ["MH"], "verify_within_days": 30, "enrollment_required": false},
+     "corrections": {"replacements": null, "voids": null, "replacement_lines": "all",
+                     "secondary_filing_from": "date_of_service", "medicare_secondary_type": ""}}
 """
 
 from __future__ import annotations
@@ -190,6 +192,35 @@ class EligibilityRules:
     enrollment_required: bool = False
 
 
+class ReplacementLines(StrEnum):
+    ALL = "all"  # a replacement (frequency 7) carries every line of the claim it replaces (C17)
+    CHANGED = "changed"  # the payer takes a replacement of only the lines being corrected
+
+
+class SecondaryFilingFrom(StrEnum):
+    DATE_OF_SERVICE = "date_of_service"
+    PRIMARY_ADJUDICATION = "primary_adjudication"  # the earlier payer's 835 date (D2)
+
+
+@with_config(_FORBID_EXTRA)
+@dataclass(frozen=True, slots=True)
+class CorrectionRules:
+    """Corrections and coordination of benefits (issue #11; pitfalls C3, C7, C17, D2).
+
+    `replacements`/`voids`: whether the payer takes frequency 7/8 claims electronically; None is
+    the payer kind's default (Medicare takes neither: its corrections are reopenings).
+    `replacement_lines`: what a replacement carries. `secondary_filing_from`: when this payer's
+    timely-filing clock starts for a claim it receives as secondary or tertiary.
+    `medicare_secondary_type`: SBR05 (e.g. 12, 43, 47) sent when this payer is Medicare and not
+    the primary; a Medicare-secondary claim without it is held (C3)."""
+
+    replacements: bool | None = None
+    voids: bool | None = None
+    replacement_lines: ReplacementLines = ReplacementLines.ALL
+    secondary_filing_from: SecondaryFilingFrom = SecondaryFilingFrom.DATE_OF_SERVICE
+    medicare_secondary_type: str = ""
+
+
 @with_config(_FORBID_EXTRA)
 @dataclass(frozen=True, slots=True)
 class PayerPolicy:
@@ -208,6 +239,7 @@ class PayerPolicy:
     timely_filing_days: int | None = None
     appeal_window_days: int | None = None
     eligibility: EligibilityRules = field(default_factory=EligibilityRules)
+    corrections: CorrectionRules = field(default_factory=CorrectionRules)
     rule_set_id: int | None = None  # the version it came from (None: kind defaults); not in documents
 
 
@@ -228,6 +260,7 @@ _SECTION_LABELS = {
     "diagnosis_age": "Diagnosis and age",
     "same_day": "Same-day conflict",
     "eligibility": "Eligibility",
+    "corrections": "Corrections",
 }
 
 

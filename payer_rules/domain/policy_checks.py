@@ -289,7 +289,7 @@ def policy_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) -> l
     problems += _range_problems(
         policy.appeal_window_days, ("appeal_window_days",), low=1, high=MAX_DAYS, label="Appeal window days"
     )
-    return problems + _eligibility_problems(policy)
+    return problems + _eligibility_problems(policy) + _correction_problems(policy)
 
 
 def _same_day_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) -> list[Problem]:
@@ -355,3 +355,20 @@ def _eligibility_problems(policy: PayerPolicy) -> list[Problem]:
         high=MAX_VERIFY_WITHIN_DAYS,
         label="Days an eligibility check stays valid",
     )
+
+
+# SBR05 values for Medicare as a secondary payer (the MSP type codes of the 837P guide).
+MEDICARE_SECONDARY_TYPES = frozenset({"12", "13", "14", "15", "16", "41", "42", "43", "47"})
+
+
+def _correction_problems(policy: PayerPolicy) -> list[Problem]:
+    value = policy.corrections.medicare_secondary_type
+    if value and value not in MEDICARE_SECONDARY_TYPES:
+        return [
+            _error(
+                PolicyProblemCode.UNKNOWN_CODE,
+                ("corrections", "medicare_secondary_type"),
+                f"{value!r} is not a Medicare secondary payer type (12, 13, 14, 15, 16, 41, 42, 43 or 47).",
+            )
+        ]
+    return []

@@ -43,6 +43,8 @@ def adjudication_for(era_claim: EraClaim) -> AdjudicationIn:
         charge_cents=era_claim.charge_cents,
         payer_claim_number=era_claim.payer_claim_number,
         adjustments=tuple(era_claim.adjustments),
+        remarks=tuple(era_claim.remarks),  # MA18/N89: forwarded to the next payer (R15)
+        crossed_over=era_claim.crossover,
         lines=tuple(
             LineAdjudicationIn(
                 claim_line_id=line.claim_line_id,

@@ -177,3 +177,28 @@ def test_claims_export_837_names_what_it_left_out(tmp_path):
     with pytest.raises(CommandError, match="1 claim"):
         call_command("claims_export_837", "--out", str(tmp_path), stdout=StringIO(), stderr=err)
     assert "diagnoses" in err.getvalue()
+
+
+def test_c16_a_batch_file_is_built_once_and_a_new_file_never_reuses_an_isa13():
+    """Pitfall C16: a retried send carries the same bytes and ISA13; another file gets a new one."""
+    from claims.models import ClaimBatch, ClaimBatchItem
+    from claims.services.batch_file import claim_batch_file
+
+    world = make_world()
+    reviewed_set(world, MON)
+    reviewed_set(world, MON + dt.timedelta(days=1))
+    first_id, second_id = claims_assemble(world.practice.pk, actor=None).claim_ids
+    batches = []
+    for claim_id in (first_id, second_id):
+        batch = ClaimBatch.objects.create(practice=world.practice)
+        ClaimBatchItem.objects.create(batch=batch, claim_id=claim_id)
+        batches.append(batch)
+    built = claim_batch_file(batches[0].pk)
+    again = claim_batch_file(batches[0].pk)
+    assert (again.x12, again.interchange_control_number) == (built.x12, built.interchange_control_number)
+    assert built.claim_count == 1
+    assert built.file_name.endswith(f"{built.interchange_control_number:09d}.x12")
+    other = claim_batch_file(batches[1].pk)
+    assert other.interchange_control_number != built.interchange_control_number
+    ok, ack = pyx12_validate(other.x12)
+    assert ok, ack

@@ -163,3 +163,34 @@ def test_a_users_transition_names_them_and_is_audited_and_a_technician_may_not()
     )
     audit = AuditEvent.objects.filter(object_type="claim", object_id=str(claim.pk)).get()
     assert (audit.patient_id, audit.detail) == (claim.patient_id, "status=ready->draft")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_assemblies_at_once_build_each_claim_once():
+    from claims.models import ClaimLine
+    from claims.services.assembly import claims_assemble
+
+    world = make_world()
+    for offset in range(3):
+        reviewed_set(world, MON + dt.timedelta(days=offset))
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def assemble() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(claims_assemble(world.practice.pk, actor=None).created)
+        except Exception as error:  # noqa: BLE001 - reported below
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=assemble) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == [0, 3]
+    assert Claim.objects.filter(practice=world.practice).count() == 3
+    assert ClaimLine.objects.filter(claim__practice=world.practice).count() == 3

@@ -507,3 +507,39 @@ def test_an_unknown_eligibility_service_type_is_refused(web, practice):
     response = web("practice_admin").post(reverse("payers:rule_set_edit", args=[payer.pk, rule_set.pk]), data)
     assert response.status_code == 400
     assert "not an X12 service type code" in response.content.decode()
+
+
+@time_machine.travel(NOON_2026_06_15, tick=False)
+def test_the_corrections_section_is_edited_through_the_form_and_kept_on_a_later_edit(web, practice):
+    payer = PayerFactory(practice=practice, kind="medicare")
+    rule_set = PayerRuleSetFactory(payer=payer, effective_from=date(2027, 1, 1), rules=MEDICAID.rules)
+    url = reverse("payers:rule_set_edit", args=[payer.pk, rule_set.pk])
+    data = form_data(
+        **{
+            "billing-corrections_replacements": "yes",
+            "billing-corrections_voids": "",
+            "billing-corrections_replacement_lines": "changed",
+            "billing-corrections_secondary_filing_from": "primary_adjudication",
+            "billing-corrections_medicare_secondary_type": "12",
+        }
+    )
+    assert web("practice_admin").post(url, data).status_code == 302
+    rule_set.refresh_from_db()
+    expected = {
+        "replacements": True,
+        "voids": None,
+        "replacement_lines": "changed",
+        "secondary_filing_from": "primary_adjudication",
+        "medicare_secondary_type": "12",
+    }
+    assert rule_set.rules["corrections"] == expected
+    page = web("practice_admin").get(url)
+    initial = page.context["forms"].billing.initial
+    assert initial["corrections_replacement_lines"] == "changed"
+    assert initial["corrections_replacements"] == "yes"
+
+    refused = web("practice_admin").post(
+        url, form_data(**{"billing-corrections_medicare_secondary_type": "99"})
+    )
+    assert refused.status_code == 400
+    assert "not a Medicare secondary payer type" in refused.content.decode()
