@@ -125,6 +125,8 @@ class ClaimFilterForm(forms.Form):
     max_amount = forms.DecimalField(
         required=False, min_value=Decimal(0), max_digits=10, decimal_places=2, label="Amount to ($)"
     )
+    # Set by the home page's "Claims near the filing deadline" tile.
+    filing_due = forms.IntegerField(required=False, min_value=0, max_value=366, widget=forms.HiddenInput)
 
     def __init__(
         self,

@@ -185,6 +185,9 @@ class ClaimListApi(PaginatedListApi):
             OpenApiParameter("age", str, enum=list(selectors.AGE_BUCKETS)),
             OpenApiParameter("min_cents", int),
             OpenApiParameter("max_cents", int),
+            OpenApiParameter(
+                "filing_due", int, description="not accepted by the payer, deadline within N days"
+            ),
         ],
         responses=ClaimSummarySerializer(many=True),
     )
@@ -196,6 +199,7 @@ class ClaimListApi(PaginatedListApi):
             age=query_param(request, "age"),
             min_cents=_int_param(request, "min_cents"),
             max_cents=_int_param(request, "max_cents"),
+            filing_due_within=_int_param(request, "filing_due"),
         )
         window = self.page_window(request)
         page = selectors.claim_list(

@@ -33,6 +33,7 @@ from claims.models import (
     ClaimLineAdjudication,
     ClaimStatus,
 )
+from claims.selectors.claims import NOT_WITH_PAYER
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from payers.selectors import payer_in_practice
 from practice.selectors import practice_today
@@ -78,6 +79,9 @@ class ClaimFilters:
     age: str = ""  # a key of AGE_BUCKETS
     min_cents: int | None = None
     max_cents: int | None = None
+    # not yet accepted by the payer, timely-filing deadline within this many days or past (the
+    # home page's "Claims near the filing deadline" tile links here)
+    filing_due_within: int | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,12 @@ def _filtered(access: PracticeAccess, filters: ClaimFilters) -> tuple[QuerySet[C
         if high is not None:
             claims = claims.filter(date_from__gte=today - timedelta(days=high))
         described.append(f"age={filters.age}")
+    if filters.filing_due_within is not None:
+        last_day = practice_today(practice_id=access.practice_id) + timedelta(days=filters.filing_due_within)
+        claims = claims.filter(
+            status__in=[s.value for s in NOT_WITH_PAYER], timely_filing_deadline__lte=last_day
+        )
+        described.append(f"filing_due_within={filters.filing_due_within}")
     if (
         filters.min_cents is not None
         and filters.max_cents is not None

@@ -52,6 +52,7 @@ def _filters(form: ClaimFilterForm) -> selectors.ClaimFilters:
         age=data.get("age") or "",
         min_cents=cents_from_decimal(low) if low is not None else None,
         max_cents=cents_from_decimal(high) if high is not None else None,
+        filing_due_within=data.get("filing_due"),
     )
 
 

@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from claims import claim_actions
 from claims.models import ClaimBatch, ClaimBatchItem
 from tests.conftest import verified_client
 from tests.query_counts import queries_of
@@ -58,29 +55,28 @@ def test_detail_carries_lines_events_acknowledgements_and_the_837_segments(world
     assert any(s.startswith(f"CLM*{claim.patient_control_number}*") for s in body["x837_segments"])
 
 
-def test_batches_list_and_submit(world, biller, monkeypatch):
-    claim = world.make_claim(status="ready")
+def test_batches_list_and_submit(world, biller):
+    sent = world.make_claim(status="submitted")
     batch = ClaimBatch.objects.create(practice=world.clinic.practice, status="sent", claim_count=1,
-                                      sent_at=claim.status_changed_at)  # fmt: skip
-    ClaimBatchItem.objects.create(batch=batch, claim=claim)
+                                      sent_at=sent.status_changed_at)  # fmt: skip
+    ClaimBatchItem.objects.create(batch=batch, claim=sent)
     assert biller.get("/api/claims/batches/").json() == [
         {"id": batch.pk, "status": "sent", "total": 1, "sent": 1, "accepted": 0, "rejected": 0, "done": True}
     ]
-    calls = []
-
-    def fake_create(practice_id, claim_ids, *, actor):
-        calls.append((practice_id, list(claim_ids), actor.user_id))
-        return SimpleNamespace(pk=batch.pk)
-
-    monkeypatch.setattr(claim_actions, "_service", lambda path: fake_create)
-    response = biller.post("/api/claims/batches/", {"claim_ids": [claim.pk]}, content_type="application/json")
+    ready = world.make_claim(status="ready")
+    response = biller.post("/api/claims/batches/", {"claim_ids": [ready.pk]}, content_type="application/json")
     assert response.status_code == 201
-    assert response.json()["id"] == batch.pk
-    assert calls == [(world.clinic.practice.pk, [claim.pk], world.clinic.biller_user.pk)]
+    new = ClaimBatch.objects.exclude(pk=batch.pk).get()
+    assert response.json() == {
+        "id": new.pk, "status": "queued", "total": 1, "sent": 0, "accepted": 0, "rejected": 0, "done": False,
+    }  # fmt: skip
     assert (
         biller.post("/api/claims/batches/", {"claim_ids": []}, content_type="application/json").status_code
         == 400
     )
+    again = biller.post("/api/claims/batches/", {"claim_ids": [ready.pk]}, content_type="application/json")
+    assert again.status_code == 400  # no longer ready: never in two batches
+    assert ClaimBatch.objects.count() == 2
 
 
 def test_rejections_and_permissions(world, biller):

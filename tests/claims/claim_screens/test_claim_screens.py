@@ -8,14 +8,12 @@ import csv
 import datetime as dt
 import io
 import subprocess
-from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from claims import claim_actions
-from claims.models import ClaimAdjudication, ClaimLineAdjudication
+from claims.models import Claim, ClaimAdjudication, ClaimBatch, ClaimBatchItem, ClaimLineAdjudication
 from tests.claims.claim_screens.conftest import DOS
 from tests.conftest import verified_client
 from tests.factories import CoverageFactory, PatientFactory, PracticeFactory
@@ -68,6 +66,10 @@ def test_list_counts_per_state_and_rows(world, biller):
         ({"min_amount": "200"}, {"big"}),
         ({"max_amount": "100"}, {"small"}),
         ({"min_amount": "100", "max_amount": "160"}, {"ready", "rejected", "other-payer", "old"}),
+        # deadline = DOS + 90: "big" and "small" (DOS 200 days ago) are past it, "old" (40 days
+        # ago) is 50 days away; the home page's tile links with filing_due=14
+        ({"filing_due": "14"}, {"big", "small"}),
+        ({"filing_due": "50"}, {"big", "small", "old"}),
     ],
 )
 def test_list_filters(world, biller, query, expected):
@@ -244,46 +246,38 @@ def test_practice_admin_reads_but_cannot_act_and_clinical_roles_get_403(world):
 # ---- batches ------------------------------------------------------------------------------------
 
 
-class _FakeBatchService:
-    """Stands in for claims.services.batches.claim_batch_create where that service is not on the
-    branch: records the call and answers a batch-like object."""
-
-    def __init__(self):
-        self.calls = []
-
-    def __call__(self, practice_id, claim_ids, *, actor):
-        self.calls.append((practice_id, sorted(claim_ids), actor.user_id))
-        return SimpleNamespace(pk=4242)
-
-
-def test_batch_screen_lists_ready_claims_and_submits_the_ticked_ones(world, biller, monkeypatch):
+def test_batch_screen_lists_ready_claims_and_submits_the_ticked_ones(world, biller):
     ready = [world.make_claim(status="ready") for _ in range(3)]
     world.make_claim(status="rejected")
     response = biller.get("/claims/batches/")
     assert [r.claim_id for r in response.context["ready"]] == [c.pk for c in ready]
     assert 'id="submit-batch"' in response.content.decode()
-    fake = _FakeBatchService()
-    monkeypatch.setattr(claim_actions, "_service", lambda path: fake)
+    # when: two of the three ticked
     response = biller.post("/claims/batches/submit/", {"claim_ids": [ready[0].pk, ready[2].pk]})
+    # then: one batch of those two, queued (the send job runs once this commits)
+    batch = ClaimBatch.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == "/claims/batches/#batch-4242"
-    assert fake.calls == [(world.clinic.practice.pk, [ready[0].pk, ready[2].pk], world.clinic.biller_user.pk)]
+    assert response["Location"] == f"/claims/batches/#batch-{batch.pk}"
+    assert sorted(ClaimBatchItem.objects.filter(batch=batch).values_list("claim_id", flat=True)) == [
+        ready[0].pk, ready[2].pk,
+    ]  # fmt: skip
+    assert [Claim.objects.get(pk=c.pk).status for c in ready] == ["queued", "ready", "queued"]
+    page = biller.get("/claims/batches/")
+    assert [r.claim_id for r in page.context["ready"]] == [ready[1].pk]
+    assert f'id="batch-progress-{batch.pk}" max="2" value="0"' in page.content.decode()
 
 
-def test_batch_submit_refuses_claims_that_are_not_ready(world, biller, monkeypatch):
+def test_batch_submit_refuses_claims_that_are_not_ready(world, biller):
     rejected = world.make_claim(status="rejected")
-    fake = _FakeBatchService()
-    monkeypatch.setattr(claim_actions, "_service", lambda path: fake)
     response = biller.post("/claims/batches/submit/", {"claim_ids": [rejected.pk]})
     assert response.status_code == 400
     assert "no longer ready" in response.content.decode()
-    assert fake.calls == []
     assert biller.post("/claims/batches/submit/", {}).status_code == 400
+    assert not ClaimBatch.objects.exists()
+    assert Claim.objects.get(pk=rejected.pk).status == "rejected"
 
 
 def test_batch_progress_counts_sent_accepted_and_rejected(world, biller):
-    from claims.models import ClaimBatch, ClaimBatchItem
-
     batch = ClaimBatch.objects.create(practice=world.clinic.practice, status="sending", claim_count=3)
     for status in ("submitted", "accepted_clearinghouse", "rejected"):
         ClaimBatchItem.objects.create(batch=batch, claim=world.make_claim(status=status))
@@ -316,22 +310,21 @@ def test_rejection_queue_shows_the_reason_in_words(world, biller):
     assert f'id="resubmit-{claim.pk}"' in response.content.decode()
 
 
-def test_resubmit_calls_the_service_and_says_what_became_of_the_claim(world, biller, monkeypatch):
+def test_resubmit_rescrubs_the_claim_and_says_what_became_of_it(world, biller):
     claim = world.make_claim(status="rejected")
-    calls = []
-
-    def fake_resubmit(*, claim_id, actor):
-        calls.append((claim_id, actor.user_id))
-        return SimpleNamespace(pk=claim_id, status="ready")
-
-    monkeypatch.setattr(claim_actions, "_service", lambda path: fake_resubmit)
+    world.reject(claim)
     response = biller.post(f"/claims/{claim.pk}/resubmit/", follow=True)
     assert response.redirect_chain == [(f"/claims/{claim.pk}/", 302)]
-    assert "the claim is ready for the next batch" in response.content.decode()
-    assert calls == [(claim.pk, world.clinic.biller_user.pk)]
+    claim.refresh_from_db()
+    assert claim.status in {"ready", "draft"}
+    words = "the claim is ready for the next batch" if claim.status == "ready" else "errors remain (below)"
+    assert words in response.content.decode()
+    assert claim.events.filter(from_status="rejected", to_status=claim.status).exists()
+    # not rejected any more: refused with the reason, nothing changes
+    response = biller.post(f"/claims/{claim.pk}/resubmit/", follow=True)
+    assert "The claim was not resubmitted: Only a rejected claim" in response.content.decode()
     other = world.make_claim(coverage=CoverageFactory(patient=PatientFactory(practice=PracticeFactory())))
     assert biller.post(f"/claims/{other.pk}/resubmit/").status_code == 404
-    assert calls == [(claim.pk, world.clinic.biller_user.pk)]
 
 
 def test_detail_queries_do_not_grow_with_the_lines(world, biller):
@@ -345,8 +338,6 @@ def test_detail_queries_do_not_grow_with_the_lines(world, biller):
 
 
 def test_rejections_and_batches_queries_do_not_grow(world, biller):
-    from claims.models import ClaimBatch, ClaimBatchItem
-
     def grow(n):
         batch = ClaimBatch.objects.create(practice=world.clinic.practice, status="sending", claim_count=n)
         for _ in range(n):
