@@ -18,9 +18,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from remittance.domain.summary import Summary
 from remittance.models import EraSource, EraStatus
 from remittance.selectors import practice_for_payee
 from remittance.services.posting import era_payee, era_post
+
+
+def _as_contract(summary: Summary) -> Summary:
+    if summary["status"] != EraStatus.HELD:
+        return summary
+    contract = summary.copy()
+    contract["status"] = EraStatus.REJECTED.value
+    return contract
 
 
 class Command(BaseCommand):
@@ -50,10 +59,7 @@ class Command(BaseCommand):
         # (out of balance at the payment level, decision 0039) posted nothing: it prints as
         # "rejected" with "balanced": false and the imbalance in "errors", and the command fails;
         # the file stays held on the ERA screen, where a biller can post it anyway or withdraw it.
-        summaries = [
-            {**summary, "status": EraStatus.REJECTED.value} if summary["status"] == EraStatus.HELD else summary
-            for summary in outcome.summaries
-        ]
+        summaries = [_as_contract(summary) for summary in outcome.summaries]
         if options["json"]:
             self.stdout.write(json.dumps(summaries[0] if len(summaries) == 1 else summaries))
         else:
@@ -70,5 +76,7 @@ class Command(BaseCommand):
         not_posted = [s for s in outcome.summaries if s["status"] in (EraStatus.REJECTED, EraStatus.HELD)]
         if not_posted:
             first = not_posted[0]["errors"][0]["message"] if not_posted[0]["errors"] else "rejected"
-            held = " (held: out of balance, nothing posted)" if not_posted[0]["status"] == EraStatus.HELD else ""
+            held = (
+                " (held: out of balance, nothing posted)" if not_posted[0]["status"] == EraStatus.HELD else ""
+            )
             raise CommandError(f"{path}: rejected{held}: {first}")
