@@ -37,11 +37,13 @@ from claims.models import (
     ClaimBatch,
     ClaimBatchStatus,
     ClaimEvent,
+    ClaimStatus,
     InboundFile,
     InboundFileKind,
     InboundFileStatus,
 )
 from claims.services.batches import SYSTEM_LABEL
+from claims.services.corrections import claim_version_accepted
 from clearinghouse.interface import InboundDocument, collect_and_archive
 from core.jobs import job_enqueue_on_commit, registered_task
 from edi.errors import X12Error
@@ -245,6 +247,10 @@ def _apply(
     ClaimAcknowledgement.objects.bulk_create(acks)
     ClaimEvent.objects.bulk_create(events)
     report.acknowledged += len(acks)
+    # A replacement (7) or void (8) the payer accepted closes (or voids) the claim it replaces.
+    for claim in claims.values():
+        if claim.frequency != "1" and claim.status == ClaimStatus.ACCEPTED_PAYER:
+            claim_version_accepted(claim.pk)
 
 
 def _event(

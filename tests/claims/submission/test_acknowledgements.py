@@ -308,3 +308,24 @@ def test_the_beat_queues_one_collect_job_per_practice_and_slot(office: Office) -
 def test_receiving_refuses_an_unknown_kind(office: Office) -> None:
     with pytest.raises(ValueError, match="Unknown inbound file kind"):
         inbound_file_receive(practice_id=office.practice.pk, kind="TA1", name="x", text="x")
+
+
+def test_the_payers_277ca_accepting_a_replacement_closes_the_claim_it_replaces(office: Office) -> None:
+    from claims.services.transitions import claim_new_version
+
+    # given: a claim the payer paid (claim number PAY-1), and its replacement (7) sent
+    _batch, (claim,) = _sent(office, 1)
+    Claim.objects.filter(pk=claim.pk).update(status="paid", payer_claim_number="PAY-1")
+    replacement = claim_new_version(claim.pk, actor=None, reason="Modifier fixed", frequency="7")
+    Claim.objects.filter(pk=replacement.pk).update(status="submitted")
+    replacement.refresh_from_db()
+    # when: the clearinghouse and then the payer accept the replacement
+    pcn = replacement.patient_control_number
+    office.clearinghouse.drop("277CA", "r1.277", ack_277ca("AY", [(pcn, "A1:19:PR", "")]))
+    _collect(office)
+    assert _status(claim) == "paid"  # the clearinghouse's acceptance is not the payer's
+    office.clearinghouse.drop("277CA", "r2.277", ack_277ca("PR", [(pcn, "A2:20:PR", "PAY-2")]))
+    _collect(office)
+    # then: the replaced claim is closed, with an event naming the replacement
+    assert (_status(replacement), _status(claim)) == ("accepted_payer", "closed")
+    assert ClaimEvent.objects.filter(claim=claim, to_status="closed", data__by_claim=replacement.pk).exists()
