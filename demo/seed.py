@@ -25,10 +25,12 @@ from demo.constants import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 from demo.seed_authorizations import seed_authorizations
 from demo.seed_claims import seed_claims
 from demo.seed_clinical import seed_clinical
+from demo.seed_cycle import seed_cycle
 from demo.seed_eligibility import seed_eligibility
 from demo.seed_fees import seed_fees
 from patients import services as patient_services
 from patients.domain.types import ConsentInput, CoverageInput, DiagnosisInput, GuarantorInput, PatientInput
+from patients.models import Coverage
 from patients.selectors import patient_ids_by_account_number
 from payer_rules.demo_rules import demo_payer_rules_seed
 from payers import services as payer_services
@@ -296,6 +298,24 @@ def seed_payers(access: PracticeAccess, report: SeedReport) -> dict[str, Payer]:
     return payers
 
 
+# Claims-sandbox member-ID prefixes for later insured patients: the payer denies each in its own
+# category (SBCMAX is a parity candidate), leaves one to the deductible, and pays one off
+# balance (a posting exception). demo/seed_cycle.py takes the denials on.
+DENIAL_SCENARIOS = [
+    "SBCMODIFIER",
+    "SBCDUP",
+    "SBCMAX",
+    "SBCLATE",
+    "SBCINFO",
+    "SBCTERM",
+    "SBCDIAG",
+    "SBCDEDUCT",
+    "SBCAUTH",
+    "SBCOFF",
+]
+# The patients who get one extra session in the oldest claim batch, so its 835 shows each of
+# these answers (demo/seed_clinical.py `_cycle_cases`); the last patient of each prefix.
+CYCLE_PREFIXES = ("SBCPART", "SBCNECESSITY", *DENIAL_SCENARIOS)
 MEDICARE_ENROLLED_DAYS_AGO = 35  # the clinician's Medicare enrolment: effective five weeks ago
 PART2_SIGNED_LATE_DAYS_AGO = 50  # one substance-use patient signed the Part 2 consent after starting
 
@@ -350,6 +370,7 @@ def seed_patients(
     claim_scenarios = iter(
         ["SBCCHREJ", "SBCPART", "SBCPAYREJ", "SBCAUTH", "SBCX12", "SBCPART", "SBCNECESSITY"]
     )
+    denial_scenarios = iter(DENIAL_SCENARIOS)
     teams: dict[str, list[str]] = {}
     for index in range(1, PATIENT_COUNT + 1):
         plan = _patient_plan(fake, rng, index, today)
@@ -391,6 +412,10 @@ def seed_patients(
                 # then some of the claims sandbox's test members, so submitted claims are
                 # rejected or paid in part (demo/seed_claims.py)
                 scenario = next(claim_scenarios, None)
+                sandbox_id = f"{scenario}{index:04d}" if scenario else None
+            elif sandbox_id is None and index % 13 and index % 3 == 2:
+                # and the payer's denials in every category (demo/seed_cycle.py)
+                scenario = next(denial_scenarios, None)
                 sandbox_id = f"{scenario}{index:04d}" if scenario else None
             coverage = CoverageInput(
                 payer_id=payers[payer_kind].pk,
@@ -544,6 +569,22 @@ def seed_second_practice(
             report.count("patients")
 
 
+def primary_member_prefix_patient_ids(*, practice_id: int, prefixes: tuple[str, ...]) -> list[int]:
+    """The patients whose primary coverage's member ID starts with one of `prefixes`, in the
+    prefixes' order (one each: the first such patient by account number)."""
+    rows = (
+        Coverage.objects.filter(patient__practice_id=practice_id, priority=1)
+        .order_by("patient__account_number")
+        .values_list("member_id", "patient_id")
+    )
+    found: dict[str, int] = {}
+    for member_id, patient_id in rows:
+        prefix = next((p for p in prefixes if member_id.startswith(p)), None)
+        if prefix is not None:
+            found[prefix] = patient_id
+    return [found[p] for p in prefixes if p in found]
+
+
 def seed_all(*, now: dt.datetime) -> SeedReport:
     """Build the whole demo as of `now` (an aware datetime; the practice's today follows from it)."""
     report = SeedReport()
@@ -571,6 +612,7 @@ def seed_all(*, now: dt.datetime) -> SeedReport:
     seed_second_practice(second, users, today, report)
     made = seed_clinical(
         practice_id=practice.pk,
+        cycle_patient_ids=primary_member_prefix_patient_ids(practice_id=practice.pk, prefixes=CYCLE_PREFIXES),
         timezone_name=MAIN_PRACTICE.timezone,
         users=users,
         teams=teams,
@@ -582,8 +624,15 @@ def seed_all(*, now: dt.datetime) -> SeedReport:
     report.count("eligibility_checks", seed_eligibility(access=access, today=today))
     # After the charges: their capture is queued on commit too (in-process, it has run by then).
     biller = _access(users["biller"], practice)
-    transaction.on_commit(lambda: seed_claims(access=biller))
+    transaction.on_commit(lambda: _seed_money(biller, today))
     return report
+
+
+def _seed_money(biller: PracticeAccess, today: dt.date) -> None:
+    """Claims through the sandbox (their 835 posted, denials opened, all in-process), then what a
+    biller does next: appeals, write-off, resubmission, a copay and a statement."""
+    seed_claims(access=biller)
+    seed_cycle(access=biller, today=today)
 
 
 def demo_memberships() -> list[Membership]:

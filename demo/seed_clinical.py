@@ -68,6 +68,7 @@ def seed_clinical(
     teams: dict[str, list[str]],
     patient_ids: dict[str, int],
     now: dt.datetime,
+    cycle_patient_ids: list[int] | None = None,
 ) -> dict[str, int]:
     """Book the sessions and document the past ones. Returns counts of what it made."""
     zone = ZoneInfo(timezone_name)
@@ -127,6 +128,13 @@ def seed_clinical(
         zone=zone,
         counts=counts,
     )
+    _cycle_cases(
+        author=_access(users["supervisor"], practice_id),
+        patient_ids=cycle_patient_ids or [],
+        today=today,
+        zone=zone,
+        counts=counts,
+    )
     return counts
 
 
@@ -167,6 +175,35 @@ def _billing_cases(
         )
         note_services.note_sign(access=author, note_id=note.pk, attested=True)
         counts[what] = counts.get(what, 0) + 1
+
+
+# One session for each patient carrying a claims-sandbox scenario the payer answers in its 835
+# (partly paid, deductible, each kind of denial), dated before the weekly sessions so its claim
+# goes in the oldest batch, the one the demo collects through to its 835 (demo/seed_claims.py).
+CYCLE_DAYS_AGO = 64
+
+
+def _cycle_cases(
+    *, author: PracticeAccess, patient_ids: list[int], today: dt.date, zone: ZoneInfo, counts: dict[str, int]
+) -> None:
+    service_type = ServiceType.INDIVIDUAL_PSYCHOTHERAPY
+    for index, patient_id in enumerate(patient_ids):
+        day = today - dt.timedelta(days=CYCLE_DAYS_AGO + index % 3)
+        starts = dt.datetime.combine(day, dt.time(8 + index // 3, 0), tzinfo=zone)
+        diagnosis_ids = [d.pk for d in diagnosis_list_for_user(access=author, patient_id=patient_id)][:2]
+        note = note_services.note_create(
+            access=author, patient_id=patient_id, service_type=service_type, date_of_service=day
+        )
+        note = note_services.note_draft_update(
+            access=author,
+            note_id=note.pk,
+            version=note.version,
+            content=complete_content_for(service_type, seed=950 + index, patient_present=True),
+            segments=[Segment(starts_at=starts, ends_at=starts + dt.timedelta(minutes=45))],
+            diagnosis_ids=diagnosis_ids,
+        )
+        note_services.note_sign(access=author, note_id=note.pk, attested=True)
+        counts["cycle_sessions"] = counts.get("cycle_sessions", 0) + 1
 
 
 def _document(

@@ -10,13 +10,16 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from audit.models import AuditEvent
 from billing.celery import app as celery_app
-from claims.models import BillableNote, ChargeSet, Claim, ClaimBatch
+from claims.models import BillableNote, ChargeSet, Claim, ClaimAdjudication, ClaimBatch, InboundFile
 from clinical_notes.models import NoteAddendum, SessionNote
 from demo.seed import DEMO_USERS, PATIENT_COUNT, seed_all
+from denials.models import Appeal, Denial
 from eligibility.models import EligibilityCheck
+from ledger.models import LedgerEntry, PatientPayment, PatientStatement
 from patients.models import Consent, Coverage, Patient
 from payers.models import Payer
 from practice.models import LicenseAlert, Practice, Supervision
+from remittance.models import EraFile, PostingException
 from scheduling.models import Appointment
 
 TODAY = dt.date(2026, 11, 27)
@@ -50,21 +53,30 @@ def _counts() -> dict[str, int]:
         "notes": SessionNote.objects.count(),
         "billable": BillableNote.objects.count(),
         "eligibility_checks": EligibilityCheck.objects.count(),
+        "inbound_files": InboundFile.objects.count(),
+        "era_files": EraFile.objects.count(),
+        "posting_exceptions": PostingException.objects.count(),
+        "adjudications": ClaimAdjudication.objects.count(),
+        "denials": Denial.objects.count(),
+        "appeals": Appeal.objects.count(),
+        "ledger_entries": LedgerEntry.objects.count(),
+        "patient_payments": PatientPayment.objects.count(),
+        "statements": PatientStatement.objects.count(),
     }
 
 
-@pytest.mark.django_db
+# Committed for real (as `make run` does in autocommit): each durable job runs when its
+# transaction commits, so the 835 is posted and its denials opened before the biller acts.
+@pytest.mark.django_db(transaction=True)
 def test_seed_demo_builds_every_role_payer_kind_and_patients_and_is_idempotent(
-    eager_tasks, django_capture_on_commit_callbacks, settings, tmp_path
+    eager_tasks, settings, tmp_path
 ):
     settings.CLAIMS_SANDBOX_DIR = str(tmp_path / "sandbox")
     # when
     with time_machine.travel(NOW, tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            seed_all(now=timezone.now())
+        seed_all(now=timezone.now())
         first = _counts()
-        with django_capture_on_commit_callbacks(execute=True):
-            seed_all(now=timezone.now())
+        seed_all(now=timezone.now())
         second = _counts()
     # then
     assert first == second
@@ -116,6 +128,40 @@ def test_seed_demo_builds_every_role_payer_kind_and_patients_and_is_idempotent(
     assert {"submitted", "accepted_clearinghouse"} <= claim_states
     assert claim_states & {"accepted_payer", "paid", "partially_paid", "denied"}
     assert ChargeSet.objects.filter(status="ready").exists()
+    # the oldest batch's 835s were received and posted through the worker's path (inbound file ->
+    # era_post): paid in full, paid with a patient share (PR deductible/coinsurance/copay next to
+    # CO-45) and denied; one claim paid off balance waits in the exceptions queue
+    assert InboundFile.objects.filter(kind="835", status="processed").exists()
+    assert EraFile.objects.filter(status="posted", inbound_file_id__isnull=False).exists()
+    assert {"paid", "denied"} <= claim_states
+    shared = ClaimAdjudication.objects.filter(patient_responsibility_cents__gt=0, paid_cents__gt=0)
+    assert shared.exists()
+    assert any(
+        adj["group"] == "CO" and adj["reason"] == "45"
+        for line in shared.first().lines.all()  # type: ignore[union-attr]
+        for adj in line.adjustments
+    )
+    assert PostingException.objects.filter(status="open", kind="out_of_balance").count() == 1
+    # a denial for every kind the sandbox payer gives, one of them a parity (MHPAEA) candidate
+    assert set(Denial.objects.values_list("carc", flat=True)) == {
+        "197", "50", "16", "29", "18", "27", "4", "11", "119"
+    }  # fmt: skip
+    assert Denial.objects.filter(carc="119", parity_candidate=True).exists()
+    # what the biller did with them: appeals in every state, a write-off, a resubmission
+    assert sorted(Appeal.objects.values_list("status", flat=True)) == [
+        "lost", "partially_won", "pending", "won"
+    ]  # fmt: skip
+    assert set(Denial.objects.values_list("status", flat=True)) >= {
+        "open", "in_appeal", "resolved", "written_off", "resubmitted"
+    }  # fmt: skip
+    assert (
+        Denial.objects.get(status="written_off").events.filter(kind="written_off").exclude(reason="").exists()
+    )
+    assert Claim.objects.filter(frequency="7", status="draft", replaces__isnull=False).count() == 1
+    # the patient's share: a copay at the time of service and a statement for a patient who owes
+    assert PatientPayment.objects.filter(at_time_of_service=True).count() == 1
+    statement = PatientStatement.objects.get()
+    assert statement.amount_due_cents > 0
     # the demo patients carrying the sandbox's test members were verified through the sandbox
     assert first["eligibility_checks"] == 13
     assert {"covered", "inactive", "rejected", "at_risk"} <= set(
