@@ -288,7 +288,8 @@ def notes_awaiting_cosign_count(*, practice_id: int) -> int:
 
 def denials_due_soon_count_hook(*, practice_id: int) -> int | None:
     """Denials whose appeal deadline is near: the denials app (helper "denials") answers this
-    once it is merged; until then None, and the tile says the count is not available."""
+    once it is merged (`denials.selectors.denials_due_soon(access=..., today=...).count`, linking
+    to `denials:queue`); until then None, and the tile says the count is not available."""
     return None
 
 
