@@ -79,6 +79,13 @@ def main() -> None:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(",")[0]
 
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    # Keep one connection across requests (as the test client does in tests), so that its query
+    # log counts each request's queries.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     client = Client()
     client.force_login(user)
     session = client.session
