@@ -28,7 +28,7 @@ from core.formatting import date_label
 from core.money import decimal_from_cents, format_cents
 from core.views import app_errors
 from dashboard import billing_selectors as selectors
-from dashboard.domain.charts import grouped_bars
+from dashboard.charts import grouped_bars
 from eligibility.selectors import session_problem_count
 from ledger.domain.aging import AGING_BASIS_LABELS, BUCKET_KEYS, BUCKET_LABELS, aging_basis
 from practice.selectors import practice_today
