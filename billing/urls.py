@@ -12,6 +12,7 @@ from core.api.docs import ParitySwaggerView
 from dashboard import billing_urls as dashboard_billing_urls
 from dashboard import urls as dashboard_urls
 from dashboard import views as dashboard_views
+from denials import urls as denials_urls
 from eligibility import urls as eligibility_urls
 from estimates import urls as estimates_urls
 from ledger import account_urls as ledger_account_urls
@@ -20,6 +21,7 @@ from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
 from practice import team_views
 from practice import urls as practice_urls
+from remittance import urls as remittance_urls
 from scheduling import urls as scheduling_urls
 from treatment_plans import urls as treatment_plans_urls
 
@@ -33,8 +35,11 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("plans/", include((treatment_plans_urls.api_urlpatterns, "plans_api"))),
     path("authorizations/", include((authorizations_urls.api_urlpatterns, "authorizations_api"))),
     path("charges/", include((claims_urls.api_urlpatterns, "charges_api"))),
+    path("claims/", include((claims_urls.claim_api_urlpatterns, "claims_api"))),
     path("eligibility/", include((eligibility_urls.api_urlpatterns, "eligibility_api"))),
     path("estimates/", include((estimates_urls.api_urlpatterns, "estimates_api"))),
+    path("remittance/", include((remittance_urls.api_urlpatterns, "remittance_api"))),
+    path("denials/", include((denials_urls.api_urlpatterns, "denials_api"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ParitySwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -57,8 +62,11 @@ urlpatterns = [
     path("plans/", include((treatment_plans_urls.urlpatterns, "plans"))),
     path("authorizations/", include(authorizations_urls)),
     path("charges/", include(claims_urls)),
+    path("claims/", include((claims_urls.claim_urlpatterns, "claims"))),
     path("eligibility/", include(eligibility_urls)),
     path("estimates/", include(estimates_urls)),
+    path("remittance/", include(remittance_urls)),
+    path("denials/", include(denials_urls)),
     path("jobs/", include(dashboard_urls)),
     path("billing/patients/", include(ledger_account_urls)),
     path("billing/", include(dashboard_billing_urls)),

@@ -280,6 +280,8 @@ def _answer(request: EligibilityRequest) -> EligibilityTransaction:
             errors=[_aaa("75", LEVEL_SUBSCRIBER, "2100C", "C")],
         )
     codes = [code for code in request.service_types if code != "30"] or ["MH"]
+    if scenario is Scenario.CARVE_OUT and request.payer.payer_id == CARVE_OUT_ENTITY.id:
+        scenario = Scenario.ACTIVE_MH  # asked of the carve-out administrator: the MH benefits
     return EligibilityTransaction(
         subscriber=subscriber,
         patient=patient,

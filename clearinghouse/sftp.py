@@ -23,8 +23,10 @@ Files and their life:
   than `lock_stale_seconds` was left by a dead process and is taken over).
 - **One inquiry** (`check_eligibility`, the `EligibilityAdapter` protocol): sends the 270 (if not
   already sent) and looks for a 271 answering its trace number in the inbox and the archive,
-  without moving anything. No answer yet is a `TransientClearinghouseError`, so the workflow's
-  backoff polls again; the retry does not resend.
+  without moving anything. No answer yet is `AnswerPending` (a transient error), so the
+  workflow's backoff polls again. `answers_later` tells the workflow to give each retry the
+  first attempt's control number: the file name is the same, so the retry does not resend,
+  unless the first upload never reached the outbox or `archive/sent` (decision 0034).
 
 Matching is by the 270's trace number: TRN02 echoed in the 271, or BHT03 when the payer rejected
 before the subscriber level (no TRN; `parse_271(expected_trace=...)` decides).
@@ -76,6 +78,13 @@ from edi.x270 import build_270
 from edi.x271 import Response271, parse_271
 
 SFTP_NAME = "SFTP batch clearinghouse"
+
+
+class AnswerPending(TransientClearinghouseError):
+    """The 270 is with the clearinghouse (sent now or by an earlier attempt); its 271 has not
+    come yet. `request_x12` is the 270 as it went up."""
+
+
 COLLECT_LOCK = ".collect.lock"
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
@@ -147,9 +156,37 @@ def _host_key(line: str) -> paramiko.PKey:
         raise PermanentClearinghouseError(f"The SFTP server's host key cannot be read: {error}") from error
 
 
+def host_key_problem(line: str) -> str:
+    """Why `line` is not a usable pinned host key ("" when it is)."""
+    try:
+        _host_key(line)
+    except PermanentClearinghouseError as error:
+        return str(error)
+    return ""
+
+
+def private_key_problem(text: str, passphrase: str | None) -> str:
+    """Why `text` (an OpenSSH or PEM private key) cannot be used with `passphrase` ("" when it
+    can). Nothing of the key is ever put in the message."""
+    errors: list[str] = []
+    for kind in (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey):
+        try:
+            kind.from_private_key(io.StringIO(text), password=passphrase or None)
+        except paramiko.PasswordRequiredException:
+            return "The private key is encrypted: give its passphrase."
+        except (paramiko.SSHException, ValueError, TypeError, IndexError) as error:
+            errors.append(type(error).__name__)
+            continue
+        return ""
+    return "The private key cannot be read (not an OpenSSH or PEM private key, or the wrong passphrase)."
+
+
 class SftpBatchClearinghouse:
     name = "sftp"
     is_sandbox = False
+    # Answers come later, as files: the workflow gives every retry of a check the envelope of
+    # its first attempt, so the retry finds that upload's answer instead of sending again.
+    answers_later = True
 
     def __init__(self, settings: SftpSettings) -> None:
         self.settings = settings
@@ -381,21 +418,41 @@ class SftpBatchClearinghouse:
     # -- the EligibilityAdapter protocol ---------------------------------------------------
 
     def check_eligibility(self, check: EligibilityCheck) -> EligibilityResult:
-        request_x12 = build_270(check.request, check.envelope)
-        self.send([check])
+        """Send the 270 unless a file of its control number went up before (a retry passes the
+        first attempt's envelope: the inquiry is uploaded once), then look for its 271. No answer
+        yet: `AnswerPending`, carrying the 270 as it was sent."""
         trace = check.request.trace_number
         s = self.settings
         with self.session() as sftp:
+            request_x12 = self._send_one(sftp, check)
             for directory in (s.inbox, s.archive):
                 for name in _files(sftp, directory):
                     found = _answer_in(_read(sftp, posixpath.join(directory, name)), trace)
                     if found is not None:
                         text, mine = found
                         return EligibilityResult(request_x12=request_x12, response_x12=text, response=mine)
-        raise TransientClearinghouseError(
-            f"No 271 for trace number {trace} in the SFTP inbox yet; looking again later.",
+        raise AnswerPending(
+            f"270 sent (control number {check.envelope.interchange_control_number}); "
+            f"no 271 for trace number {trace} in the SFTP inbox yet, looking again later.",
             request_x12=request_x12,
         )
+
+    def _send_one(self, sftp: paramiko.SFTPClient, check: EligibilityCheck) -> str:
+        """Upload the check's 270 unless its file is in the outbox or `archive/sent` (the text
+        of the file there is returned: the 270 as it went up the first time)."""
+        s = self.settings
+        sent_dir = posixpath.join(s.archive, "sent")
+        _makedirs(sftp, s.outbox)
+        _makedirs(sftp, sent_dir)
+        name = file_name_270(check.envelope.interchange_control_number)
+        for directory in (sent_dir, s.outbox):
+            path = posixpath.join(directory, name)
+            if _exists(sftp, path):
+                return _read(sftp, path).decode("ascii")
+        text = build_270(check.request, check.envelope)
+        _publish(sftp, s.outbox, name, text.encode("ascii"))
+        _publish(sftp, sent_dir, name, text.encode("ascii"))
+        return text
 
 
 def _answer_in(data: bytes, trace: str) -> tuple[str, Response271] | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -24,16 +24,19 @@ from authorizations.selectors import authorizations_running_out_count
 from claims.domain.findings import finding_label
 from claims.domain.scrubber.common import TIMELY_FILING_WARNING_DAYS
 from claims.selectors import charge_worklist_counts
+from claims.selectors.claim_screens import claim_counts
+from claims.selectors.claims import FILING_ALERT_DAYS, claims_filing_deadline_counts
 from clinical_notes import screen_selectors
 from clinical_notes import selectors as note_selectors
 from clinical_notes.domain.timeliness import late_label
 from clinical_notes.domain.transitions import NoteState
 from core.formatting import date_label
+from denials.selectors import denials_due_soon
 from eligibility.selectors import eligibility_alert_count, session_problem_count
 from ledger.billing_selectors import patient_ar_rows
 from payer_rules.selectors import payers_without_rules_count
 from payers.selectors import insurance_payer_ids, providers_not_enrolled_count
-from practice.selectors import billing_provider_ids, practice_setup_counts, practice_zone
+from practice.selectors import billing_provider_ids, practice_setup_counts, practice_today, practice_zone
 from scheduling.selectors import provider_day_counts
 from treatment_plans.selectors import plan_reviews_due
 
@@ -201,9 +204,30 @@ def _supervision_section(
     )
 
 
+def _claims_filing_tile(access: PracticeAccess) -> Tile:
+    """Claims the payer has not accepted, with the filing deadline within 14 days or past."""
+    counts = claims_filing_deadline_counts(access=access, within_days=FILING_ALERT_DAYS)
+    try:  # the claims list, once its screen exists; until then the charges list
+        url = _url("claims:list", filing_due=FILING_ALERT_DAYS)
+    except NoReverseMatch:
+        url = _url("charges:list", filing_due=FILING_ALERT_DAYS)
+    detail = ""
+    if counts.total:
+        detail = f"{counts.past} past the deadline" if counts.past else f"within {FILING_ALERT_DAYS} days"
+    return Tile(
+        "claims-filing-near",
+        "Claims near the filing deadline",
+        counts.total,
+        url,
+        detail=detail,
+        tone=_tone(counts.total, "bad"),
+    )
+
+
 def _billing_section(access: PracticeAccess) -> Section:
     counts = charge_worklist_counts(access=access, within_days=TIMELY_FILING_WARNING_DAYS)
     running_out = authorizations_running_out_count(access=access)
+    claims = claim_counts(access=access)
     tiles = [
         Tile(
             f"hold-{code or 'other'}",
@@ -229,6 +253,22 @@ def _billing_section(access: PracticeAccess) -> Section:
             "ready-bill", "Reviewed, ready to bill", counts.reviewed, _url("charges:list", status="reviewed")
         ),
         Tile(
+            "claims-ready",
+            "Claims ready to submit",
+            claims["ready"],
+            reverse("claims:batches"),
+            detail="tick them and submit a batch" if claims["ready"] else "",
+            tone=_tone(claims["ready"]),
+        ),
+        Tile(
+            "claims-rejected",
+            "Rejected claims",
+            claims["rejected"],
+            reverse("claims:rejections"),
+            detail="fix and resubmit" if claims["rejected"] else "",
+            tone=_tone(claims["rejected"], "bad"),
+        ),
+        Tile(
             "filing-near",
             "Filing deadlines near",
             counts.filing_due_soon,
@@ -236,6 +276,7 @@ def _billing_section(access: PracticeAccess) -> Section:
             detail=f"within {TIMELY_FILING_WARNING_DAYS} days or past" if counts.filing_due_soon else "",
             tone=_tone(counts.filing_due_soon, "bad"),
         ),
+        _claims_filing_tile(access),
         Tile(
             "auth-running-out",
             "Authorizations running out",
@@ -244,6 +285,7 @@ def _billing_section(access: PracticeAccess) -> Section:
             tone=_tone(running_out),
         ),
     ]
+    tiles.append(_denials_tile(access))
     if access.can(Capability.COVERAGE_EDIT):
         problems = session_problem_count(practice_id=access.practice_id)
         changes = eligibility_alert_count(practice_id=access.practice_id, days=COVERAGE_CHANGE_DAYS)
@@ -266,6 +308,23 @@ def _billing_section(access: PracticeAccess) -> Section:
             ),
         ]
     return Section(key="billing", title="Charges and authorizations", tiles=tiles)
+
+
+def _denials_tile(access: PracticeAccess) -> Tile:
+    due = denials_due_soon(access=access, today=practice_today(practice_id=access.practice_id))
+    detail = ""
+    if due.overdue:
+        detail = f"{due.overdue} past the appeal deadline"
+    elif due.nearest_days is not None and due.count:
+        detail = f"nearest in {due.nearest_days} day{'s' if due.nearest_days != 1 else ''}"
+    return Tile(
+        "denials-due",
+        "Denials due soon",
+        due.count,
+        reverse("denials:queue"),
+        detail=detail,
+        tone=_tone(due.count, "bad" if due.overdue else "warn"),
+    )
 
 
 def _setup_section(access: PracticeAccess, today: dt.date) -> Section:

@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django_otp.oath import TOTP
 from faker import Faker
 
@@ -22,6 +23,7 @@ from clearinghouse.sandbox import SANDBOX_MEMBERS
 from core.domain.identifiers import npi_with_check_digit
 from demo.constants import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 from demo.seed_authorizations import seed_authorizations
+from demo.seed_claims import seed_claims
 from demo.seed_clinical import seed_clinical
 from demo.seed_eligibility import seed_eligibility
 from demo.seed_fees import seed_fees
@@ -62,7 +64,7 @@ MAIN_PRACTICE = PracticeDetails(
     address_line2="Suite 200",
     city="Portland",
     state="ME",
-    postal_code="04101",
+    postal_code="04101-3512",  # ZIP+4: the 837's billing provider address needs nine digits
     phone="207-555-0140",
     timezone="America/New_York",
 )
@@ -75,7 +77,7 @@ SECOND_PRACTICE = PracticeDetails(
     address_line2="",
     city="Bangor",
     state="ME",
-    postal_code="04401",
+    postal_code="04401-2210",
     phone="207-555-0190",
     timezone="America/New_York",
 )
@@ -345,6 +347,9 @@ def seed_patients(
     # The first insured patients carry the sandbox clearinghouse's test member IDs, one per
     # scenario, so the demo's eligibility checks show every answer (seed_eligibility).
     sandbox_ids = iter(sorted(SANDBOX_MEMBERS))
+    claim_scenarios = iter(
+        ["SBCCHREJ", "SBCPART", "SBCPAYREJ", "SBCAUTH", "SBCX12", "SBCPART", "SBCNECESSITY"]
+    )
     teams: dict[str, list[str]] = {}
     for index in range(1, PATIENT_COUNT + 1):
         plan = _patient_plan(fake, rng, index, today)
@@ -381,9 +386,15 @@ def seed_patients(
         coverage = None
         if payer_kind != "self_pay":
             member_id = f"{payers[payer_kind].payer_id[:3]}{rng.randint(10_000_000, 99_999_999)}"
+            sandbox_id = next(sandbox_ids, None) if index % 13 else None
+            if sandbox_id is None and index % 13 and index % 3 == 0:
+                # then some of the claims sandbox's test members, so submitted claims are
+                # rejected or paid in part (demo/seed_claims.py)
+                scenario = next(claim_scenarios, None)
+                sandbox_id = f"{scenario}{index:04d}" if scenario else None
             coverage = CoverageInput(
                 payer_id=payers[payer_kind].pk,
-                member_id=next(sandbox_ids, member_id) if index % 13 else member_id,
+                member_id=sandbox_id or member_id,
                 group_number="" if payer_kind != "commercial" else f"GRP{rng.randint(1000, 9999)}",
                 effective_on=today - dt.timedelta(days=rng.randint(200, 900)),
                 terminates_on=today - dt.timedelta(days=10) if index % 13 == 0 else None,
@@ -569,6 +580,9 @@ def seed_all(*, now: dt.datetime) -> SeedReport:
     for what, n in made.items():
         report.count(what, n)
     report.count("eligibility_checks", seed_eligibility(access=access, today=today))
+    # After the charges: their capture is queued on commit too (in-process, it has run by then).
+    biller = _access(users["biller"], practice)
+    transaction.on_commit(lambda: seed_claims(access=biller))
     return report
 
 

@@ -25,7 +25,7 @@ class CheckOutput(serializers.ModelSerializer[EligibilityCheck]):
             "id", "patient_id", "coverage_id", "appointment_id", "service_date", "sequence", "status",
             "reason", "is_sandbox", "service_types", "trace_number", "attempts", "error_message",
             "warnings", "coverage_status", "summary", "plain_benefits", "changes", "result",
-            "created_at", "finished_at",
+            "created_at", "finished_at", "carve_out_of_id", "carve_out_payer_id",
         ]  # fmt: skip
 
     def get_plain_benefits(self, check: EligibilityCheck) -> list[str]:
@@ -63,3 +63,17 @@ class CheckDetailApi(APIView):
     def get(self, request: Request, check_id: int) -> Response:
         access = request_access(request, Capability.COVERAGE_VIEW)
         return Response(CheckOutput(selectors.check_get_for_user(access=access, check_id=check_id)).data)
+
+
+class CarveOutCheckApi(APIView):
+    """Pitfall E1: the check's 271 names another administrator of the MH/SUD benefits; queue a
+    270 to it (the practice's payer with that payer ID). Once per check: 201, then 200."""
+
+    @extend_schema(request=None, responses={201: CheckOutput, 200: CheckOutput})
+    def post(self, request: Request, check_id: int) -> Response:
+        access = request_access(request, Capability.COVERAGE_EDIT)
+        before = EligibilityCheck.objects.filter(carve_out_of_id=check_id).exists()
+        check = services.eligibility_carve_out_verify(access=access, check_id=check_id)
+        return Response(
+            CheckOutput(check).data, status=status.HTTP_200_OK if before else status.HTTP_201_CREATED
+        )

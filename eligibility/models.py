@@ -83,6 +83,7 @@ class EligibilityCheck(TimeStampedModel):
         ON_DEMAND = "on_demand", "On demand"
         SCHEDULED = "scheduled", "Scheduled"
         BEFORE_SESSION = "before_session", "Before the session"
+        CARVE_OUT = "carve_out", "Carve-out administrator"
 
     practice = models.ForeignKey(
         "practice.Practice", on_delete=models.CASCADE, related_name="eligibility_checks"
@@ -114,6 +115,18 @@ class EligibilityCheck(TimeStampedModel):
     is_sandbox = models.BooleanField(default=False)
     service_types = models.JSONField(default=list)
     trace_number = models.CharField(max_length=50, unique=True)
+    # A clearinghouse that answers later (SFTP batch): the ISA13 of the one 270 the check sent;
+    # every retry reuses it (same file, same trace), so the inquiry goes up once (decision 0034).
+    sent_control_number = models.BigIntegerField(null=True, blank=True)
+    # Pitfall E1: the plan's 271 named another administrator of the MH/SUD benefits; this check
+    # asks that administrator (a payer the practice set up with its payer ID) about the same
+    # coverage and date. One per plan check.
+    carve_out_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carve_out_check"
+    )
+    carve_out_payer = models.ForeignKey(
+        "payers.Payer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     attempts = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -128,7 +141,9 @@ class EligibilityCheck(TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["coverage", "service_date", "sequence"], name="eligibility_check_once_per_date"
+                fields=["coverage", "service_date", "sequence"],
+                condition=models.Q(carve_out_of__isnull=True),
+                name="eligibility_check_once_per_date",
             ),
         ]
         indexes = [models.Index(fields=["coverage", "status", "-finished_at"])]
@@ -143,11 +158,13 @@ class ExchangeImmutable(Exception):
 
 
 class EligibilityExchange(models.Model):
-    """One attempt's raw X12: the 270 sent and the 271 received (or the error), as evidence."""
+    """One attempt's raw X12: the 270 sent and the 271 received (or the error), as evidence.
+    `outcome`: answered, transient, permanent, or sent (a batch clearinghouse took the 270; its
+    271 comes later as an "answered" row with the same control number)."""
 
     check_run = models.ForeignKey(EligibilityCheck, on_delete=models.PROTECT, related_name="exchanges")
     attempt = models.PositiveIntegerField()
-    interchange_control_number = models.BigIntegerField(unique=True)
+    interchange_control_number = models.BigIntegerField()
     request_x12 = models.TextField(blank=True)
     response_x12 = models.TextField(blank=True)
     outcome = models.CharField(max_length=20)
@@ -156,6 +173,21 @@ class EligibilityExchange(models.Model):
 
     class Meta:
         ordering = ["attempt", "pk"]
+        constraints = [
+            # An ISA13 belongs to one 270. A batch clearinghouse's check has a "sent" row and an
+            # "answered" row for the same 270 (and "transient" rows when polling failed).
+            models.UniqueConstraint(
+                fields=["interchange_control_number", "outcome"],
+                condition=~models.Q(outcome="transient"),
+                name="eligibility_exchange_control_number_once",
+            ),
+            # A check is answered once, whoever finds the 271 (the check's poll, the collector).
+            models.UniqueConstraint(
+                fields=["check_run"],
+                condition=models.Q(outcome="answered"),
+                name="eligibility_exchange_one_answer",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Eligibility exchange {self.pk}"

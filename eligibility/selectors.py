@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -42,8 +43,10 @@ from patients.selectors import (
 )
 from payer_rules.domain.policy import EligibilityRules
 from payer_rules.selectors import payer_policy_on, payer_policy_timelines
+from payers.models import Payer
 from practice.models import SftpConnection
 from practice.selectors import practice_today, practice_zone
+from practice.sftp import key_passphrase_from_file
 from scheduling.models import Appointment
 from scheduling.selectors import upcoming_appointments
 
@@ -84,6 +87,33 @@ def sftp_connection_label(*, practice_id: int) -> str:
     return f"{row.username}@{row.host}:{row.port}" if row is not None else ""
 
 
+@dataclass(frozen=True, slots=True)
+class SftpConnectionView:
+    """The SFTP connection as its admin sees it: the fields, and whether the secrets are set
+    (never the secrets themselves)."""
+
+    initial: dict[str, Any]
+    key_set: bool
+    passphrase_set: bool
+    passphrase_env: str
+    updated_at: dt.datetime
+
+
+def sftp_connection_for_admin(*, access: PracticeAccess) -> SftpConnectionView | None:
+    access.require(Capability.PRACTICE_MANAGE)
+    row = SftpConnection.objects.filter(practice_id=access.practice_id).first()
+    if row is None:
+        return None
+    fields = ("host", "port", "username", "known_host_key", "outbox", "inbox", "archive", "rejected")
+    return SftpConnectionView(
+        initial={name: getattr(row, name) for name in fields},
+        key_set=bool(row.key_path),
+        passphrase_set=key_passphrase_from_file(row.key_path) is not None if row.key_path else False,
+        passphrase_env=row.passphrase_env,
+        updated_at=row.updated_at,
+    )
+
+
 def sftp_practice_ids() -> list[int]:
     """The practices with an SFTP connection whose eligibility goes through it (their own choice,
     or the deployment's default when they made none): the ones the collector visits. Two queries."""
@@ -109,6 +139,8 @@ def check_facts(*, check: EligibilityCheck) -> CheckFacts:
     if coverage is None:
         raise NotFound("The check's coverage is gone.")
     patient, practice, payer = coverage.patient, coverage.patient.practice, coverage.payer
+    if check.carve_out_payer_id is not None:  # asked of the carve-out administrator (pitfall E1)
+        payer = Payer.objects.get(pk=check.carve_out_payer_id)
     return CheckFacts(
         patient_first_name=patient.first_name,
         patient_last_name=patient.last_name,
@@ -131,9 +163,12 @@ def check_facts(*, check: EligibilityCheck) -> CheckFacts:
 
 
 def previous_done_summary(*, check: EligibilityCheck) -> Summary | None:
-    """The summary of the coverage's last finished check before this one."""
+    """The summary of the coverage's last finished check before this one, asked of the same
+    payer (a carve-out administrator's answer is compared with its own earlier answers)."""
     previous = (
-        EligibilityCheck.objects.filter(coverage_id=check.coverage_id, status=Status.DONE)
+        EligibilityCheck.objects.filter(
+            coverage_id=check.coverage_id, status=Status.DONE, carve_out_payer_id=check.carve_out_payer_id
+        )
         .exclude(pk=check.pk)
         .filter(finished_at__isnull=False)
         .order_by("-finished_at", "-pk")
@@ -141,6 +176,14 @@ def previous_done_summary(*, check: EligibilityCheck) -> Summary | None:
         .first()
     )
     return summary_from_json(previous) if previous else None
+
+
+def carve_out_payers(*, practice_id: int, payer_ids: set[str]) -> dict[str, Payer]:
+    """The practice's payers set up with these electronic payer IDs (carve-out administrators
+    named in 271s), by payer ID. One query."""
+    if not payer_ids:
+        return {}
+    return {p.payer_id: p for p in Payer.objects.filter(practice_id=practice_id, payer_id__in=payer_ids)}
 
 
 # ---- the patient's panel -------------------------------------------------------------------------
@@ -163,6 +206,19 @@ class CheckRow:
 
 
 @dataclass(frozen=True, slots=True)
+class CarveOutRow:
+    """Pitfall E1 on the patient screen: the plan's current answer names another administrator
+    of the MH/SUD benefits; the check asked of it, or what it takes to ask."""
+
+    plan_check_id: int
+    administrator: str  # as the 271 names it
+    administrator_payer_id: str
+    payer_name: str  # the practice's payer with that payer ID ("" when not set up)
+    check: CheckRow | None
+    lines: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class CoveragePanel:
     coverage_id: int
     payer_name: str
@@ -175,6 +231,7 @@ class CoveragePanel:
     warnings: list[str]
     banner: str  # the latest check failed or is still running, while an older result shows
     history: list[CheckRow] = field(default_factory=list)
+    carve_out: CarveOutRow | None = None
 
     @property
     def is_sandbox(self) -> bool:
@@ -192,17 +249,41 @@ def _row(check: EligibilityCheck) -> CheckRow:
         status=check.status,
         status_label=check.get_status_display(),
         coverage_label=COVERAGE_LABELS.get(summary.get("coverage", ""), "") if summary else "",
-        payer_name=check.coverage.payer.name,
+        payer_name=check.carve_out_payer.name if check.carve_out_payer else check.coverage.payer.name,
         is_sandbox=check.is_sandbox,
         error_message=check.error_message,
         changes=list(check.changes),
     )
 
 
-def _panel(coverage: Coverage, checks: list[EligibilityCheck]) -> CoveragePanel:
+def _carve_out_row(
+    done: EligibilityCheck | None,
+    summary: Summary | None,
+    checks: list[EligibilityCheck],
+    payers: dict[str, Payer],
+) -> CarveOutRow | None:
+    if done is None or summary is None or not summary.carve_out:
+        return None
+    asked = next((c for c in checks if c.carve_out_of_id == done.pk), None)
+    answer = summary_from_json(asked.summary) if asked is not None and asked.summary else None
+    payer = payers.get(summary.carve_out_payer_id)
+    return CarveOutRow(
+        plan_check_id=done.pk,
+        administrator=summary.carve_out,
+        administrator_payer_id=summary.carve_out_payer_id,
+        payer_name=payer.name if payer is not None else "",
+        check=_row(asked) if asked is not None else None,
+        lines=plain_lines(answer)
+        if answer is not None and asked is not None and asked.status == Status.DONE
+        else [],
+    )
+
+
+def _panel(coverage: Coverage, checks: list[EligibilityCheck], payers: dict[str, Payer]) -> CoveragePanel:
     rows = [_row(c) for c in checks]
-    done = next((c for c in checks if c.status == Status.DONE), None)
-    latest = checks[0] if checks else None
+    plan_checks = [c for c in checks if c.carve_out_of_id is None]
+    done = next((c for c in plan_checks if c.status == Status.DONE), None)
+    latest = plan_checks[0] if plan_checks else None
     summary = summary_from_json(done.summary) if done is not None and done.summary else None
     banner = ""
     if latest is not None and latest is not done:
@@ -216,13 +297,14 @@ def _panel(coverage: Coverage, checks: list[EligibilityCheck]) -> CoveragePanel:
         payer_name=coverage.payer.name,
         member_id=coverage.member_id,
         current=_row(done) if done is not None else None,
-        latest=rows[0] if rows else None,
+        latest=_row(latest) if latest is not None else None,
         summary=summary,
         lines=plain_lines(summary) if summary is not None else [],
         errors=list(summary.errors) if summary is not None else [],
         warnings=list(done.warnings) if done is not None else [],
         banner=banner,
         history=rows,
+        carve_out=_carve_out_row(done, summary, checks, payers),
     )
 
 
@@ -249,15 +331,18 @@ def eligibility_panels_for_user(
     coverages = coverages_to_verify(practice_id=access.practice_id, patient_id=patient_id)
     checks = (
         EligibilityCheck.objects.filter(coverage__in=coverages)
-        .select_related("requested_by", "coverage__payer")
+        .select_related("requested_by", "coverage__payer", "carve_out_payer")
         .order_by("-created_at", "-pk")
     )
     by_coverage: dict[int, list[EligibilityCheck]] = {c.pk: [] for c in coverages}
+    named: set[str] = set()
     for check in checks[:200]:
         by_coverage[check.coverage_id].append(check)
+        named.add((check.summary or {}).get("carve_out_payer_id", ""))
+    payers = carve_out_payers(practice_id=access.practice_id, payer_ids=named - {""})
     if audit:
         _audit_view(access, patient_id=patient_id, detail="eligibility panel")
-    return [_panel(c, by_coverage[c.pk]) for c in coverages]
+    return [_panel(c, by_coverage[c.pk], payers) for c in coverages]
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +421,45 @@ def _upcoming(practice_id: int, *, today: dt.date, days: int) -> QuerySet[Appoin
         .select_related("patient")
         .order_by("starts_at", "pk")
     )
+
+
+def schedule_appointments(practice_id: int, *, today: dt.date, days: int) -> list[Appointment]:
+    """The batch's appointments (`_upcoming`), each with `previous_starts_at`: when the patient's
+    previous appointment (not cancelled) started, for the gap rule. One query."""
+    previous = (
+        Appointment.objects.filter(patient_id=OuterRef("patient_id"), starts_at__lt=OuterRef("starts_at"))
+        .exclude(status=Appointment.Status.CANCELLED)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    return list(
+        _upcoming(practice_id, today=today, days=days).annotate(previous_starts_at=Subquery(previous))
+    )
+
+
+def last_check_times(*, coverage_ids: set[int], zone: ZoneInfo) -> dict[int, dt.date]:
+    """Per coverage: the day (in the practice's zone) its last check that did not fail for good
+    was asked for. One query."""
+    rows = (
+        EligibilityCheck.objects.filter(coverage_id__in=coverage_ids)
+        .exclude(status=Status.FAILED_PERMANENT)
+        .values("coverage_id")
+        .annotate(last=Max("created_at"))
+        .values_list("coverage_id", "last")
+    )
+    return {coverage_id: timezone.localtime(last, zone).date() for coverage_id, last in rows}
+
+
+def checks_on_dates(*, pairs: set[tuple[int, dt.date]]) -> set[tuple[int, dt.date]]:
+    """Which (coverage, date of service) pairs already have a check. One query."""
+    if not pairs:
+        return set()
+    rows = EligibilityCheck.objects.filter(
+        coverage_id__in={c for c, _ in pairs},
+        service_date__in={d for _, d in pairs},
+        carve_out_of__isnull=True,
+    ).values_list("coverage_id", "service_date")
+    return set(rows) & pairs
 
 
 def _primary_coverage(patient_id: int, on: dt.date) -> Coverage | None:

@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.access import screen_access
+from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from core.errors import ValidationFailed
 from core.views import add_errors_to_form, app_errors
 from eligibility import selectors, services
-from eligibility.forms import EligibilitySettingsForm
+from eligibility.forms import EligibilitySettingsForm, SftpConnectionForm
 
 
 @login_required
@@ -101,6 +101,21 @@ def verify_appointment(request: HttpRequest, appointment_id: int) -> HttpRespons
     return redirect("eligibility:patient", patient_id=check.patient_id)
 
 
+@require_POST
+@login_required
+@app_errors
+def verify_carve_out(request: HttpRequest, check_id: int) -> HttpResponse:
+    """Pitfall E1: ask the administrator the plan's answer named (a second 270)."""
+    access = screen_access(request, Capability.COVERAGE_EDIT)
+    try:
+        check = services.eligibility_carve_out_verify(access=access, check_id=check_id)
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+        return redirect("eligibility:check", check_id=check_id)
+    _verified(request, check.status, "Eligibility check with the mental health administrator queued.")
+    return redirect("eligibility:patient", patient_id=check.patient_id)
+
+
 @login_required
 @app_errors
 def session_problems(request: HttpRequest) -> HttpResponse:
@@ -118,25 +133,16 @@ def session_problems(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@app_errors
-def settings_view(request: HttpRequest) -> HttpResponse:
-    """The practice's clearinghouse and the morning batch's rules (admins only: the capability
-    is checked before the form is read)."""
-    access = screen_access(request, Capability.PRACTICE_MANAGE)
+def _settings_page(
+    request: HttpRequest,
+    access: PracticeAccess,
+    *,
+    form: EligibilitySettingsForm | None = None,
+    sftp_form: SftpConnectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     choices = selectors.clearinghouse_choices()
-    if request.method == "POST":
-        form = EligibilitySettingsForm(request.POST, clearinghouse_choices=choices)
-        if form.is_valid():
-            try:
-                services.eligibility_settings_save(access=access, **form.cleaned_data)
-            except ValidationFailed as error:
-                add_errors_to_form(form, error)
-            else:
-                messages.success(request, "Eligibility settings saved.")
-                return redirect("eligibility:settings")
-        status = 400
-    else:
+    if form is None:
         row = selectors.settings_for(practice_id=access.practice_id)
         form = EligibilitySettingsForm(
             initial={
@@ -147,10 +153,59 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             },
             clearinghouse_choices=choices,
         )
-        status = 200
+    connection = selectors.sftp_connection_for_admin(access=access)
+    if sftp_form is None:
+        sftp_form = SftpConnectionForm(initial=connection.initial if connection else None)
     return render(
         request,
         "eligibility/settings.html",
-        {"form": form, "sftp": selectors.sftp_connection_label(practice_id=access.practice_id)},
+        {
+            "form": form,
+            "sftp_form": sftp_form,
+            "sftp": selectors.sftp_connection_label(practice_id=access.practice_id),
+            "sftp_connection": connection,
+        },
         status=status,
     )
+
+
+@login_required
+@app_errors
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """The practice's clearinghouse and the morning batch's rules (admins only: the capability
+    is checked before the form is read)."""
+    access = screen_access(request, Capability.PRACTICE_MANAGE)
+    if request.method != "POST":
+        return _settings_page(request, access)
+    form = EligibilitySettingsForm(request.POST, clearinghouse_choices=selectors.clearinghouse_choices())
+    if form.is_valid():
+        try:
+            services.eligibility_settings_save(access=access, **form.cleaned_data)
+        except ValidationFailed as error:
+            add_errors_to_form(form, error)
+        else:
+            messages.success(request, "Eligibility settings saved.")
+            return redirect("eligibility:settings")
+    return _settings_page(request, access, form=form, status=400)
+
+
+@require_POST
+@login_required
+@app_errors
+def sftp_settings(request: HttpRequest) -> HttpResponse:
+    """The SFTP connection (admins only). The key and passphrase are write-only."""
+    access = screen_access(request, Capability.PRACTICE_MANAGE)
+    form = SftpConnectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.eligibility_sftp_connection_save(access=access, **form.cleaned_data)
+        except ValidationFailed as error:
+            add_errors_to_form(form, error)
+        else:
+            messages.success(request, "SFTP connection saved.")
+            return redirect("eligibility:settings")
+    data = request.POST.copy()  # never echo a secret back into the page
+    data["private_key"] = ""
+    data["passphrase"] = ""
+    form.data = data
+    return _settings_page(request, access, sftp_form=form, status=400)

@@ -6,6 +6,7 @@ BILLING_EDIT. Permission is checked before the body is read. Money is a string w
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -22,6 +23,7 @@ from core.api.mixins import validated
 from core.errors import PermissionDenied
 from core.money import cents_from_decimal, decimal_from_cents
 from estimates import selectors, services
+from estimates.domain.good_faith import CoItem, CoProviderInput
 from estimates.models import GoodFaithEstimate
 
 
@@ -143,6 +145,7 @@ class AppointmentEstimateApi(APIView):
 
 
 class GfeItemOutput(serializers.Serializer):  # type: ignore[type-arg]
+    co_provider = serializers.SerializerMethodField()
     code = serializers.CharField()
     modifiers_key = serializers.CharField()
     description = serializers.CharField()
@@ -150,11 +153,24 @@ class GfeItemOutput(serializers.Serializer):  # type: ignore[type-arg]
     unit_amount = serializers.SerializerMethodField()
     total_amount = serializers.SerializerMethodField()
 
+    def get_co_provider(self, item: Any) -> int | None:
+        """The number of the co-provider or co-facility the item is theirs (null: ours)."""
+        return item.party.number if item.party_id is not None else None
+
     def get_unit_amount(self, item: Any) -> str:
         return str(decimal_from_cents(item.unit_cents))
 
     def get_total_amount(self, item: Any) -> str:
         return str(decimal_from_cents(item.total_cents))
+
+
+class GfePartyOutput(serializers.Serializer):  # type: ignore[type-arg]
+    number = serializers.IntegerField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    npi = serializers.CharField()
+    tin = serializers.CharField()
+    location = serializers.CharField(source="location_text")
 
 
 class GfeOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -172,6 +188,7 @@ class GfeOutput(serializers.Serializer):  # type: ignore[type-arg]
     total_amount = serializers.SerializerMethodField()
     issued_at = serializers.DateTimeField(allow_null=True)
     items = GfeItemOutput(many=True)
+    co_providers = GfePartyOutput(many=True, source="parties")
 
     def get_total_amount(self, gfe: GoodFaithEstimate) -> str:
         return str(decimal_from_cents(gfe.total_cents))
@@ -199,6 +216,21 @@ class GfeItemInput(serializers.Serializer):  # type: ignore[type-arg]
     modifiers = serializers.ListField(child=serializers.CharField(max_length=2), default=list, max_length=4)
 
 
+class GfeCoItemInput(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField(max_length=5)
+    quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY, default=1)
+    unit_amount = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=Decimal("0"))
+
+
+class GfeCoProviderInput(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=["provider", "facility"])
+    name = serializers.CharField(max_length=200)
+    npi = serializers.CharField(max_length=10)
+    tin = serializers.CharField(max_length=10)
+    location = serializers.CharField(max_length=250)
+    items = serializers.ListField(child=GfeCoItemInput(), min_length=1, max_length=services.MAX_ITEMS)
+
+
 class GoodFaithEstimateCreateApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         patient_id = serializers.IntegerField()
@@ -210,6 +242,9 @@ class GoodFaithEstimateCreateApi(APIView):
         requested_on = serializers.DateField(required=False, allow_null=True, default=None)
         location_id = serializers.IntegerField(required=False, allow_null=True, default=None)
         appointment_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+        co_providers = serializers.ListField(
+            child=GfeCoProviderInput(), required=False, default=list, max_length=10
+        )
 
     @extend_schema(
         operation_id="good_faith_estimate_create", request=InputSerializer, responses={201: GfeOutput}
@@ -218,9 +253,17 @@ class GoodFaithEstimateCreateApi(APIView):
         access = request_access(request, Capability.BILLING_EDIT)
         data = validated(self.InputSerializer, request.data)
         items = data.pop("items")
+        parties = [
+            CoProviderInput(
+                p["kind"], p["name"].strip(), p["npi"].strip(), p["tin"].strip(), p["location"].strip(),
+                tuple(CoItem(i["code"].upper(), i["quantity"], i["unit_amount"]) for i in p["items"]),
+            )
+            for p in data.pop("co_providers")
+        ]  # fmt: skip
         gfe = services.good_faith_estimate_create(
             access=access,
             items=[services.GfeItemInput(i["code"], i["quantity"], tuple(i["modifiers"])) for i in items],
+            co_providers=parties,
             **data,
         )
         gfe = selectors.good_faith_estimate_get(access=access, estimate_id=gfe.pk)

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from claims.services import FeeKind
+from estimates.domain.good_faith import CoProviderInput, parse_co_providers
 from estimates.services import GfeItemInput
 
 KIND_CHOICES = [
@@ -79,17 +80,37 @@ class GoodFaithEstimateForm(forms.Form):
     scheduled_on = forms.DateField(label="Scheduled on", widget=DateInput, required=False)
     service_on = forms.DateField(label="Date of service", widget=DateInput, required=False)
     requested_on = forms.DateField(label="Patient asked on", widget=DateInput, required=False)
+    location_id = forms.TypedChoiceField(
+        label="Location", coerce=int, choices=(), required=False, empty_value=None,
+        help_text="Where the service is given (blank: the practice's address)",
+    )  # fmt: skip
+    co_providers = forms.CharField(
+        label="Co-providers and co-facilities",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line, with the charges they gave: provider | Name | NPI | TIN | location | "
+        "90792 x 1 @ 250.00; 96127 x 2 @ 10.00",
+    )
 
     def __init__(
         self,
         *args: Any,
         patient_choices: list[tuple[int, str]],
         provider_choices: list[tuple[int, str]],
+        location_choices: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["patient_id"].choices = patient_choices  # type: ignore[attr-defined]
         self.fields["provider_id"].choices = provider_choices  # type: ignore[attr-defined]
+        self.fields["location_id"].choices = [("", "The practice's address"), *(location_choices or [])]  # type: ignore[attr-defined]
+
+    def clean_co_providers(self) -> list[CoProviderInput]:
+        parties, problems = parse_co_providers(self.cleaned_data["co_providers"])
+        if problems:
+            raise forms.ValidationError(problems)
+        return parties
 
     def clean_items(self) -> list[GfeItemInput]:
         items = []

@@ -61,8 +61,39 @@ class GoodFaithEstimate(TimeStampedModel):
         return f"Good Faith Estimate {self.pk}"
 
 
+class GoodFaithEstimateParty(models.Model):
+    """A co-provider or co-facility whose expected items the convening provider's GFE includes
+    (No Surprises Act): its name, NPI, TIN and location, as they gave them."""
+
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", "Co-provider"
+        FACILITY = "facility", "Co-facility"
+
+    estimate = models.ForeignKey(GoodFaithEstimate, on_delete=models.CASCADE, related_name="parties")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    npi = models.CharField(max_length=10)
+    tin = models.CharField(max_length=10)
+    location_text = models.CharField(max_length=250)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["estimate", "number"], name="estimates_gfeparty_once"),
+        ]
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+
 class GoodFaithEstimateItem(models.Model):
     estimate = models.ForeignKey(GoodFaithEstimate, on_delete=models.CASCADE, related_name="items")
+    # None: the convening provider's own item (priced from the practice's fee schedule); else
+    # a co-provider's or co-facility's, at the charge it gave.
+    party = models.ForeignKey(
+        GoodFaithEstimateParty, null=True, blank=True, on_delete=models.CASCADE, related_name="items"
+    )
     line_number = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=5)
     modifiers_key = models.CharField(max_length=16, blank=True, default="")

@@ -111,7 +111,7 @@ def good_faith_estimate_get(
     _require_view(access)
     estimate = (
         GoodFaithEstimate.objects.filter(practice_id=access.practice_id, pk=estimate_id)
-        .prefetch_related("items")
+        .prefetch_related("items__party", "parties__items")
         .first()
     )
     if estimate is None:
@@ -131,7 +131,11 @@ def good_faith_estimate_get(
 
 def good_faith_estimate_list(*, access: PracticeAccess, limit: int = 100) -> list[GoodFaithEstimate]:
     _require_view(access)
-    rows = list(GoodFaithEstimate.objects.filter(practice_id=access.practice_id)[:limit])
+    rows = list(
+        GoodFaithEstimate.objects.filter(practice_id=access.practice_id).prefetch_related(
+            "items__party", "parties"
+        )[:limit]
+    )
     audit_event_record(
         context=access.audit,
         action=AuditEvent.Action.LIST,
@@ -169,7 +173,9 @@ def billed_against_estimate(*, estimate: GoodFaithEstimate) -> BilledAgainstEsti
     fees = list(lines)
     if not fees:
         return None
-    billed, estimated = decimal_from_cents(sum(fees)), decimal_from_cents(estimate.total_cents)
+    # the convening provider's own items: co-providers bill (and are disputed) separately
+    own = estimate.items.filter(party__isnull=True).values_list("total_cents", flat=True)
+    billed, estimated = decimal_from_cents(sum(fees)), decimal_from_cents(sum(own))
     return BilledAgainstEstimate(
         billed, estimated, billed_exceeds_estimate(billed=billed, estimated=estimated)
     )

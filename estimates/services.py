@@ -22,13 +22,15 @@ from audit.services import audit_event_record
 from claims.domain.capture import modifiers_key
 from claims.selectors import catalog
 from claims.selectors.fees import billed_fee
+from core.domain.identifiers import npi_problems, tax_id_problems
 from core.domain.problems import Problem
 from core.errors import NotFound, PermissionDenied
 from core.formatting import date_label
 from core.money import cents_from_decimal
 from core.validation import raise_for_problems
-from estimates.domain.good_faith import gfe_due_on
-from estimates.models import GoodFaithEstimate, GoodFaithEstimateItem
+from estimates.domain.good_faith import CoProviderInput, gfe_due_on
+from estimates.holidays import federal_holiday_table
+from estimates.models import GoodFaithEstimate, GoodFaithEstimateItem, GoodFaithEstimateParty
 from estimates.selectors import GFE_OBJECT_TYPE
 from patients.selectors import diagnosis_list_for_user, patient_get_for_user
 from practice.selectors import location_get, practice_get, practice_today, provider_get
@@ -63,13 +65,18 @@ def good_faith_estimate_create(
     location_id: int | None = None,
     diagnosis_codes: Sequence[str] | None = None,
     appointment_id: int | None = None,
+    co_providers: Sequence[CoProviderInput] = (),
 ) -> GoodFaithEstimate:
     """Make a GFE. A scheduled service needs its date; a request needs the request date. Every
     item needs a default fee on the date of service (or today, for a request without a date):
     otherwise ValidationFailed naming the item, and nothing saved.
 
     From an appointment (`appointment_id`): its date of service, location, and the day it was
-    booked (its first event, in the practice's time zone) fill what was not given."""
+    booked (its first event, in the practice's time zone) fill what was not given.
+
+    `co_providers`: the co-providers' and co-facilities' expected items at the charges they gave
+    (No Surprises Act: the convening provider's GFE includes them). Business days skip the
+    federal holidays of `estimates/data/federal_holidays.json`."""
     _require_edit(access)
     if appointment_id is not None:
         booked = appointment_get(access=access, appointment_id=appointment_id)
@@ -131,6 +138,29 @@ def good_faith_estimate_create(
             )
         else:
             priced.append((item, info.label, cents_from_decimal(fee)))
+    co_items = [(party, co_item) for party in co_providers for co_item in party.items]
+    if len(items) + len(co_items) > MAX_ITEMS:
+        problems.append(Problem("gfe_items", f"List at most {MAX_ITEMS} items in all.", "co_providers"))
+    for number, party in enumerate(co_providers, start=1):  # the API's parties are checked here
+        for problem in [*npi_problems(party.npi), *tax_id_problems(party.tin)]:
+            problems.append(Problem(problem.code, f"Co-provider {number}: {problem.message}", "co_providers"))
+    for party, co_item in co_items:
+        if catalog().lookup(co_item.code, on=fee_day) is None:
+            problems.append(
+                Problem("gfe_code", f"{party.name}: {co_item.code} is not a known code.", "co_providers")
+            )
+    first_year, last_year, holidays = federal_holiday_table()
+    for day in (scheduled_on, requested_on, service_on):
+        if day is not None and not first_year <= day.year <= last_year:
+            problems.append(
+                Problem(
+                    "gfe_holidays",
+                    f"The federal holiday table covers {first_year} to {last_year}: add {day.year} to "
+                    "estimates/data/federal_holidays.json.",
+                    "scheduled_on",
+                )
+            )
+            break
     raise_for_problems(problems, message="The estimate was not made.", include_problems=True)
     if diagnosis_codes is None:
         diagnosis_codes = [
@@ -138,7 +168,9 @@ def good_faith_estimate_create(
             for d in diagnosis_list_for_user(access=access, patient_id=patient.pk)
             if d.resolved_on is None
         ]
-    deadline = gfe_due_on(scheduled_on=scheduled_on, service_on=service_on, requested_on=requested_on)
+    deadline = gfe_due_on(
+        scheduled_on=scheduled_on, service_on=service_on, requested_on=requested_on, holidays=holidays
+    )
     address = location or practice
     location_text = ", ".join(
         p
@@ -165,7 +197,8 @@ def good_faith_estimate_create(
             deadline_rule=deadline.rule,
             service_description=service_description.strip(),
             diagnosis_codes=list(diagnosis_codes),
-            total_cents=sum(unit * item.quantity for item, _, unit in priced),
+            total_cents=sum(unit * item.quantity for item, _, unit in priced)
+            + sum(cents_from_decimal(co_item.unit) * co_item.quantity for _, co_item in co_items),
             patient_name=f"{patient.first_name} {patient.last_name}",
             patient_birth_date=patient.date_of_birth,
             provider_name=f"{provider.first_name} {provider.last_name}",
@@ -191,6 +224,31 @@ def good_faith_estimate_create(
             )
             for number, (item, label, unit) in enumerate(priced, start=1)
         )
+        line = len(priced)
+        for number, party in enumerate(co_providers, start=1):
+            row = GoodFaithEstimateParty.objects.create(
+                estimate=estimate,
+                number=number,
+                kind=party.kind,
+                name=party.name,
+                npi=party.npi,
+                tin=party.tin,
+                location_text=party.location,
+            )
+            for co_item in party.items:
+                line += 1
+                info = catalog().lookup(co_item.code, on=fee_day)
+                unit = cents_from_decimal(co_item.unit)
+                GoodFaithEstimateItem.objects.create(
+                    estimate=estimate,
+                    party=row,
+                    line_number=line,
+                    code=co_item.code,
+                    description=info.label if info is not None else co_item.code,
+                    quantity=co_item.quantity,
+                    unit_cents=unit,
+                    total_cents=unit * co_item.quantity,
+                )
         audit_event_record(
             context=access.audit,
             action=AuditEvent.Action.CREATE,

@@ -28,11 +28,11 @@ from core.money import cents_from_decimal, format_cents
 from core.views import add_errors_to_form, app_errors
 from estimates import selectors, services
 from estimates.forms import AllowedAmountForm, FeeImportForm, GoodFaithEstimateForm
-from estimates.models import GoodFaithEstimate
+from estimates.models import GoodFaithEstimate, GoodFaithEstimateItem
 from estimates.pdf import gfe_pdf
 from patients.selectors import patient_list_for_user
 from payers.selectors import payer_choices
-from practice.selectors import practice_today, practice_zone, provider_choices
+from practice.selectors import location_list, practice_today, practice_zone, provider_choices
 
 PICKER_LIMIT = 200
 
@@ -186,20 +186,31 @@ def _row(gfe: GoodFaithEstimate, today: Any) -> GfeRow:
     )
 
 
+def _item(i: GoodFaithEstimateItem) -> dict[str, Any]:
+    return {
+        "code": i.code,
+        "modifiers": i.modifiers_key.replace(",", " "),
+        "description": i.description,
+        "quantity": i.quantity,
+        "unit": format_cents(i.unit_cents),
+        "total": format_cents(i.total_cents),
+    }
+
+
 def _detail_context(gfe: GoodFaithEstimate, today: Any) -> dict[str, Any]:
+    own = [i for i in gfe.items.all() if i.party_id is None]
     return {
         "gfe": gfe,
         "row": _row(gfe, today),
-        "items": [
+        "items": [_item(i) for i in own],
+        "own_total": format_cents(sum(i.total_cents for i in own)),
+        "parties": [
             {
-                "code": i.code,
-                "modifiers": i.modifiers_key.replace(",", " "),
-                "description": i.description,
-                "quantity": i.quantity,
-                "unit": format_cents(i.unit_cents),
-                "total": format_cents(i.total_cents),
+                "party": p,
+                "items": [_item(i) for i in p.items.all()],
+                "total": format_cents(sum(i.total_cents for i in p.items.all())),
             }
-            for i in gfe.items.all()
+            for p in gfe.parties.all()
         ],
         "diagnoses": ", ".join(gfe.diagnosis_codes) or "None listed",
     }
@@ -227,6 +238,7 @@ def gfe_create(request: HttpRequest) -> HttpResponse:
             (p.pk, f"{p.last_name}, {p.first_name} ({p.account_number})") for p in page.patients
         ],
         provider_choices=provider_choices(access=access),
+        location_choices=[(loc.pk, loc.name) for loc in location_list(access=access, active_only=True)],
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -734,6 +734,20 @@ def coverage_to_verify(*, practice_id: int, coverage_id: int, lock: bool = False
     return coverages.filter(pk=coverage_id, patient__practice_id=practice_id).first()
 
 
+def coverages_lock(*, practice_id: int, coverage_ids: set[int]) -> set[int]:
+    """Lock the practice's insurance coverages among `coverage_ids` (FOR UPDATE, in the caller's
+    transaction, in id order) as `coverage_to_verify(lock=True)` locks one; the ids locked."""
+    if not coverage_ids:
+        return set()
+    return set(
+        _coverages_to_verify()
+        .select_for_update(of=("self",))
+        .filter(pk__in=coverage_ids, patient__practice_id=practice_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def primary_coverage_to_verify(*, patient_id: int, on: dt.date) -> Coverage | None:
     """The patient's primary insurance coverage in force on `on` (the latest-starting one)."""
     return (

@@ -1,8 +1,8 @@
 """The practice's SFTP clearinghouse connection as the adapter's settings.
 
 `sftp_adapter_for(practice_id=)` builds a `clearinghouse.sftp.SftpBatchClearinghouse` from the
-practice's `SftpConnection`, reading the key passphrase from the environment (never the
-database). None when the practice has no SFTP connection. The eligibility workflow picks the
+practice's `SftpConnection`, reading the key passphrase from the environment or from the file
+beside the key that the eligibility settings screen writes (never the database). None when the practice has no SFTP connection. The eligibility workflow picks the
 adapter per practice and calls this for the SFTP choice.
 """
 
@@ -20,7 +20,7 @@ def sftp_settings_for(*, practice_id: int, environ: Mapping[str, str] = os.envir
     row = SftpConnection.objects.filter(practice_id=practice_id).first()
     if row is None:
         return None
-    passphrase = None
+    passphrase = key_passphrase_from_file(row.key_path)
     if row.passphrase_env:
         if row.passphrase_env not in environ:
             raise ValidationFailed(
@@ -39,6 +39,19 @@ def sftp_settings_for(*, practice_id: int, environ: Mapping[str, str] = os.envir
         archive=row.archive,
         rejected=row.rejected,
     )
+
+
+PASSPHRASE_SUFFIX = ".passphrase"  # noqa: S105 (a file name suffix, not a password)
+
+
+def key_passphrase_from_file(key_path: str) -> str | None:
+    """The passphrase an admin gave on the eligibility settings screen: a file beside the key
+    (`<key>.passphrase`, mode 0600, outside the database); None when there is none."""
+    try:
+        with open(key_path + PASSPHRASE_SUFFIX, encoding="utf-8") as handle:
+            return handle.read().rstrip("\n")
+    except (FileNotFoundError, NotADirectoryError):
+        return None
 
 
 def sftp_adapter_for(

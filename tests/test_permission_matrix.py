@@ -19,9 +19,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.audit.matrix_entries import ENTRIES as AUDIT_ENTRIES
 from tests.authorizations.matrix_entries import ENTRIES as AUTHORIZATION_ENTRIES
+from tests.claims.claim_matrix_entries import ENTRIES as CLAIM_ENTRIES
 from tests.claims.matrix_entries import ENTRIES as CHARGE_ENTRIES
 from tests.clinical_notes.matrix_entries import ENTRIES as NOTE_ENTRIES
 from tests.dashboard.matrix_entries import ENTRIES as JOB_ENTRIES
+from tests.denials.matrix_entries import ENTRIES as DENIAL_ENTRIES
 from tests.eligibility.matrix_entries import ENTRIES as ELIGIBILITY_ENTRIES
 from tests.estimates.matrix_entries import ENTRIES as ESTIMATE_ENTRIES
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory, ProviderFactory
@@ -29,6 +31,7 @@ from tests.ledger.billing.matrix_entries import ENTRIES as PATIENT_BILLING_ENTRI
 from tests.patients.matrix_entries import ENTRIES as PATIENT_ENTRIES
 from tests.payer_rules.matrix_entries import ENTRIES as PAYER_RULE_ENTRIES
 from tests.practice.matrix_entries import ENTRIES as PRACTICE_PAYER_ENTRIES
+from tests.remittance.matrix_entries import ENTRIES as REMITTANCE_ENTRIES
 from tests.scheduling.matrix_entries import ENTRIES as SCHEDULING_ENTRIES
 from tests.treatment_plans.matrix_entries import ENTRIES as PLAN_ENTRIES
 
@@ -76,6 +79,9 @@ MATRIX.update({name: Entry(**spec) for name, spec in JOB_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in PLAN_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in ELIGIBILITY_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in ESTIMATE_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in REMITTANCE_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in CLAIM_ENTRIES.items()})
+MATRIX.update({name: Entry(**spec) for name, spec in DENIAL_ENTRIES.items()})
 MATRIX.update({name: Entry(**spec) for name, spec in PATIENT_BILLING_ENTRIES.items()})
 
 

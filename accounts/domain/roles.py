@@ -47,6 +47,7 @@ class Capability(StrEnum):
     TREATMENT_PLAN_EDIT = "treatment_plan_edit"  # write, sign and activate treatment plans
     AUTHORIZATION_EDIT = "authorization_edit"  # record and change payers' prior authorizations
     NOTE_COSIGN = "note_cosign"  # a co-sign queue (who may co-sign a given note is supervision's rule)
+    WRITE_OFF = "write_off"  # write off a denied amount, with a reason (denials; never automatic)
 
 
 _CLINICAL_BASE = {
@@ -99,6 +100,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SCHEDULE_VIEW,
             Capability.SCHEDULE_EDIT,
             Capability.AUTHORIZATION_EDIT,
+            Capability.WRITE_OFF,
         }
     ),
     Role.PRACTICE_ADMIN: frozenset(

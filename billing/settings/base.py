@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ledger",
     "estimates",
     "remittance",
+    "denials",
     "dashboard",
     "demo",
 ]
@@ -171,6 +172,9 @@ NOTE_DUE_DAYS = env.int("NOTE_DUE_DAYS", default=3)
 ELIGIBILITY_CLEARINGHOUSE = env("ELIGIBILITY_CLEARINGHOUSE", default="sandbox" if DEBUG else "")
 ELIGIBILITY_SANDBOX_ALLOWED = env.bool("ELIGIBILITY_SANDBOX_ALLOWED", default=False)
 ELIGIBILITY_SANDBOX_LATENCY_MS = env.int("ELIGIBILITY_SANDBOX_LATENCY_MS", default=0)
+# Where private keys (and their passphrases) pasted on the eligibility settings screen are
+# written, one 0600 file each, outside the database (docs/decisions/0036).
+SFTP_KEYS_DIR = env("SFTP_KEYS_DIR", default=str(BASE_DIR / "var" / "sftp-keys"))
 
 # Claims (issue #11): the deployment's claims clearinghouse. The sandbox (test members only,
 # clearinghouse.sandbox_claims) follows the eligibility sandbox's rule: the default only with
@@ -180,6 +184,12 @@ CLAIMS_CLEARINGHOUSE = env("CLAIMS_CLEARINGHOUSE", default="sandbox" if DEBUG el
 CLAIMS_SANDBOX_ALLOWED = env.bool("CLAIMS_SANDBOX_ALLOWED", default=False)
 CLAIMS_SANDBOX_DIR = env("CLAIMS_SANDBOX_DIR", default=str(BASE_DIR / "var" / "clearinghouse-sandbox"))
 CLAIMS_SANDBOX_LATENCY_MS = env.int("CLAIMS_SANDBOX_LATENCY_MS", default=0)
+# Submission and acknowledgements: a submitted claim with no 999 after CLAIMS_ACK_999_DAYS, or
+# no payer 277CA after CLAIMS_ACK_277CA_DAYS, is flagged "no acknowledgement" (pitfall K7); a
+# rejection older than CLAIMS_REJECTION_ALERT_DAYS is overdue in the rejection queue (K6).
+CLAIMS_ACK_999_DAYS = env.int("CLAIMS_ACK_999_DAYS", default=2)
+CLAIMS_ACK_277CA_DAYS = env.int("CLAIMS_ACK_277CA_DAYS", default=7)
+CLAIMS_REJECTION_ALERT_DAYS = env.int("CLAIMS_REJECTION_ALERT_DAYS", default=5)
 
 # Email goes to the console unless configured (tests use Django's locmem backend).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

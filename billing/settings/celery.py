@@ -93,6 +93,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 9 * 60},
     },
+    # "At every 5th minute": collect the claims' 999/277CA/835 answers per practice (claims).
+    "claims-collect": {
+        "task": "claims.tasks.claims_collect_beat_task",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
+    # "At 06:45 every day": appeal deadlines 14, 7 and 2 days away (denials; once per threshold).
+    "denial-reminders": {
+        "task": "denials.tasks.denial_reminders_task",
+        "schedule": crontab(minute="45", hour="6"),
+        "options": {"expires": 60 * 60},
+    },
     # "At 07:30 every day"
     "cosign-reminders": {
         "task": "clinical_notes.tasks.cosign_reminders_task",

@@ -1,6 +1,7 @@
 """Test settings: the base settings with fast hashing and a private Redis queue."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "t" * 40)
 # The audit chain key tests seal and verify with (the development key; see security.py).
@@ -16,8 +17,12 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tests run with DEBUG off and check eligibility against the sandbox payer.
 ELIGIBILITY_CLEARINGHOUSE = "sandbox"
 ELIGIBILITY_SANDBOX_ALLOWED = True
-CLAIMS_CLEARINGHOUSE = "sandbox"
+# A worker test may name its own test clearinghouse (tests/claims/fake_clearinghouse.py).
+CLAIMS_CLEARINGHOUSE = os.environ.get("CLAIMS_CLEARINGHOUSE") or "sandbox"
 CLAIMS_SANDBOX_ALLOWED = True
+
+# Private keys pasted on the eligibility settings screen go to a private folder per test run.
+SFTP_KEYS_DIR = os.path.join(tempfile.gettempdir(), f"parity-test-sftp-keys-{os.getpid()}")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False

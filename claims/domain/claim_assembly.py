@@ -209,8 +209,10 @@ def _add(current: _Open, charge_set: ChargeSetIn, lines: Sequence[LineIn], auth:
                 auth_number=line.auth_number,
             )
         )
-    if not current.diagnoses and charge_set.diagnoses:
-        current.diagnoses.append(charge_set.diagnoses[0])
+    for code in charge_set.diagnoses:  # the set's other diagnoses, while there is room
+        if _norm(code) not in positions and len(current.diagnoses) < MAX_DIAGNOSES:
+            current.diagnoses.append(code)
+            positions[_norm(code)] = len(current.diagnoses)
     if charge_set.charge_set_id not in current.charge_set_ids:
         current.charge_set_ids.append(charge_set.charge_set_id)
         current.findings.extend(charge_set.findings)
@@ -302,29 +304,50 @@ class PriorLine:
     reference: str  # the claim's patient control number
 
 
-def duplicate_problems(claim: PlannedClaim, prior: Iterable[PriorLine]) -> list[Problem]:
-    """Pitfall C16: a line already billed on an earlier live claim (same patient, payer, date of
-    service, code and units) is an error naming that claim."""
-    seen: dict[tuple[int, int, date, str, int], str] = {}
-    for before in prior:
-        seen.setdefault(
-            (before.patient_id, before.payer_id, before.service_date, before.code, before.units),
-            before.reference,
-        )
-    problems: list[Problem] = []
-    for index, line in enumerate(claim.lines):
-        key = (claim.patient_id, claim.payer_id, line.service_date, line.code, line.units)
-        if key in seen:
-            problems.append(
-                error(
-                    ClaimCheckCode.DUPLICATE,
-                    f"{line.code} × {line.units} on {date_label(line.service_date)} is already billed "
-                    f"on claim {seen[key]}.",
-                    f"lines[{index}].code",
-                    "Void one of the two, or fix the charges if the services were truly separate.",
-                )
+_DupKey = tuple[int, int, date, str, int]
+
+
+class DuplicateIndex:
+    """Pitfall C16: lines of earlier live claims by (patient, payer, date of service, code,
+    units); `problems(claim)` names the earlier claim of each line billed again, `add` records
+    a claim just built (so two new claims of one service are caught too)."""
+
+    def __init__(self, prior: Iterable[PriorLine] = ()) -> None:
+        self._seen: dict[_DupKey, str] = {}
+        for before in prior:
+            self._seen.setdefault(
+                (before.patient_id, before.payer_id, before.service_date, before.code, before.units),
+                before.reference,
             )
-    return problems
+
+    def problems(self, claim: PlannedClaim) -> list[Problem]:
+        problems: list[Problem] = []
+        for index, line in enumerate(claim.lines):
+            reference = self._seen.get(
+                (claim.patient_id, claim.payer_id, line.service_date, line.code, line.units)
+            )
+            if reference is not None:
+                problems.append(
+                    error(
+                        ClaimCheckCode.DUPLICATE,
+                        f"{line.code} × {line.units} on {date_label(line.service_date)} is already billed "
+                        f"on claim {reference}.",
+                        f"lines[{index}].code",
+                        "Void one of the two, or fix the charges if the services were truly separate.",
+                    )
+                )
+        return problems
+
+    def add(self, claim: PlannedClaim, reference: str) -> None:
+        for line in claim.lines:
+            self._seen.setdefault(
+                (claim.patient_id, claim.payer_id, line.service_date, line.code, line.units), reference
+            )
+
+
+def duplicate_problems(claim: PlannedClaim, prior: Iterable[PriorLine]) -> list[Problem]:
+    """The duplicate lines of one claim against `prior` (see `DuplicateIndex`)."""
+    return DuplicateIndex(prior).problems(claim)
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,7 +473,7 @@ def incomplete_data_problem(field_path: str, reason: str) -> Problem:
     words = next((w for prefix, w in _FIELD_WORDS if path.startswith(prefix)), path)
     return error(
         ClaimCheckCode.INCOMPLETE,
-        f"The claim cannot be sent: {words} — {reason}.",
+        f"The claim cannot be sent: {words} — {reason.rstrip('.')}.",
         path,
         "Complete the record, then assemble or scrub the claim again.",
     )

@@ -8,14 +8,14 @@
 2. `claims.domain.claim_assembly.plan_claims` groups them by patient, payer, coverage, rendering
    and supervising provider and the billing-frequency period of the payer's rules on the date
    of service, at most 50 lines and 12 diagnoses, one prior-authorization number per claim.
-3. The claims and their lines are inserted in bulk with patient control numbers from the
-   practice's counter and line control numbers derived from them.
-4. Each claim is scrubbed: the charge scrubber's stored findings of its charge sets (warnings:
-   reviewed sets have no errors), the duplicate check against earlier live claims (C16), the
-   claim-level edits (C5, C6, C15), the enrolment of the reported provider on every date
-   (C14), and the 837 builder's own check of the claim as it would be written (C11: missing
-   data is an error naming it). No error: `ready`; otherwise it stays `draft` with its
-   findings.
+3. Each claim is numbered (patient control numbers from the practice's counter, line control
+   numbers derived from them) and scrubbed in memory: the charge scrubber's stored findings of
+   its charge sets (warnings: reviewed sets have no errors), the duplicate check against
+   earlier live claims (C16), the claim-level edits (C5, C6, C15), the enrolment of the
+   reported provider on every date (C14), and the 837 builder's own check of the claim as it
+   would be written (C11: missing data is an error naming it). No error: `ready`; otherwise
+   `draft` with its findings.
+4. Claims, lines and events are inserted in three bulk statements.
 
 Idempotent: a second run finds every charge already on a live claim and creates nothing. The
 number of queries does not grow with the number of claims (bulk reads and writes; one
@@ -25,13 +25,14 @@ enrolment query per payer).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
@@ -41,12 +42,12 @@ from audit.services import audit_event_record
 from claims.domain.claim_assembly import (
     ChargeSetIn,
     ClaimCheckInput,
+    DuplicateIndex,
     Enrollment,
     LineIn,
     PlannedClaim,
     PriorLine,
     claim_level_problems,
-    duplicate_problems,
     enrollment_problems,
     incomplete_data_problem,
     line_control_number,
@@ -56,7 +57,7 @@ from claims.domain.claim_assembly import (
 )
 from claims.domain.claim_status import ClaimStatus
 from claims.models import Charge, ChargeSet, ChargeStatus, Claim, ClaimEvent, ClaimLine
-from claims.selectors.x837 import claim_837, claims_for_837
+from claims.selectors.x837 import RELATED_FIELDS, claim_837
 from claims.services.common import require_edit
 from claims.services.numbers import claim_numbers
 from claims.services.transitions import claim_event
@@ -67,7 +68,7 @@ from edi.x837p import ClaimDataError, validate_claim
 from eligibility.models import ControlNumber
 from payer_rules.domain.policy import BillingFrequency, PolicyTimeline
 from payer_rules.selectors import payer_policy_timelines
-from payers.selectors import enrollments_with_payer, payers_terms
+from payers.selectors import enrollments_with_payer
 
 OBJECT_TYPE = "claim"
 
@@ -97,55 +98,80 @@ def _live_primary_line() -> Exists:
     )
 
 
-def _charge_sets(practice_id: int, charge_set_ids: Sequence[int] | None) -> list[ChargeSetIn]:
-    rows = (
-        ChargeSet.objects.filter(
-            practice_id=practice_id,
-            status=ChargeStatus.REVIEWED,
-            self_pay=False,
-            payer__isnull=False,
-            coverage__isnull=False,
-        )
-        .exclude(_live_primary_line())
-        .prefetch_related(
-            Prefetch("lines", queryset=Charge.objects.filter(units__gt=0).order_by("line_number"))
-        )
-        .order_by("date_of_service", "pk")
-    )
+_SET_FIELDS = (
+    "pk", "patient_id", "payer_id", "coverage_id", "rendering_provider_id", "supervising_provider_id",
+    "supervisor_billing", "date_of_service", "claim_diagnoses", "findings", "practice_id",
+)  # fmt: skip
+_CHARGE_FIELDS = (
+    "pk", "charge_set_id", "code", "modifiers", "units", "fee_cents", "place_of_service", "diagnosis_pointers",
+    "auth_number",
+)  # fmt: skip
+
+
+def _charge_sets(
+    practice_id: int, charge_set_ids: Sequence[int] | None
+) -> tuple[list[ChargeSetIn], dict[int, SimpleNamespace]]:
+    """The sets to assemble as the planner's input, and per set the people the claim names
+    (practice, patient, coverage, payer, providers) as plain records shared between sets: two
+    queries of values, no model instances."""
+    rows = ChargeSet.objects.filter(
+        practice_id=practice_id,
+        status=ChargeStatus.REVIEWED,
+        self_pay=False,
+        payer__isnull=False,
+        coverage__isnull=False,
+    ).exclude(_live_primary_line())
     if charge_set_ids is not None:
         rows = rows.filter(pk__in=list(charge_set_ids))
-    found: list[ChargeSetIn] = []
-    for cs in rows:
-        if cs.payer_id is None or cs.coverage_id is None:  # filtered above
-            continue
-        found.append(
-            ChargeSetIn(
-                charge_set_id=cs.pk,
-                patient_id=cs.patient_id,
-                payer_id=cs.payer_id,
-                coverage_id=cs.coverage_id,
-                rendering_provider_id=cs.rendering_provider_id,
-                supervising_provider_id=cs.supervising_provider_id,
-                supervisor_billing=cs.supervisor_billing,
-                date_of_service=cs.date_of_service,
-                diagnoses=tuple(str(code) for code in cs.claim_diagnoses),
-                lines=tuple(
-                    LineIn(
-                        charge_id=line.pk,
-                        code=line.code,
-                        modifiers=tuple(str(m) for m in line.modifiers),
-                        units=line.units,
-                        charge_cents=line.fee_cents,
-                        place_of_service=line.place_of_service,
-                        diagnosis_pointers=tuple(int(p) for p in line.diagnosis_pointers),
-                        auth_number=line.auth_number,
-                    )
-                    for line in cs.lines.all()
-                ),
-                findings=tuple(f for f in cs.findings if f.get("severity") != Severity.ERROR),
+    related = [f"{rel}__{name}" for rel, names in RELATED_FIELDS.items() for name in names]
+    sets = list(rows.order_by("date_of_service", "pk").values(*_SET_FIELDS, *related))
+    lines: dict[int, list[LineIn]] = defaultdict(list)
+    charges = Charge.objects.filter(charge_set_id__in=[row["pk"] for row in sets], units__gt=0)
+    for line in charges.order_by("charge_set_id", "line_number").values(*_CHARGE_FIELDS):
+        lines[line["charge_set_id"]].append(
+            LineIn(
+                charge_id=line["pk"],
+                code=line["code"],
+                modifiers=tuple(str(m) for m in line["modifiers"]),
+                units=line["units"],
+                charge_cents=line["fee_cents"],
+                place_of_service=line["place_of_service"],
+                diagnosis_pointers=tuple(int(p) for p in line["diagnosis_pointers"]),
+                auth_number=line["auth_number"],
             )
         )
-    return found
+    shared: dict[tuple[str, object], SimpleNamespace] = {}
+    found: list[ChargeSetIn] = []
+    people: dict[int, SimpleNamespace] = {}
+    for row in sets:
+        record = SimpleNamespace()
+        for rel, names in RELATED_FIELDS.items():
+            key = row["practice_id"] if rel == "practice" else row[f"{rel}_id"]
+            if key is None:
+                setattr(record, rel, None)
+                continue
+            if (rel, key) not in shared:
+                shared[(rel, key)] = SimpleNamespace(
+                    pk=key, **{name: row[f"{rel}__{name}"] for name in names}
+                )
+            setattr(record, rel, shared[(rel, key)])
+        people[row["pk"]] = record
+        found.append(
+            ChargeSetIn(
+                charge_set_id=row["pk"],
+                patient_id=row["patient_id"],
+                payer_id=row["payer_id"],
+                coverage_id=row["coverage_id"],
+                rendering_provider_id=row["rendering_provider_id"],
+                supervising_provider_id=row["supervising_provider_id"],
+                supervisor_billing=row["supervisor_billing"],
+                date_of_service=row["date_of_service"],
+                diagnoses=tuple(str(code) for code in row["claim_diagnoses"]),
+                lines=tuple(lines[row["pk"]]),
+                findings=tuple(f for f in row["findings"] if f.get("severity") != Severity.ERROR),
+            )
+        )
+    return found, people
 
 
 def _prior_lines(practice_id: int, planned: Sequence[PlannedClaim]) -> list[PriorLine]:
@@ -172,61 +198,86 @@ def _prior_lines(practice_id: int, planned: Sequence[PlannedClaim]) -> list[Prio
     return [PriorLine(p, pay, day, code, units, ref) for p, pay, day, code, units, ref in rows]
 
 
-def _new_claims(
-    practice_id: int, planned: Sequence[PlannedClaim], *, actor: PracticeAccess | None, now: datetime
-) -> list[Claim]:
+@dataclass(slots=True)
+class Built:
+    claim: Claim
+    lines: list[ClaimLine]
+    record: SimpleNamespace
+
+
+_RECORD_FIELDS = (
+    "practice_id", "patient_id", "payer_id", "coverage_id", "rendering_provider_id", "supervising_provider_id",
+    "patient_control_number", "frequency", "payer_claim_number", "prior_auth_number", "responsibility",
+    "supervisor_billing", "place_of_service", "diagnoses", "total_cents",
+)  # fmt: skip
+
+
+def _record(claim: Claim, people: SimpleNamespace) -> SimpleNamespace:
+    record = SimpleNamespace(**{name: getattr(claim, name) for name in _RECORD_FIELDS})
+    for rel in RELATED_FIELDS:
+        setattr(record, rel, getattr(people, rel))
+    return record
+
+
+def _unsaved_claims(
+    practice_id: int,
+    planned: Sequence[PlannedClaim],
+    people: Mapping[int, SimpleNamespace],
+    *,
+    actor: PracticeAccess | None,
+    now: datetime,
+) -> list[Built]:
+    """The planned claims as unsaved rows, each with the record the scrubber and the 837 read
+    (the claim's fields and the people of its first charge set)."""
     timelines = payer_policy_timelines(payer_pks={claim.payer_id for claim in planned})
     numbers = claim_numbers(practice_id, len(planned))
-    claims = []
+    built: list[Built] = []
     for number, plan in zip(numbers, planned, strict=True):
+        source = people[plan.charge_set_ids[0]]
         timeline = timelines.get(plan.payer_id)
         days = timeline.on(plan.date_from).timely_filing_days if timeline is not None else None
-        claims.append(
-            Claim(
-                practice_id=practice_id,
-                patient_id=plan.patient_id,
-                payer_id=plan.payer_id,
-                coverage_id=plan.coverage_id,
-                patient_control_number=patient_control_number(number),
-                status=ClaimStatus.DRAFT,
-                status_changed_at=now,
-                rendering_provider_id=plan.rendering_provider_id,
-                supervising_provider_id=plan.supervising_provider_id,
-                supervisor_billing=plan.supervisor_billing,
-                place_of_service=plan.place_of_service,
-                date_from=plan.date_from,
-                date_to=plan.date_to,
-                total_cents=plan.total_cents,
-                diagnoses=list(plan.diagnoses),
-                prior_auth_number=plan.prior_auth_number,
-                timely_filing_deadline=timely_filing_deadline(plan.date_from, days),
-                created_by_id=actor.user_id if actor is not None else None,
+        pcn = patient_control_number(number)
+        claim = Claim(
+            practice_id=practice_id,
+            patient_id=plan.patient_id,
+            payer_id=plan.payer_id,
+            coverage_id=plan.coverage_id,
+            patient_control_number=pcn,
+            status=ClaimStatus.DRAFT,
+            status_changed_at=now,
+            rendering_provider_id=plan.rendering_provider_id,
+            supervising_provider_id=plan.supervising_provider_id,
+            supervisor_billing=plan.supervisor_billing,
+            place_of_service=plan.place_of_service,
+            date_from=plan.date_from,
+            date_to=plan.date_to,
+            total_cents=plan.total_cents,
+            diagnoses=list(plan.diagnoses),
+            prior_auth_number=plan.prior_auth_number,
+            timely_filing_deadline=timely_filing_deadline(plan.date_from, days),
+            created_by_id=actor.user_id if actor is not None else None,
+        )
+        lines = [
+            ClaimLine(
+                line_number=index,
+                charge_id=line.charge_id,
+                code=line.code,
+                modifiers=list(line.modifiers),
+                units=line.units,
+                charge_cents=line.charge_cents,
+                place_of_service=line.place_of_service,
+                diagnosis_pointers=list(line.diagnosis_pointers),
+                service_date=line.service_date,
+                prior_auth_number=line.auth_number,
+                line_control_number=line_control_number(practice_id, pcn, index),
             )
-        )
-    Claim.objects.bulk_create(claims)
-    lines = [
-        ClaimLine(
-            claim=claim,
-            line_number=index,
-            charge_id=line.charge_id,
-            code=line.code,
-            modifiers=list(line.modifiers),
-            units=line.units,
-            charge_cents=line.charge_cents,
-            place_of_service=line.place_of_service,
-            diagnosis_pointers=list(line.diagnosis_pointers),
-            service_date=line.service_date,
-            prior_auth_number=line.auth_number,
-            line_control_number=line_control_number(practice_id, claim.patient_control_number, index),
-        )
-        for claim, plan in zip(claims, planned, strict=True)
-        for index, line in enumerate(plan.lines, start=1)
-    ]
-    ClaimLine.objects.bulk_create(lines, batch_size=2000)
-    return claims
+            for index, line in enumerate(plan.lines, start=1)
+        ]
+        built.append(Built(claim, lines, _record(claim, source)))
+    return built
 
 
-def _enrollments(claims: Sequence[Claim]) -> dict[tuple[int, int], Enrollment]:
+def _enrollments(claims: Iterable[Any]) -> dict[tuple[int, int], Enrollment]:
     """(provider id, payer id) -> enrolment, one query per payer."""
     providers: dict[int, set[int]] = defaultdict(set)
     for claim in claims:
@@ -238,7 +289,7 @@ def _enrollments(claims: Sequence[Claim]) -> dict[tuple[int, int], Enrollment]:
     return found
 
 
-def _reported_provider_id(claim: Claim) -> int:
+def _reported_provider_id(claim: Any) -> int:
     """Whose enrolment the payer checks: the supervisor when the claim is billed under one."""
     if claim.supervising_provider_id is not None and claim.supervisor_billing:
         return claim.supervising_provider_id
@@ -246,42 +297,45 @@ def _reported_provider_id(claim: Claim) -> int:
 
 
 def claim_scrub_problems(
-    claim: Claim,
+    claim: Any,
+    lines: Sequence[ClaimLine] | None = None,
     *,
     carried: Iterable[Problem] = (),
     duplicates: Iterable[Problem] = (),
     enrollment: Enrollment | None,
-    payer_name: str,
 ) -> list[Problem]:
-    """Every finding of one stored claim (relations and lines loaded), errors first."""
-    lines = list(claim.lines.all())
+    """Every finding of one claim (a `Claim` with relations and lines loaded, or a record with the
+    same attribute names and its `lines` given), errors
+    first: the carried charge findings, duplicates, claim-level edits, the reported provider's
+    enrolment on every date, and the 837 builder's own check of the claim."""
+    rows = list(claim.lines.all()) if lines is None else list(lines)
     problems = [*carried, *duplicates]
     problems += claim_level_problems(
         ClaimCheckInput(
             patient_control_number=claim.patient_control_number,
             total_cents=claim.total_cents,
-            line_charges=tuple(line.charge_cents for line in lines),
-            line_controls=tuple(line.line_control_number for line in lines),
-            line_auths=tuple(line.prior_auth_number for line in lines),
+            line_charges=tuple(line.charge_cents for line in rows),
+            line_controls=tuple(line.line_control_number for line in rows),
+            line_auths=tuple(line.prior_auth_number for line in rows),
             taxonomies={
                 "billing_provider.taxonomy": claim.practice.taxonomy_code,
                 "rendering_provider.taxonomy": claim.rendering_provider.taxonomy_code,
             },
         )
     )
-    provider = (
+    supervisor = (
         claim.supervising_provider if _reported_provider_id(claim) != claim.rendering_provider_id else None
     )
-    who = provider if provider is not None else claim.rendering_provider
+    who = supervisor if supervisor is not None else claim.rendering_provider
     problems += enrollment_problems(
-        who=f"{'supervising' if provider is not None else 'rendering'} provider ({who.first_name} {who.last_name})",
-        field_path="supervising_provider" if provider is not None else "rendering_provider",
+        who=f"{'supervising' if supervisor is not None else 'rendering'} provider ({who.first_name} {who.last_name})",
+        field_path="supervising_provider" if supervisor is not None else "rendering_provider",
         payer_name=claim.payer.name,
         enrollment=enrollment,
-        dates=[line.service_date for line in lines],
+        dates=[line.service_date for line in rows],
     )
     try:
-        validate_claim(claim_837(claim), DEFAULT_DELIMITERS)
+        validate_claim(claim_837(claim, rows), DEFAULT_DELIMITERS)
     except ClaimDataError as failure:
         reason = str(failure).split(": ", 1)[-1]
         problems.append(incomplete_data_problem(failure.field, reason))
@@ -289,7 +343,7 @@ def claim_scrub_problems(
     return problems
 
 
-def _problem(stored: dict[str, Any]) -> Problem:
+def _problem(stored: Mapping[str, Any]) -> Problem:
     return Problem(
         code=str(stored.get("code", "")),
         message=str(stored.get("message", "")),
@@ -299,43 +353,50 @@ def _problem(stored: dict[str, Any]) -> Problem:
     )
 
 
-def _scrub_new(
-    claim_ids: Sequence[int],
+def _scrub(
+    built: Sequence[Built],
     planned: Sequence[PlannedClaim],
-    prior: list[PriorLine],
+    duplicates: DuplicateIndex,
     *,
-    actor: PracticeAccess | None,
     now: datetime,
-) -> tuple[int, int]:
-    claims = claims_for_837(claim_ids)
-    enrollments = _enrollments(claims)
-    names = {pk: terms.name for pk, terms in payers_terms(payer_pks={c.payer_id for c in claims}).items()}
-    events: list[ClaimEvent] = []
-    ready = 0
-    for claim, plan in zip(claims, planned, strict=True):
+) -> None:
+    """Findings, counts and status on each unsaved claim (in memory, no query but enrolments)."""
+    enrollments = _enrollments(item.record for item in built)
+    for item, plan in zip(built, planned, strict=True):
+        claim, record = item.claim, item.record
         problems = claim_scrub_problems(
-            claim,
-            carried=[_problem(dict(f)) for f in plan.findings],
-            duplicates=duplicate_problems(plan, prior),
-            enrollment=enrollments.get((_reported_provider_id(claim), claim.payer_id)),
-            payer_name=names.get(claim.payer_id, "the payer"),
+            record,
+            item.lines,
+            carried=[_problem(f) for f in plan.findings],
+            duplicates=duplicates.problems(plan),
+            enrollment=enrollments.get((_reported_provider_id(record), record.payer_id)),
         )
-        prior.extend(
-            PriorLine(
-                plan.patient_id,
-                plan.payer_id,
-                line.service_date,
-                line.code,
-                line.units,
-                claim.patient_control_number,
-            )
-            for line in plan.lines
-        )
+        duplicates.add(plan, claim.patient_control_number)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         claim.findings = [problem_as_dict(p) for p in problems]
         claim.error_count = errors
         claim.warning_count = len(problems) - errors
         claim.scrubbed_at = now
+        claim.status = ClaimStatus.READY if errors == 0 else ClaimStatus.DRAFT
+
+
+def _save(
+    built: Sequence[Built],
+    planned: Sequence[PlannedClaim],
+    *,
+    actor: PracticeAccess | None,
+    now: datetime,
+) -> None:
+    """The claims, their lines and their events (created and scrubbed; ready when clean), in
+    three bulk inserts."""
+    Claim.objects.bulk_create([item.claim for item in built])
+    for item in built:
+        for line in item.lines:
+            line.claim = item.claim
+    ClaimLine.objects.bulk_create([line for item in built for line in item.lines])
+    events: list[ClaimEvent] = []
+    for item, plan in zip(built, planned, strict=True):
+        claim = item.claim
         events.append(
             claim_event(
                 claim.pk,
@@ -343,22 +404,11 @@ def _scrub_new(
                 actor=actor,
                 at=now,
                 to_status=ClaimStatus.DRAFT,
-                detail=f"charge_sets={','.join(str(i) for i in plan.charge_set_ids)}"[:200],
+                detail=f"scrubbed: errors={claim.error_count};warnings={claim.warning_count}",
                 data={"charge_set_ids": list(plan.charge_set_ids)},
             )
         )
-        events.append(
-            claim_event(
-                claim.pk,
-                kind=ClaimEvent.Kind.SCRUBBED,
-                actor=actor,
-                at=now,
-                detail=f"errors={errors};warnings={claim.warning_count}",
-            )
-        )
-        if errors == 0:
-            claim.status = ClaimStatus.READY
-            ready += 1
+        if claim.status == ClaimStatus.READY:
             events.append(
                 claim_event(
                     claim.pk,
@@ -370,11 +420,7 @@ def _scrub_new(
                     reason="Scrubbed without errors.",
                 )
             )
-    Claim.objects.bulk_update(
-        claims, ["findings", "error_count", "warning_count", "scrubbed_at", "status"], batch_size=1000
-    )
-    ClaimEvent.objects.bulk_create(events, batch_size=2000)
-    return ready, len(claims) - ready
+    ClaimEvent.objects.bulk_create(events)
 
 
 def _frequency(timelines: dict[int, PolicyTimeline]) -> Callable[[ChargeSetIn], BillingFrequency]:
@@ -399,15 +445,18 @@ def claims_assemble(
     now = timezone.now()
     with transaction.atomic():
         _lock_practice_assembly(practice_id)
-        charge_sets = _charge_sets(practice_id, charge_set_ids)
+        charge_sets, people = _charge_sets(practice_id, charge_set_ids)
         if not charge_sets:
             return AssemblyResult(claim_ids=(), ready=0, draft=0)
         timelines = payer_policy_timelines(payer_pks={cs.payer_id for cs in charge_sets})
         planned = plan_claims(charge_sets, _frequency(timelines))
-        prior = _prior_lines(practice_id, planned)
-        claims = _new_claims(practice_id, planned, actor=actor, now=now)
-        claim_ids = tuple(claim.pk for claim in claims)
-        ready, draft = _scrub_new(claim_ids, planned, prior, actor=actor, now=now)
+        duplicates = DuplicateIndex(_prior_lines(practice_id, planned))
+        built = _unsaved_claims(practice_id, planned, people, actor=actor, now=now)
+        _scrub(built, planned, duplicates, now=now)
+        _save(built, planned, actor=actor, now=now)
+        claim_ids = tuple(item.claim.pk for item in built)
+        ready = sum(1 for item in built if item.claim.status == ClaimStatus.READY)
+        draft = len(built) - ready
         if actor is not None:
             audit_event_record(
                 context=actor.audit,

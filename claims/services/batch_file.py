@@ -10,20 +10,21 @@ same ISA13, a new file never reuses one (pitfall C16).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Claim, ClaimBatch
-from claims.selectors.x837 import RECEIVER_ID, RECEIVER_NAME, claim_837, claims_for_837, submitter_id
+from claims.models import ClaimBatch
+from claims.selectors.x837 import RECEIVER_ID, RECEIVER_NAME, claim_837, claim_records_for_837, submitter_id
 from claims.services.numbers import interchange_control_number
 from core.errors import NotFound, ValidationFailed
-from edi.reader import DEFAULT_DELIMITERS
 from edi.x270 import Envelope
-from edi.x837p import Batch, ClaimDataError, Party, build_837p, validate_claim
+from edi.x837p import Batch, ClaimDataError, Party, build_837p
 from edi.x837p import Claim as Claim837
 
 
@@ -40,7 +41,7 @@ class Built837:
         return len(self.claim_ids)
 
 
-def _submitter(claims: Sequence[Claim]) -> Party:
+def _submitter(claims: Sequence[Any]) -> Party:
     practice = claims[0].practice
     digits = "".join(ch for ch in practice.phone if ch.isdigit())
     phone = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
@@ -52,27 +53,23 @@ def _submitter(claims: Sequence[Claim]) -> Party:
     )
 
 
+_CLAIM_INDEX = re.compile(r"^claims\[(\d+)\]")
+
+
 def build_837_text(
-    claims: Sequence[Claim],
+    claims: Sequence[Any],
     *,
     control: int,
     created: datetime,
     usage: str = "T",
-) -> tuple[str, list[Claim], list[tuple[int, str]]]:
-    """The file for the claims (loaded by `claims_for_837`) the builder can carry, and the others."""
-    typed: list[Claim837] = []
-    kept: list[Claim] = []
+) -> tuple[str, list[Any], list[tuple[int, str]]]:
+    """The file for the claims (records of `claim_records_for_837`) the builder can carry, and the
+    others with the reason. The builder checks every claim before writing anything; a claim it
+    refuses is taken out and the file built again (one pass when all are fine)."""
+    kept = list(claims)
+    typed: list[Claim837] = [claim_837(claim) for claim in kept]
     excluded: list[tuple[int, str]] = []
-    for claim in claims:
-        candidate = claim_837(claim)
-        try:
-            validate_claim(candidate, DEFAULT_DELIMITERS)
-        except ClaimDataError as failure:
-            excluded.append((claim.pk, f"{claim.patient_control_number}: {failure}"))
-            continue
-        typed.append(candidate)
-        kept.append(claim)
-    if not typed:
+    if not kept:
         return "", [], excluded
     practice_id = kept[0].practice_id
     envelope = Envelope(
@@ -83,18 +80,28 @@ def build_837_text(
         created=created,
         usage=usage,
     )
-    batch = Batch(
-        submitter=_submitter(kept),
-        receiver=Party(name=RECEIVER_NAME, identifier=RECEIVER_ID),
-        claims=tuple(typed),
-        reference=f"B{control:09d}",
-    )
-    try:
-        return build_837p(batch, envelope), kept, excluded
-    except ClaimDataError as failure:  # the file's own data (the practice as submitter)
-        raise ValidationFailed(
-            f"The file cannot be written: {failure}. Record the practice's phone number and name."
-        ) from None
+    submitter = _submitter(kept)
+    while typed:
+        batch = Batch(
+            submitter=submitter,
+            receiver=Party(name=RECEIVER_NAME, identifier=RECEIVER_ID),
+            claims=tuple(typed),
+            reference=f"B{control:09d}",
+        )
+        try:
+            return build_837p(batch, envelope), kept, excluded
+        except ClaimDataError as failure:
+            found = _CLAIM_INDEX.match(failure.field)
+            if found is None:  # the file's own data (the practice as submitter)
+                raise ValidationFailed(
+                    f"The file cannot be written: {failure}. Record the practice's phone number and name."
+                ) from None
+            index = int(found.group(1))
+            claim = kept.pop(index)
+            typed.pop(index)
+            reason = str(failure).removeprefix(f"claims[{index}].")
+            excluded.append((claim.pk, f"{claim.patient_control_number}: claim.{reason}"))
+    return "", [], excluded
 
 
 def claims_837_file(
@@ -102,7 +109,7 @@ def claims_837_file(
 ) -> Built837:
     """One 837P interchange for the practice's claims `claim_ids` (in that order), with a new
     ISA13 from the counter. Nothing is stored or sent."""
-    claims = [claim for claim in claims_for_837(claim_ids) if claim.practice_id == practice_id]
+    claims = [claim for claim in claim_records_for_837(claim_ids) if claim.practice_id == practice_id]
     if not claims:
         raise ValidationFailed("No claims of this practice to put in a file.")
     control = interchange_control_number()

@@ -23,6 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.access import PracticeAccess
+from audit.domain.categories import Category
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from claims.domain.claim_assembly import line_control_number, patient_control_number
 from claims.domain.claim_status import ClaimStatus, needs_new_version, transition_problems
 from claims.models import Claim, ClaimEvent, ClaimFrequency, ClaimLine
@@ -82,9 +85,10 @@ def claim_transition(
         rows = Claim.objects.filter(pk=claim_id)
         if practice_id is not None:
             rows = rows.filter(practice_id=practice_id)
-        current = rows.values_list("status", flat=True).first()
-        if current is None:
+        found = rows.values_list("status", "patient_id").first()
+        if found is None:
             raise NotFound()
+        current, patient_id = found
         source = expected_from if expected_from is not None else current
         if expected_from is not None and current != expected_from:
             raise Conflict(
@@ -111,6 +115,17 @@ def claim_transition(
             reason=reason,
             data=data,
         ).save()
+        if actor is not None:
+            audit_event_record(
+                context=actor.audit,
+                action=AuditEvent.Action.UPDATE,
+                category=Category.BILLING,
+                practice_id=actor.practice_id,
+                patient_id=patient_id,
+                object_type="claim",
+                object_id=claim_id,
+                detail=f"status={source}->{to}",
+            )
         return Claim.objects.get(pk=claim_id)
 
 

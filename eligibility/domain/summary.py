@@ -59,6 +59,7 @@ class Summary:
     auth_required: bool = False
     general_only: str = ""
     carve_out: str = ""
+    carve_out_payer_id: str = ""  # the administrator's payer ID (NM109), when the 271 gives it
     plan: str = ""
     errors: tuple[dict[str, Any], ...] = ()
     messages: tuple[str, ...] = field(default=())
@@ -128,6 +129,7 @@ def summarize(entry: EligibilityTransaction, *, requested: tuple[str, ...], serv
             coverage=verdict.coverage,
             reason=verdict.reason,
             carve_out=administrator.name,
+            carve_out_payer_id=administrator.id or "",
             plan=plan,
             auth_required=auth,
             messages=messages,
@@ -226,6 +228,7 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
         "auth_required": summary.auth_required,
         "general_only": summary.general_only,
         "carve_out": summary.carve_out,
+        "carve_out_payer_id": summary.carve_out_payer_id,
         "plan": summary.plan,
         "errors": list(summary.errors),
         "messages": list(summary.messages),
@@ -246,6 +249,7 @@ def summary_from_json(data: dict[str, Any]) -> Summary:
         auth_required=bool(data.get("auth_required")),
         general_only=data.get("general_only", ""),
         carve_out=data.get("carve_out", ""),
+        carve_out_payer_id=data.get("carve_out_payer_id", ""),
         plan=data.get("plan", ""),
         errors=tuple(data.get("errors", ())),
         messages=tuple(data.get("messages", ())),

@@ -7,16 +7,24 @@
 - "Business days ahead" counts the business days after the scheduling date up to and including
   the date of service (scheduled Monday for Thursday: Tuesday, Wednesday, Thursday = 3).
 - Business days are Monday to Friday except the `holidays` the caller passes.
+- Business days skip the federal holidays (`estimates/data/federal_holidays.json`, passed in by
+  the caller as `holidays`).
 - Dispute threshold (`billed_exceeds_estimate`): billed charges at least $400 more than the
   estimate for a provider let the patient start patient-provider dispute resolution.
+- Co-providers and co-facilities (`parse_co_providers`): the convening provider's GFE includes
+  their expected items with their name, NPI, TIN and location, one line each:
+  `provider | Name | NPI | TIN | location | 90792 x 1 @ 250.00; 96127 x 2 @ 10.00`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+
+from core.domain.identifiers import normalize_tax_id, npi_problems, tax_id_problems
 
 DISPUTE_THRESHOLD = Decimal("400.00")
 
@@ -91,3 +99,82 @@ def gfe_due_on(
 def billed_exceeds_estimate(*, billed: Decimal, estimated: Decimal) -> bool:
     """True when the billed charges are at least $400 more than the estimate (dispute eligible)."""
     return billed - estimated >= DISPUTE_THRESHOLD
+
+
+MAX_CO_QUANTITY = 60
+_CO_ITEM = re.compile(
+    r"(?P<code>[A-Za-z0-9]{5})(?:\s*[xX]\s*(?P<quantity>\d{1,3}))?\s*@\s*\$?(?P<unit>\d{1,7}(?:\.\d{1,2})?)"
+)
+_KINDS = {
+    "provider": "provider",
+    "co-provider": "provider",
+    "facility": "facility",
+    "co-facility": "facility",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CoItem:
+    code: str
+    quantity: int
+    unit: Decimal  # the charge the co-provider gave, per unit
+
+
+@dataclass(frozen=True, slots=True)
+class CoProviderInput:
+    kind: str  # provider | facility
+    name: str
+    npi: str
+    tin: str
+    location: str
+    items: tuple[CoItem, ...]
+
+
+def parse_co_providers(text: str) -> tuple[list[CoProviderInput], list[str]]:
+    """The co-providers and co-facilities typed one per line (see the module docstring), and
+    every problem found ("Line 2: ..."); the parties are only good when there is no problem."""
+    parties: list[CoProviderInput] = []
+    problems: list[str] = []
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 6:
+            problems.append(
+                f"Line {number}: give 6 parts separated by |: kind | name | NPI | TIN | location | items."
+            )
+            continue
+        kind_text, name, npi, tin, location, items_text = parts
+        kind = _KINDS.get(kind_text.lower())
+        here = len(problems)
+        if kind is None:
+            problems.append(f"Line {number}: the kind is provider or facility, not {kind_text!r}.")
+        if not name:
+            problems.append(f"Line {number}: give the co-provider's name.")
+        problems.extend(f"Line {number}: {p.message}" for p in npi_problems(npi))
+        problems.extend(f"Line {number}: {p.message}" for p in tax_id_problems(tin))
+        if not location:
+            problems.append(f"Line {number}: give where the service is given.")
+        items: list[CoItem] = []
+        for piece in (p.strip() for p in items_text.split(";")):
+            if not piece:
+                continue
+            match = _CO_ITEM.fullmatch(piece)
+            if match is None:
+                problems.append(
+                    f"Line {number}: {piece!r} is not a code, count and charge (90792 x 1 @ 250.00)."
+                )
+                continue
+            quantity = int(match["quantity"] or 1)
+            if not 1 <= quantity <= MAX_CO_QUANTITY:
+                problems.append(f"Line {number}: {match['code']} count must be 1 to {MAX_CO_QUANTITY}.")
+                continue
+            items.append(
+                CoItem(match["code"].upper(), quantity, Decimal(match["unit"]).quantize(Decimal("0.01")))
+            )
+        if not items and not any(p.startswith(f"Line {number}: ") and "is not a code" in p for p in problems):
+            problems.append(f"Line {number}: list the co-provider's expected items.")
+        if len(problems) == here and kind is not None:
+            parties.append(
+                CoProviderInput(kind, name, npi.strip(), normalize_tax_id(tin), location, tuple(items))
+            )
+    return parties, problems

@@ -173,6 +173,8 @@ def match_line(
     procedure = line.billed_procedure
     when = _service_date(claim, line)
     charge = cents_from_decimal(line.charge)
+    if claim.is_reversal:  # a reversal repeats the original line with negative amounts (R2)
+        charge = abs(charge)
     base = [
         c
         for c in billed.lines

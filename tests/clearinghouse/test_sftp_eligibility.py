@@ -74,7 +74,7 @@ def test_an_sftp_check_waits_then_the_collector_stores_its_271_once(world: World
     assert (check.clearinghouse, check.is_sandbox) == ("sftp", False)
     _run(check)
     assert check.status == EligibilityCheck.Status.FAILED_TRANSIENT
-    assert "No 271" in check.error_message
+    assert "no 271" in check.error_message
     answer = respond_271(_sent_270(server))
     assert check.trace_number in answer
     server.write("inbox/271_0001.x12", answer)
@@ -86,7 +86,7 @@ def test_an_sftp_check_waits_then_the_collector_stores_its_271_once(world: World
     assert check.status == EligibilityCheck.Status.DONE
     assert check.summary["coverage"] == "covered"
     exchanges = list(check.exchanges.values_list("outcome", "response_x12"))
-    assert exchanges == [("transient", ""), ("answered", answer)]
+    assert exchanges == [("sent", ""), ("answered", answer)]
     finished = check.finished_at
 
     server.write("inbox/271_0001.x12", answer)  # the same file again: a duplicate, not stored
@@ -171,3 +171,128 @@ def test_the_collect_job_runs_the_collector(world: World, server: Endpoint) -> N
     check.refresh_from_db()
     assert job.status == BackgroundJob.Status.DONE
     assert check.status == EligibilityCheck.Status.DONE
+
+
+def _files(server: Endpoint, folder: str) -> list[str]:
+    path = server.root / folder
+    return sorted(p.name for p in path.iterdir()) if path.exists() else []
+
+
+def _isa13(x12: str) -> int:
+    from edi.reader import read_interchange
+
+    return int(read_interchange(x12).isa.get(13))
+
+
+def test_retries_of_an_sftp_check_wait_for_the_first_upload_and_never_send_again(
+    world: World, server: Endpoint
+) -> None:
+    coverage = world.coverage("SBX1001")
+    check = services.eligibility_verify_now(access=world.access, coverage_id=coverage.pk)
+    _run(check)
+    first = _sent_270(server)
+    control = check.sent_control_number
+    assert control is not None
+    assert _files(server, "outbox") == [f"270_{control:09d}.x12"]
+    assert _isa13(first) == control
+    # the job's retries poll: no second file, no new control number, one "sent" exchange
+    _run(check)
+    # the clearinghouse took the file from the outbox meanwhile: still not sent again
+    (server.root / "outbox" / f"270_{control:09d}.x12").unlink()
+    _run(check)
+    assert (check.status, check.attempts) == (EligibilityCheck.Status.FAILED_TRANSIENT, 3)
+    assert _files(server, "outbox") == []
+    assert _files(server, "archive/sent") == [f"270_{control:09d}.x12"]
+    assert list(check.exchanges.values_list("outcome", "interchange_control_number")) == [("sent", control)]
+    assert check.sent_control_number == control
+    # the answer to the first upload comes: the next retry stores it against that 270
+    answer = respond_271(first)
+    server.write("inbox/271_0001.x12", answer)
+    _run(check)
+    assert check.status == EligibilityCheck.Status.DONE
+    answered = check.exchanges.get(outcome="answered")
+    assert (answered.interchange_control_number, answered.response_x12) == (control, answer)
+    assert answered.request_x12 == first  # the 270 as it went up, not a rebuilt one
+    assert _isa13(answered.request_x12) == control
+
+
+def test_an_upload_that_never_arrived_is_sent_on_the_retry_with_the_same_control_number(
+    world: World, server: Endpoint
+) -> None:
+    coverage = world.coverage("SBX1002")
+    check = services.eligibility_verify_now(access=world.access, coverage_id=coverage.pk)
+    SftpConnection.objects.filter(practice=world.practice).update(port=_closed_port())
+    _run(check)  # the server is unreachable: nothing went up
+    assert check.status == EligibilityCheck.Status.FAILED_TRANSIENT
+    assert "unreachable" in check.error_message
+    control = check.sent_control_number
+    assert control is not None
+    assert _files(server, "outbox") == []
+    SftpConnection.objects.filter(practice=world.practice).update(port=server.port)
+    _run(check)  # the server is back: the 270 goes up now, under the number kept
+    assert _files(server, "outbox") == [f"270_{control:09d}.x12"]
+    assert _isa13(_sent_270(server)) == control
+    assert list(check.exchanges.values_list("outcome", "interchange_control_number")) == [
+        ("transient", control),
+        ("sent", control),
+    ]
+    server.write("inbox/271_0001.x12", respond_271(_sent_270(server)))
+    services.eligibility_sftp_collect(practice_id=world.practice.pk)
+    check.refresh_from_db()
+    assert check.status == EligibilityCheck.Status.DONE
+    assert check.exchanges.get(outcome="answered").interchange_control_number == control
+
+
+def test_an_sftp_check_killed_mid_upload_reuses_the_number_it_kept(world: World, server: Endpoint) -> None:
+    """A worker killed after the control number was kept and the 270 went up (but before
+    anything was recorded): the redelivered job finds that file and sends nothing new."""
+    coverage = world.coverage("SBX1003")
+    check = services.eligibility_verify_now(access=world.access, coverage_id=coverage.pk)
+    _run(check)
+    control = check.sent_control_number
+    EligibilityCheck.objects.filter(pk=check.pk).update(status="running")  # as the dead worker left it
+    _run(check)
+    assert _files(server, "archive/sent") == [f"270_{control:09d}.x12"]
+    assert check.exchanges.filter(outcome="sent").count() == 1
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_connection_saved_on_the_settings_screen_signs_in_and_sends(
+    make_member, client_for, settings, tmp_path, server: Endpoint
+) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from django.urls import reverse
+
+    from tests.eligibility.matrix_entries import sftp_form_data
+
+    settings.SFTP_KEYS_DIR = str(tmp_path / "keys")
+    world = make_world(make_member)
+    admin = client_for(make_member("practice_admin", world.practice))
+    data = sftp_form_data(
+        host=server.host,
+        port=str(server.port),
+        username=server.username,
+        known_host_key=server.host_key_line,
+        private_key=Path(server.key_path).read_text(),
+    )
+    assert admin.post(reverse("eligibility:sftp_settings"), data).status_code == 302
+    assert (
+        admin.post(
+            reverse("eligibility:settings"),
+            {"clearinghouse": "sftp", "days_ahead": 7, "reverify_after_days": 30, "appointment_gap_days": 60},
+        ).status_code
+        == 302
+    )
+    coverage = world.coverage("SBX1001")
+    check = services.eligibility_verify_now(access=world.access, coverage_id=coverage.pk)
+    _run(check)
+    assert check.status == EligibilityCheck.Status.FAILED_TRANSIENT  # sent, waiting for the 271
+    assert check.trace_number in _sent_270(server)

@@ -227,3 +227,51 @@ def test_without_a_broker_the_hand_off_runs_in_process_and_never_opens_a_broker_
         job = enqueue(5)
     job.refresh_from_db()
     assert (job.status, calls) == (Status.DONE, [{"value": 5}])
+
+
+def test_many_jobs_commit_with_the_caller_in_constant_queries_and_known_keys_are_skipped(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    enqueue(2)  # already queued by someone else: not queued twice
+    specs = [jobs.JobSpec(key=f"record:{n}", label=f"Record {n}", kwargs={"value": n}) for n in range(1, 51)]
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(2):
+        created = jobs.jobs_enqueue_many_on_commit("tests.core.record_call", specs, practice_id=7)
+    assert created == 49
+    assert len(callbacks) == 1  # one send for the 49
+    assert calls == []
+    callbacks[0]()
+    assert sorted(c["value"] for c in calls) == [n for n in range(1, 51) if n != 2]
+    assert BackgroundJob.objects.filter(status=Status.DONE).count() == 49
+    assert set(BackgroundJob.objects.values_list("practice_id", flat=True)) == {7}
+    with django_capture_on_commit_callbacks() as again:
+        assert jobs.jobs_enqueue_many_on_commit("tests.core.record_call", specs) == 0
+    assert again == []
+
+
+def test_many_jobs_a_broker_that_fails_midway_leaves_the_unsent_due_now_for_the_relay(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    sent: list[int] = []
+
+    def flaky(*args, kwargs, **options):
+        if len(sent) == 3:
+            raise kombu.exceptions.OperationalError("Connection refused.")
+        assert options["producer"] is not None  # one producer for the whole batch
+        sent.append(kwargs["job_id"])
+
+    conf = record_call.app.conf
+    monkeypatch.setattr(record_call, "apply_async", flaky)
+    conf.task_always_eager = False
+    specs = [jobs.JobSpec(key=f"record:{n}", label=f"Record {n}", kwargs={"value": n}) for n in range(10)]
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            jobs.jobs_enqueue_many_on_commit("tests.core.record_call", specs)
+    finally:
+        conf.task_always_eager = True
+    now = timezone.now()
+    due = set(BackgroundJob.objects.filter(next_attempt_at__lte=now).values_list("pk", flat=True))
+    assert len(sent) == 3
+    assert due == set(BackgroundJob.objects.values_list("pk", flat=True)) - set(sent)
+    monkeypatch.undo()
+    assert jobs.jobs_relay() == 7
+    assert len(calls) == 7

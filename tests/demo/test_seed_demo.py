@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from audit.models import AuditEvent
 from billing.celery import app as celery_app
-from claims.models import BillableNote, ChargeSet
+from claims.models import BillableNote, ChargeSet, Claim, ClaimBatch
 from clinical_notes.models import NoteAddendum, SessionNote
 from demo.seed import DEMO_USERS, PATIENT_COUNT, seed_all
 from eligibility.models import EligibilityCheck
@@ -45,6 +45,8 @@ def _counts() -> dict[str, int]:
         "audited_writes": AuditEvent.objects.exclude(action__in=["list", "view"]).count(),
         "license_alerts": LicenseAlert.objects.count(),
         "appointments": Appointment.objects.count(),
+        "claims": Claim.objects.count(),
+        "claim_batches": ClaimBatch.objects.count(),
         "notes": SessionNote.objects.count(),
         "billable": BillableNote.objects.count(),
         "eligibility_checks": EligibilityCheck.objects.count(),
@@ -53,8 +55,9 @@ def _counts() -> dict[str, int]:
 
 @pytest.mark.django_db
 def test_seed_demo_builds_every_role_payer_kind_and_patients_and_is_idempotent(
-    eager_tasks, django_capture_on_commit_callbacks
+    eager_tasks, django_capture_on_commit_callbacks, settings, tmp_path
 ):
+    settings.CLAIMS_SANDBOX_DIR = str(tmp_path / "sandbox")
     # when
     with time_machine.travel(NOW, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
@@ -105,7 +108,14 @@ def test_seed_demo_builds_every_role_payer_kind_and_patients_and_is_idempotent(
     assert first["billable"] == SessionNote.objects.filter(status="final").count()
     # every final note became charges; the scrubber holds some back and passes others
     assert ChargeSet.objects.count() == first["billable"]
-    assert set(ChargeSet.objects.values_list("status", flat=True)) == {"ready", "on_hold"}
+    assert set(ChargeSet.objects.values_list("status", flat=True)) == {"ready", "reviewed", "on_hold"}
+    # the reviewed charges became claims sent through the sandbox in three batches, answered in
+    # stages; the last day's charges stay ready for a new user's first batch
+    assert first["claim_batches"] == 3
+    claim_states = set(Claim.objects.values_list("status", flat=True))
+    assert {"submitted", "accepted_clearinghouse"} <= claim_states
+    assert claim_states & {"accepted_payer", "paid", "partially_paid", "denied"}
+    assert ChargeSet.objects.filter(status="ready").exists()
     # the demo patients carrying the sandbox's test members were verified through the sandbox
     assert first["eligibility_checks"] == 13
     assert {"covered", "inactive", "rejected", "at_risk"} <= set(

@@ -80,3 +80,38 @@ def test_every_sandbox_scenario_through_a_real_worker(make_member, tmp_path: Pat
     gave_up = EligibilityCheck.objects.get(pk=checks["SBX1010"].pk)
     assert "Gave up after 5 attempts" in gave_up.error_message
     assert gave_up.exchanges.count() == 5
+
+
+def test_carve_outs_through_a_real_worker_the_batch_and_the_button(make_member, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Pitfall E1: the morning batch asks the carve-out administrator by itself once the plan's
+    answer names it; "Verify with …" does the same for an on-demand check."""
+    from practice.selectors import practice_today
+    from tests.factories import PayerFactory
+
+    world = make_world(make_member)
+    PayerFactory(practice=world.practice, payer_id="SBXBH01", name="Sandbox Behavioral Health")
+    scheduled, on_demand = world.coverage("SBX1011"), world.coverage("SBX1011")
+    world.appointment(scheduled, practice_today(practice_id=world.practice.pk) + dt.timedelta(days=1))
+    with real_worker(tmp_path, pool="threads:4", env=FAST_RETRIES):
+        assert services.eligibility_schedule_run(practice_id=world.practice.pk) is not None
+        plan = services.eligibility_verify_now(
+            access=world.access, coverage_id=on_demand.pk, service_date=dt.date(2026, 3, 10)
+        )
+        wait_until(
+            lambda: EligibilityCheck.objects.filter(pk=plan.pk, status=Status.DONE).exists(),
+            timeout=60,
+            what="the on-demand plan check",
+        )
+        services.eligibility_carve_out_verify(access=world.access, check_id=plan.pk)
+        wait_until(
+            lambda: EligibilityCheck.objects.filter(reason="carve_out", status=Status.DONE).count() == 2,
+            timeout=90,
+            what="both administrators' checks",
+        )
+    for coverage in (scheduled, on_demand):
+        plan_check = EligibilityCheck.objects.get(coverage=coverage, carve_out_of__isnull=True)
+        asked = EligibilityCheck.objects.get(carve_out_of=plan_check)
+        assert plan_check.summary["carve_out"] == "SANDBOX BEHAVIORAL HEALTH"
+        assert (asked.coverage_status, asked.summary["copay"]) == ("covered", "20.00")
+        assert asked.exchanges.count() == 1
+    assert set(BackgroundJob.objects.values_list("status", flat=True)) == {"done"}

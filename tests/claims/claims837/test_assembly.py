@@ -40,7 +40,9 @@ def test_per_session_one_claim_per_charge_set_ready_with_events_and_deadline():
     assert claim.timely_filing_deadline == MON + dt.timedelta(days=90)
     assert len(claim.patient_control_number) <= 17
     kinds = list(ClaimEvent.objects.filter(claim=claim).values_list("kind", "to_status"))
-    assert kinds == [("created", "draft"), ("scrubbed", ""), ("transition", "ready")]
+    assert kinds == [("created", "draft"), ("transition", "ready")]
+    created = ClaimEvent.objects.filter(claim=claim, kind="created").get()
+    assert created.detail == "scrubbed: errors=0;warnings=0"
 
 
 def test_assembly_is_idempotent():
@@ -284,3 +286,28 @@ def test_charge_set_warnings_are_carried_onto_the_claim():
     assert claim.status == "ready"
     assert claim.warning_count == 1
     assert claim.findings[0]["code"] == "timely_filing_near"
+
+
+def test_a_biller_assembles_with_an_audit_event_and_a_clinician_may_not():
+    from audit.models import AuditEvent
+    from core.errors import PermissionDenied
+    from practice.access import practice_access_for
+    from tests.factories import MembershipFactory
+
+    world = make_world()
+    reviewed_set(world, MON)
+    clinician = MembershipFactory(practice=world.practice, role="clinician").user
+    with pytest.raises(PermissionDenied):
+        claims_assemble(
+            world.practice.pk, actor=practice_access_for(user=clinician, practice_id=world.practice.pk)
+        )
+    assert Claim.objects.count() == 0
+    biller = MembershipFactory(practice=world.practice, role="biller").user
+    result = claims_assemble(
+        world.practice.pk, actor=practice_access_for(user=biller, practice_id=world.practice.pk)
+    )
+    assert result.ready == 1
+    claim = Claim.objects.get()
+    assert claim.created_by == biller
+    assert ClaimEvent.objects.filter(claim=claim, kind="created").get().actor_label == biller.username
+    assert AuditEvent.objects.filter(object_type="claim", object_id="assemble", outcome="allowed").exists()

@@ -98,6 +98,9 @@ def _with_payer(claim: Claim, status: str = "paid") -> Claim:
 
 @pytest.mark.django_db
 def test_reopening_a_claim_the_payer_has_is_a_new_version():
+    """Pitfall C17 (our reading): a replacement carries every line of the claim it replaces —
+    a frequency-7 claim with only the denied line would take back the paid ones. The payer's
+    claim number goes in REF*F8 (C7); the new version has its own numbers (C6)."""
     claim = _with_payer(_ready_claim())
     with pytest.raises(ValidationFailed, match="new version"):
         claim_transition(claim.pk, "ready", actor=None)
@@ -134,3 +137,29 @@ def test_c7_no_payer_claim_number_no_correction():
     Claim.objects.filter(pk=claim.pk).update(payer_claim_number="")
     with pytest.raises(ValidationFailed, match="payer's claim number"):
         claim_new_version(claim.pk, actor=None, reason="Fix.", frequency="8")
+
+
+@pytest.mark.django_db
+def test_a_users_transition_names_them_and_is_audited_and_a_technician_may_not():
+    from audit.models import AuditEvent
+    from core.errors import PermissionDenied
+    from practice.access import practice_access_for
+    from tests.factories import MembershipFactory
+
+    claim = _ready_claim()
+    tech = MembershipFactory(practice=claim.practice, role="technician").user
+    with pytest.raises(PermissionDenied):
+        claim_transition(
+            claim.pk, "draft", actor=practice_access_for(user=tech, practice_id=claim.practice_id)
+        )
+    biller = MembershipFactory(practice=claim.practice, role="biller").user
+    access = practice_access_for(user=biller, practice_id=claim.practice_id)
+    claim_transition(claim.pk, "draft", actor=access, reason="Diagnosis to check.")
+    event = ClaimEvent.objects.filter(claim=claim).last()
+    assert (event.actor_id, event.actor_label, event.reason) == (
+        biller.pk,
+        biller.username,
+        "Diagnosis to check.",
+    )
+    audit = AuditEvent.objects.filter(object_type="claim", object_id=str(claim.pk)).get()
+    assert (audit.patient_id, audit.detail) == (claim.patient_id, "status=ready->draft")

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from remittance import api, views
+
+app_name = "remittance"
+
+urlpatterns = [
+    path("eras/", views.era_list, name="era_list"),
+    path("eras/upload/", views.era_upload, name="era_upload"),
+    path("eras/<int:era_id>/", views.era_detail, name="era_detail"),
+    path("exceptions/", views.exception_queue, name="exceptions"),
+    path("exceptions/<int:exception_id>/match/", views.exception_match_view, name="exception_match"),
+    path("exceptions/<int:exception_id>/dismiss/", views.exception_dismiss_view, name="exception_dismiss"),
+    path("patients/<int:patient_id>/ledger/", views.patient_ledger_view, name="patient_ledger"),
+]
+
+api_urlpatterns = [
+    path("eras/", api.EraListApi.as_view(), name="era_list"),
+    path("eras/upload/", api.EraUploadApi.as_view(), name="era_upload"),
+    path("eras/<int:era_id>/", api.EraDetailApi.as_view(), name="era_detail"),
+    path("exceptions/", api.ExceptionListApi.as_view(), name="exceptions"),
+    path("exceptions/<int:exception_id>/match/", api.ExceptionMatchApi.as_view(), name="exception_match"),
+    path(
+        "exceptions/<int:exception_id>/dismiss/", api.ExceptionDismissApi.as_view(), name="exception_dismiss"
+    ),
+    path("patients/<int:patient_id>/ledger/", api.PatientLedgerApi.as_view(), name="patient_ledger"),
+]

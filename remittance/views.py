@@ -1,0 +1,259 @@
+"""Screens: ERA upload (with progress), ERA list and detail (per claim and line what was paid,
+adjusted and why it matched: U3), the exceptions queue with manual match, and a patient's ledger
+(insurance pending, denied and patient due kept apart: P1).
+
+Reading needs BILLING_VIEW (billers, practice admins); uploading, matching and dismissing need
+BILLING_EDIT (the services check it too). Reads naming patients are audited by the selectors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.access import screen_access
+from accounts.domain.roles import Capability
+from core.errors import ValidationFailed
+from core.formatting import date_label
+from core.money import format_cents
+from core.views import app_errors
+from ledger.selectors import patient_ledger
+from patients.selectors import patient_get_for_user
+from remittance import selectors
+from remittance.domain.codes import carc, rarc
+from remittance.forms import EraUploadForm, ExceptionDismissForm, ExceptionMatchForm
+from remittance.models import EraSource
+from remittance.services.matching import exception_dismiss, exception_match
+from remittance.services.posting import era_post
+
+
+def _money(cents: int | None) -> str:
+    return "—" if cents is None else format_cents(cents)
+
+
+def _adjustments(items: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {
+            "code": f"{a['group']}-{a['reason']}",
+            "amount": format_cents(int(a["cents"])),
+            "label": carc(str(a["reason"])).label,
+        }
+        for a in items
+    ]
+
+
+@login_required
+@app_errors
+def era_list(request: HttpRequest) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_VIEW)
+    rows = [
+        {
+            "id": era.pk,
+            "received": date_label(era.received_at.date()),
+            "payer": era.payer_name or era.payer_id or "—",
+            "trace": era.trace_number or "—",
+            "amount": format_cents(era.payment_cents),
+            "status": era.get_status_display(),
+            "claims": f"{era.matched_count} of {era.claim_count} posted",
+            "name": era.name,
+        }
+        for era in selectors.era_list_for_user(access=access)
+    ]
+    return render(
+        request, "remittance/era_list.html", {"rows": rows, "can_upload": access.can(Capability.BILLING_EDIT)}
+    )
+
+
+@login_required
+@app_errors
+def era_upload(request: HttpRequest) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_EDIT)
+    form = EraUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = request.FILES.get("file")
+        outcome = era_post(
+            practice_id=access.practice_id,
+            raw=form.cleaned_data["file"],
+            source=EraSource.UPLOAD,
+            actor=request.user,  # type: ignore[arg-type]
+            name=str(getattr(upload, "name", "") or ""),
+        )
+        target = reverse("remittance:era_detail", kwargs={"era_id": outcome.era_ids[0]})
+        summary = outcome.summaries[0]
+        text = (
+            f"ERA {summary['status']}: {summary['matched']} of {summary['claims']} claims posted, "
+            f"{summary['unmatched']} in the exceptions queue."
+        )
+        if request.headers.get("x-requested-with") == "fetch":  # the upload page's script
+            return JsonResponse({"redirect": target, "message": text})
+        (messages.error if outcome.rejected else messages.success)(request, text)
+        return redirect(target)
+    return render(request, "remittance/era_upload.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@app_errors
+def era_detail(request: HttpRequest, era_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_VIEW)
+    detail = selectors.era_get_for_user(access=access, era_id=era_id)
+    era = detail.era
+    claims = []
+    for c in detail.claims:
+        claims.append(
+            {
+                "pcn": c.patient_control_number,
+                "patient": c.patient_name or "—",
+                "status": c.status_code,
+                "state": c.get_state_display(),
+                "billed": _money(c.charge_cents),
+                "paid": _money(c.paid_cents),
+                "patient_share": _money(c.patient_responsibility_cents),
+                "why": c.match_reason or "not matched",
+                "reversal": c.is_reversal,
+                "variance": format_cents(c.variance_cents) if c.variance_cents else "",
+                "crossover": c.crossover,
+                "corrected_member_id": c.corrected_member_id,
+                "adjustments": _adjustments(c.adjustments),
+                "remarks": [f"{code}: {rarc(code).label}" for code in c.remarks],
+                "exceptions": [e.message for e in c.exceptions.all()],
+                "lines": [
+                    {
+                        "code": "-".join(x for x in (line.code, line.modifiers) if x),
+                        "billed_code": line.original_code,
+                        "date": date_label(line.service_date) if line.service_date else "—",
+                        "billed": _money(line.charge_cents),
+                        "paid": _money(line.paid_cents),
+                        "allowed": _money(line.allowed_cents),
+                        "adjustments": _adjustments(line.adjustments),
+                        "remarks": [f"{code}: {rarc(code).label}" for code in line.remarks],
+                        "why": line.match_reason or "not matched",
+                    }
+                    for line in c.lines.all()
+                ],
+            }
+        )
+    context = {
+        "era": {
+            "id": era.pk,
+            "payer": era.payer_name or era.payer_id,
+            "trace": era.trace_number or "—",
+            "amount": format_cents(era.payment_cents),
+            "date": date_label(era.payment_date) if era.payment_date else "—",
+            "status": era.get_status_display(),
+            "source": era.get_source_display(),
+            "balanced": era.balanced,
+            "errors": era.errors,
+            "force_reason": era.force_reason,
+        },
+        "claims": claims,
+    }
+    return render(request, "remittance/era_detail.html", context)
+
+
+@login_required
+@app_errors
+def exception_queue(request: HttpRequest) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_VIEW)
+    rows = [
+        {
+            "id": e.pk,
+            "kind": e.get_kind_display(),
+            "message": e.message,
+            "pcn": e.era_claim.patient_control_number,
+            "patient": e.era_claim.patient_name or "—",
+            "paid": format_cents(e.era_claim.paid_cents),
+            "era_id": e.era_id,
+            "trace": e.era.trace_number,
+            "age": date_label(e.created_at.date()),
+            "matchable": e.kind == "unmatched_claim",
+        }
+        for e in selectors.exception_queue_for_user(access=access)
+    ]
+    return render(
+        request,
+        "remittance/exceptions.html",
+        {"rows": rows, "can_edit": access.can(Capability.BILLING_EDIT)},
+    )
+
+
+@login_required
+@app_errors
+def exception_match_view(request: HttpRequest, exception_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_EDIT)
+    query = request.GET.get("q", request.POST.get("q", ""))[:17]
+    choices = selectors.claim_choices_for_match(practice_id=access.practice_id, patient_control_number=query)
+    form = ExceptionMatchForm(request.POST or None, claim_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exception_match(
+                access=access,
+                exception_id=exception_id,
+                claim_id=form.cleaned_data["claim_id"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationFailed as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Matched and posted.")
+            return redirect("remittance:exceptions")
+    return render(
+        request,
+        "remittance/exception_match.html",
+        {"form": form, "query": query, "exception_id": exception_id},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+@app_errors(conflict_redirect="remittance:exceptions")
+def exception_dismiss_view(request: HttpRequest, exception_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_EDIT)
+    form = ExceptionDismissForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the exception is dismissed.")
+        return redirect("remittance:exceptions")
+    exception_dismiss(access=access, exception_id=exception_id, reason=form.cleaned_data["reason"])
+    messages.success(request, "Dismissed.")
+    return redirect("remittance:exceptions")
+
+
+@login_required
+@app_errors
+def patient_ledger_view(request: HttpRequest, patient_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_VIEW)
+    patient = patient_get_for_user(access=access, patient_id=patient_id, purpose="billing ledger")
+    ledger = patient_ledger(practice_id=access.practice_id, patient_id=patient.pk)
+    balances = ledger.balances
+    context = {
+        "patient": patient,
+        "balances": {
+            "insurance": format_cents(balances.insurance_cents),
+            "denied": format_cents(balances.denied_cents),
+            "patient_due": format_cents(balances.patient_due_cents),
+            "credit": format_cents(balances.patient_credit_cents),
+        },
+        "rows": [
+            {
+                "date": date_label(r.occurred_on),
+                "what": r.kind_label,
+                "account": {
+                    "insurance": "Insurance pending",
+                    "denied": "Denied, needs action",
+                    "patient": "Patient",
+                }.get(r.account, r.account),
+                "amount": format_cents(r.amount_cents),
+                "source": r.source or "—",
+                "code": r.code,
+                "claim": r.claim_id or "",
+            }
+            for r in ledger.rows
+        ],
+    }
+    return render(request, "remittance/patient_ledger.html", context)

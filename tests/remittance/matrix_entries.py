@@ -1,0 +1,83 @@
+"""Permission-matrix entries for the remittance screens and API: billing staff only (billers and
+practice admins read; billers post, match and dismiss)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from remittance.models import EraFile, PostingException
+from remittance.services.posting import era_post
+from tests.factories.claims import ClaimFactory
+from tests.remittance.world import era
+
+ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
+READERS = ("biller", "practice_admin")
+EDITORS = ("biller",)
+
+
+def _only(*allowed: str) -> dict[str, str]:
+    return {role: "ok" if role in allowed else "deny" for role in ROLES}
+
+
+def _era(g: dict[str, Any]) -> EraFile:
+    """An ERA posted through the service, whose one claim (CLM01 NOSUCH) matched nothing."""
+    if "era" not in g:
+        outcome = era_post(
+            practice_id=g["practice"].pk,
+            raw=era("100.00", "MATRIX1", "CLP*NOSUCH*1*100.00*100.00**12*C1*11*1"),
+        )
+        g["era"] = EraFile.objects.get(pk=outcome.era_ids[0])
+    return g["era"]
+
+
+def _exception(g: dict[str, Any]) -> dict[str, Any]:
+    if "era_exception" not in g:
+        g["era_exception"] = PostingException.objects.get(era=_era(g))
+    return {"exception_id": g["era_exception"].pk}
+
+
+def _claim(g: dict[str, Any]) -> dict[str, Any]:
+    if "matrix_claim" not in g:
+        g["matrix_claim"] = ClaimFactory(
+            coverage=g["coverage"], patient_control_number="MATRIXPCN", status="submitted"
+        )
+    return {"claim_id": g["matrix_claim"].pk, "note": "matrix"}
+
+
+ENTRIES: dict[str, dict[str, Any]] = {
+    "remittance:era_list": {"access": _only(*READERS)},
+    "remittance:era_upload": {"access": _only(*EDITORS)},
+    "remittance:era_detail": {"access": _only(*READERS), "kwargs": lambda g: {"era_id": _era(g).pk}},
+    "remittance:exceptions": {"access": _only(*READERS)},
+    "remittance:exception_match": {"access": _only(*EDITORS), "kwargs": _exception},
+    # A POST without a reason answers with a redirect (message) for editors: nothing changes.
+    "remittance:exception_dismiss": {"access": _only(*EDITORS), "kwargs": _exception, "method": "post"},
+    "remittance:patient_ledger": {
+        "access": _only(*READERS),
+        "kwargs": lambda g: {"patient_id": g["patient"].pk},
+    },
+    "remittance_api:era_list": {"access": _only(*READERS)},
+    "remittance_api:era_upload": {
+        "access": _only(*EDITORS),
+        "method": "post",
+        "data": lambda g: {"name": "matrix.835", "x12": "not an 835"},
+    },
+    "remittance_api:era_detail": {"access": _only(*READERS), "kwargs": lambda g: {"era_id": _era(g).pk}},
+    "remittance_api:exceptions": {"access": _only(*READERS)},
+    "remittance_api:exception_match": {
+        "access": _only(*EDITORS),
+        "kwargs": _exception,
+        "method": "post",
+        "data": _claim,
+    },
+    "remittance_api:exception_dismiss": {
+        "access": _only(*EDITORS),
+        "kwargs": _exception,
+        "method": "post",
+        "data": lambda g: {"reason": "not our claim"},
+    },
+    "remittance_api:patient_ledger": {
+        "access": _only(*READERS),
+        "kwargs": lambda g: {"patient_id": g["patient"].pk},
+    },
+}
