@@ -80,11 +80,12 @@ def main() -> None:
         version = cursor.fetchone()[0].split(",")[0]
 
     from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
+    from django.db import close_old_connections, reset_queries
 
-    # Keep one connection across requests (as the test client does in tests), so that its query
-    # log counts each request's queries.
+    # Keep one connection and its query log across requests (as in tests), so that the log
+    # counts each request's queries.
     request_started.disconnect(close_old_connections)
+    request_started.disconnect(reset_queries)
     request_finished.disconnect(close_old_connections)
     client = Client()
     client.force_login(user)

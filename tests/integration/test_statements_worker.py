@@ -11,8 +11,8 @@ import pytest
 
 from core.jobs import job_send
 from core.models import BackgroundJob
-from ledger.billing_services import statements_request
 from ledger.models import PatientStatement
+from ledger.patient_billing import statements_request
 from tests.factories import CoverageFactory, PatientFactory
 from tests.ledger.billing.world import billed_claim, post_era
 from tests.workers import real_worker, wait_until

@@ -27,7 +27,7 @@ from core.csv_export import csv_response
 from core.formatting import date_label
 from core.money import decimal_from_cents, format_cents
 from core.views import app_errors
-from dashboard import billing_selectors as selectors
+from dashboard import ar_selectors as selectors
 from dashboard.charts import grouped_bars
 from eligibility.selectors import session_problem_count
 from ledger.domain.aging import AGING_BASIS_LABELS, BUCKET_KEYS, BUCKET_LABELS, aging_basis
@@ -100,23 +100,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     unmatched = selectors.unmatched_era_count(practice_id=practice_id)
     cosign = selectors.notes_awaiting_cosign_count(practice_id=practice_id)
-    denials = selectors.denials_due_soon_count_hook(practice_id=practice_id)
+    denials, overdue = selectors.denials_due_soon_count(access=access, today=today)
     running_out = authorizations_running_out_count(access=access)
     tiles += [
         {
             "key": "denials_due",
             "label": "Denials due soon",
             "count": denials,
-            "detail": "" if denials is not None else "denial queue not installed",
-            "url": "",
-            "tone": "warn" if denials else "",
+            "detail": f"{overdue} past the appeal deadline" if overdue else "appeal deadline within 14 days",
+            "url": reverse("denials:queue"),
+            "tone": "bad" if overdue else ("warn" if denials else ""),
         },
         {
             "key": "unmatched_era",
             "label": "Unmatched ERA lines",
             "count": unmatched,
             "detail": "",
-            "url": "",
+            "url": reverse("remittance:exceptions"),
             "tone": "bad" if unmatched else "",
         },
         {

@@ -24,9 +24,11 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.access import PracticeAccess
 from claims.domain.claim_status import ClaimStatus
 from claims.models import Claim, ClaimAdjudication, ClaimEvent
 from clinical_notes.models import SessionNote
+from denials.selectors import denials_due_soon
 from ledger.billing_selectors import PENDING_STATUSES, claim_status_label
 from ledger.domain.aging import BUCKET_KEYS, BUCKETS, AgingBasis, days_in_ar, rate
 from ledger.models import Account, EntryKind, LedgerEntry
@@ -274,11 +276,11 @@ def notes_awaiting_cosign_count(*, practice_id: int) -> int:
     return SessionNote.objects.filter(practice_id=practice_id, status="awaiting_cosign").count()
 
 
-def denials_due_soon_count_hook(*, practice_id: int) -> int | None:
-    """Denials whose appeal deadline is near: the denials app (helper "denials") answers this
-    once it is merged (`denials.selectors.denials_due_soon(access=..., today=...).count`, linking
-    to `denials:queue`); until then None, and the tile says the count is not available."""
-    return None
+def denials_due_soon_count(*, access: PracticeAccess, today: dt.date) -> tuple[int, int]:
+    """Open denials whose appeal deadline is within 14 days or past, and how many are past
+    (the denials app's count, one query)."""
+    due = denials_due_soon(access=access, today=today)
+    return due.count, due.overdue
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,8 @@ from core.formatting import date_label
 from core.money import cents_from_decimal, decimal_from_cents, format_cents
 from core.views import add_errors_to_form, app_errors
 from ledger import billing_selectors as selectors
-from ledger import billing_services as services
-from ledger.billing_forms import ApplyCreditForm, PaymentForm, RefundForm, StatementForm
+from ledger import patient_billing as services
+from ledger.forms import ApplyCreditForm, PaymentForm, RefundForm, StatementForm
 from ledger.models import PatientStatement
 from ledger.pdf import statement_pdf
 from patients.models import Patient
