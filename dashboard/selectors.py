@@ -33,7 +33,7 @@ from clinical_notes.domain.transitions import NoteState
 from core.formatting import date_label
 from denials.selectors import denials_due_soon
 from eligibility.selectors import eligibility_alert_count, session_problem_count
-from ledger.billing_selectors import patient_ar_rows
+from ledger.billing_selectors import patient_balance_counts
 from payer_rules.selectors import payers_without_rules_count
 from payers.selectors import insurance_payer_ids, providers_not_enrolled_count
 from practice.selectors import billing_provider_ids, practice_setup_counts, practice_today, practice_zone
@@ -416,9 +416,7 @@ def _compliance_section(access: PracticeAccess, today: dt.date) -> Section:
 def _money_section(access: PracticeAccess) -> Section:
     """The way into the billing dashboard and patient balances (patients owing, credits to
     refund: P5)."""
-    rows, _count = patient_ar_rows(practice_id=access.practice_id)
-    due = sum(1 for row in rows if row.patient_cents > 0)
-    credits = sum(1 for row in rows if row.patient_cents < 0)
+    due, credits = patient_balance_counts(practice_id=access.practice_id)
     return Section(
         key="money",
         title="Money owed",

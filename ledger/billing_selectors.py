@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from claims.domain.claim_status import CLAIM_STATUS_LABELS, ClaimStatus
 from claims.models import Claim
@@ -258,6 +258,19 @@ def patient_ar_rows(
         key=lambda row: (-abs(row.patient_cents), row.patient_name, row.patient_id),
     )
     return (rows[:limit] if limit is not None else rows), len(rows)
+
+
+def patient_balance_counts(*, practice_id: int) -> tuple[int, int]:
+    """How many patients owe, and how many hold a credit (one query): the home page's tiles."""
+    totals = (
+        LedgerEntry.objects.filter(practice_id=practice_id, account=Account.PATIENT)
+        .values("patient_id")
+        .annotate(total=Sum("amount_cents"))
+        .aggregate(
+            due=Count("patient_id", filter=Q(total__gt=0)), credit=Count("patient_id", filter=Q(total__lt=0))
+        )
+    )
+    return totals["due"] or 0, totals["credit"] or 0
 
 
 def statement_list(*, practice_id: int, patient_id: int) -> list[PatientStatement]:
