@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET
 from accounts.access import screen_access
 from accounts.domain.roles import Capability
 from audit.domain.categories import Category
-from audit.models import AuditEvent
 from audit.services import audit_event_record
 from authorizations.selectors import authorizations_running_out_count
 from core.csv_export import csv_response
@@ -259,7 +258,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     )
     audit_event_record(
         context=access.audit,
-        action=AuditEvent.Action.EXPORT if want_csv else AuditEvent.Action.LIST,
+        action="export" if want_csv else "list",
         category=Category.BILLING,
         practice_id=practice_id,
         object_type="claim",
