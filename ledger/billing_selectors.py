@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from claims.domain.claim_status import CLAIM_STATUS_LABELS, ClaimStatus
 from claims.models import Claim
+from core.errors import NotFound
 from ledger.models import Account, EntryKind, LedgerEntry, PatientPayment, PatientStatement
 from patients.selectors import patient_directory_labels
 
