@@ -16,7 +16,7 @@ from dashboard import views as dashboard_views
 from denials import urls as denials_urls
 from eligibility import urls as eligibility_urls
 from estimates import urls as estimates_urls
-from ledger import account_urls as ledger_account_urls
+from ledger import urls as ledger_urls
 from patients import urls as patients_urls
 from payer_rules import urls as payer_rules_urls
 from payers import urls as payers_urls
@@ -71,7 +71,7 @@ urlpatterns = [
     path("remittance/", include(remittance_urls)),
     path("denials/", include(denials_urls)),
     path("jobs/", include(dashboard_urls)),
-    path("billing/patients/", include(ledger_account_urls)),
+    path("billing/patients/", include(ledger_urls)),
     path("billing/", include(dashboard_billing_urls)),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

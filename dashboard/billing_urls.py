@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import billing_views as views
+from dashboard import billing_screens as views
 
 app_name = "billing_dashboard"
 

@@ -32,6 +32,7 @@ from clinical_notes.domain.timeliness import late_label
 from clinical_notes.domain.transitions import NoteState
 from core.formatting import date_label
 from eligibility.selectors import eligibility_alert_count, session_problem_count
+from ledger.billing_selectors import patient_balance_counts
 from payer_rules.selectors import payers_without_rules_count
 from payers.selectors import insurance_payer_ids, providers_not_enrolled_count
 from practice.selectors import billing_provider_ids, practice_setup_counts, practice_zone
@@ -393,6 +394,34 @@ def _compliance_section(access: PracticeAccess, today: dt.date) -> Section:
     )
 
 
+def _money_section(access: PracticeAccess) -> Section:
+    """The way into the billing dashboard and patient balances (patients owing, credits to
+    refund: P5)."""
+    due, credits = patient_balance_counts(practice_id=access.practice_id)
+    return Section(
+        key="money",
+        title="Money owed",
+        tiles=[
+            Tile(
+                "billing-dashboard",
+                "Billing dashboard: A/R aging and work queues",
+                None,
+                reverse("billing_dashboard:dashboard"),
+            ),
+            Tile(
+                "patients-due", "Patients owing", due, _url("patient_billing:ar", only="due"), tone=_tone(due)
+            ),
+            Tile(
+                "patient-credits",
+                "Credit balances to refund",
+                credits,
+                _url("patient_billing:ar", only="credit"),
+                tone=_tone(credits, "bad"),
+            ),
+        ],
+    )
+
+
 def home_sections(*, access: PracticeAccess) -> list[Section]:
     """The sections the user's capabilities call for, in the order work flows."""
     now = timezone.now()
@@ -402,6 +431,8 @@ def home_sections(*, access: PracticeAccess) -> list[Section]:
         sections += _clinical_sections(access, today, now)
     if access.can(Capability.BILLING_EDIT):
         sections.append(_billing_section(access))
+    if access.can(Capability.BILLING_VIEW):
+        sections.append(_money_section(access))
     if access.can(Capability.PRACTICE_MANAGE):
         sections.append(_setup_section(access, today))
     if access.can(Capability.AUDIT_VIEW):

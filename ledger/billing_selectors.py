@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from claims.domain.claim_status import CLAIM_STATUS_LABELS, ClaimStatus
 from claims.models import Claim
+from core.errors import NotFound
 from ledger.models import Account, EntryKind, LedgerEntry, PatientPayment, PatientStatement
-from patients.models import Patient
+from patients.selectors import patient_directory_labels
 
 # Billed to a payer and not adjudicated: the total is insurance pending until a posting.
 PENDING_STATUSES = (
@@ -124,9 +125,9 @@ _INSURANCE_ACCOUNTS = (Account.INSURANCE, Account.DENIED)
 def patient_account(*, practice_id: int, patient_id: int, as_of: date | None = None) -> PatientAccount:
     """The patient's account: each billed claim with its split, the payments, the balance (four
     queries). `as_of` leaves out ledger rows and payments after that day (a statement date)."""
-    patient = (
-        Patient.objects.filter(practice_id=practice_id, pk=patient_id).values("first_name", "last_name").get()
-    )
+    label = patient_directory_labels(practice_id, [patient_id]).get(patient_id)
+    if label is None:
+        raise NotFound()
     entries = LedgerEntry.objects.filter(practice_id=practice_id, patient_id=patient_id)
     payments = PatientPayment.objects.filter(practice_id=practice_id, patient_id=patient_id)
     if as_of is not None:
@@ -147,7 +148,7 @@ def patient_account(*, practice_id: int, patient_id: int, as_of: date | None = N
     )
     if as_of is not None:
         claims = claims.filter(date_from__lte=as_of)
-    account = PatientAccount(patient_id, f"{patient['first_name']} {patient['last_name']}")
+    account = PatientAccount(patient_id, label.name)
     for claim in claims.select_related("payer").order_by("date_from", "pk"):
         totals = per_claim.get(claim.pk, {})
         charged = "kind:charge" in totals
@@ -244,12 +245,8 @@ def patient_ar_rows(
         and (only != "due" or totals["patient"] > 0)
         and (only != "credit" or totals["patient"] < 0)
     }
-    names = {
-        pk: f"{first} {last}"
-        for pk, first, last in Patient.objects.filter(
-            practice_id=practice_id, pk__in=list(selected)
-        ).values_list("pk", "first_name", "last_name")
-    }
+    labels = patient_directory_labels(practice_id, list(selected))
+    names = {pk: label.name for pk, label in labels.items()}
     rows = sorted(
         (
             PatientArRow(pk, names.get(pk, ""), totals["insurance"], totals["patient"])
@@ -258,6 +255,19 @@ def patient_ar_rows(
         key=lambda row: (-abs(row.patient_cents), row.patient_name, row.patient_id),
     )
     return (rows[:limit] if limit is not None else rows), len(rows)
+
+
+def patient_balance_counts(*, practice_id: int) -> tuple[int, int]:
+    """How many patients owe, and how many hold a credit (one query): the home page's tiles."""
+    totals = (
+        LedgerEntry.objects.filter(practice_id=practice_id, account=Account.PATIENT)
+        .values("patient_id")
+        .annotate(total=Sum("amount_cents"))
+        .aggregate(
+            due=Count("patient_id", filter=Q(total__gt=0)), credit=Count("patient_id", filter=Q(total__lt=0))
+        )
+    )
+    return totals["due"] or 0, totals["credit"] or 0
 
 
 def statement_list(*, practice_id: int, patient_id: int) -> list[PatientStatement]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.tasks import durable_task
-from ledger.billing_services import STATEMENT_TASK, statement_generate
+from ledger.patient_billing import STATEMENT_TASK, statement_generate
 
 
 @durable_task(STATEMENT_TASK)

@@ -766,6 +766,18 @@ def coverages_lock(*, practice_id: int, coverage_ids: set[int]) -> set[int]:
     )
 
 
+def patient_lock(*, practice_id: int, patient_id: int) -> bool:
+    """Lock the patient's row for a money change on their account (patient billing), in the
+    caller's transaction. False if the practice has no such patient."""
+    return bool(
+        list(
+            Patient.objects.select_for_update(of=("self",))
+            .filter(pk=patient_id, practice_id=practice_id)
+            .values_list("pk", flat=True)
+        )
+    )
+
+
 def primary_coverage_to_verify(*, patient_id: int, on: dt.date) -> Coverage | None:
     """The patient's primary insurance coverage in force on `on` (the latest-starting one)."""
     return (

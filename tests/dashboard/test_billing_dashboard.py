@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from claims.domain.claim_status import CLAIM_STATUS_LABELS, ClaimStatus
 from claims.models import Claim
-from dashboard import billing_selectors as selectors
-from dashboard.domain.charts import grouped_bars
+from dashboard import ar_selectors as selectors
+from dashboard.charts import grouped_bars
 from ledger.billing_selectors import PENDING_STATUSES, claim_status_label
 from ledger.domain.aging import AgingBasis, age_in_days, bucket_for, days_in_ar, rate
 from ledger.models import Account, LedgerEntry

@@ -23,7 +23,7 @@ def _patient(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def _statement(g: dict[str, Any]) -> dict[str, Any]:
-    from ledger.billing_services import statement_generate
+    from ledger.patient_billing import statement_generate
 
     if "statement" not in g:
         g["statement"] = statement_generate(

@@ -9,14 +9,14 @@ import pytest
 
 from core.errors import ValidationFailed
 from ledger.billing_selectors import patient_account, patient_ar_rows
-from ledger.billing_services import (
+from ledger.models import LedgerEntry, PatientStatement
+from ledger.patient_billing import (
     credit_apply,
     credit_refund,
     patient_payment_take,
     statement_generate,
     statements_request,
 )
-from ledger.models import LedgerEntry, PatientStatement
 from ledger.pdf import statement_pdf
 from tests.clinical_notes.views.test_pdf import pdf_text
 from tests.ledger.billing.world import DOS, billed_claim, post_era, post_pr_correction

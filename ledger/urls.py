@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ledger import account_views as views
+from ledger import views
 
 app_name = "patient_billing"
 

@@ -18,14 +18,15 @@ from core.errors import NotFound, ValidationFailed
 from core.jobs import job_enqueue_on_commit
 from ledger.billing_selectors import claim_patient_cents, patient_account, patient_ar_rows, statement_content
 from ledger.models import Account, EntryKind, LedgerEntry, PatientPayment, PatientStatement
-from patients.models import Patient
+from patients.selectors import patient_lock
 
 STATEMENT_TASK = "ledger.tasks.statement_generate_task"
 REFUND_REASON_MIN = 5
 
 
-def _patient_lock(patient_id: int) -> None:
-    list(Patient.objects.select_for_update(of=("self",)).filter(pk=patient_id).values_list("pk", flat=True))
+def _patient_lock(practice_id: int, patient_id: int) -> None:
+    if not patient_lock(practice_id=practice_id, patient_id=patient_id):
+        raise NotFound("No such patient.")
 
 
 def _claim_lock(claim_id: int) -> None:
@@ -69,9 +70,7 @@ def patient_payment_take(
         raise ValidationFailed("Unknown payment method.", field_errors={"method": ["Unknown method."]})
     reference = reference.strip()[:50]
     with transaction.atomic():
-        if not Patient.objects.filter(pk=patient_id, practice_id=practice_id).exists():
-            raise NotFound("No such patient.")
-        _patient_lock(patient_id)
+        _patient_lock(practice_id, patient_id)
         applied = 0
         if claim_id is not None:
             if not Claim.objects.filter(pk=claim_id, practice_id=practice_id, patient_id=patient_id).exists():
@@ -119,7 +118,7 @@ def credit_apply(
     """Apply the patient's unapplied credit (oldest payment first) to what they owe on the claim.
     Returns the cents applied (0: nothing owed or no credit)."""
     with transaction.atomic():
-        _patient_lock(patient_id)
+        _patient_lock(practice_id, patient_id)
         if not Claim.objects.filter(pk=claim_id, practice_id=practice_id, patient_id=patient_id).exists():
             raise NotFound("No such claim for this patient.")
         _claim_lock(claim_id)
@@ -178,7 +177,7 @@ def credit_refund(
     if amount_cents <= 0:
         raise ValidationFailed("A refund must be more than zero.", field_errors={"amount": ["Must be > 0."]})
     with transaction.atomic():
-        _patient_lock(patient_id)
+        _patient_lock(practice_id, patient_id)
         account = patient_account(practice_id=practice_id, patient_id=patient_id)
         if amount_cents > account.credit_cents:
             raise ValidationFailed(

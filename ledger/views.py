@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import PracticeAccess, screen_access
 from accounts.domain.roles import Capability
 from audit.domain.categories import Category
-from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.csv_export import csv_response
 from core.errors import NotFound, ValidationFailed
@@ -27,11 +26,11 @@ from core.formatting import date_label
 from core.money import cents_from_decimal, decimal_from_cents, format_cents
 from core.views import add_errors_to_form, app_errors
 from ledger import billing_selectors as selectors
-from ledger import billing_services as services
-from ledger.billing_forms import ApplyCreditForm, PaymentForm, RefundForm, StatementForm
+from ledger import patient_billing as services
+from ledger.forms import ApplyCreditForm, PaymentForm, RefundForm, StatementForm
 from ledger.models import PatientStatement
 from ledger.pdf import statement_pdf
-from patients.models import Patient
+from patients.selectors import patient_directory_labels
 from practice.selectors import practice_today
 
 LIST_LIMIT = 200
@@ -63,7 +62,7 @@ def _audit(
 def _patient_or_404(access: PracticeAccess, patient_id: int) -> None:
     """The server-side guard of every patient-billing URL (U5): the patient must be this
     practice's, so nothing can be read or saved under another or an empty patient."""
-    if not Patient.objects.filter(pk=patient_id, practice_id=access.practice_id).exists():
+    if patient_id not in patient_directory_labels(access.practice_id, [patient_id]):
         raise NotFound()
 
 
@@ -80,7 +79,7 @@ def patient_ar(request: HttpRequest) -> HttpResponse:
     )
     _audit(
         access,
-        action=AuditEvent.Action.LIST,
+        action="list",
         patient_id=None,
         object_type="patient_account",
         detail=f"only={only};results={count}",
@@ -145,7 +144,7 @@ def _account_page(
     data = selectors.patient_account(practice_id=access.practice_id, patient_id=patient_id)
     _audit(
         access,
-        action=AuditEvent.Action.VIEW,
+        action="view",
         patient_id=patient_id,
         object_type="patient_account",
         object_id=patient_id,
@@ -344,7 +343,7 @@ def statement_pdf_view(request: HttpRequest, patient_id: int, statement_id: int)
         raise NotFound()
     _audit(
         access,
-        action=AuditEvent.Action.EXPORT,
+        action="export",
         patient_id=patient_id,
         object_type="patient_statement",
         object_id=statement.pk,

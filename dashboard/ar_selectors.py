@@ -14,22 +14,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
-    BigIntegerField,
-    Case,
-    CharField,
     Count,
     Exists,
-    F,
     OuterRef,
     Q,
-    QuerySet,
-    Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from claims.domain.claim_status import ClaimStatus
 from claims.models import Claim, ClaimAdjudication, ClaimEvent
@@ -38,6 +31,7 @@ from denials.selectors import denials_due_soon
 from ledger.billing_selectors import PENDING_STATUSES, claim_status_label
 from ledger.domain.aging import BUCKET_KEYS, BUCKETS, AgingBasis, days_in_ar, rate
 from ledger.models import Account, EntryKind, LedgerEntry
+from payers.models import Payer
 from remittance.models import PostingException
 
 KPI_PERIOD_DAYS = 90
@@ -48,60 +42,49 @@ REJECTED_IDLE_DAYS = 3
 DENIED_IDLE_DAYS = 7
 
 
-def _ledger_sum(*accounts: str, as_of: dt.date) -> Subquery:
-    return Subquery(
-        LedgerEntry.objects.filter(claim_id=OuterRef("pk"), account__in=accounts, occurred_on__lte=as_of)
-        .order_by()
-        .values("claim_id")
-        .annotate(total=Sum("amount_cents"))
-        .values("total"),
-        output_field=BigIntegerField(),
-    )
-
-
-def _basis_field(basis: AgingBasis) -> str:
-    return {
-        AgingBasis.SERVICE: "date_from",
-        AgingBasis.SUBMISSION: "basis_submitted",
-        AgingBasis.ACTIVITY: "basis_activity",
+def _balances_sql(*, basis: AgingBasis, practice_id: int, as_of: dt.date) -> tuple[str, dict[str, Any]]:
+    """One SELECT of every claim of the practice with `insurance_cents`, `patient_cents`,
+    `basis_date` and `bucket`: the ledger is summed once per claim in a CTE and hash-joined
+    (a correlated sum per claim took seconds at 50,000 claims)."""
+    zone = timezone.get_current_timezone_name()
+    basis_sql = {
+        AgingBasis.SERVICE: "c.date_from",
+        AgingBasis.SUBMISSION: "COALESCE((c.submitted_at AT TIME ZONE %(zone)s)::date, c.date_from)",
+        AgingBasis.ACTIVITY: "(c.status_changed_at AT TIME ZONE %(zone)s)::date",
     }[basis]
-
-
-def claims_with_balances(*, practice_id: int, basis: AgingBasis, as_of: dt.date) -> QuerySet[Any]:
-    """The practice's claims annotated with `insurance_cents`, `patient_cents`, `basis_date` and
-    `bucket` (one SQL statement, whatever is done with it next)."""
-    charged = Exists(
-        LedgerEntry.objects.filter(claim_id=OuterRef("pk"), kind=EntryKind.CHARGE, occurred_on__lte=as_of)
-    )
-    claims = (
-        Claim.objects.filter(practice_id=practice_id, date_from__lte=as_of)
-        .annotate(
-            charged=charged,
-            basis_submitted=Coalesce(TruncDate("submitted_at"), F("date_from")),
-            basis_activity=TruncDate("status_changed_at"),
-        )
-        .annotate(
-            insurance_cents=Case(
-                When(
-                    charged=True,
-                    then=Coalesce(_ledger_sum(Account.INSURANCE, Account.DENIED, as_of=as_of), 0),
-                ),
-                When(status__in=PENDING_STATUSES, then=F("total_cents")),
-                default=Value(0),
-                output_field=BigIntegerField(),
-            ),
-            patient_cents=Coalesce(
-                _ledger_sum(Account.PATIENT, as_of=as_of), 0, output_field=BigIntegerField()
-            ),
-            basis_date=F(_basis_field(basis)),
-        )
-    )
-    whens = [
-        When(basis_date__gte=as_of - dt.timedelta(days=high), then=Value(key))
+    buckets = " ".join(
+        f"WHEN basis_date >= %(as_of)s::date - {high} THEN '{key}'"
         for key, _label, _low, high in BUCKETS
         if high is not None
-    ]
-    return claims.annotate(bucket=Case(*whens, default=Value(BUCKET_KEYS[-1]), output_field=CharField()))
+    )
+    # Interpolated: table names and bucket bounds (our constants); values go as parameters.
+    sql = f"""
+        WITH led AS (
+            SELECT claim_id,
+                   SUM(amount_cents) FILTER (WHERE account IN ('insurance', 'denied')) AS ins,
+                   SUM(amount_cents) FILTER (WHERE account = 'patient') AS pat,
+                   BOOL_OR(kind = 'charge') AS charged
+            FROM {LedgerEntry._meta.db_table}
+            WHERE practice_id = %(practice)s AND claim_id IS NOT NULL AND occurred_on <= %(as_of)s
+            GROUP BY claim_id
+        ), bal AS (
+            SELECT c.id, c.payer_id, c.patient_id,
+                   CASE WHEN COALESCE(led.charged, FALSE) THEN COALESCE(led.ins, 0)
+                        WHEN c.status = ANY(%(pending)s) THEN c.total_cents ELSE 0 END AS insurance_cents,
+                   COALESCE(led.pat, 0) AS patient_cents,
+                   {basis_sql} AS basis_date
+            FROM {Claim._meta.db_table} c LEFT JOIN led ON led.claim_id = c.id
+            WHERE c.practice_id = %(practice)s AND c.date_from <= %(as_of)s
+        )
+        SELECT bal.*, CASE {buckets} ELSE '{BUCKET_KEYS[-1]}' END AS bucket FROM bal
+    """  # noqa: S608
+    params = {
+        "practice": practice_id,
+        "as_of": as_of,
+        "pending": [str(s) for s in PENDING_STATUSES],
+        "zone": zone,
+    }
+    return sql, params
 
 
 @dataclass(slots=True)
@@ -139,26 +122,30 @@ class Aging:
 
 def ar_aging(*, practice_id: int, basis: AgingBasis, as_of: dt.date) -> Aging:
     """Insurance A/R by payer and patient A/R, each in the five buckets (three queries)."""
-    claims = claims_with_balances(practice_id=practice_id, basis=basis, as_of=as_of)
+    sql, params = _balances_sql(basis=basis, practice_id=practice_id, as_of=as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT payer_id, bucket,
+                   COALESCE(SUM(insurance_cents) FILTER (WHERE insurance_cents <> 0), 0),
+                   COUNT(*) FILTER (WHERE insurance_cents <> 0),
+                   COALESCE(SUM(patient_cents) FILTER (WHERE patient_cents > 0), 0),
+                   COUNT(*) FILTER (WHERE patient_cents > 0)
+            FROM ({sql}) balances GROUP BY payer_id, bucket
+            """,  # noqa: S608
+            params,
+        )
+        grouped = cursor.fetchall()
+    names = dict(Payer.objects.filter(pk__in={row[0] for row in grouped}).values_list("pk", "name"))
     by_payer: dict[int, AgingRow] = {}
-    insurance = (
-        claims.filter(~Q(insurance_cents=0))
-        .values("payer_id", "payer__name", "bucket")
-        .annotate(total=Sum("insurance_cents"), n=Count("pk"))
-        .order_by("payer__name", "payer_id")
-    )
-    for row in insurance:
-        aging_row = by_payer.setdefault(row["payer_id"], AgingRow(str(row["payer_id"]), row["payer__name"]))
-        aging_row.buckets[row["bucket"]] += row["total"] or 0
-        aging_row.claims += row["n"]
     patients = AgingRow("patients", "Patients")
-    for row in (
-        claims.filter(patient_cents__gt=0)
-        .values("bucket")
-        .annotate(total=Sum("patient_cents"), n=Count("pk"))
-    ):
-        patients.buckets[row["bucket"]] += row["total"] or 0
-        patients.claims += row["n"]
+    for payer_id, bucket, insurance, insurance_n, patient, patient_n in grouped:
+        if insurance_n:
+            aging_row = by_payer.setdefault(payer_id, AgingRow(str(payer_id), names.get(payer_id, "")))
+            aging_row.buckets[bucket] += int(insurance)
+            aging_row.claims += insurance_n
+        patients.buckets[bucket] += int(patient)
+        patients.claims += patient_n
     credit = (
         LedgerEntry.objects.filter(practice_id=practice_id, account=Account.PATIENT, occurred_on__lte=as_of)
         .values("patient_id")
@@ -166,7 +153,8 @@ def ar_aging(*, practice_id: int, basis: AgingBasis, as_of: dt.date) -> Aging:
         .filter(total__lt=0)
         .aggregate(credit=Sum("total"))["credit"]
     )
-    return Aging(basis, as_of, list(by_payer.values()), patients, -(credit or 0))
+    insurance_rows = sorted(by_payer.values(), key=lambda row: (row.label, row.key))
+    return Aging(basis, as_of, insurance_rows, patients, -(credit or 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,9 +275,11 @@ def notes_awaiting_cosign_count(*, practice_id: int) -> int:
     return SessionNote.objects.filter(practice_id=practice_id, status="awaiting_cosign").count()
 
 
-def denials_due_soon_count_hook(*, practice_id: int, today: dt.date) -> int | None:
-    """Open denials whose appeal deadline is within 14 days or past (the denials app, one query)."""
-    return denials_due_soon(practice_id=practice_id, today=today).count
+def denials_due_soon_count(*, practice_id: int, today: dt.date) -> tuple[int, int]:
+    """Open denials whose appeal deadline is within 14 days or past, and how many are past
+    (the denials app's count, one query)."""
+    due = denials_due_soon(practice_id=practice_id, today=today)
+    return due.count, due.overdue
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +297,19 @@ class WorklistRow:
     bucket: str
 
 
+def _named_with_positional(
+    query: str, named: dict[str, Any], positional: list[Any]
+) -> tuple[str, dict[str, Any]]:
+    """Turn the positional `%%s` of an embedded ORM subquery into named parameters."""
+    parts = query.split("%%s")
+    text = parts[0]
+    for index, part in enumerate(parts[1:]):
+        key = f"q{index}"
+        named[key] = positional[index]
+        text += f"%({key})s" + part
+    return text, named
+
+
 def claim_worklist(
     *,
     practice_id: int,
@@ -320,21 +323,44 @@ def claim_worklist(
     limit: int | None = 200,
 ) -> tuple[list[WorklistRow], int]:
     """The claims behind a tile or an aging cell, oldest first (two queries: rows and count)."""
-    claims = claims_with_balances(practice_id=practice_id, basis=basis, as_of=as_of)
+    sql, params = _balances_sql(basis=basis, practice_id=practice_id, as_of=as_of)
+    where = ["TRUE"]
     condition = queue_filter(queue, now)
     if condition is not None:
-        claims = claims.filter(condition)
+        ids_sql, ids_params = (
+            Claim.objects.filter(practice_id=practice_id)
+            .filter(condition)
+            .values("pk")
+            .query.sql_with_params()
+        )
+        where.append(f"id IN ({ids_sql.replace('%s', '%%s')})")
     if payer_id is not None:
-        claims = claims.filter(payer_id=payer_id)
+        where.append("payer_id = %(payer)s")
+        params["payer"] = payer_id
     if bucket in BUCKET_KEYS:
-        claims = claims.filter(bucket=bucket)
+        where.append("bucket = %(bucket)s")
+        params["bucket"] = bucket
     if side == "insurance":
-        claims = claims.filter(~Q(insurance_cents=0))
+        where.append("insurance_cents <> 0")
     elif side == "patient":
-        claims = claims.filter(patient_cents__gt=0)
-    count = claims.count()
-    ordered = claims.select_related("patient", "payer").order_by("basis_date", "pk")
-    rows: list[Any] = list(ordered[:limit] if limit is not None else ordered)
+        where.append("patient_cents > 0")
+    query = f"""
+        SELECT id, insurance_cents, patient_cents, basis_date, bucket, COUNT(*) OVER () AS total
+        FROM ({sql}) balances WHERE {" AND ".join(where)} ORDER BY basis_date, id
+    """  # noqa: S608
+    if limit is not None:
+        query += f" LIMIT {int(limit)}"
+    if condition is not None:
+        # the queue's own parameters are positional: inline them safely through the cursor
+        query, params = _named_with_positional(query, params, list(ids_params))
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        found = cursor.fetchall()
+    count = found[0][5] if found else 0
+    claims = (
+        Claim.objects.filter(pk__in=[row[0] for row in found]).select_related("patient", "payer").in_bulk()
+    )
+    rows = [(claims[row[0]], *row[1:5]) for row in found]
     return (
         [
             WorklistRow(
@@ -345,12 +371,12 @@ def claim_worklist(
                 claim.date_from,
                 claim_status_label(claim.status),
                 claim.total_cents,
-                claim.insurance_cents,
-                claim.patient_cents,
-                claim.basis_date,
-                claim.bucket,
+                int(insurance),
+                int(patient),
+                basis_date,
+                claim_bucket,
             )
-            for claim in rows
+            for claim, insurance, patient, basis_date, claim_bucket in rows
         ],
         count,
     )

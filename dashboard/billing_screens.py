@@ -20,15 +20,14 @@ from django.views.decorators.http import require_GET
 from accounts.access import screen_access
 from accounts.domain.roles import Capability
 from audit.domain.categories import Category
-from audit.models import AuditEvent
 from audit.services import audit_event_record
 from authorizations.selectors import authorizations_running_out_count
 from core.csv_export import csv_response
 from core.formatting import date_label
 from core.money import decimal_from_cents, format_cents
 from core.views import app_errors
-from dashboard import billing_selectors as selectors
-from dashboard.domain.charts import grouped_bars
+from dashboard import ar_selectors as selectors
+from dashboard.charts import grouped_bars
 from eligibility.selectors import session_problem_count
 from ledger.domain.aging import AGING_BASIS_LABELS, BUCKET_KEYS, BUCKET_LABELS, aging_basis
 from practice.selectors import practice_today
@@ -100,23 +99,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     unmatched = selectors.unmatched_era_count(practice_id=practice_id)
     cosign = selectors.notes_awaiting_cosign_count(practice_id=practice_id)
-    denials = selectors.denials_due_soon_count_hook(practice_id=practice_id, today=today)
+    denials, overdue = selectors.denials_due_soon_count(practice_id=practice_id, today=today)
     running_out = authorizations_running_out_count(access=access)
     tiles += [
         {
             "key": "denials_due",
             "label": "Denials due soon",
             "count": denials,
-            "detail": "appeal deadline within 14 days or past" if denials else "",
+            "detail": f"{overdue} past the appeal deadline" if overdue else "appeal deadline within 14 days",
             "url": reverse("denials:queue"),
-            "tone": "warn" if denials else "",
+            "tone": "bad" if overdue else ("warn" if denials else ""),
         },
         {
             "key": "unmatched_era",
             "label": "Unmatched ERA lines",
             "count": unmatched,
             "detail": "",
-            "url": "",
+            "url": reverse("remittance:exceptions"),
             "tone": "bad" if unmatched else "",
         },
         {
@@ -259,7 +258,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     )
     audit_event_record(
         context=access.audit,
-        action=AuditEvent.Action.EXPORT if want_csv else AuditEvent.Action.LIST,
+        action="export" if want_csv else "list",
         category=Category.BILLING,
         practice_id=practice_id,
         object_type="claim",
