@@ -28,9 +28,9 @@ from demo.seed_clinical import seed_clinical
 from demo.seed_cycle import seed_cycle
 from demo.seed_eligibility import seed_eligibility
 from demo.seed_fees import seed_fees
+from patients import selectors as patient_selectors
 from patients import services as patient_services
 from patients.domain.types import ConsentInput, CoverageInput, DiagnosisInput, GuarantorInput, PatientInput
-from patients.models import Coverage
 from patients.selectors import patient_ids_by_account_number
 from payer_rules.demo_rules import demo_payer_rules_seed
 from payers import services as payer_services
@@ -572,11 +572,7 @@ def seed_second_practice(
 def primary_member_prefix_patient_ids(*, practice_id: int, prefixes: tuple[str, ...]) -> list[int]:
     """The patients whose primary coverage's member ID starts with one of `prefixes`, in the
     prefixes' order (one each: the first such patient by account number)."""
-    rows = (
-        Coverage.objects.filter(patient__practice_id=practice_id, priority=1)
-        .order_by("patient__account_number")
-        .values_list("member_id", "patient_id")
-    )
+    rows = patient_selectors.primary_member_ids(practice_id=practice_id)
     found: dict[str, int] = {}
     for member_id, patient_id in rows:
         prefix = next((p for p in prefixes if member_id.startswith(p)), None)

@@ -17,7 +17,7 @@ from claims.models import Claim
 from denials import services as denial_services
 from denials.models import Appeal, Denial
 from ledger.billing_selectors import claim_patient_cents
-from ledger.billing_services import patient_payment_take, statement_generate
+from ledger.patient_billing import patient_payment_take, statement_generate
 
 # What the biller does with the first open denial of each CARC (the sandbox denies by the
 # member-ID prefix: demo/seed.py DENIAL_SCENARIOS). An appeal's outcome is recorded for all but

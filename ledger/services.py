@@ -2,7 +2,7 @@
 
 - `ledger_entries_append` writes the rows a posting computed (the caller holds the claims'
   row locks and the transaction).
-  Patient payments, credits, refunds and statements: `ledger.billing_services`.
+  Patient payments, credits, refunds and statements: `ledger.patient_billing`.
 """
 
 from __future__ import annotations

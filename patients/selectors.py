@@ -574,6 +574,16 @@ def patient_ids_by_account_number(*, practice_id: int) -> dict[str, int]:
     return dict(Patient.objects.filter(practice_id=practice_id).values_list("account_number", "pk"))
 
 
+def primary_member_ids(*, practice_id: int) -> list[tuple[str, int]]:
+    """(member ID, patient id) of every primary coverage in the practice, by account number (the
+    demo finds its sandbox scenario patients by member-ID prefix). No names: ids only."""
+    return list(
+        Coverage.objects.filter(patient__practice_id=practice_id, priority=Coverage.Priority.PRIMARY)
+        .order_by("patient__account_number", "pk")
+        .values_list("member_id", "patient_id")
+    )
+
+
 def primary_payer_id_on(*, patient_id: int, on: dt.date) -> int | None:
     """The payer of the patient's primary coverage in force on `on`, or None (a system read of an
     identifier for billing rules, e.g. whether the payer wants co-signed notes; not audited)."""

@@ -283,7 +283,9 @@ def test_the_home_page_queries_do_not_grow_with_the_work(notes, charges, client_
     assert session_problem_count(practice_id=notes.practice.pk) == 9
     after = (queries_of(lambda: supervisor.get("/")), queries_of(lambda: biller.get("/")))
     assert after == before
-    assert max(before) <= 30
+    # The biller's home reads its worklist, the claim tiles (ready, rejected, filing deadline) and
+    # the money-owed section: a fixed budget whatever the amount of work.
+    assert max(before) <= 32
 
 
 def test_a_clinician_who_supervises_sees_both_sections_and_one_who_does_not_sees_one(clinic, client_for):

@@ -11,8 +11,8 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from ledger.billing_services import patient_payment_take
 from ledger.models import LedgerEntry, PatientPayment
+from ledger.patient_billing import patient_payment_take
 from ledger.selectors import patient_balances
 from remittance.models import EraFile
 from remittance.services.posting import era_post
