@@ -26,7 +26,7 @@ Files and their life:
   without moving anything. No answer yet is `AnswerPending` (a transient error), so the
   workflow's backoff polls again. `answers_later` tells the workflow to give each retry the
   first attempt's control number: the file name is the same, so the retry does not resend,
-  unless the first upload never reached the outbox or `archive/sent` (decision 0034).
+  unless the first upload never reached the outbox or `archive/sent` (decision 0042).
 
 Matching is by the 270's trace number: TRN02 echoed in the 271, or BHT03 when the payer rejected
 before the subscriber level (no TRN; `parse_271(expected_trace=...)` decides).

@@ -116,7 +116,7 @@ class EligibilityCheck(TimeStampedModel):
     service_types = models.JSONField(default=list)
     trace_number = models.CharField(max_length=50, unique=True)
     # A clearinghouse that answers later (SFTP batch): the ISA13 of the one 270 the check sent;
-    # every retry reuses it (same file, same trace), so the inquiry goes up once (decision 0034).
+    # every retry reuses it (same file, same trace), so the inquiry goes up once (decision 0042).
     sent_control_number = models.BigIntegerField(null=True, blank=True)
     # Pitfall E1: the plan's 271 named another administrator of the MH/SUD benefits; this check
     # asks that administrator (a payer the practice set up with its payer ID) about the same
