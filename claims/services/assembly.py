@@ -389,8 +389,9 @@ def _save(
     three bulk inserts."""
     Claim.objects.bulk_create([item.claim for item in built])
     for item in built:
+        claim_id = item.claim.pk
         for line in item.lines:
-            line.claim = item.claim
+            line.claim_id = claim_id  # the id only: the related descriptor costs ~1 s at 10,000 claims
     ClaimLine.objects.bulk_create([line for item in built for line in item.lines])
     events: list[ClaimEvent] = []
     for item, plan in zip(built, planned, strict=True):
