@@ -28,6 +28,7 @@ SPECTACULAR_SETTINGS = {
         "SexEnum": "patients.domain.types.SEX_CODES",
         "PayerKindEnum": "payers.selectors.KIND_CHOICES",
         "ChargeStatusEnum": "claims.api.STATUSES",
+        "ClaimStatusEnum": "claims.api.claim_screens.STATUSES",
         "NoteStatusEnum": "clinical_notes.api.NOTE_STATUSES",
     },
 }

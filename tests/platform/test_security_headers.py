@@ -104,7 +104,13 @@ def _template_files() -> list[Path]:
 
 
 # The PDF templates are rendered by WeasyPrint into PDFs, never served as HTML: they keep their <style>.
-PDF_TEMPLATES = {"clinical_notes/note_pdf.html", "estimates/gfe_pdf.html"}
+PDF_TEMPLATES = {
+    "clinical_notes/note_pdf.html",
+    "estimates/gfe_pdf.html",
+    "claims/cms1500_pdf.html",
+    "denials/appeal_letter_pdf.html",
+    "ledger/statement_pdf.html",
+}
 
 
 @pytest.mark.parametrize("template", _template_files(), ids=lambda p: str(p.relative_to(TEMPLATES)))
