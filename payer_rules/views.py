@@ -103,6 +103,12 @@ def policy_summary(policy: PayerPolicy) -> list[SummaryGroup]:
                 "Practitioner-level modifiers (HM/HN/HO/HP): "
                 + ("yes." if coding.practitioner_modifiers else "no."),
                 f"Distinct-service modifier: {coding.distinct_modifier}.",
+                "Diagnostic evaluation again within "
+                + (
+                    f"{coding.evaluation_repeat_days} days: flagged."
+                    if coding.evaluation_repeat_days
+                    else "any time: not flagged."
+                ),
             ),
         ),
         SummaryGroup(
