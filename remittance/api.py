@@ -170,16 +170,19 @@ class ExceptionListApi(APIView):
         return Response(ExceptionOutput(selectors.exception_queue_for_user(access=access), many=True).data)
 
 
+class LedgerRowsOutput(serializers.Serializer):  # type: ignore[type-arg]
+    """A manual match's answer: the ledger rows it wrote."""
+
+    ledger_rows = serializers.IntegerField()
+
+
 class ExceptionMatchApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         claim_id = serializers.IntegerField()
         note = serializers.CharField(max_length=200, required=False, default="")
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        ledger_rows = serializers.IntegerField()
-
     @extend_schema(
-        operation_id="era_exception_match", request=InputSerializer, responses={200: OutputSerializer}
+        operation_id="era_exception_match", request=InputSerializer, responses={200: LedgerRowsOutput}
     )
     def post(self, request: Request, exception_id: int) -> Response:
         access = request_access(request, Capability.BILLING_EDIT)
@@ -205,11 +208,8 @@ class ExceptionLinesMatchApi(APIView):
         note = serializers.CharField(max_length=200, required=False, default="")
         lines = LineAssignmentInput(many=True)
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        ledger_rows = serializers.IntegerField()
-
     @extend_schema(
-        operation_id="era_exception_lines_match", request=InputSerializer, responses={200: OutputSerializer}
+        operation_id="era_exception_lines_match", request=InputSerializer, responses={200: LedgerRowsOutput}
     )
     def post(self, request: Request, exception_id: int) -> Response:
         access = request_access(request, Capability.BILLING_EDIT)

@@ -144,31 +144,25 @@ def test_r13_a_split_line_paid_below_contract_is_one_underpayment(world, make_me
     assert (under.expected_cents, under.paid_cents, under.era_line_id) == (16000, 15000, first.pk)
 
 
-def test_another_claims_line_changes_nothing(world, make_member):
+@pytest.mark.parametrize(
+    ("_case", "second_to", "message"),
+    [
+        ("another claim's line", "L70", "That billed line is not on this claim."),
+        ("left unassigned", None, "Choose the billed line this ERA line pays."),
+    ],
+)
+def test_an_incomplete_or_foreign_assignment_changes_nothing(world, make_member, _case, second_to, message):
     exceptions = _post(world, *CHANGED, amount="210.00")
     first, second = _era_lines("PCN500")
+    assignment = {first.pk: world.lines["L50"].pk}
+    if second_to:
+        assignment[second.pk] = world.lines[second_to].pk
     before = LedgerEntry.objects.count()
     with pytest.raises(ValidationFailed) as caught:
         exception_lines_match(
-            access=_access(make_member, world),
-            exception_id=exceptions[0].pk,
-            assignment={first.pk: world.lines["L50"].pk, second.pk: world.lines["L70"].pk},
+            access=_access(make_member, world), exception_id=exceptions[0].pk, assignment=assignment
         )
-    assert caught.value.field_errors == {f"lines.{second.pk}": ["That billed line is not on this claim."]}
-    _nothing_written(before, exceptions)
-
-
-def test_an_unassigned_era_line_changes_nothing(world, make_member):
-    exceptions = _post(world, *CHANGED, amount="210.00")
-    first, second = _era_lines("PCN500")
-    before = LedgerEntry.objects.count()
-    with pytest.raises(ValidationFailed) as caught:
-        exception_lines_match(
-            access=_access(make_member, world),
-            exception_id=exceptions[0].pk,
-            assignment={first.pk: world.lines["L50"].pk},
-        )
-    assert caught.value.field_errors == {f"lines.{second.pk}": ["Choose the billed line this ERA line pays."]}
+    assert caught.value.field_errors == {f"lines.{second.pk}": [message]}
     _nothing_written(before, exceptions)
 
 
