@@ -22,6 +22,7 @@ from claims.models import Claim, ClaimLine, ContractedRate
 from core.errors import NotFound
 from ledger.models import Account, LedgerEntry
 from practice.models import Practice
+from remittance.domain.line_match import EraLineFacts, best_guesses
 from remittance.domain.posting import BilledClaim, BilledLine
 from remittance.models import EraClaim, EraFile, EraLine, PostingException
 
@@ -267,3 +268,72 @@ def claim_choices_for_match(*, practice_id: int, patient_control_number: str) ->
         .values_list("pk", "patient_control_number")[:20]
     )
     return list(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class LineMatchScreen:
+    """What the line-by-line match form shows: the exception, its ERA lines, our claim (when
+    known) with its billed lines, and the billed line pre-selected for each ERA line."""
+
+    exception: PostingException
+    era_lines: list[EraLine]
+    claim_id: int | None
+    claim_pcn: str
+    billed: tuple[BilledLine, ...]
+    guesses: dict[int, str | None]
+
+
+def _era_line_facts(line: EraLine) -> EraLineFacts:
+    code, modifiers = (
+        (line.original_code, line.original_modifiers) if line.original_code else (line.code, line.modifiers)
+    )
+    return EraLineFacts(
+        line.pk,
+        code,
+        tuple(m for m in modifiers.split("-") if m),
+        line.service_date,
+        line.charge_cents,
+        line.control_number,
+    )
+
+
+def line_match_for_user(
+    *, access: PracticeAccess, exception_id: int, claim_id: int | None
+) -> LineMatchScreen:
+    """An open exception's ERA claim and the billed lines of our claim, audited: it names a
+    patient."""
+    access.require(Capability.BILLING_VIEW)
+    exception = (
+        PostingException.objects.select_related("era_claim")
+        .filter(pk=exception_id, practice_id=access.practice_id, status="open")
+        .first()
+    )
+    if exception is None:
+        raise NotFound("No such open exception.")
+    era_lines = list(EraLine.objects.filter(era_claim_id=exception.era_claim_id).order_by("position"))
+    # `claim_id` is the biller's choice for an ERA claim that matched none; else CLP01 decided.
+    target = claim_id if exception.kind == "unmatched_claim" else exception.era_claim.claim_id
+    pcn = (
+        Claim.objects.filter(pk=target, practice_id=access.practice_id)
+        .values_list("patient_control_number", flat=True)
+        .first()
+        if target is not None
+        else None
+    )
+    found = billed_claims(practice_id=access.practice_id, patient_control_numbers={pcn}) if pcn else Billed()
+    lines = found.claims[0].lines if found.claims else ()
+    patients = {f.patient_id for f in found.facts.values()}
+    _audit(
+        access,
+        detail=f"posting exception {exception.pk} (line match)",
+        object_id=exception.era_id,
+        patient_ids=patients,
+    )
+    return LineMatchScreen(
+        exception=exception,
+        era_lines=era_lines,
+        claim_id=int(found.claims[0].claim_id) if found.claims else None,
+        claim_pcn=pcn or "",
+        billed=lines,
+        guesses=best_guesses([_era_line_facts(line) for line in era_lines], lines),
+    )

@@ -12,6 +12,11 @@ urlpatterns = [
     path("eras/<int:era_id>/withdraw/", views.era_withdraw_view, name="era_withdraw"),
     path("exceptions/", views.exception_queue, name="exceptions"),
     path("exceptions/<int:exception_id>/match/", views.exception_match_view, name="exception_match"),
+    path(
+        "exceptions/<int:exception_id>/match-lines/",
+        views.exception_lines_match_view,
+        name="exception_lines_match",
+    ),
     path("exceptions/<int:exception_id>/dismiss/", views.exception_dismiss_view, name="exception_dismiss"),
 ]
 
@@ -21,6 +26,11 @@ api_urlpatterns = [
     path("eras/<int:era_id>/", api.EraDetailApi.as_view(), name="era_detail"),
     path("exceptions/", api.ExceptionListApi.as_view(), name="exceptions"),
     path("exceptions/<int:exception_id>/match/", api.ExceptionMatchApi.as_view(), name="exception_match"),
+    path(
+        "exceptions/<int:exception_id>/match-lines/",
+        api.ExceptionLinesMatchApi.as_view(),
+        name="exception_lines_match",
+    ),
     path(
         "exceptions/<int:exception_id>/dismiss/", api.ExceptionDismissApi.as_view(), name="exception_dismiss"
     ),

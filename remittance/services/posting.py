@@ -340,10 +340,17 @@ def _reversal_allowed(ctx: _Context, claim_row: Row, claim_id: int, clp: ClaimPa
     return True
 
 
-def _post_clp(ctx: _Context, position: int, clp: ClaimPayment, claim_row: Row, line_rows: list[Row]) -> None:
+def _post_clp(
+    ctx: _Context,
+    position: int,
+    clp: ClaimPayment,
+    claim_row: Row,
+    line_rows: list[Row],
+    forced: dict[int, tuple[str, str]] | None = None,  # a manual line match (services.matching)
+) -> None:
     billed = ctx.by_pcn.get(clp.patient_control_number)
     single = replace(ctx.payment, claims=(clp,), provider_adjustments=())
-    sub = plan.plan_posting(single, [billed] if billed else [])
+    sub = plan.plan_posting(single, [billed] if billed else [], forced)
     for match in sub.line_matches:
         line_rows[match.line_index]["claim_line_id"] = int(match.line_id)
         line_rows[match.line_index]["match_reason"] = match.reason[:200]
