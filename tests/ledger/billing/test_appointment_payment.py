@@ -5,14 +5,12 @@ the time of service."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from eligibility import services as eligibility_services
 from ledger.models import PatientPayment
 from tests.eligibility.world import make_world
 from tests.factories import CoverageFactory, PatientFactory, PayerFactory
@@ -23,22 +21,12 @@ pytestmark = pytest.mark.django_db
 DOS = dt.date(2026, 3, 10)
 
 
-def _verified(world, coverage):  # type: ignore[no-untyped-def]
-    check = eligibility_services.eligibility_verify_now(
-        access=world.access, coverage_id=coverage.pk, service_date=DOS
-    )
-    with contextlib.suppress(eligibility_services.CheckRetry):
-        eligibility_services.eligibility_check_run(check_id=check.pk)
-    check.refresh_from_db()
-    assert check.status == "done"
-
-
 def test_the_button_opens_the_payment_form_prefilled_with_the_visit_and_its_copay(make_member, client_for):  # type: ignore[no-untyped-def]
     # given: a patient whose plan has a $30 copay (sandbox member SBX1002), verified for the visit
     world = make_world(make_member)
     coverage = world.coverage("SBX1002")
     appointment = world.appointment(coverage, DOS)
-    _verified(world, coverage)
+    world.verified(coverage, DOS)
     client = client_for(world.biller)
     # when: the biller opens the appointment, then its "Record payment" button
     detail = client.get(reverse("scheduling:appointment_detail", args=[appointment.pk])).content.decode()
