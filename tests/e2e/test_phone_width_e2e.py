@@ -1,25 +1,22 @@
-"""The billing screens on a phone (390 x 844), as the biller, on the demo practice: no page
+"""The billing screens on a phone (390 x 844), as the biller: no page
 scrolls sideways (a wide table scrolls inside its own box), one h1 per page, and axe-core finds
-no violation at all (any impact, not only serious). One seed, one browser, one sign-in.
+no violation at all (any impact, not only serious). A small world (no demo seed), one browser,
+one sign-in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.models import User
-from billing.celery import app as celery_app
-from claims.models import Claim
-from demo.constants import DEMO_PASSWORD
-from demo.seed import seed_all
-from denials.models import Denial
 from ledger.models import LedgerEntry
-from remittance.models import EraFile
+from tests.dashboard.billing_world import claims_bulk
+from tests.denials.world import World, make_world
 from tests.e2e.helpers import login_with_mfa
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -28,61 +25,50 @@ AXE = Axe()
 PHONE = {"width": 390, "height": 844}
 
 
-def _claim() -> str:
-    return f"/claims/{Claim.objects.order_by('pk').values_list('pk', flat=True).first()}/"
-
-
-def _era() -> str:
-    return f"/remittance/eras/{EraFile.objects.order_by('pk').values_list('pk', flat=True).first()}/"
-
-
-def _denial() -> str:
-    return f"/denials/{Denial.objects.order_by('pk').values_list('pk', flat=True).first()}/"
-
-
-def _account() -> str:
-    patient_id = LedgerEntry.objects.order_by("pk").values_list("patient_id", flat=True).first()
-    return f"/billing/patients/{patient_id}/"
-
-
-# the billing pages a biller works through (callables: ids exist only after the seed)
-BILLING_PAGES: list[str | Callable[[], str]] = [
-    "/billing/",
-    "/billing/claims/?queue=rejected",
-    "/billing/patients/",
-    _account,
-    "/claims/",
-    _claim,
-    "/claims/batches/",
-    "/claims/rejections/",
-    "/remittance/eras/",
-    _era,
-    "/remittance/eras/upload/",
-    "/denials/",
-    _denial,
-    "/denials/appeals/",
-    "/denials/analytics/",
-    "/eligibility/problems/",
-    "/charges/",
-]
-
-
 @pytest.fixture
-def demo_practice() -> None:
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        seed_all(now=timezone.now())
-    finally:
-        celery_app.conf.task_always_eager = before
+def world(make_member: Any, practice: Any) -> World:
+    """A small practice, no demo seed (fast): claims of every state with their ledger rows over
+    0-200 days (aging, balances), two denials with their ERA, an ERA with a paid claim."""
+    world = make_world(make_member, practice)
+    claims_bulk(practice, 12, today=timezone.localdate())
+    world.denial(carc="50", cents=24000)
+    world.denial(group="PR", carc="96", cents=9000)
+    paid = world.claim(status="paid", lines=2)
+    world.era([(paid, [("CO", "45", 3000)], 12000)], payment_date=dt.date(2026, 11, 21))
+    return world
 
 
-def test_billing_pages_fit_a_phone_with_no_axe_violation(live_server, page: Page, demo_practice) -> None:
+def _pages(world: World) -> list[str]:
+    claim = world.claim(status="submitted")
+    era = world.era([(claim, [("PR", "1", 5000)], 10000)])
+    denial_id = world.denial(carc="16", cents=8000).pk
+    patient_id = LedgerEntry.objects.order_by("pk").values_list("patient_id", flat=True).first()
+    return [
+        "/billing/",
+        "/billing/claims/?queue=rejected",
+        "/billing/patients/",
+        f"/billing/patients/{patient_id}/",
+        "/claims/",
+        f"/claims/{claim.pk}/",
+        "/claims/batches/",
+        "/claims/rejections/",
+        "/remittance/eras/",
+        f"/remittance/eras/{era.pk}/",
+        "/remittance/eras/upload/",
+        "/denials/",
+        f"/denials/{denial_id}/",
+        "/denials/appeals/",
+        "/denials/analytics/",
+        "/eligibility/problems/",
+        "/charges/",
+    ]
+
+
+def test_billing_pages_fit_a_phone_with_no_axe_violation(live_server: Any, page: Page, world: World) -> None:
     page.set_viewport_size(PHONE)
-    login_with_mfa(page, live_server.url, User.objects.get(username="biller"), password=DEMO_PASSWORD)
+    login_with_mfa(page, live_server.url, world.biller)
     problems: list[str] = []
-    for entry in BILLING_PAGES:
-        path = entry() if callable(entry) else entry
+    for path in _pages(world):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None
         if response.status != 200:
