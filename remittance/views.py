@@ -109,6 +109,7 @@ def era_detail(request: HttpRequest, era_id: int) -> HttpResponse:
         claims.append(
             {
                 "pcn": c.patient_control_number,
+                "claim_id": c.claim_id,
                 "patient": c.patient_name or "—",
                 "status": c.status_code,
                 "state": c.get_state_display(),
