@@ -17,12 +17,9 @@ from practice.selectors import practice_today, practice_zone
 from remittance.models import EraFile, ProviderLevelItem
 from remittance.services.posting import era_post
 from tests.query_counts import queries_of
-from tests.remittance.world import NOV1, World, era
+from tests.remittance.world import NOV1, PAID_900, REVERSED_900, World, era
 
 pytestmark = pytest.mark.django_db
-
-PAID_900 = ("CLP*PCN900*1*150.00*50.00*25.00*12*C1*11*1", "CAS*CO*45*75.00", "CAS*PR*1*25.00")
-REVERSED_900 = ("CLP*PCN900*22*-150.00*-50.00*-25.00*12*C1*11*1", "CAS*CO*45*-75.00", "CAS*PR*1*-25.00")
 
 
 @pytest.fixture

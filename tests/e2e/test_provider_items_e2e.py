@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -17,23 +16,11 @@ from claims.models import Claim
 from payers.models import Payer
 from remittance.models import EraFile
 from remittance.services.posting import era_post
-from tests.e2e.helpers import login_with_mfa
+from tests.e2e.helpers import layout_problems, login_with_mfa
 from tests.factories import PracticeFactory
-from tests.remittance.world import NOV1, World, era
+from tests.remittance.world import NOV1, PAID_900, REVERSED_900, World, era
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
-AXE = Axe()
-
-
-def _blocking(page: Page) -> list[str]:
-    results = AXE.run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
 
 
 @pytest.fixture
@@ -45,22 +32,14 @@ def office(make_member):  # type: ignore[no-untyped-def]
     world.claim("PCN910", ("L91", "90837", (), NOV1, 20000))
     era_post(
         practice_id=practice.pk,
-        raw=era(
-            "50.00",
-            "EFT0001",
-            "CLP*PCN900*1*150.00*50.00*25.00*12*C1*11*1",
-            "CAS*CO*45*75.00",
-            "CAS*PR*1*25.00",
-        ),
+        raw=era("50.00", "EFT0001", *PAID_900),
     )
     era_post(
         practice_id=practice.pk,
         raw=era(
             "0.00",
             "EFT0002",
-            "CLP*PCN900*22*-150.00*-50.00*-25.00*12*C1*11*1",
-            "CAS*CO*45*-75.00",
-            "CAS*PR*1*-25.00",
+            *REVERSED_900,
             "PLB*1234567893*20261231*FB:FWD900*-50.00",
         ),
     )
@@ -74,17 +53,7 @@ def office(make_member):  # type: ignore[no-untyped-def]
 def test_provider_items_and_era_alert_desktop_and_phone(live_server, page: Page, office) -> None:  # type: ignore[no-untyped-def]
     login_with_mfa(page, live_server.url, office["biller"])
     base = live_server.url
-    problems: list[str] = []
-    for size, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        for path in ("/billing/", "/remittance/provider-items/", "/payers/"):
-            response = page.goto(f"{base}{path}")
-            assert response is not None
-            assert response.status == 200, path
-            scroll = page.evaluate("document.scrollingElement.scrollWidth")
-            if scroll > width:
-                problems.append(f"{path} at {size}: sideways scroll ({scroll}px)")
-            problems += [f"{path} at {size}: axe {v}" for v in _blocking(page)]
+    problems = layout_problems(page, base, ["/billing/", "/remittance/provider-items/", "/payers/"])
     assert not problems, "\n".join(problems)
 
     page.set_viewport_size({"width": 1440, "height": 900})

@@ -16,10 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(practice):  # type: ignore[no-untyped-def]
-    w = World(practice)
-    w.sample_claims()
-    return w
+def world(sample_world):  # type: ignore[no-untyped-def]
+    return sample_world
 
 
 def _post(world: World, raw: bytes) -> EraFile:
