@@ -7,7 +7,7 @@ import pytest
 
 from ledger.models import LedgerEntry
 from remittance.models import EraFile, ProviderLevelItem
-from remittance.services.posting import era_post
+from remittance.services.posting import era_force_post, era_post
 from tests.remittance.world import NOV1, PAID_900, REVERSED_900, World, era, sums
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,19 @@ def test_r11_another_payer_or_reference_does_not_offset_and_interest_is_not_trac
     ]
 
 
-def test_r11_a_held_era_opens_no_item_until_it_is_posted(world):
+def test_r11_a_held_era_opens_no_item_until_it_is_posted_anyway(world, make_member):
+    # given: an out-of-balance ERA with a forward balance is held
     held = _post(world, era("10.00", "EFT0041", *PAID_900, "PLB*1234567893*20261231*FB:FWD1*-5.00"))
     assert held.status == "held"
     assert not ProviderLevelItem.objects.exists()
+    # when: a biller posts it anyway
+    era_force_post(
+        practice_id=world.practice.pk,
+        era_id=held.pk,
+        actor=make_member("biller", world.practice),
+        reason="Deposit checked on the payer portal",
+    )
+    # then: the forward balance is tracked like any posted ERA's
+    assert [(i.era_id, i.reason, i.amount_cents, i.status) for i in ProviderLevelItem.objects.all()] == [
+        (held.pk, "FB", -500, "open")
+    ]
