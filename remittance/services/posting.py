@@ -61,6 +61,7 @@ from remittance.selectors import (
     line_history,
     prior_postings,
 )
+from remittance.services.provider_items import provider_items_record
 
 DENIALS_TASK = "denials.tasks.denials_open_for_era"
 ADJUDICATIONS_TASK = "remittance.tasks.era_adjudications_record"
@@ -445,7 +446,8 @@ def _post_provider_level(ctx: _Context) -> None:
     """PLB: provider-level money, never on a patient (R10, R11). A WO/FB reference starting with
     one of our claims' CLM01 names that claim."""
     only_plb = replace(ctx.payment, claims=())
-    for entry in plan.plan_posting(only_plb, ctx.billed.claims).entries:
+    entries = plan.plan_posting(only_plb, ctx.billed.claims).entries
+    for entry in entries:
         ctx.entries.append(
             ctx.row(
                 claim_id=int(entry.claim_id) if entry.claim_id else None,
@@ -456,6 +458,7 @@ def _post_provider_level(ctx: _Context) -> None:
                 reference=entry.reference[:80],
             )
         )
+    provider_items_record(era=ctx.era, entries=entries)  # FB and unlinked WO/72 stay open (R11)
 
 
 def _rows(era: EraFile, payment: Payment835, state: str) -> tuple[list[Row], list[list[Row]]]:

@@ -75,6 +75,7 @@ ENTRIES: dict[str, dict[str, Any]] = {
     "remittance:era_upload": {"access": _only(*EDITORS)},
     "remittance:era_detail": {"access": _only(*READERS), "kwargs": lambda g: {"era_id": _era(g).pk}},
     "remittance:exceptions": {"access": _only(*READERS)},
+    "remittance:provider_items": {"access": _only(*READERS)},
     # Without a reason both answer with a redirect and a message for editors: nothing changes.
     "remittance:era_force_post": {
         "access": _only(*EDITORS),
