@@ -47,6 +47,7 @@ def main() -> None:
         "--adjudications", action="store_true", help="also time the worker's adjudication job"
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the posting (top 25 functions)")
+    parser.add_argument("--profile-out", default="", help="also save the cProfile stats to this file")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a scratch PostgreSQL database (see the docstring).")
@@ -138,6 +139,8 @@ def main() -> None:
     if profile is not None:
         profile.disable()
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        if args.profile_out:
+            profile.dump_stats(args.profile_out)
     queries = len(connection.queries)
     connection.force_debug_cursor = False
     reset_queries()
