@@ -30,6 +30,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -471,8 +472,12 @@ def _rows(era: EraFile, payment: Payment835, state: str) -> tuple[list[Row], lis
 def _write(ctx: _Context) -> None:
     rows_insert(EraClaim, ctx.claims)
     rows_insert(EraLine, ctx.lines)
-    for original, reversal in ctx.reversed_pairs:
-        EraClaim.objects.filter(pk=original).update(reversed_by=reversal)
+    if ctx.reversed_pairs:  # one UPDATE whatever the number of reversals
+        EraClaim.objects.filter(pk__in=[original for original, _ in ctx.reversed_pairs]).update(
+            reversed_by=Case(
+                *(When(pk=original, then=Value(reversal)) for original, reversal in ctx.reversed_pairs)
+            )
+        )
     rows_insert(PostingException, ctx.exceptions)
     rows_insert(Underpayment, ctx.underpayments)
 
