@@ -672,6 +672,7 @@ def _finish(era: EraFile, ctx: _Context, actor: User | None) -> None:
     _handoff(era)
 
 
+@gc_paused()  # the parsed file and its rows are millions of objects: see core.bulk
 def era_post(
     *,
     practice_id: int,
@@ -684,20 +685,6 @@ def era_post(
     """Receive and post an 835 file: every payment in it posts completely or not at all."""
     if source not in EraSource.values:
         raise ValidationFailed(f"Unknown ERA source {source!r}.")
-    with gc_paused():
-        return _receive(
-            practice_id=practice_id,
-            raw=raw,
-            source=source,
-            actor=actor,
-            name=name,
-            inbound_file_id=inbound_file_id,
-        )
-
-
-def _receive(
-    *, practice_id: int, raw: bytes, source: str, actor: User | None, name: str, inbound_file_id: int | None
-) -> EraPostOutcome:
     text = _decode(raw)
     remittance, error = read_835(text)
     base: dict[str, Any] = {
