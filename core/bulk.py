@@ -93,13 +93,19 @@ def gc_paused() -> Iterator[None]:
 
 
 class _CsvChunks:
-    """A file-like `read()` over CSV lines that COPY pulls in chunks of about 1,000 lines."""
+    """A file-like `read()` over CSV lines that COPY pulls in chunks of about 1,000 lines. An
+    error raised while producing them is kept: psycopg2 reports it as a cancelled COPY."""
 
     def __init__(self, lines: Iterator[str]) -> None:
         self._lines = lines
+        self.error: Exception | None = None
 
     def read(self, size: int = -1) -> bytes:
-        return "".join(itertools.islice(self._lines, 1000)).encode()
+        try:
+            return "".join(itertools.islice(self._lines, 1000)).encode()
+        except Exception as error:
+            self.error = error
+            raise
 
 
 def rows_insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
@@ -133,8 +139,14 @@ def rows_insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> in
             yield ",".join([convert(get(name, default)) for name, default, convert in plan]) + "\n"
             count += 1
 
+    chunks = _CsvChunks(lines())
     with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN WITH (FORMAT csv)', _CsvChunks(lines())
-        )
+        try:
+            cursor.copy_expert(
+                f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN WITH (FORMAT csv)', chunks
+            )
+        except Exception:
+            if chunks.error is not None:  # the rows' own error (a bad row, a bug while planning)
+                raise chunks.error from None
+            raise
     return count
