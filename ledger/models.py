@@ -114,8 +114,10 @@ class LedgerEntry(AppendOnlyModel):
     are in `claims`, a lower layer; a ledger row outlives any change there)."""
 
     practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="+")
+    # Indexed by `ledger_entry_patient_account` (patient first): a second index would only slow
+    # the posting's COPY.
     patient = models.ForeignKey(
-        "patients.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "patients.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     claim_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     claim_line_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -129,8 +131,14 @@ class LedgerEntry(AppendOnlyModel):
     era_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     era_claim_id = models.BigIntegerField(null=True, blank=True)
     era_line_id = models.BigIntegerField(null=True, blank=True)
+    # Indexed where set only (`ledger_entry_patient_payment`): ERA rows, most of the table, have none.
     patient_payment = models.ForeignKey(
-        PatientPayment, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        PatientPayment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
     )
     payer_name = models.CharField(max_length=60, blank=True, default="")
     trace_number = models.CharField(max_length=50, blank=True, default="")
@@ -170,7 +178,14 @@ class LedgerEntry(AppendOnlyModel):
                 name="ledger_ledgerentry_one_charge_per_line",
             ),
         ]
-        indexes = [models.Index(fields=["patient", "account"], name="ledger_entry_patient_account")]
+        indexes = [
+            models.Index(fields=["patient", "account"], name="ledger_entry_patient_account"),
+            models.Index(
+                fields=["patient_payment"],
+                condition=models.Q(patient_payment__isnull=False),
+                name="ledger_entry_patient_payment",
+            ),
+        ]
         ordering = ["occurred_on", "pk"]
 
     def __str__(self) -> str:

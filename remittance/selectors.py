@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Max, Q, Sum
 
@@ -60,27 +61,53 @@ def practice_for_payee(*, npi: str, tax_id: str) -> int | None:
     return first.pk if first is not None else None
 
 
-def _contracted(rates: dict[tuple[int, str], list[FeeEntry]], payer_id: int, line: ClaimLine) -> int | None:
-    entries = rates.get((payer_id, line.code), [])
-    fee = fee_for(
-        entries, payer_id=payer_id, code=line.code, modifiers=tuple(line.modifiers), on=line.service_date
-    )
+def _contracted(
+    rates: dict[tuple[int, str], list[FeeEntry]],
+    payer_id: int,
+    *,
+    code: str,
+    modifiers: tuple[str, ...],
+    service_date: date,
+    units: int,
+) -> int | None:
+    entries = rates.get((payer_id, code))
+    if not entries:
+        return None
+    fee = fee_for(entries, payer_id=payer_id, code=code, modifiers=modifiers, on=service_date)
     # fee_for falls back to the practice's default schedule (payer None): only a payer's rate is
     # a contract.
     if fee.entry is None or fee.entry.payer_id is None:
         return None
-    return fee.unit_cents * line.units
+    return fee.unit_cents * units
 
 
 def billed_claims(*, practice_id: int, patient_control_numbers: set[str]) -> Billed:
-    """Our claims whose CLM01 appears on the ERA, as the posting plan's plain values."""
+    """Our claims whose CLM01 appears on the ERA, as the posting plan's plain values: two queries
+    of plain rows (no model instances: an ERA names 10,000 claims and 30,000 lines)."""
+    mine = Claim.objects.filter(practice_id=practice_id, patient_control_number__in=patient_control_numbers)
     claims = list(
-        Claim.objects.filter(practice_id=practice_id, patient_control_number__in=patient_control_numbers)
-        .select_related("payer")
-        .prefetch_related("lines")
-        .order_by("pk")
+        mine.order_by("pk").values_list(
+            "pk", "patient_control_number", "patient_id", "payer_id", "payer__name"
+        )
     )
-    payer_ids = {c.payer_id for c in claims}
+    lines: dict[int, list[tuple[int, str, str, list[str], date, int, int]]] = defaultdict(list)
+    if claims:
+        for claim_id, *line in (
+            ClaimLine.objects.filter(claim__in=mine)
+            .order_by("claim_id", "line_number")
+            .values_list(
+                "claim_id",
+                "pk",
+                "line_control_number",
+                "code",
+                "modifiers",
+                "service_date",
+                "charge_cents",
+                "units",
+            )
+        ):
+            lines[claim_id].append(tuple(line))
+    payer_ids = {c[3] for c in claims}
     rates: dict[tuple[int, str], list[FeeEntry]] = defaultdict(list)
     if payer_ids:
         for row in ContractedRate.objects.filter(practice_id=practice_id, payer_id__in=payer_ids):
@@ -95,28 +122,35 @@ def billed_claims(*, practice_id: int, patient_control_numbers: set[str]) -> Bil
                 )
             )
     billed = Billed()
-    for claim in claims:
-        lines = sorted(claim.lines.all(), key=lambda line: line.line_number)
+    for claim_id, pcn, patient_id, payer_id, payer_name in claims:
+        own = lines.get(claim_id, [])
         billed.claims.append(
             BilledClaim(
-                str(claim.pk),
-                claim.patient_control_number,
+                str(claim_id),
+                pcn,
                 tuple(
                     BilledLine(
-                        str(line.pk),
-                        line.line_control_number,
-                        line.code,
-                        tuple(line.modifiers),
-                        line.service_date,
-                        line.charge_cents,
-                        _contracted(rates, claim.payer_id, line),
+                        str(line_id),
+                        control_number,
+                        code,
+                        tuple(modifiers),
+                        service_date,
+                        charge_cents,
+                        _contracted(
+                            rates,
+                            payer_id,
+                            code=code,
+                            modifiers=tuple(modifiers),
+                            service_date=service_date,
+                            units=units,
+                        ),
                     )
-                    for line in lines
+                    for line_id, control_number, code, modifiers, service_date, charge_cents, units in own
                 ),
             )
         )
-        billed.facts[claim.pk] = ClaimFacts(
-            claim.pk, claim.patient_id, claim.payer_id, claim.payer.name, tuple(line.pk for line in lines)
+        billed.facts[claim_id] = ClaimFacts(
+            claim_id, patient_id, payer_id, payer_name, tuple(line[0] for line in own)
         )
     return billed
 

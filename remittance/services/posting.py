@@ -22,16 +22,19 @@ Recipe, per 835 payment (ST/SE) of the file, all in one durable transaction:
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from accounts.models import User
-from core.bulk import ids_reserve, rows_insert
+from core.bulk import gc_paused, ids_reserve, rows_insert
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.jobs import job_enqueue_on_commit, registered_task
 from core.money import cents_from_decimal
@@ -479,11 +482,14 @@ def _rows(era: EraFile, payment: Payment835, state: str) -> tuple[list[Row], lis
 def _write(ctx: _Context) -> None:
     rows_insert(EraClaim, ctx.claims)
     rows_insert(EraLine, ctx.lines)
-    for original, reversal in ctx.reversed_pairs:
-        EraClaim.objects.filter(pk=original).update(reversed_by=reversal)
+    if ctx.reversed_pairs:  # one UPDATE whatever the number of reversals
+        EraClaim.objects.filter(pk__in=[original for original, _ in ctx.reversed_pairs]).update(
+            reversed_by=Case(
+                *(When(pk=original, then=Value(reversal)) for original, reversal in ctx.reversed_pairs)
+            )
+        )
     rows_insert(PostingException, ctx.exceptions)
     rows_insert(Underpayment, ctx.underpayments)
-    ledger_entries_append(rows=ctx.entries)
 
 
 def _post_payment(ctx: _Context) -> None:
@@ -503,12 +509,24 @@ def _post_payment(ctx: _Context) -> None:
     claim_rows, line_rows = _rows(ctx.era, payment, EraClaimState.POSTED)
     ctx.claims = claim_rows
     ctx.lines = [row for rows in line_rows for row in rows]
-    # Reversals first: a reversal and its correction in one 835 net out whatever the order (R2).
-    order = sorted(range(len(payment.claims)), key=lambda i: (not payment.claims[i].is_reversal, i))
-    for position in order:
-        _post_clp(ctx, position, payment.claims[position], claim_rows[position], line_rows[position])
     _post_provider_level(ctx)
+    provider_level, ctx.entries = ctx.entries, []
+    ledger_entries_append(rows=itertools.chain(_planned_entries(ctx, claim_rows, line_rows), provider_level))
     _write(ctx)
+
+
+def _planned_entries(ctx: _Context, claim_rows: list[Row], line_rows: list[list[Row]]) -> Iterator[Row]:
+    """Post every CLP, handing on its ledger rows at once: the ledger's COPY stores them while
+    the next claims are planned, so the ~130,000 rows of a 10,000-claim ERA are never all in
+    memory. The ledger names ERA claims and lines by plain ids, so it is written before them.
+    While this runs the connection is busy with the COPY: `_post_clp` must not query."""
+    claims = ctx.payment.claims
+    # Reversals first: a reversal and its correction in one 835 net out whatever the order (R2).
+    order = sorted(range(len(claims)), key=lambda i: (not claims[i].is_reversal, i))
+    for position in order:
+        _post_clp(ctx, position, claims[position], claim_rows[position], line_rows[position])
+        yield from ctx.entries
+        ctx.entries.clear()
 
 
 def _record_unposted(era: EraFile, payment: Payment835) -> None:
@@ -664,6 +682,7 @@ def _finish(era: EraFile, ctx: _Context, actor: User | None) -> None:
     _handoff(era)
 
 
+@gc_paused()  # the parsed file and its rows are millions of objects: see core.bulk
 def era_post(
     *,
     practice_id: int,
