@@ -280,6 +280,8 @@ def _adjustments(segment: Segment) -> list[Adjustment]:
     group = segment.get(1)
     if not group:
         raise structure_error(segment, "CAS01 (the adjustment group) is empty", 1)
+    if len(group) != 2:  # an X12 ID of two characters; unknown two-letter groups are read as sent
+        raise structure_error(segment, f"CAS01 (the adjustment group) {group!r} is not a group code", 1)
     found: list[Adjustment] = []
     for index in range(_CAS_TRIPLETS):
         reason_at = 2 + index * 3

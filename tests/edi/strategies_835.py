@@ -24,50 +24,62 @@ REASONS = ["45", "1", "2", "3", "197", "50", "253", "243", "B7", "999"]
 CODES = ["90837", "90834", "90791", "90785"]
 
 
+# Generation speed (decision record 0054): the strategies are built once, and the parts of a file
+# are drawn by plain functions, not nested @st.composite strategies. A strategy made inside each
+# draw is validated and labelled again every time; that cost half of the generation time. The
+# same choices still make the same files.
+_REASON = st.sampled_from(REASONS)
+_QUANTITY = st.sampled_from([None, Decimal(1), Decimal("2.5")])
+_PARTS = st.integers(1, 8)
+_GROUP: dict[tuple[str, ...], st.SearchStrategy[str]] = {g: st.sampled_from(g) for g in (GROUPS, GROUPS_5010)}
+_CODE = st.sampled_from(CODES)
+_MODIFIERS = st.sampled_from([(), ("95",), ("HO", "95")])
+_UNITS = st.sampled_from([None, Decimal(1), Decimal(4)])
+_DAY = st.integers(1, 28)
+_REMARKS = st.lists(st.sampled_from(["M51", "N130", "MA130"]), max_size=2)
+_STATUS = st.sampled_from(["1", "2", "4", "19"])
+_AMOUNT = st.integers(0, 500_000)
+_CLAIM_COUNT = st.integers(0, 4)
+_LINE_COUNT = st.integers(0, 3)
+_PLB_AMOUNTS = st.lists(st.integers(-10_000, 10_000), max_size=3)
+_PAYMENT_COUNT = st.integers(1, 3)
+
+
 def cents(value: int) -> Decimal:
     return Decimal(value) / 100
 
 
-@st.composite
-def adjustments(draw: st.DrawFn, total: int, groups: tuple[str, ...] = GROUPS) -> list[Cas]:
+def _adjustments(draw: st.DrawFn, total: int, groups: tuple[str, ...]) -> list[Cas]:
     """CAS triplets whose amounts add up to `total` cents (none when it is zero)."""
     if total == 0:
         return []
-    parts = draw(st.integers(1, 8))
+    parts = draw(_PARTS)
     cuts = sorted(draw(st.lists(st.integers(0, total), min_size=parts - 1, max_size=parts - 1)))
     amounts = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
-    return [
-        Cas(
-            draw(st.sampled_from(groups)),
-            draw(st.sampled_from(REASONS)),
-            cents(amount),
-            draw(st.sampled_from([None, Decimal(1), Decimal("2.5")])),
-        )  # fmt: skip
-        for amount in amounts
-    ]
+    group = _GROUP[groups] if groups in _GROUP else st.sampled_from(groups)
+    return [Cas(draw(group), draw(_REASON), cents(amount), draw(_QUANTITY)) for amount in amounts]
 
 
 def _negate(adjustment: Cas) -> Cas:
     return Cas(adjustment.group, adjustment.reason, -adjustment.amount, adjustment.quantity)
 
 
-@st.composite
-def service_lines(draw: st.DrawFn, claim_index: int, number: int, groups: tuple[str, ...]) -> ServicePayment:
-    charge = draw(st.integers(0, 500_000))
+def _service_line(draw: st.DrawFn, claim_index: int, number: int, groups: tuple[str, ...]) -> ServicePayment:
+    charge = draw(_AMOUNT)
     paid = draw(st.integers(0, charge))
     changed = draw(st.booleans())
     return ServicePayment(
-        code=draw(st.sampled_from(CODES)),
+        code=draw(_CODE),
         charge=cents(charge),
         paid=cents(paid),
-        modifiers=draw(st.sampled_from([(), ("95",), ("HO", "95")])),
-        units=Decimal(1) if changed else draw(st.sampled_from([None, Decimal(1), Decimal(4)])),
+        modifiers=draw(_MODIFIERS),
+        units=Decimal(1) if changed else draw(_UNITS),
         original_code="90837" if changed else "",
-        service_date=date(2026, 11, draw(st.integers(1, 28))),
-        adjustments=tuple(draw(adjustments(charge - paid, groups))),
+        service_date=date(2026, 11, draw(_DAY)),
+        adjustments=tuple(_adjustments(draw, charge - paid, groups)),
         control_number=f"L{claim_index}-{number}" if draw(st.booleans()) else "",
         allowed=cents(paid) if draw(st.booleans()) else None,
-        remarks=tuple(draw(st.lists(st.sampled_from(["M51", "N130", "MA130"]), max_size=2))),
+        remarks=tuple(draw(_REMARKS)),
     )
 
 
@@ -97,25 +109,24 @@ def _reversed(claim: ClaimPaymentNote) -> ClaimPaymentNote:
     )  # fmt: skip
 
 
-@st.composite
-def claims(draw: st.DrawFn, index: int, groups: tuple[str, ...]) -> ClaimPaymentNote:
-    count = draw(st.integers(0, 3))
-    lines = tuple(draw(service_lines(index, n, groups)) for n in range(count))
+def _claim(draw: st.DrawFn, index: int, groups: tuple[str, ...]) -> ClaimPaymentNote:
+    count = draw(_LINE_COUNT)
+    lines = tuple(_service_line(draw, index, n, groups) for n in range(count))
     if lines:
         charge = sum((line.charge for line in lines), Decimal(0))
         paid = sum((line.paid for line in lines), Decimal(0))
         claim_cas: list[Cas] = []
     else:
-        charge_cents = draw(st.integers(0, 500_000))
+        charge_cents = draw(_AMOUNT)
         paid_cents = draw(st.integers(0, charge_cents))
         charge, paid = cents(charge_cents), cents(paid_cents)
-        claim_cas = draw(adjustments(charge_cents - paid_cents, groups))
+        claim_cas = _adjustments(draw, charge_cents - paid_cents, groups)
     responsibility = sum(
         (a.amount for line in lines for a in line.adjustments if a.group == "PR"), Decimal(0)
     )
     claim = ClaimPaymentNote(
         claim_id=f"PCN{index}",
-        status=draw(st.sampled_from(["1", "2", "4", "19"])),
+        status=draw(_STATUS),
         charge=charge,
         paid=paid,
         patient_responsibility=responsibility if draw(st.booleans()) else None,
@@ -129,14 +140,11 @@ def claims(draw: st.DrawFn, index: int, groups: tuple[str, ...]) -> ClaimPayment
     return _reversed(claim) if draw(st.booleans()) else claim
 
 
-@st.composite
-def payments(draw: st.DrawFn, trace: str, groups: tuple[str, ...] = GROUPS) -> Payment:
-    items = tuple(draw(claims(index, groups)) for index in range(draw(st.integers(0, 4))))
+def _payment(draw: st.DrawFn, trace: str, groups: tuple[str, ...] = GROUPS) -> Payment:
+    items = tuple(_claim(draw, index, groups) for index in range(draw(_CLAIM_COUNT)))
     plb = [
         ProviderAdjustmentNote(reason, cents(amount), f"REF{n}")
-        for n, (reason, amount) in enumerate(
-            zip(["L6", "WO", "72"], draw(st.lists(st.integers(-10_000, 10_000), max_size=3)), strict=False)
-        )
+        for n, (reason, amount) in enumerate(zip(["L6", "WO", "72"], draw(_PLB_AMOUNTS), strict=False))
     ]
     payment = Payment(trace=trace, payer_name="SYNTHETIC HEALTH PLAN", payer_id="SYNPAYER1",
                       payee_name="CALM MINDS THERAPY", payee_npi="1234567893", payment_date=date(2026, 12, 1),
@@ -159,7 +167,7 @@ ENVELOPE = Envelope(
 
 @st.composite
 def remittances(draw: st.DrawFn, groups: tuple[str, ...] = GROUPS) -> list[Payment]:
-    return [draw(payments(f"TRACE{n}", groups)) for n in range(draw(st.integers(1, 3)))]
+    return [_payment(draw, f"TRACE{n}", groups) for n in range(draw(_PAYMENT_COUNT))]
 
 
 @st.composite

@@ -126,6 +126,7 @@ def test_line_imbalance_names_the_line():
     [
         ("CAS*CO*45*60.00", "CAS*CO*45*6O.00", "CAS03"),
         ("CAS*CO*45*60.00", "CAS**45*60.00", "CAS01"),
+        ("CAS*CO*45*60.00", "CAS*NaN*45*60.00", "CAS01"),  # was read, then broke the posting's COPY
         ("CAS*CO*45*60.00", "CAS*CO**60.00", "CAS02"),
         ("DTM*472*20261102", "DTM*472*20261332", "DTM02"),
         ("SVC*HC:90834*150.00*90.00**1*HC:90837", "SVC*90834*150.00*90.00**1", "SVC01"),
