@@ -12,7 +12,8 @@ and the element; nothing else escapes (the property tests feed it thousands of m
 
 Balancing is three pure functions that return what is off and by how much rather than raising:
 `transaction_imbalance` (BPR02 = sum CLP04 - sum PLB), `claim_imbalance` (CLP03 = CLP04 + every
-CAS of the claim and its lines) and `line_imbalance` (SVC02 = SVC03 + the line's CAS). AMT
+CAS of the claim and its lines), `lines_imbalance` (with lines, CLP04 = their SVC03 less the
+claim-level CAS) and `line_imbalance` (SVC02 = SVC03 + the line's CAS). AMT
 (allowed amounts and the like) is informational and never part of the arithmetic.
 """
 
@@ -670,6 +671,24 @@ def claim_imbalance(claim: ClaimPayment) -> Imbalance | None:
     )
 
 
+def lines_imbalance(claim: ClaimPayment) -> Imbalance | None:
+    """With service lines, CLP04 (paid) = the lines' SVC03 less the claim-level CAS (X12 RFI
+    1053, pitfall R9): a line the file lost (a mangled SVC) cannot leave its money unposted."""
+    if not claim.lines:
+        return None
+    actual = sum((line.paid for line in claim.lines), ZERO) - _total(claim.adjustments)
+    if actual == claim.paid:
+        return None
+    return Imbalance(
+        "claim",
+        claim.patient_control_number,
+        claim.paid,
+        actual,
+        claim.segment_number,
+        "CLP04 = lines' SVC03 - claim adjustments",
+    )
+
+
 def line_imbalance(claim: ClaimPayment, index: int) -> Imbalance | None:
     """SVC02 (charge) = SVC03 (paid) + the line's CAS."""
     line = claim.lines[index]
@@ -694,7 +713,7 @@ def imbalances(payment: Payment835) -> list[Imbalance]:
     if top is not None:
         found.append(top)
     for claim in payment.claims:
-        off = claim_imbalance(claim)
+        off = claim_imbalance(claim) or lines_imbalance(claim)
         if off is not None:
             found.append(off)
         for index in range(len(claim.lines)):

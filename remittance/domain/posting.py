@@ -37,6 +37,7 @@ from edi.x835 import (
     ServiceLine,
     claim_imbalance,
     line_imbalance,
+    lines_imbalance,
     transaction_imbalance,
 )
 from remittance.domain.codes import carc
@@ -268,7 +269,7 @@ def _plan_claim(
     forced: Mapping[int, tuple[str, str]] | None = None,
 ) -> None:
     pcn = claim.patient_control_number
-    off = claim_imbalance(claim)
+    off = claim_imbalance(claim) or lines_imbalance(claim)
     line_offs = [x for i in range(len(claim.lines)) if (x := line_imbalance(claim, i)) is not None]
     if off is not None or line_offs:
         worst = off or line_offs[0]

@@ -179,3 +179,23 @@ def test_claim_without_service_lines_balances_at_claim_level():
     tx = parse_835(envelope(DENIED)).transactions[0]
     assert tx.claims[1].lines == ()
     assert claim_imbalance(tx.claims[1]) is None
+
+
+def test_r9_claim_payment_equals_the_lines_payments_less_the_claim_level_adjustments():
+    """With service lines, CLP04 = the lines' SVC03 less the claim-level CAS (X12 RFI 1053, R9):
+    a line the file lost (a mangled SVC) leaves CLP04 above what the lines pay, and is found."""
+    from dataclasses import replace
+
+    from edi.x835 import lines_imbalance
+
+    claim = parse_835(envelope(PAID)).transactions[0].claims[0]
+    assert len(claim.lines) == 2
+    assert lines_imbalance(claim) is None
+    lost = replace(claim, lines=claim.lines[:1])
+    off = lines_imbalance(lost)
+    assert off is not None
+    assert off.difference == -claim.lines[1].paid
+    assert [i.rule for i in imbalances(replace(parse_835(envelope(PAID)).transactions[0], claims=(lost,)))][
+        -1:
+    ] != []
+    assert lines_imbalance(replace(claim, lines=())) is None  # no lines: the claim level alone
