@@ -127,8 +127,23 @@ def normalize_request(request: EligibilityRequest) -> EligibilityRequest:
 # -- validation ---------------------------------------------------------------------------------
 
 
+_CARRIED: dict[Delimiters, re.Pattern[str]] = {}
+
+
+def _carried(delimiters: Delimiters) -> re.Pattern[str]:
+    """Printable ASCII without the separators of `delimiters` (compiled once per set)."""
+    found = _CARRIED.get(delimiters)
+    if found is None:
+        separators = delimiters.all()
+        allowed = "".join(re.escape(chr(code)) for code in range(32, 127) if chr(code) not in separators)
+        found = _CARRIED[delimiters] = re.compile(f"[{allowed}]*")
+    return found
+
+
 def _text(value: str, what: str, delimiters: Delimiters, *, max_length: int) -> str:
     clean = " ".join(value.split()).upper()
+    if len(clean) <= max_length and _carried(delimiters).fullmatch(clean):
+        return clean  # the common case in one match; otherwise the checks below name the fault
     if not _PRINTABLE.fullmatch(clean):
         raise X12ValueError(
             f"{what} {value!r} holds characters X12 cannot carry (letters, digits, punctuation)"

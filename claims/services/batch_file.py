@@ -21,7 +21,14 @@ from django.utils import timezone
 
 from claims.models import ClaimBatch
 from claims.selectors.cob import claims_cob, with_cob
-from claims.selectors.x837 import RECEIVER_ID, RECEIVER_NAME, claim_837, claim_records_for_837, submitter_id
+from claims.selectors.x837 import (
+    RECEIVER_ID,
+    RECEIVER_NAME,
+    Parties,
+    claim_837,
+    claim_records_for_837,
+    submitter_id,
+)
 from claims.services.numbers import interchange_control_number
 from core.errors import NotFound, ValidationFailed
 from edi.x270 import Envelope
@@ -69,7 +76,8 @@ def build_837_text(
     refuses is taken out and the file built again (one pass when all are fine)."""
     kept = list(claims)
     cobs = claims_cob(kept)  # secondary/tertiary claims: the earlier payers' loops (2320/2330/2430)
-    typed: list[Claim837] = [with_cob(claim_837(claim), claim, cobs) for claim in kept]
+    parties: Parties = {}
+    typed: list[Claim837] = [with_cob(claim_837(claim, parties=parties), claim, cobs) for claim in kept]
     excluded: list[tuple[int, str]] = []
     if not kept:
         return "", [], excluded

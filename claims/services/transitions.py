@@ -36,6 +36,33 @@ from core.errors import Conflict, NotFound, ValidationFailed
 SYSTEM_LABEL = "system:claims"
 
 
+def claim_event_row(
+    claim_id: int,
+    *,
+    kind: str,
+    actor: PracticeAccess | None,
+    at: datetime,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    detail: str = "",
+    data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An event's column values by attname (for `core.bulk.rows_insert`, or `ClaimEvent(**row)`)."""
+    return {
+        "claim_id": claim_id,
+        "kind": kind,
+        "actor_id": actor.user_id if actor is not None else None,
+        "actor_label": actor.username if actor is not None else SYSTEM_LABEL,
+        "occurred_at": at,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "detail": detail[:200],
+        "data": data or {},
+    }
+
+
 def claim_event(
     claim_id: int,
     *,
@@ -50,16 +77,17 @@ def claim_event(
 ) -> ClaimEvent:
     """An unsaved event row (save it, or bulk-create several)."""
     return ClaimEvent(
-        claim_id=claim_id,
-        kind=kind,
-        actor_id=actor.user_id if actor is not None else None,
-        actor_label=actor.username if actor is not None else SYSTEM_LABEL,
-        occurred_at=at,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        detail=detail[:200],
-        data=data or {},
+        **claim_event_row(
+            claim_id,
+            kind=kind,
+            actor=actor,
+            at=at,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            detail=detail,
+            data=data,
+        )
     )
 
 
