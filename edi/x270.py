@@ -132,12 +132,17 @@ _CARRIED: dict[Delimiters, re.Pattern[str]] = {}
 
 def _carried(delimiters: Delimiters) -> re.Pattern[str]:
     """Printable ASCII without the separators of `delimiters` (compiled once per set)."""
+    if delimiters is DEFAULT_DELIMITERS:
+        return _CARRIED_DEFAULT
     found = _CARRIED.get(delimiters)
     if found is None:
         separators = delimiters.all()
         allowed = "".join(re.escape(chr(code)) for code in range(32, 127) if chr(code) not in separators)
         found = _CARRIED[delimiters] = re.compile(f"[{allowed}]*")
     return found
+
+
+_CARRIED_DEFAULT = _carried(Delimiters())
 
 
 def _text(value: str, what: str, delimiters: Delimiters, *, max_length: int) -> str:

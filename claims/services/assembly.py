@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -68,16 +68,17 @@ from claims.models import (
     ClaimResponsibility,
 )
 from claims.selectors.cob import claims_cob, with_cob
-from claims.selectors.x837 import RELATED_FIELDS, Parties, claim_837
+from claims.selectors.x837 import RELATED_FIELDS, Parties, attach_related, claim_837
 from claims.services.common import require_edit
 from claims.services.numbers import claim_numbers
 from claims.services.transitions import claim_event_row
 from core.bulk import ids_reserve, rows_insert
 from core.domain.problems import Problem, Severity, problem_as_dict
 from core.errors import NotFound
+from core.memory import gc_paused
 from edi.reader import DEFAULT_DELIMITERS
 from edi.x837p import Checked, ClaimDataError, validate_claim
-from payer_rules.domain.policy import BillingFrequency, PolicyTimeline
+from payer_rules.domain.policy import BillingFrequency, PayerPolicy, PolicyTimeline
 from payer_rules.selectors import payer_policy_timelines
 from payers.selectors import enrollments_with_payer
 
@@ -150,16 +151,7 @@ def _charge_sets(
     people: dict[int, SimpleNamespace] = {}
     for row in sets:
         record = SimpleNamespace()
-        for rel, names in RELATED_FIELDS.items():
-            key = row["practice_id"] if rel == "practice" else row[f"{rel}_id"]
-            if key is None:
-                setattr(record, rel, None)
-                continue
-            if (rel, key) not in shared:
-                shared[(rel, key)] = SimpleNamespace(
-                    pk=key, **{name: row[f"{rel}__{name}"] for name in names}
-                )
-            setattr(record, rel, shared[(rel, key)])
+        attach_related(record, row, shared)
         people[row["pk"]] = record
         found.append(
             ChargeSetIn(
@@ -217,7 +209,7 @@ def _unsaved_claims(
     practice_id: int,
     planned: Sequence[PlannedClaim],
     people: Mapping[int, SimpleNamespace],
-    timelines: Mapping[int, PolicyTimeline],
+    terms: Terms,
     *,
     actor: PracticeAccess | None,
     now: datetime,
@@ -229,8 +221,8 @@ def _unsaved_claims(
     built: list[Built] = []
     for number, plan in zip(numbers, planned, strict=True):
         source = people[plan.charge_set_ids[0]]
-        timeline = timelines.get(plan.payer_id)
-        days = timeline.on(plan.date_from).timely_filing_days if timeline is not None else None
+        policy = terms(plan.payer_id, plan.date_from)
+        days = policy.timely_filing_days if policy is not None else None
         pcn = patient_control_number(number)
         row: dict[str, Any] = {
             "practice_id": practice_id,
@@ -271,7 +263,7 @@ def _unsaved_claims(
             )
             for index, line in enumerate(plan.lines, start=1)
         ]
-        record = SimpleNamespace(pk=None, **row, **{rel: getattr(source, rel) for rel in RELATED_FIELDS})
+        record = SimpleNamespace(pk=None, **row, **vars(source))  # its people: one per relation
         built.append(Built(row, lines, record))
     return built
 
@@ -439,12 +431,30 @@ def _save(
     return ids
 
 
-def _frequency(timelines: dict[int, PolicyTimeline]) -> Callable[[ChargeSetIn], BillingFrequency]:
+Terms = Callable[[int, date], PayerPolicy | None]
+
+
+def _terms(timelines: Mapping[int, PolicyTimeline]) -> Terms:
+    """(payer id, date) -> the payer's policy on that date (None without rules), each worked
+    out once: thousands of claims share a few payers and dates."""
+    found: dict[tuple[int, date], PayerPolicy | None] = {}
+
+    def terms(payer_id: int, day: date) -> PayerPolicy | None:
+        key = (payer_id, day)
+        if key not in found:
+            timeline = timelines.get(payer_id)
+            found[key] = timeline.on(day) if timeline is not None else None
+        return found[key]
+
+    return terms
+
+
+def _frequency(terms: Terms) -> Callable[[ChargeSetIn], BillingFrequency]:
     def frequency_of(charge_set: ChargeSetIn) -> BillingFrequency:
-        timeline = timelines.get(charge_set.payer_id)
-        if timeline is None:
+        policy = terms(charge_set.payer_id, charge_set.date_of_service)
+        if policy is None:
             return BillingFrequency.PER_SESSION
-        return BillingFrequency(timeline.on(charge_set.date_of_service).billing_frequency)
+        return BillingFrequency(policy.billing_frequency)
 
     return frequency_of
 
@@ -461,17 +471,10 @@ def claims_assemble(
     now = timezone.now()
     with transaction.atomic():
         lock_objects.lock_practice_assembly(practice_id=practice_id)
-        charge_sets, people = _charge_sets(practice_id, charge_set_ids)
-        if not charge_sets:
+        with gc_paused():  # its rows are gone when it ends, so the collector has little to walk
+            result = _assemble(practice_id, charge_set_ids, actor=actor, now=now)
+        if result is None:
             return AssemblyResult(claim_ids=(), ready=0, draft=0)
-        timelines = payer_policy_timelines(payer_pks={cs.payer_id for cs in charge_sets})
-        planned = plan_claims(charge_sets, _frequency(timelines))
-        duplicates = DuplicateIndex(_prior_lines(practice_id, planned))
-        built = _unsaved_claims(practice_id, planned, people, timelines, actor=actor, now=now)
-        _scrub(built, planned, duplicates, now=now)
-        claim_ids = tuple(_save(built, planned, actor=actor, now=now))
-        ready = sum(1 for item in built if item.row["status"] == ClaimStatus.READY)
-        draft = len(built) - ready
         if actor is not None:
             audit_event_record(
                 context=actor.audit,
@@ -480,6 +483,23 @@ def claims_assemble(
                 practice_id=practice_id,
                 object_type=OBJECT_TYPE,
                 object_id="assemble",
-                detail=f"claims={len(claim_ids)};ready={ready};draft={draft}",
+                detail=f"claims={result.created};ready={result.ready};draft={result.draft}",
             )
-    return AssemblyResult(claim_ids=claim_ids, ready=ready, draft=draft)
+    return result
+
+
+def _assemble(
+    practice_id: int, charge_set_ids: Sequence[int] | None, *, actor: PracticeAccess | None, now: datetime
+) -> AssemblyResult | None:
+    """Plan, number, scrub and save the claims (under the caller's lock); None: nothing to do."""
+    charge_sets, people = _charge_sets(practice_id, charge_set_ids)
+    if not charge_sets:
+        return None
+    terms = _terms(payer_policy_timelines(payer_pks={cs.payer_id for cs in charge_sets}))
+    planned = plan_claims(charge_sets, _frequency(terms))
+    duplicates = DuplicateIndex(_prior_lines(practice_id, planned))
+    built = _unsaved_claims(practice_id, planned, people, terms, actor=actor, now=now)
+    _scrub(built, planned, duplicates, now=now)
+    claim_ids = tuple(_save(built, planned, actor=actor, now=now))
+    ready = sum(1 for item in built if item.row["status"] == ClaimStatus.READY)
+    return AssemblyResult(claim_ids=claim_ids, ready=ready, draft=len(built) - ready)
