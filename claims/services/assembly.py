@@ -13,9 +13,12 @@
    its charge sets (warnings: reviewed sets have no errors), the duplicate check against
    earlier live claims (C16), the claim-level edits (C5, C6, C15), the enrolment of the
    reported provider on every date (C14), and the 837 builder's own check of the claim as it
-   would be written (C11: missing data is an error naming it). No error: `ready`; otherwise
-   `draft` with its findings.
-4. Claims, lines and events are inserted in three bulk statements.
+   would be written (C11: missing data is an error naming it; the practice, payer and
+   providers the claims share are mapped and checked once per run). No error: `ready`;
+   otherwise `draft` with its findings.
+4. Claims, lines and events are plain rows (no model instances): claim ids come from the
+   sequence in one query, then one COPY per table (`core.bulk`; decision 0049). The garbage
+   collector is paused while the rows are built and written.
 
 Idempotent: a second run finds every charge already on a live claim and creates nothing. The
 number of queries does not grow with the number of claims (bulk reads and writes; one

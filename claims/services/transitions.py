@@ -17,7 +17,7 @@ acknowledgements and remittances); events name the system as "system:claims".
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -63,32 +63,22 @@ def claim_event_row(
     }
 
 
-def claim_event(
-    claim_id: int,
-    *,
-    kind: str,
-    actor: PracticeAccess | None,
-    at: datetime,
-    from_status: str = "",
-    to_status: str = "",
-    reason: str = "",
-    detail: str = "",
-    data: dict[str, Any] | None = None,
-) -> ClaimEvent:
+class EventFields(TypedDict, total=False):
+    """`claim_event`'s keywords: those of `claim_event_row`."""
+
+    kind: Required[str]
+    actor: Required[PracticeAccess | None]
+    at: Required[datetime]
+    from_status: str
+    to_status: str
+    reason: str
+    detail: str
+    data: dict[str, Any] | None
+
+
+def claim_event(claim_id: int, **fields: Unpack[EventFields]) -> ClaimEvent:
     """An unsaved event row (save it, or bulk-create several)."""
-    return ClaimEvent(
-        **claim_event_row(
-            claim_id,
-            kind=kind,
-            actor=actor,
-            at=at,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-            detail=detail,
-            data=data,
-        )
-    )
+    return ClaimEvent(**claim_event_row(claim_id, **fields))
 
 
 def claim_transition(
