@@ -13,9 +13,11 @@ technician; one in six telehealth), then measures:
   check, claim-level edits, enrolment, the 837 builder's own check) — N claims, all `ready`;
 * file: `claims_837_file` (read the claims from PostgreSQL, map, build the 837P);
 
-and prints for each: seconds, claims per second, SQL queries; the peak traced memory
-(tracemalloc) of a second, traced file build; then pyx12's time to validate the same file and
-the ratio pyx12 / (assemble + file) and pyx12 / file. The query counts do not depend on N.
+and prints for each: seconds, claims per second, SQL queries, and CPU seconds of this process
+and of its PostgreSQL backend (from /proc: on a shared machine wall clock says little); the
+peak traced memory (tracemalloc) of a second, traced file build; then pyx12's time and CPU to
+validate the same file (in-process) and the ratios pyx12 / (assemble + file) and pyx12 / file,
+by wall clock and by CPU. The query counts do not depend on N.
 The seed ends with `ANALYZE` (what autovacuum does to a live table): without it the planner sees
 empty tables and the assembly's charge-set query turns quadratic (see bench/README.md).
 """
