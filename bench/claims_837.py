@@ -13,9 +13,11 @@ technician; one in six telehealth), then measures:
   check, claim-level edits, enrolment, the 837 builder's own check) — N claims, all `ready`;
 * file: `claims_837_file` (read the claims from PostgreSQL, map, build the 837P);
 
-and prints for each: seconds, claims per second, SQL queries; the peak traced memory
-(tracemalloc) of a second, traced file build; then pyx12's time to validate the same file and
-the ratio pyx12 / (assemble + file) and pyx12 / file. The query counts do not depend on N.
+and prints for each: seconds, claims per second, SQL queries, and CPU seconds of this process
+and of its PostgreSQL backend (from /proc: on a shared machine wall clock says little); the
+peak traced memory (tracemalloc) of a second, traced file build; then pyx12's time and CPU to
+validate the same file (in-process) and the ratios pyx12 / (assemble + file) and pyx12 / file,
+by wall clock and by CPU. The query counts do not depend on N.
 The seed ends with `ANALYZE` (what autovacuum does to a live table): without it the planner sees
 empty tables and the assembly's charge-set query turns quadratic (see bench/README.md).
 """
@@ -145,6 +147,27 @@ def _seed(size: int, run: int) -> int:  # noqa: PLR0914 - a flat setup script
     return int(practice.pk)
 
 
+def _cpu() -> tuple[float, float]:
+    """CPU seconds so far of this process and of its PostgreSQL backend (on this machine; read
+    from /proc, 0 where it cannot be read): on a shared machine wall clock says little."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        database = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except OSError:
+        database = 0.0
+    return time.process_time(), database
+
+
+def _spent(since: tuple[float, float]) -> tuple[float, float]:
+    now = _cpu()
+    return now[0] - since[0], now[1] - since[1]
+
+
 def _measure(size: int, run: int, out: object) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -155,36 +178,45 @@ def _measure(size: int, run: int, out: object) -> None:
 
     write = out.write  # type: ignore[attr-defined]
     practice_id = _seed(size, run)
+    cpu = _cpu()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         result = claims_assemble(practice_id, actor=None)
         assemble = time.perf_counter() - started
+    assemble_cpu = _spent(cpu)
     assemble_queries = len(queries.captured_queries)
     if result.ready != size:
         sys.exit(f"expected {size} ready claims, got {result.ready} ready and {result.draft} draft")
     ids = list(result.claim_ids)
+    cpu = _cpu()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         built = claims_837_file(ids, practice_id=practice_id)
         build = time.perf_counter() - started
+    build_cpu = _spent(cpu)
     file_queries = len(queries.captured_queries)
     tracemalloc.start()  # a second build, traced (tracemalloc slows it down, so it is not timed)
     claims_837_file(ids, practice_id=practice_id)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     total = assemble + build
+    total_cpu = (assemble_cpu[0] + build_cpu[0], assemble_cpu[1] + build_cpu[1])
+    cpu_text = {
+        name: f"CPU {sum(pair):.2f} s (Python {pair[0]:.2f} + PostgreSQL {pair[1]:.2f})"
+        for name, pair in (("assemble", assemble_cpu), ("build", build_cpu), ("total", total_cpu))
+    }
     write(f"\n{size:,} claims ({built.text.count('~'):,} segments, {len(built.text) / 1e6:.1f} MB)\n")
-    write(
-        f"  assemble+scrub: {assemble:6.2f} s  {size / assemble:8,.0f} claims/s  {assemble_queries} queries\n"
-    )
+    write(f"  assemble+scrub: {assemble:6.2f} s  {size / assemble:8,.0f} claims/s  {assemble_queries} queries; "
+          f"{cpu_text['assemble']}\n")  # fmt: skip
     write(f"  837 file:       {build:6.2f} s  {size / build:8,.0f} claims/s  {file_queries} queries, "
-          f"peak traced memory {peak / 2**20:.0f} MiB\n")  # fmt: skip
-    write(f"  total:          {total:6.2f} s  {size / total:8,.0f} claims/s\n")
-    started = time.perf_counter()
+          f"peak traced memory {peak / 2**20:.0f} MiB; {cpu_text['build']}\n")  # fmt: skip
+    write(f"  total:          {total:6.2f} s  {size / total:8,.0f} claims/s; {cpu_text['total']}\n")
+    started, before = time.perf_counter(), time.process_time()
     ok, _ack = pyx12_validate(built.text)
-    validate = time.perf_counter() - started
-    write(f"  pyx12:          {validate:6.2f} s (valid: {ok}); ratio pyx12/total {validate / total:.1f}x, "
-          f"pyx12/file {validate / build:.1f}x\n")  # fmt: skip
+    validate, validate_cpu = time.perf_counter() - started, time.process_time() - before
+    write(f"  pyx12:          {validate:6.2f} s (valid: {ok}); CPU {validate_cpu:.2f} s\n"
+          f"  ratio pyx12/total {validate / total:.1f}x, pyx12/file {validate / build:.1f}x (wall clock); "
+          f"CPU {validate_cpu / sum(total_cpu):.1f}x, {validate_cpu / sum(build_cpu):.1f}x\n")  # fmt: skip
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ invents them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -127,8 +128,28 @@ def normalize_request(request: EligibilityRequest) -> EligibilityRequest:
 # -- validation ---------------------------------------------------------------------------------
 
 
+_CARRIED: dict[Delimiters, re.Pattern[str]] = {}
+
+
+def _carried(delimiters: Delimiters) -> re.Pattern[str]:
+    """Printable ASCII without the separators of `delimiters` (compiled once per set)."""
+    if delimiters is DEFAULT_DELIMITERS:
+        return _CARRIED_DEFAULT
+    found = _CARRIED.get(delimiters)
+    if found is None:
+        separators = delimiters.all()
+        allowed = "".join(re.escape(chr(code)) for code in range(32, 127) if chr(code) not in separators)
+        found = _CARRIED[delimiters] = re.compile(f"[{allowed}]*")
+    return found
+
+
+_CARRIED_DEFAULT = _carried(Delimiters())
+
+
 def _text(value: str, what: str, delimiters: Delimiters, *, max_length: int) -> str:
     clean = " ".join(value.split()).upper()
+    if len(clean) <= max_length and _carried(delimiters).fullmatch(clean):
+        return clean  # the common case in one match; otherwise the checks below name the fault
     if not _PRINTABLE.fullmatch(clean):
         raise X12ValueError(
             f"{what} {value!r} holds characters X12 cannot carry (letters, digits, punctuation)"
@@ -219,10 +240,10 @@ class SegmentWriter:
         self.segments: list[str] = []
 
     def add(self, segment_id: str, *elements: str) -> None:
-        values = list(elements)
-        while values and values[-1] == "":
-            values.pop()
-        self.segments.append(self.delimiters.element.join([segment_id, *values]))
+        end = len(elements)
+        while end and elements[end - 1] == "":
+            end -= 1
+        self.segments.append(self.delimiters.element.join((segment_id, *elements[:end])))
 
     def text(self, *, line_breaks: bool = False) -> str:
         end = self.delimiters.segment + ("\n" if line_breaks else "")
@@ -274,6 +295,7 @@ def close_envelope(writer: SegmentWriter, envelope: Envelope, *, st_index: int) 
     writer.add("IEA", "1", f"{envelope.interchange_control_number:09d}")
 
 
+@functools.lru_cache(maxsize=4096)  # an 837 of 10,000 claims writes ~35,000 dates, few distinct
 def d8(value: date) -> str:
     return value.strftime("%Y%m%d")
 

@@ -13,7 +13,7 @@ before a single segment is written: the builder never produces a broken or half-
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -53,6 +53,7 @@ class ClaimDataError(X12ValueError):
 
     def __init__(self, field_name: str, message: str) -> None:
         self.field = field_name
+        self.message = message
         super().__init__(f"{field_name}: {message}")
 
 
@@ -324,14 +325,30 @@ class _Checker:
                 raise ClaimDataError(where, f"more than {MAX_CAS_PER_SEGMENT} {group} adjustments")
 
 
-def validate_claim(claim: Claim, delimiters: Delimiters, where: str = "claim") -> None:
-    """Raise ClaimDataError naming the first field the 837P cannot carry."""
-    check = _Checker(delimiters)
-    if not _ECHOED_ID.fullmatch(claim.claim_id) or len(claim.claim_id) > MAX_PCN_LENGTH:
-        raise ClaimDataError(
-            f"{where}.claim_id", f"is 1 to {MAX_PCN_LENGTH} letters, digits or hyphens (pitfall C6)"
-        )
-    provider = claim.billing_provider
+# What `validate_claim` found for each party many claims share (billing provider, payer,
+# clinicians), keyed by the party's value; the fault is kept without its claim's path.
+Checked = dict[tuple[str, object], "ClaimDataError | None"]
+
+
+def _once(checked: Checked | None, where: str, key: tuple[str, object], check: Callable[[str], None]) -> None:
+    """`check(where)`, run once per `key` when `checked` is given: a later claim naming the same
+    party gets the same fault under its own path (the parties are frozen values)."""
+    if checked is None:
+        check(where)
+        return
+    if key not in checked:
+        try:
+            check("")
+        except ClaimDataError as found:
+            checked[key] = found
+        else:
+            checked[key] = None
+    fault = checked[key]
+    if fault is not None:
+        raise ClaimDataError(where + fault.field, fault.message)
+
+
+def _billing_provider(check: _Checker, where: str, provider: BillingProvider) -> None:
     check.text(f"{where}.billing_provider.name", provider.name, max_length=60)
     check.text(f"{where}.billing_provider.first_name", provider.first_name, max_length=35, required=False)
     check.npi(f"{where}.billing_provider.npi", provider.npi)
@@ -341,8 +358,22 @@ def validate_claim(claim: Claim, delimiters: Delimiters, where: str = "claim") -
     check.taxonomy(f"{where}.billing_provider.taxonomy", provider.taxonomy)
     if provider.pay_to is not None:
         check.address(f"{where}.billing_provider.pay_to", provider.pay_to)
+
+
+def validate_claim(
+    claim: Claim, delimiters: Delimiters, where: str = "claim", *, checked: Checked | None = None
+) -> None:
+    """Raise ClaimDataError naming the first field the 837P cannot carry. With `checked` (one
+    dict per set of delimiters, e.g. per batch) the parties claims share are checked once."""
+    check = _Checker(delimiters)
+    if not _ECHOED_ID.fullmatch(claim.claim_id) or len(claim.claim_id) > MAX_PCN_LENGTH:
+        raise ClaimDataError(
+            f"{where}.claim_id", f"is 1 to {MAX_PCN_LENGTH} letters, digits or hyphens (pitfall C6)"
+        )
+    provider = claim.billing_provider
+    _once(checked, where, ("billing", provider), lambda at: _billing_provider(check, at, provider))
     check.subscriber(f"{where}.subscriber", claim.subscriber, is_patient=claim.patient is None)
-    check.payer(f"{where}.payer", claim.payer)
+    _once(checked, where, ("payer", claim.payer), lambda at: check.payer(f"{at}.payer", claim.payer))
     if claim.patient is not None:
         check.person(f"{where}.patient", claim.patient, demographics=True)
         if claim.patient_relationship not in RELATIONSHIPS:
@@ -384,15 +415,23 @@ def validate_claim(claim: Claim, delimiters: Delimiters, where: str = "claim") -
             raise ClaimDataError(f"{where}.diagnoses[{index}]", f"{code!r} is not an ICD-10-CM code")
     if len({icd(code) for code in claim.diagnoses}) != len(claim.diagnoses):
         raise ClaimDataError(f"{where}.diagnoses", "a diagnosis is repeated")
-    if claim.rendering is not None:
-        check.clinician(f"{where}.rendering", claim.rendering)
+    rendering, supervising = claim.rendering, claim.supervising
+    if rendering is not None:
+        _once(
+            checked, where, ("rendering", rendering), lambda at: check.clinician(f"{at}.rendering", rendering)
+        )
     elif not provider.first_name.strip():
         raise ClaimDataError(
             f"{where}.rendering",
             "a group (organization) billing NPI needs the rendering clinician (pitfall C8)",
         )
-    if claim.supervising is not None:
-        check.clinician(f"{where}.supervising", claim.supervising)
+    if supervising is not None:
+        _once(
+            checked,
+            where,
+            ("supervising", supervising),
+            lambda at: check.clinician(f"{at}.supervising", supervising),
+        )
     if claim.service_facility is not None:
         check.text(f"{where}.service_facility.name", claim.service_facility.name, max_length=60)
         check.address(f"{where}.service_facility.address", claim.service_facility.address, street=True)
@@ -673,8 +712,9 @@ def validate_batch(batch: Batch, envelope: Envelope) -> None:
     if envelope.transaction_control_number + chunks - 1 > 999_999_999:
         raise ClaimDataError("envelope.transaction_control_number", "too high for this many transactions")
     seen: set[str] = set()
+    checked: Checked = {}
     for index, claim in enumerate(batch.claims):
-        validate_claim(claim, envelope.delimiters, f"claims[{index}]")
+        validate_claim(claim, envelope.delimiters, f"claims[{index}]", checked=checked)
         if claim.claim_id in seen:
             raise ClaimDataError(f"claims[{index}].claim_id", "is already in this file (pitfall C6)")
         seen.add(claim.claim_id)

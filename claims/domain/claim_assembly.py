@@ -235,12 +235,12 @@ def plan_claims(
 ) -> list[PlannedClaim]:
     """Group the charge sets into claims (deterministic: the same input gives the same plan)."""
     ordered = sorted(charge_sets, key=lambda cs: (cs.date_of_service, cs.charge_set_id))
-    groups: dict[tuple[object, ...], list[_Open]] = {}
+    groups: dict[tuple[object, ...], tuple[ChargeSetIn, list[_Open]]] = {}  # key -> (first set, claims)
     for charge_set in ordered:
         if not charge_set.lines:
             continue
         key = _group_key(charge_set, frequency_of(charge_set))
-        opened = groups.setdefault(key, [])
+        _first, opened = groups.setdefault(key, (charge_set, []))
         for auth, chunk in _chunks_by_auth(charge_set.lines):
             lines = chunk
             while lines:
@@ -255,17 +255,16 @@ def plan_claims(
                 _add(target, charge_set, lines, auth)
                 lines = []
     planned: list[PlannedClaim] = []
-    for key, opened in groups.items():
-        patient_id, payer_id, coverage_id, rendering_id, supervising_id, billing = key[:6]
+    for first, opened in groups.values():  # the group's key fields are the same on every set
         for current in opened:
             planned.append(
                 PlannedClaim(
-                    patient_id=int(str(patient_id)),
-                    payer_id=int(str(payer_id)),
-                    coverage_id=int(str(coverage_id)),
-                    rendering_provider_id=int(str(rendering_id)),
-                    supervising_provider_id=int(str(supervising_id)) if supervising_id is not None else None,
-                    supervisor_billing=str(billing),
+                    patient_id=first.patient_id,
+                    payer_id=first.payer_id,
+                    coverage_id=first.coverage_id,
+                    rendering_provider_id=first.rendering_provider_id,
+                    supervising_provider_id=first.supervising_provider_id,
+                    supervisor_billing=first.supervisor_billing,
                     diagnoses=tuple(current.diagnoses),
                     lines=tuple(current.lines),
                     prior_auth_number=current.auth,

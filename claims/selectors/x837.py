@@ -14,7 +14,7 @@ builder apply them; `claim_837` alone maps one claim without them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -80,11 +80,8 @@ def _line(row: Any, claim_pos: str) -> x837p.ServiceLine:
     )
 
 
-def claim_837(claim: Any, lines: Sequence[Any] | None = None) -> x837p.Claim:
-    """One claim as the builder's claim: a `Claim` (relations loaded; its lines prefetched, or
-    `lines` for a claim not saved yet) or a record of `claim_records_for_837`."""
-    practice, patient, coverage, payer = claim.practice, claim.patient, claim.coverage, claim.payer
-    billing = x837p.BillingProvider(
+def _billing(practice: Any) -> x837p.BillingProvider:
+    return x837p.BillingProvider(
         name=practice.legal_name.upper(),
         npi=practice.billing_npi,
         tax_id=practice.tax_id,
@@ -97,6 +94,35 @@ def claim_837(claim: Any, lines: Sequence[Any] | None = None) -> x837p.Claim:
         ),
         taxonomy=practice.taxonomy_code,
     )
+
+
+# The builder's parties mapped so far, by (kind, pk): for one set of claims read together.
+Parties = dict[tuple[str, object], Any]
+
+
+def _shared(parties: Parties | None, kind: str, row: Any, build: Callable[[Any], Any]) -> Any:
+    """`build(row)`, once per row when `parties` is given (claims of one read share the party)."""
+    if parties is None:
+        return build(row)
+    key = (kind, row.pk)
+    found = parties.get(key)
+    if found is None:
+        found = parties[key] = build(row)
+    return found
+
+
+def _payer(payer: Any) -> x837p.Payer:
+    return x837p.Payer(name=payer.name.upper(), payer_id=payer.payer_id)
+
+
+def claim_837(
+    claim: Any, lines: Sequence[Any] | None = None, *, parties: Parties | None = None
+) -> x837p.Claim:
+    """One claim as the builder's claim: a `Claim` (relations loaded; its lines prefetched, or
+    `lines` for a claim not saved yet) or a record of `claim_records_for_837`. With `parties`
+    (one dict for claims read together), the practice, payer and providers are mapped once."""
+    practice, patient, coverage, payer = claim.practice, claim.patient, claim.coverage, claim.payer
+    billing = _shared(parties, "practice", practice, _billing)
     patient_person = x837p.Person(
         last_name=patient.last_name.upper(),
         first_name=patient.first_name.upper(),
@@ -126,7 +152,7 @@ def claim_837(claim: Any, lines: Sequence[Any] | None = None) -> x837p.Claim:
         if claim.supervisor_billing == "supervisor_renders":
             rendering_provider = claim.supervising_provider
         else:  # the payer bills the performer under the supervisor: 2310D
-            supervising = _clinician(claim.supervising_provider)
+            supervising = _shared(parties, "provider", claim.supervising_provider, _clinician)
     rows = claim.lines.all() if lines is None else lines
     service_lines = tuple(_line(row, claim.place_of_service) for row in rows)
     return x837p.Claim(
@@ -138,7 +164,7 @@ def claim_837(claim: Any, lines: Sequence[Any] | None = None) -> x837p.Claim:
             group_number=coverage.group_number,
             claim_filing=payer.claim_filing_indicator or "CI",
         ),
-        payer=x837p.Payer(name=payer.name.upper(), payer_id=payer.payer_id),
+        payer=_shared(parties, "payer", payer, _payer),
         diagnoses=tuple(str(code) for code in claim.diagnoses),
         lines=service_lines,
         place_of_service=claim.place_of_service,
@@ -148,7 +174,7 @@ def claim_837(claim: Any, lines: Sequence[Any] | None = None) -> x837p.Claim:
         patient=patient_loop,
         patient_relationship=(coverage.subscriber_relationship or "19") if patient_loop else "19",
         responsibility=claim.responsibility,
-        rendering=_clinician(rendering_provider),
+        rendering=_shared(parties, "provider", rendering_provider, _clinician),
         supervising=supervising,
     )
 
@@ -186,7 +212,29 @@ _LINE = (
     "claim_id", "code", "charge_cents", "service_date", "diagnosis_pointers", "modifiers", "units",
     "place_of_service", "line_control_number",
 )  # fmt: skip
-_SHARED = frozenset({"practice", "payer", "rendering_provider", "supervising_provider"})
+_RELATED_COLUMNS = tuple(
+    (rel, f"{rel}_id", tuple((name, f"{rel}__{name}") for name in names))
+    for rel, names in RELATED_FIELDS.items()
+)
+
+
+def attach_related(
+    record: SimpleNamespace, row: Mapping[str, Any], shared: dict[tuple[str, object], SimpleNamespace]
+) -> None:
+    """Set `record.<relation>` for each of RELATED_FIELDS from a row of values (`<relation>_id`,
+    `<relation>__<field>`): a plain record per related row (with its `pk`), one for all the
+    records that name it (`shared`), or None."""
+    for rel, id_column, columns in _RELATED_COLUMNS:
+        key = row[id_column]
+        if key is None:
+            setattr(record, rel, None)
+            continue
+        value = shared.get((rel, key))
+        if value is None:
+            value = shared[(rel, key)] = SimpleNamespace(
+                pk=key, **{name: row[column] for name, column in columns}
+            )
+        setattr(record, rel, value)
 
 
 @dataclass(slots=True)
@@ -201,7 +249,8 @@ def claim_records_for_837(claim_ids: Iterable[int]) -> list[Any]:
     """The claims as light records carrying exactly what `claim_837` and the file read (the same
     attribute names as the models: `claim.practice.legal_name`, `claim.lines.all()`), from two
     queries of plain values: no model instances, so 10,000 claims load in a fraction of the
-    time. Practices, payers and providers are shared between the records that name them."""
+    time. Practices, payers, providers, patients and coverages are shared between the records
+    that name them."""
     ids = list(dict.fromkeys(claim_ids))
     fields = [*_OWN, *(f"{rel}__{name}" for rel, names in RELATED_FIELDS.items() for name in names)]
     fields += [f"{rel}_id" for rel in RELATED_FIELDS if f"{rel}_id" not in _OWN]
@@ -209,18 +258,7 @@ def claim_records_for_837(claim_ids: Iterable[int]) -> list[Any]:
     records: dict[int, SimpleNamespace] = {}
     for row in Claim.objects.filter(pk__in=ids).values(*fields):
         record = SimpleNamespace(**{name: row[name] for name in _OWN})
-        for rel, names in RELATED_FIELDS.items():
-            key = row[f"{rel}_id"]
-            if key is None:
-                setattr(record, rel, None)
-                continue
-            if rel in _SHARED and (rel, key) in shared:
-                setattr(record, rel, shared[(rel, key)])
-                continue
-            value = SimpleNamespace(pk=key, **{name: row[f"{rel}__{name}"] for name in names})
-            if rel in _SHARED:
-                shared[(rel, key)] = value
-            setattr(record, rel, value)
+        attach_related(record, row, shared)
         record.lines = _Lines([])
         records[row["pk"]] = record
     for line in (
@@ -237,7 +275,8 @@ def claims_837_inputs(claim_ids: Iterable[int]) -> list[x837p.Claim]:
     secondary/tertiary claims: two queries, plus a constant few when there are secondaries."""
     records = claim_records_for_837(claim_ids)
     cobs = claims_cob(records)
-    return [with_cob(claim_837(claim), claim, cobs) for claim in records]
+    parties: Parties = {}
+    return [with_cob(claim_837(claim, parties=parties), claim, cobs) for claim in records]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,12 @@
    its charge sets (warnings: reviewed sets have no errors), the duplicate check against
    earlier live claims (C16), the claim-level edits (C5, C6, C15), the enrolment of the
    reported provider on every date (C14), and the 837 builder's own check of the claim as it
-   would be written (C11: missing data is an error naming it). No error: `ready`; otherwise
-   `draft` with its findings.
-4. Claims, lines and events are inserted in three bulk statements.
+   would be written (C11: missing data is an error naming it; the practice, payer and
+   providers the claims share are mapped and checked once per run). No error: `ready`;
+   otherwise `draft` with its findings.
+4. Claims, lines and events are plain rows (no model instances): claim ids come from the
+   sequence in one query, then one COPY per table (`core.bulk`; decision 0049). The garbage
+   collector is paused while the rows are built and written.
 
 Idempotent: a second run finds every charge already on a live claim and creates nothing. The
 number of queries does not grow with the number of claims (bulk reads and writes; one
@@ -27,7 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -57,17 +60,28 @@ from claims.domain.claim_assembly import (
     timely_filing_deadline,
 )
 from claims.domain.claim_status import ClaimStatus
-from claims.models import Charge, ChargeSet, ChargeStatus, Claim, ClaimEvent, ClaimLine
+from claims.models import (
+    Charge,
+    ChargeSet,
+    ChargeStatus,
+    Claim,
+    ClaimEvent,
+    ClaimFrequency,
+    ClaimLine,
+    ClaimResponsibility,
+)
 from claims.selectors.cob import claims_cob, with_cob
-from claims.selectors.x837 import RELATED_FIELDS, claim_837
+from claims.selectors.x837 import RELATED_FIELDS, Parties, attach_related, claim_837
 from claims.services.common import require_edit
 from claims.services.numbers import claim_numbers
-from claims.services.transitions import claim_event
+from claims.services.transitions import claim_event_row
+from core.bulk import ids_reserve, rows_insert
 from core.domain.problems import Problem, Severity, problem_as_dict
 from core.errors import NotFound
+from core.memory import gc_paused
 from edi.reader import DEFAULT_DELIMITERS
-from edi.x837p import ClaimDataError, validate_claim
-from payer_rules.domain.policy import BillingFrequency, PolicyTimeline
+from edi.x837p import Checked, ClaimDataError, validate_claim
+from payer_rules.domain.policy import BillingFrequency, PayerPolicy, PolicyTimeline
 from payer_rules.selectors import payer_policy_timelines
 from payers.selectors import enrollments_with_payer
 
@@ -140,16 +154,7 @@ def _charge_sets(
     people: dict[int, SimpleNamespace] = {}
     for row in sets:
         record = SimpleNamespace()
-        for rel, names in RELATED_FIELDS.items():
-            key = row["practice_id"] if rel == "practice" else row[f"{rel}_id"]
-            if key is None:
-                setattr(record, rel, None)
-                continue
-            if (rel, key) not in shared:
-                shared[(rel, key)] = SimpleNamespace(
-                    pk=key, **{name: row[f"{rel}__{name}"] for name in names}
-                )
-            setattr(record, rel, shared[(rel, key)])
+        attach_related(record, row, shared)
         people[row["pk"]] = record
         found.append(
             ChargeSetIn(
@@ -195,65 +200,58 @@ def _prior_lines(practice_id: int, planned: Sequence[PlannedClaim]) -> list[Prio
 
 @dataclass(slots=True)
 class Built:
-    claim: Claim
-    lines: list[ClaimLine]
+    """One planned claim before it is saved: its columns, its lines' columns, and the record the
+    scrubber and the 837 read (the claim's fields and the people of its first charge set)."""
+
+    row: dict[str, Any]
+    lines: list[SimpleNamespace]
     record: SimpleNamespace
-
-
-_RECORD_FIELDS = (
-    "practice_id", "patient_id", "payer_id", "coverage_id", "rendering_provider_id", "supervising_provider_id",
-    "patient_control_number", "frequency", "payer_claim_number", "prior_auth_number", "responsibility",
-    "supervisor_billing", "place_of_service", "diagnoses", "total_cents",
-)  # fmt: skip
-
-
-def _record(claim: Claim, people: SimpleNamespace) -> SimpleNamespace:
-    record = SimpleNamespace(**{name: getattr(claim, name) for name in _RECORD_FIELDS})
-    for rel in RELATED_FIELDS:
-        setattr(record, rel, getattr(people, rel))
-    return record
 
 
 def _unsaved_claims(
     practice_id: int,
     planned: Sequence[PlannedClaim],
     people: Mapping[int, SimpleNamespace],
+    terms: Terms,
     *,
     actor: PracticeAccess | None,
     now: datetime,
 ) -> list[Built]:
-    """The planned claims as unsaved rows, each with the record the scrubber and the 837 read
-    (the claim's fields and the people of its first charge set)."""
-    timelines = payer_policy_timelines(payer_pks={claim.payer_id for claim in planned})
+    """The planned claims as plain rows (no model instances: 10,000 claims are built in a
+    fraction of the time), numbered from the practice's counter."""
     numbers = claim_numbers(practice_id, len(planned))
+    created_by = actor.user_id if actor is not None else None
     built: list[Built] = []
     for number, plan in zip(numbers, planned, strict=True):
         source = people[plan.charge_set_ids[0]]
-        timeline = timelines.get(plan.payer_id)
-        days = timeline.on(plan.date_from).timely_filing_days if timeline is not None else None
+        policy = terms(plan.payer_id, plan.date_from)
+        days = policy.timely_filing_days if policy is not None else None
         pcn = patient_control_number(number)
-        claim = Claim(
-            practice_id=practice_id,
-            patient_id=plan.patient_id,
-            payer_id=plan.payer_id,
-            coverage_id=plan.coverage_id,
-            patient_control_number=pcn,
-            status=ClaimStatus.DRAFT,
-            status_changed_at=now,
-            rendering_provider_id=plan.rendering_provider_id,
-            supervising_provider_id=plan.supervising_provider_id,
-            supervisor_billing=plan.supervisor_billing,
-            place_of_service=plan.place_of_service,
-            date_from=plan.date_from,
-            date_to=plan.date_to,
-            total_cents=plan.total_cents,
-            diagnoses=list(plan.diagnoses),
-            prior_auth_number=plan.prior_auth_number,
-            timely_filing_deadline=timely_filing_deadline(plan.date_from, days),
-            created_by_id=actor.user_id if actor is not None else None,
-        )
+        row: dict[str, Any] = {
+            "practice_id": practice_id,
+            "patient_id": plan.patient_id,
+            "payer_id": plan.payer_id,
+            "coverage_id": plan.coverage_id,
+            "responsibility": ClaimResponsibility.PRIMARY.value,
+            "frequency": ClaimFrequency.ORIGINAL.value,
+            "payer_claim_number": "",
+            "patient_control_number": pcn,
+            "status": ClaimStatus.DRAFT.value,
+            "status_changed_at": now,
+            "rendering_provider_id": plan.rendering_provider_id,
+            "supervising_provider_id": plan.supervising_provider_id,
+            "supervisor_billing": plan.supervisor_billing,
+            "place_of_service": plan.place_of_service,
+            "date_from": plan.date_from,
+            "date_to": plan.date_to,
+            "total_cents": plan.total_cents,
+            "diagnoses": list(plan.diagnoses),
+            "prior_auth_number": plan.prior_auth_number,
+            "timely_filing_deadline": timely_filing_deadline(plan.date_from, days),
+            "created_by_id": created_by,
+        }
         lines = [
-            ClaimLine(
+            SimpleNamespace(
                 line_number=index,
                 charge_id=line.charge_id,
                 code=line.code,
@@ -268,7 +266,8 @@ def _unsaved_claims(
             )
             for index, line in enumerate(plan.lines, start=1)
         ]
-        built.append(Built(claim, lines, _record(claim, source)))
+        record = SimpleNamespace(pk=None, **row, **vars(source))  # its people: one per relation
+        built.append(Built(row, lines, record))
     return built
 
 
@@ -293,16 +292,20 @@ def _reported_provider_id(claim: Any) -> int:
 
 def claim_scrub_problems(
     claim: Any,
-    lines: Sequence[ClaimLine] | None = None,
+    lines: Sequence[Any] | None = None,
     *,
     carried: Iterable[Problem] = (),
     duplicates: Iterable[Problem] = (),
     enrollment: Enrollment | None,
+    parties: Parties | None = None,
+    checked: Checked | None = None,
 ) -> list[Problem]:
     """Every finding of one claim (a `Claim` with relations and lines loaded, or a record with the
     same attribute names and its `lines` given), errors
     first: the carried charge findings, duplicates, claim-level edits, the reported provider's
-    enrolment on every date, and the 837 builder's own check of the claim."""
+    enrolment on every date, and the 837 builder's own check of the claim. Claims scrubbed
+    together share `parties` and `checked`: the practice, payer and providers they name are
+    mapped and checked once."""
     rows = list(claim.lines.all()) if lines is None else list(lines)
     problems = [*carried, *duplicates]
     problems += claim_level_problems(
@@ -333,7 +336,11 @@ def claim_scrub_problems(
     if cobs:
         problems += cobs[claim.pk].problems
     try:
-        validate_claim(with_cob(claim_837(claim, rows), claim, cobs), DEFAULT_DELIMITERS)
+        validate_claim(
+            with_cob(claim_837(claim, rows, parties=parties), claim, cobs),
+            DEFAULT_DELIMITERS,
+            checked=checked,
+        )
     except ClaimDataError as failure:
         reason = str(failure).split(": ", 1)[-1]
         problems.append(incomplete_data_problem(failure.field, reason))
@@ -360,22 +367,26 @@ def _scrub(
 ) -> None:
     """Findings, counts and status on each unsaved claim (in memory, no query but enrolments)."""
     enrollments = _enrollments(item.record for item in built)
+    parties: Parties = {}
+    checked: Checked = {}
     for item, plan in zip(built, planned, strict=True):
-        claim, record = item.claim, item.record
+        row, record = item.row, item.record
         problems = claim_scrub_problems(
             record,
             item.lines,
             carried=[_problem(f) for f in plan.findings],
             duplicates=duplicates.problems(plan),
             enrollment=enrollments.get((_reported_provider_id(record), record.payer_id)),
+            parties=parties,
+            checked=checked,
         )
-        duplicates.add(plan, claim.patient_control_number)
+        duplicates.add(plan, row["patient_control_number"])
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-        claim.findings = [problem_as_dict(p) for p in problems]
-        claim.error_count = errors
-        claim.warning_count = len(problems) - errors
-        claim.scrubbed_at = now
-        claim.status = ClaimStatus.READY if errors == 0 else ClaimStatus.DRAFT
+        row["findings"] = [problem_as_dict(p) for p in problems]
+        row["error_count"] = errors
+        row["warning_count"] = len(problems) - errors
+        row["scrubbed_at"] = now
+        row["status"] = (ClaimStatus.READY if errors == 0 else ClaimStatus.DRAFT).value
 
 
 def _save(
@@ -384,33 +395,31 @@ def _save(
     *,
     actor: PracticeAccess | None,
     now: datetime,
-) -> None:
-    """The claims, their lines and their events (created and scrubbed; ready when clean), in
-    three bulk inserts."""
-    Claim.objects.bulk_create([item.claim for item in built])
-    for item in built:
-        claim_id = item.claim.pk
+) -> list[int]:
+    """The claims, their lines and their events (created and scrubbed; ready when clean): ids
+    drawn from the claims' sequence, then one COPY per table (core.bulk); the new ids."""
+    ids = ids_reserve(Claim, len(built))
+    events: list[dict[str, Any]] = []
+    for claim_id, item, plan in zip(ids, built, planned, strict=True):
+        row = item.row
+        row["id"] = claim_id
         for line in item.lines:
-            line.claim_id = claim_id  # the id only: the related descriptor costs ~1 s at 10,000 claims
-    ClaimLine.objects.bulk_create([line for item in built for line in item.lines])
-    events: list[ClaimEvent] = []
-    for item, plan in zip(built, planned, strict=True):
-        claim = item.claim
+            line.claim_id = claim_id
         events.append(
-            claim_event(
-                claim.pk,
+            claim_event_row(
+                claim_id,
                 kind=ClaimEvent.Kind.CREATED,
                 actor=actor,
                 at=now,
                 to_status=ClaimStatus.DRAFT,
-                detail=f"scrubbed: errors={claim.error_count};warnings={claim.warning_count}",
+                detail=f"scrubbed: errors={row['error_count']};warnings={row['warning_count']}",
                 data={"charge_set_ids": list(plan.charge_set_ids)},
             )
         )
-        if claim.status == ClaimStatus.READY:
+        if row["status"] == ClaimStatus.READY:
             events.append(
-                claim_event(
-                    claim.pk,
+                claim_event_row(
+                    claim_id,
                     kind=ClaimEvent.Kind.TRANSITION,
                     actor=actor,
                     at=now,
@@ -419,15 +428,36 @@ def _save(
                     reason="Scrubbed without errors.",
                 )
             )
-    ClaimEvent.objects.bulk_create(events)
+    rows_insert(Claim, [item.row for item in built])
+    rows_insert(ClaimLine, [vars(line) for item in built for line in item.lines])
+    rows_insert(ClaimEvent, events)
+    return ids
 
 
-def _frequency(timelines: dict[int, PolicyTimeline]) -> Callable[[ChargeSetIn], BillingFrequency]:
+Terms = Callable[[int, date], PayerPolicy | None]
+
+
+def _terms(timelines: Mapping[int, PolicyTimeline]) -> Terms:
+    """(payer id, date) -> the payer's policy on that date (None without rules), each worked
+    out once: thousands of claims share a few payers and dates."""
+    found: dict[tuple[int, date], PayerPolicy | None] = {}
+
+    def terms(payer_id: int, day: date) -> PayerPolicy | None:
+        key = (payer_id, day)
+        if key not in found:
+            timeline = timelines.get(payer_id)
+            found[key] = timeline.on(day) if timeline is not None else None
+        return found[key]
+
+    return terms
+
+
+def _frequency(terms: Terms) -> Callable[[ChargeSetIn], BillingFrequency]:
     def frequency_of(charge_set: ChargeSetIn) -> BillingFrequency:
-        timeline = timelines.get(charge_set.payer_id)
-        if timeline is None:
+        policy = terms(charge_set.payer_id, charge_set.date_of_service)
+        if policy is None:
             return BillingFrequency.PER_SESSION
-        return BillingFrequency(timeline.on(charge_set.date_of_service).billing_frequency)
+        return BillingFrequency(policy.billing_frequency)
 
     return frequency_of
 
@@ -444,18 +474,10 @@ def claims_assemble(
     now = timezone.now()
     with transaction.atomic():
         lock_objects.lock_practice_assembly(practice_id=practice_id)
-        charge_sets, people = _charge_sets(practice_id, charge_set_ids)
-        if not charge_sets:
+        with gc_paused():  # its rows are gone when it ends, so the collector has little to walk
+            result = _assemble(practice_id, charge_set_ids, actor=actor, now=now)
+        if result is None:
             return AssemblyResult(claim_ids=(), ready=0, draft=0)
-        timelines = payer_policy_timelines(payer_pks={cs.payer_id for cs in charge_sets})
-        planned = plan_claims(charge_sets, _frequency(timelines))
-        duplicates = DuplicateIndex(_prior_lines(practice_id, planned))
-        built = _unsaved_claims(practice_id, planned, people, actor=actor, now=now)
-        _scrub(built, planned, duplicates, now=now)
-        _save(built, planned, actor=actor, now=now)
-        claim_ids = tuple(item.claim.pk for item in built)
-        ready = sum(1 for item in built if item.claim.status == ClaimStatus.READY)
-        draft = len(built) - ready
         if actor is not None:
             audit_event_record(
                 context=actor.audit,
@@ -464,6 +486,23 @@ def claims_assemble(
                 practice_id=practice_id,
                 object_type=OBJECT_TYPE,
                 object_id="assemble",
-                detail=f"claims={len(claim_ids)};ready={ready};draft={draft}",
+                detail=f"claims={result.created};ready={result.ready};draft={result.draft}",
             )
-    return AssemblyResult(claim_ids=claim_ids, ready=ready, draft=draft)
+    return result
+
+
+def _assemble(
+    practice_id: int, charge_set_ids: Sequence[int] | None, *, actor: PracticeAccess | None, now: datetime
+) -> AssemblyResult | None:
+    """Plan, number, scrub and save the claims (under the caller's lock); None: nothing to do."""
+    charge_sets, people = _charge_sets(practice_id, charge_set_ids)
+    if not charge_sets:
+        return None
+    terms = _terms(payer_policy_timelines(payer_pks={cs.payer_id for cs in charge_sets}))
+    planned = plan_claims(charge_sets, _frequency(terms))
+    duplicates = DuplicateIndex(_prior_lines(practice_id, planned))
+    built = _unsaved_claims(practice_id, planned, people, terms, actor=actor, now=now)
+    _scrub(built, planned, duplicates, now=now)
+    claim_ids = tuple(_save(built, planned, actor=actor, now=now))
+    ready = sum(1 for item in built if item.row["status"] == ClaimStatus.READY)
+    return AssemblyResult(claim_ids=claim_ids, ready=ready, draft=len(built) - ready)

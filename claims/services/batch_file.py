@@ -21,9 +21,17 @@ from django.utils import timezone
 
 from claims.models import ClaimBatch
 from claims.selectors.cob import claims_cob, with_cob
-from claims.selectors.x837 import RECEIVER_ID, RECEIVER_NAME, claim_837, claim_records_for_837, submitter_id
+from claims.selectors.x837 import (
+    RECEIVER_ID,
+    RECEIVER_NAME,
+    Parties,
+    claim_837,
+    claim_records_for_837,
+    submitter_id,
+)
 from claims.services.numbers import interchange_control_number
 from core.errors import NotFound, ValidationFailed
+from core.memory import gc_paused
 from edi.x270 import Envelope
 from edi.x837p import Batch, ClaimDataError, Party, build_837p
 from edi.x837p import Claim as Claim837
@@ -69,7 +77,8 @@ def build_837_text(
     refuses is taken out and the file built again (one pass when all are fine)."""
     kept = list(claims)
     cobs = claims_cob(kept)  # secondary/tertiary claims: the earlier payers' loops (2320/2330/2430)
-    typed: list[Claim837] = [with_cob(claim_837(claim), claim, cobs) for claim in kept]
+    parties: Parties = {}
+    typed: list[Claim837] = [with_cob(claim_837(claim, parties=parties), claim, cobs) for claim in kept]
     excluded: list[tuple[int, str]] = []
     if not kept:
         return "", [], excluded
@@ -111,6 +120,11 @@ def claims_837_file(
 ) -> Built837:
     """One 837P interchange for the practice's claims `claim_ids` (in that order), with a new
     ISA13 from the counter. Nothing is stored or sent."""
+    with gc_paused():  # the records are gone when `_file` returns: the collector has little to walk
+        return _file(claim_ids, practice_id=practice_id, usage=usage, created=created)
+
+
+def _file(claim_ids: Sequence[int], *, practice_id: int, usage: str, created: datetime | None) -> Built837:
     claims = [claim for claim in claim_records_for_837(claim_ids) if claim.practice_id == practice_id]
     if not claims:
         raise ValidationFailed("No claims of this practice to put in a file.")

@@ -17,7 +17,7 @@ acknowledgements and remittances); events name the system as "system:claims".
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +36,7 @@ from core.errors import Conflict, NotFound, ValidationFailed
 SYSTEM_LABEL = "system:claims"
 
 
-def claim_event(
+def claim_event_row(
     claim_id: int,
     *,
     kind: str,
@@ -47,20 +47,38 @@ def claim_event(
     reason: str = "",
     detail: str = "",
     data: dict[str, Any] | None = None,
-) -> ClaimEvent:
+) -> dict[str, Any]:
+    """An event's column values by attname (for `core.bulk.rows_insert`, or `ClaimEvent(**row)`)."""
+    return {
+        "claim_id": claim_id,
+        "kind": kind,
+        "actor_id": actor.user_id if actor is not None else None,
+        "actor_label": actor.username if actor is not None else SYSTEM_LABEL,
+        "occurred_at": at,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "detail": detail[:200],
+        "data": data or {},
+    }
+
+
+class EventFields(TypedDict, total=False):
+    """`claim_event`'s keywords: those of `claim_event_row`."""
+
+    kind: Required[str]
+    actor: Required[PracticeAccess | None]
+    at: Required[datetime]
+    from_status: str
+    to_status: str
+    reason: str
+    detail: str
+    data: dict[str, Any] | None
+
+
+def claim_event(claim_id: int, **fields: Unpack[EventFields]) -> ClaimEvent:
     """An unsaved event row (save it, or bulk-create several)."""
-    return ClaimEvent(
-        claim_id=claim_id,
-        kind=kind,
-        actor_id=actor.user_id if actor is not None else None,
-        actor_label=actor.username if actor is not None else SYSTEM_LABEL,
-        occurred_at=at,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        detail=detail[:200],
-        data=data or {},
-    )
+    return ClaimEvent(**claim_event_row(claim_id, **fields))
 
 
 def claim_transition(

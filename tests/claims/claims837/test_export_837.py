@@ -24,6 +24,7 @@ from tests.query_counts import queries_of
 pytestmark = pytest.mark.django_db
 
 MON = dt.date(2026, 3, 9)
+ASSEMBLY_QUERIES = 25  # bench/claims_837.py prints the same at 1,000 and 10,000 claims
 
 
 def _segments(text: str, tag: str) -> list[str]:
@@ -118,6 +119,41 @@ def test_assembly_queries_do_not_grow_with_the_number_of_claims():
     lots = queries_of(lambda: claims_assemble(large.practice.pk, actor=None))
     assert Claim.objects.filter(practice=large.practice).count() == 20
     assert few == lots
+
+
+def test_the_837_file_reads_a_constant_number_of_queries():
+    """The file of 12 claims costs what the file of 2 does: the claims with their people, their
+    lines, the interchange number (issue 11: bench/claims_837.py prints 3 at 10,000 claims)."""
+    # given
+    world = make_world(frequency="per_session")
+    for offset in range(2):
+        reviewed_set(world, MON + dt.timedelta(days=offset))
+    few = list(claims_assemble(world.practice.pk, actor=None).claim_ids)
+    for offset in range(2, 12):
+        reviewed_set(world, MON + dt.timedelta(days=offset), [("90837", 1, 15000), ("90785", 1, 2500)])
+    many = [*few, *claims_assemble(world.practice.pk, actor=None).claim_ids]
+    # when
+    small = queries_of(lambda: claims_837_file(few, practice_id=world.practice.pk))
+    large = queries_of(lambda: claims_837_file(many, practice_id=world.practice.pk))
+    # then
+    assert len(many) == 12
+    assert small == large == 3
+    assert claims_837_file(many, practice_id=world.practice.pk).claim_count == 12
+
+
+def test_assembly_query_count_is_pinned():
+    """Issue 11: the assembly's queries are a fixed number (the lock, the reads, the numbers, the
+    enrolments, the ids, one COPY per table), so a change that adds one per claim, or one at
+    all, shows here."""
+    # given
+    world = make_world()
+    for offset in range(5):
+        reviewed_set(world, MON + dt.timedelta(days=offset))
+    # when
+    count = queries_of(lambda: claims_assemble(world.practice.pk, actor=None))
+    # then
+    assert Claim.objects.filter(practice=world.practice).count() == 5
+    assert count == ASSEMBLY_QUERIES
 
 
 def test_c11_a_claim_the_837_cannot_carry_is_left_out_with_its_reason():
