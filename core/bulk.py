@@ -6,15 +6,13 @@ database default (model defaults are filled in here). Call inside a transaction.
 
 The rows may be a generator: COPY reads them in chunks as they come, so the caller can compute
 the next rows while PostgreSQL stores the previous ones, and neither the rows nor their CSV are
-ever all in memory. `gc_paused` keeps the cyclic garbage collector out of such bulk work."""
+ever all in memory. `core.memory.gc_paused` keeps the cyclic garbage collector out of such bulk work."""
 
 from __future__ import annotations
 
-import gc
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
@@ -73,23 +71,6 @@ def _converter(field: models.Field) -> Callable[[Any], str]:  # type: ignore[typ
     if isinstance(field, models.JSONField):
         return _json
     return _quoted
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a bulk computation (parse and post an ERA).
-
-    Such work allocates millions of objects that live until it ends (the parsed file, the rows);
-    each full collection walks all of them again, which cost 40 % of an ERA posting's CPU. The
-    objects are freed by reference counting as usual; cycles wait for the collector, which runs
-    again when the block ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _CsvChunks:

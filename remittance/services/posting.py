@@ -34,9 +34,10 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from accounts.models import User
-from core.bulk import gc_paused, ids_reserve, rows_insert
+from core.bulk import ids_reserve, rows_insert
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.jobs import job_enqueue_on_commit, registered_task
+from core.memory import gc_paused
 from core.money import cents_from_decimal
 from edi.errors import X12Error
 from edi.reader import tokenize
@@ -682,7 +683,7 @@ def _finish(era: EraFile, ctx: _Context, actor: User | None) -> None:
     _handoff(era)
 
 
-@gc_paused()  # the parsed file and its rows are millions of objects: see core.bulk
+@gc_paused()  # the parsed file and its rows are millions of objects: see core.memory
 def era_post(
     *,
     practice_id: int,
