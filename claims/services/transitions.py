@@ -26,41 +26,13 @@ from accounts.access import PracticeAccess
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from claims.domain.claim_assembly import line_control_number, patient_control_number
 from claims.domain.claim_status import ClaimStatus, needs_new_version, transition_problems
-from claims.models import Claim, ClaimEvent, ClaimFrequency, ClaimLine
+from claims.models import Claim, ClaimEvent, ClaimFrequency
+from claims.services.claim_copies import copy_claim
+from claims.services.common import SYSTEM_LABEL as SYSTEM_LABEL
+from claims.services.common import claim_event as claim_event
 from claims.services.common import raise_problems, require_edit
-from claims.services.numbers import claim_numbers
 from core.errors import Conflict, NotFound, ValidationFailed
-
-SYSTEM_LABEL = "system:claims"
-
-
-def claim_event(
-    claim_id: int,
-    *,
-    kind: str,
-    actor: PracticeAccess | None,
-    at: datetime,
-    from_status: str = "",
-    to_status: str = "",
-    reason: str = "",
-    detail: str = "",
-    data: dict[str, Any] | None = None,
-) -> ClaimEvent:
-    """An unsaved event row (save it, or bulk-create several)."""
-    return ClaimEvent(
-        claim_id=claim_id,
-        kind=kind,
-        actor_id=actor.user_id if actor is not None else None,
-        actor_label=actor.username if actor is not None else SYSTEM_LABEL,
-        occurred_at=at,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        detail=detail[:200],
-        data=data or {},
-    )
 
 
 def claim_transition(
@@ -168,52 +140,21 @@ def claim_new_version(
                 "The payer's claim number is not known yet (it comes with the 277CA or the 835): "
                 "a replacement or void cannot be sent without it."
             )
-        (number,) = claim_numbers(old.practice_id, 1)
-        pcn = patient_control_number(number)
-        new = Claim.objects.create(
-            practice_id=old.practice_id,
-            patient_id=old.patient_id,
-            payer_id=old.payer_id,
-            coverage_id=old.coverage_id,
-            responsibility=old.responsibility,
+        new = copy_claim(
+            old,
+            lines=list(old.lines.order_by("line_number")),
+            at=now,
+            actor=actor,
             frequency=frequency,
             version=old.version + 1,
             replaces=old,
             original_id=old.original_id or old.pk,
-            primary_claim_id=old.primary_claim_id,
-            patient_control_number=pcn,
-            status=ClaimStatus.DRAFT,
-            status_changed_at=now,
-            rendering_provider_id=old.rendering_provider_id,
-            supervising_provider_id=old.supervising_provider_id,
-            supervisor_billing=old.supervisor_billing,
-            place_of_service=old.place_of_service,
+            payer_claim_number=old.payer_claim_number,
             date_from=old.date_from,
             date_to=old.date_to,
             total_cents=old.total_cents,
-            diagnoses=list(old.diagnoses),
-            prior_auth_number=old.prior_auth_number,
-            payer_claim_number=old.payer_claim_number,
-            timely_filing_deadline=old.timely_filing_deadline,
-            created_by_id=actor.user_id if actor is not None else None,
         )
-        ClaimLine.objects.bulk_create(
-            ClaimLine(
-                claim=new,
-                line_number=line.line_number,
-                charge_id=line.charge_id,
-                code=line.code,
-                modifiers=list(line.modifiers),
-                units=line.units,
-                charge_cents=line.charge_cents,
-                place_of_service=line.place_of_service,
-                diagnosis_pointers=list(line.diagnosis_pointers),
-                service_date=line.service_date,
-                prior_auth_number=line.prior_auth_number,
-                line_control_number=line_control_number(old.practice_id, pcn, line.line_number),
-            )
-            for line in old.lines.order_by("line_number")
-        )
+        pcn = new.patient_control_number
         ClaimEvent.objects.bulk_create(
             [
                 claim_event(
