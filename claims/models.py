@@ -257,7 +257,24 @@ class Charge(TimeStampedModel):
         return f"Charge {self.pk} line {self.line_number}"
 
 
-class ChargeEvent(AppendOnlyModel):
+class EventRow(AppendOnlyModel):
+    """What every charge and claim event records: who (a user, or the system's label), when, why
+    and a short detail. Written once, never changed."""
+
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True, default="")
+    occurred_at = models.DateTimeField()
+    reason = models.TextField(blank=True, default="")
+    detail = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        abstract = True
+        ordering = ["occurred_at", "pk"]
+
+
+class ChargeEvent(EventRow):
     """Every change to a note's charges: capture, scrub, override (with reason, before and after),
     review. Written once, never changed."""
 
@@ -273,20 +290,10 @@ class ChargeEvent(AppendOnlyModel):
     charge_set = models.ForeignKey(ChargeSet, on_delete=models.CASCADE, related_name="events")
     charge = models.ForeignKey(Charge, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True, default="")
-    occurred_at = models.DateTimeField()
     from_status = models.CharField(max_length=16, blank=True, default="")
     to_status = models.CharField(max_length=16, blank=True, default="")
-    reason = models.TextField(blank=True, default="")
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
-    detail = models.CharField(max_length=200, blank=True, default="")
-
-    class Meta:
-        ordering = ["occurred_at", "pk"]
 
     def __str__(self) -> str:
         return f"Charge event {self.pk} ({self.kind})"
@@ -493,7 +500,7 @@ class ClaimLine(models.Model):
         return f"Claim line {self.line_control_number}"
 
 
-class ClaimEvent(AppendOnlyModel):
+class ClaimEvent(EventRow):
     """Every change to a claim: creation, scrub, each status transition (who, when, why), a new
     version, an acknowledgement, an adjudication. Written once, never changed (the model refuses,
     and on PostgreSQL a trigger does too: migration 0007)."""
@@ -514,16 +521,9 @@ class ClaimEvent(AppendOnlyModel):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     from_status = models.CharField(max_length=24, blank=True, default="")
     to_status = models.CharField(max_length=24, blank=True, default="")
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True, default="")
-    occurred_at = models.DateTimeField()
-    reason = models.TextField(blank=True, default="")
-    detail = models.CharField(max_length=200, blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(EventRow.Meta):
         indexes = [models.Index(fields=["claim", "occurred_at"], name="claims_claimevent_claim_idx")]
         ordering = ["occurred_at", "pk"]
 
