@@ -5,10 +5,12 @@ time, and reopening a claim the payer has as a new version.
   status = to WHERE pk = id AND status = expected` and its `ClaimEvent` in one transaction. The
   allowed moves come from the state machine; a move that lost a race (the status changed since
   the caller read it) is a `Conflict`, never a silent overwrite.
-* `claim_new_version(claim_id, *, actor, reason, frequency)`: nothing is deleted or edited in
-  place once the payer has the claim: a new claim (version + 1, `replaces` = this one,
+* `claim_new_version_draft(claim_id, *, actor, reason, frequency)`: nothing is deleted or edited
+  in place once the payer has the claim: a new claim (version + 1, `replaces` = this one,
   `original` = the first, a new patient control number, lines copied with new line control
-  numbers) is created as a draft, carrying the payer's claim number for REF*F8.
+  numbers) is created as an unscrubbed draft, carrying the payer's claim number for REF*F8.
+  The claims screens' correction is `claims.services.corrections.claim_replace`, which does more
+  (see docs/decisions/0055).
 
 `actor` is the signed-in user's `PracticeAccess`, or None for the system (workers reading
 acknowledgements and remittances); events name the system as "system:claims".
@@ -101,7 +103,7 @@ def claim_transition(
         return Claim.objects.get(pk=claim_id)
 
 
-def claim_new_version(
+def claim_new_version_draft(
     claim_id: int,
     *,
     actor: PracticeAccess | None,
@@ -111,7 +113,14 @@ def claim_new_version(
 ) -> Claim:
     """A new version of a claim the payer has (frequency 7 replacement or 8 void), as a draft
     with the same lines. The old claim is untouched here: it is closed (or voided) when the new
-    version is accepted. Refused when the payer's claim number is unknown (pitfall C7)."""
+    version is accepted. Refused when the claim's own payer claim number is empty (pitfall C7).
+
+    Unlike `corrections.claim_replace` / `claim_void` (the claims screens), it leaves the new
+    version an unscrubbed draft (to be corrected, then scrubbed, on the claims screens), does not
+    consult the payer's correction rules (no electronic replacements, e.g. Medicare by default;
+    partial replacements), takes the payer claim number only from the claim itself (not from an
+    adjudication or 277CA), writes no audit row for the new claim, and does not refuse a void as
+    the source. Denials' "correct and resubmit" uses it (docs/decisions/0055)."""
     if actor is not None:
         require_edit(actor, object_id=claim_id)
         practice_id = actor.practice_id
