@@ -39,6 +39,13 @@ def require(
     """PermissionDenied (audited) unless the reader has `capability`."""
     if access.can(capability):
         return
+    _denied(access, action=action, object_type=object_type, object_id=object_id, reason="capability")
+    raise PermissionDenied()
+
+
+def _denied(
+    access: PracticeAccess, *, action: str, object_type: str, object_id: int | None, reason: str
+) -> None:
     audit_event_record(
         context=access.audit,
         action=action,
@@ -47,9 +54,8 @@ def require(
         object_type=object_type,
         object_id=object_id if object_id is not None else "",
         outcome=AuditEvent.Outcome.DENIED,
-        detail="reason=capability",
+        detail=f"reason={reason}",
     )
-    raise PermissionDenied()
 
 
 def counts_by_status(rows: QuerySet[Any], statuses: Iterable[str]) -> dict[str, int]:
@@ -80,16 +86,7 @@ def found_or_denied(
 ) -> Row:
     """`found`, with its `action` event (`detail`); None is NotFound, audited as denied."""
     if found is None:
-        audit_event_record(
-            context=access.audit,
-            action=action,
-            category=Category.BILLING,
-            practice_id=access.practice_id,
-            object_type=object_type,
-            object_id=object_id,
-            outcome=AuditEvent.Outcome.DENIED,
-            detail="reason=not_accessible",
-        )
+        _denied(access, action=action, object_type=object_type, object_id=object_id, reason="not_accessible")
         raise NotFound()
     audit_event_record(
         context=access.audit,

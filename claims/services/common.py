@@ -143,13 +143,15 @@ def claim_event(
     reason: str = "",
     detail: str = "",
     data: dict[str, Any] | None = None,
+    system_label: str = SYSTEM_LABEL,
 ) -> ClaimEvent:
-    """An unsaved event row (save it, or bulk-create several)."""
+    """An unsaved event row (save it, or bulk-create several); `system_label` names the actor
+    when no user acted."""
     return ClaimEvent(
         claim_id=claim_id,
         kind=kind,
         actor_id=actor.user_id if actor is not None else None,
-        actor_label=actor.username if actor is not None else SYSTEM_LABEL,
+        actor_label=actor.username if actor is not None else system_label,
         occurred_at=at,
         from_status=from_status,
         to_status=to_status,
