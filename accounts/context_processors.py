@@ -47,7 +47,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     access = getattr(request, "practice_access", None)
     if access is None or not _second_factor_passed(request):
         return {"nav_items": [], "practice_access": None, "session_idle_seconds": settings.SESSION_COOKIE_AGE}
-    items = []
+    items: list[dict[str, Any]] = []
     for label, name, capability in NAVIGATION:
         if capability is not None and not access.can(capability):
             continue
@@ -55,7 +55,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
         except NoReverseMatch:  # TODO(foundation): remove once every app's screens exist
             continue
-        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        items.append({"label": label, "url": url, "active": False})
+    # One entry is current: the longest menu URL the path starts with (/billing/patients/ is
+    # "Patient balances", not also "Billing dashboard"); "Home" only on the home page itself.
+    matches = [item for item in items if request.path.startswith(item["url"]) and item["url"] != "/"]
+    matches += [item for item in items if item["url"] == "/" == request.path]
+    if matches:
+        max(matches, key=lambda item: len(str(item["url"])))["active"] = True
     return {
         "nav_items": items,
         "practice_access": access,

@@ -13,7 +13,8 @@ other member ID is paid in full; `CLAIM_SCENARIO_LABELS` says what each answers,
 3. the payer's 277CA (NM1*PR): A2 with the payer claim number (REF*1K), or A7:562:85 for the
    `payer_reject` scenario (pitfall K3: only this one is the payer's acceptance);
 4. the 835 per payer and billing provider: paid, partially paid or denied by scenario, CLP01 the
-   CLM01, REF*6R per line, balanced (BPR02 = sum CLP04 - sum PLB; per claim billed = paid +
+   CLM01 (cut short for `unmatched_claim`), REF*6R per line (none for `no_line_control` and
+   `unmatched_line`), balanced (BPR02 = sum CLP04 - sum PLB; per claim billed = paid +
    adjustments) except the `unbalanced` scenario;
 5. only when a `reversal` or `reprocessed` claim is in the file: a second 835 reversing its
    payment (CLP02 22) and paying the re-adjudicated amounts, or paying the earlier denial
@@ -99,8 +100,14 @@ class ClaimScenario(StrEnum):
     MODIFIER = "modifier"
     DIAGNOSIS = "diagnosis"
     BENEFIT_MAXIMUM = "benefit_maximum"
+    OTHER_PAYER_PRIMARY = "other_payer_primary"
+    CONTRACT_ZERO = "contract_zero"
+    NOT_ENROLLED = "not_enrolled"
+    NOT_COVERED = "not_covered"
     NO_LINE_CONTROL = "no_line_control"
     RECODED = "recoded"
+    UNMATCHED_LINE = "unmatched_line"
+    UNMATCHED_CLAIM = "unmatched_claim"
     PROVIDER_ADJUSTMENT = "provider_adjustment"
     REVERSAL = "reversal"
     UNBALANCED = "unbalanced"
@@ -130,8 +137,14 @@ CLAIM_SCENARIO_PREFIXES: dict[str, ClaimScenario] = {
     "SBCMODIFIER": ClaimScenario.MODIFIER,
     "SBCDIAG": ClaimScenario.DIAGNOSIS,
     "SBCMAX": ClaimScenario.BENEFIT_MAXIMUM,
+    "SBCCOB": ClaimScenario.OTHER_PAYER_PRIMARY,
+    "SBCZERO": ClaimScenario.CONTRACT_ZERO,
+    "SBCENROLL": ClaimScenario.NOT_ENROLLED,
+    "SBCNOTCOV": ClaimScenario.NOT_COVERED,
     "SBCNO6R": ClaimScenario.NO_LINE_CONTROL,
     "SBCRECODE": ClaimScenario.RECODED,
+    "SBCNOMATCH": ClaimScenario.UNMATCHED_LINE,
+    "SBCNOCLAIM": ClaimScenario.UNMATCHED_CLAIM,
     "SBCPLB": ClaimScenario.PROVIDER_ADJUSTMENT,
     "SBCREVERSE": ClaimScenario.REVERSAL,
     "SBCOFF": ClaimScenario.UNBALANCED,
@@ -161,8 +174,14 @@ CLAIM_SCENARIO_LABELS: dict[ClaimScenario, str] = {
     ClaimScenario.MODIFIER: "Denied CO-4: modifier inconsistent with the code",
     ClaimScenario.DIAGNOSIS: "Denied CO-11: diagnosis inconsistent with the procedure",
     ClaimScenario.BENEFIT_MAXIMUM: "Denied CO-119: benefit maximum reached",
+    ClaimScenario.OTHER_PAYER_PRIMARY: "Denied CO-22: another payer may be primary",
+    ClaimScenario.CONTRACT_ZERO: "Processed, paid $0: the contract allows nothing for it (CO-45, the whole charge)",
+    ClaimScenario.NOT_ENROLLED: "Denied CO-B7: the provider is not enrolled for the service on that date",
+    ClaimScenario.NOT_COVERED: "Denied PR-204: not covered by the plan, the patient owes it",
     ClaimScenario.NO_LINE_CONTROL: "Paid at the contracted rate, lines without REF*6R",
     ClaimScenario.RECODED: "Paid with the modifier dropped or the code changed (original in SVC06)",
+    ClaimScenario.UNMATCHED_LINE: "Paid, the first line's code changed without SVC06 and no REF*6R: it matches no billed line",
+    ClaimScenario.UNMATCHED_CLAIM: "Paid, but CLP01 lost its last character: it matches no claim",
     ClaimScenario.PROVIDER_ADJUSTMENT: "Paid, with provider-level adjustments (PLB: L6 interest, WO recovery)",
     ClaimScenario.REVERSAL: "Paid, then reversed (CLP02 22) and re-adjudicated in a later 835",
     ClaimScenario.UNBALANCED: "Paid, but the claim does not balance (CLP04 off by $5.00)",
@@ -178,16 +197,21 @@ CLAIM_SCENARIO_LABELS: dict[ClaimScenario, str] = {
     ClaimScenario.SILENT: "Never acknowledged (no 277CA, no 835; a file of these gets no 999)",
 }
 
-DENIALS: dict[ClaimScenario, tuple[str, tuple[str, ...]]] = {
-    ClaimScenario.NO_AUTHORIZATION: ("197", ()),
-    ClaimScenario.MEDICAL_NECESSITY: ("50", ()),
-    ClaimScenario.MISSING_INFORMATION: ("16", ("M51",)),
-    ClaimScenario.TIMELY_FILING: ("29", ()),
-    ClaimScenario.DUPLICATE: ("18", ()),
-    ClaimScenario.COVERAGE_TERMINATED: ("27", ()),
-    ClaimScenario.MODIFIER: ("4", ()),
-    ClaimScenario.DIAGNOSIS: ("11", ()),
-    ClaimScenario.BENEFIT_MAXIMUM: ("119", ()),
+# scenario -> (group, CARC, RARCs): the whole charge adjusted, nothing paid (CLP02 4).
+DENIALS: dict[ClaimScenario, tuple[str, str, tuple[str, ...]]] = {
+    ClaimScenario.NO_AUTHORIZATION: ("CO", "197", ()),
+    ClaimScenario.MEDICAL_NECESSITY: ("CO", "50", ()),
+    ClaimScenario.MISSING_INFORMATION: ("CO", "16", ("M51",)),
+    ClaimScenario.TIMELY_FILING: ("CO", "29", ()),
+    ClaimScenario.DUPLICATE: ("CO", "18", ()),
+    ClaimScenario.COVERAGE_TERMINATED: ("CO", "27", ()),
+    ClaimScenario.MODIFIER: ("CO", "4", ()),
+    ClaimScenario.DIAGNOSIS: ("CO", "11", ()),
+    ClaimScenario.BENEFIT_MAXIMUM: ("CO", "119", ()),
+    ClaimScenario.OTHER_PAYER_PRIMARY: ("CO", "22", ()),
+    ClaimScenario.CONTRACT_ZERO: ("CO", "45", ()),
+    ClaimScenario.NOT_ENROLLED: ("CO", "B7", ()),
+    ClaimScenario.NOT_COVERED: ("PR", "204", ()),
 }
 CONTRACT_RATE = Decimal("0.70")  # allowed = 70% of the charge (CO-45 the rest)
 CORRECTED_RATE = Decimal("0.80")  # the re-adjudication after a reversal
@@ -257,14 +281,15 @@ def _partial(line: Line837, first: bool) -> tuple[Decimal, Decimal, list[Cas]]:
 def _service(
     line: Line837, scenario: ClaimScenario, index: int, *, rate: Decimal = CONTRACT_RATE
 ) -> ServicePayment:
-    control = "" if scenario is ClaimScenario.NO_LINE_CONTROL else line.control_number
+    without = {ClaimScenario.NO_LINE_CONTROL, ClaimScenario.UNMATCHED_LINE}
+    control = "" if scenario in without else line.control_number
     base = ServicePayment(code=line.code, charge=line.charge, paid=line.charge, modifiers=line.modifiers,
                           units=line.units, service_date=line.service_date, control_number=control,
                           allowed=line.charge)  # fmt: skip
     if scenario in DENIALS:
-        reason, remarks = DENIALS[scenario]
+        group, reason, remarks = DENIALS[scenario]
         return replace(
-            base, paid=ZERO, adjustments=(Cas("CO", reason, line.charge),), remarks=remarks, allowed=None
+            base, paid=ZERO, adjustments=(Cas(group, reason, line.charge),), remarks=remarks, allowed=None
         )
     if scenario in {ClaimScenario.PARTIAL, ClaimScenario.CROSSOVER}:
         allowed, paid, cas = _partial(line, index == 0)
@@ -274,6 +299,8 @@ def _service(
     elif scenario in {
         ClaimScenario.NO_LINE_CONTROL,
         ClaimScenario.RECODED,
+        ClaimScenario.UNMATCHED_LINE,
+        ClaimScenario.UNMATCHED_CLAIM,
         ClaimScenario.UNBALANCED,
         ClaimScenario.REVERSAL,
         ClaimScenario.UNKNOWN_CODE,
@@ -290,9 +317,14 @@ def _service(
                 service, modifiers=(), original_code=line.code, original_modifiers=line.modifiers
             )
         else:  # the payer changed the code
-            changed = "90834" if line.code != "90834" else "90832"
-            service = replace(service, code=changed, original_code=line.code)
+            service = replace(service, code=_changed_code(line.code), original_code=line.code)
+    elif scenario is ClaimScenario.UNMATCHED_LINE and index == 0:  # R7: no SVC06, no REF*6R
+        service = replace(service, code=_changed_code(line.code))
     return service
+
+
+def _changed_code(code: str) -> str:
+    return "90834" if code != "90834" else "90832"
 
 
 def _claim_payment(claim: Claim837, scenario: ClaimScenario, received: date) -> ClaimPaymentNote:
@@ -311,7 +343,7 @@ def _claim_payment(claim: Claim837, scenario: ClaimScenario, received: date) -> 
         paid += UNBALANCED_BY  # deliberately: CLP03 != CLP04 + adjustments
     corrected = f"N{claim.member_id}"[:30] if scenario is ClaimScenario.CORRECTED_MEMBER else ""
     return ClaimPaymentNote(
-        claim_id=claim.claim_id,
+        claim_id=claim.claim_id[:-1] if scenario is ClaimScenario.UNMATCHED_CLAIM else claim.claim_id,
         status=status,
         charge=claim.charge,
         paid=paid,

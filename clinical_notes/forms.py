@@ -201,6 +201,8 @@ class NoteEditorForm(forms.Form):
                     widget=forms.DateTimeInput(
                         attrs={
                             "type": "datetime-local",
+                            # the table's column header is not a label: name each box
+                            "aria-label": f"{label} (time {index + 1})",
                             "data-segment-part": part,
                             "data-segment-index": str(index),
                         }
@@ -211,7 +213,11 @@ class NoteEditorForm(forms.Form):
                     label="Crisis time",
                     required=False,
                     widget=forms.CheckboxInput(
-                        attrs={"data-segment-part": "crisis", "data-segment-index": str(index)}
+                        attrs={
+                            "aria-label": f"Crisis time (time {index + 1})",
+                            "data-segment-part": "crisis",
+                            "data-segment-index": str(index),
+                        }
                     ),
                 )
         for code, instrument in cat.instruments.items():

@@ -8,6 +8,7 @@ may not import patients. Patients registers two lookups here when Django starts
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -56,3 +57,23 @@ def register_practice_zones(*, zone: ZoneLookup) -> None:
 def practice_zone_name(*, practice_id: int | None) -> str:
     """The practice's IANA time zone name ("UTC" when unknown)."""
     return _zone(practice_id) if _zone is not None and practice_id is not None else "UTC"
+
+
+# ---------------------------------------------------------------------------------------------
+# The last ERA received per electronic payer id (registered by remittance): the payer screens
+# show it (R19) without storing it twice or importing remittance.
+
+EraLookup = Callable[[int, Iterable[str]], dict[str, dt.date]]
+_last_era: EraLookup | None = None
+
+
+def register_last_era_lookup(*, lookup: EraLookup) -> None:
+    global _last_era
+    _last_era = lookup
+
+
+def last_era_received_on(*, practice_id: int, payer_ids: Iterable[str]) -> dict[str, dt.date]:
+    """The date (practice time) the practice last received an ERA from each payer id; a payer
+    id never seen (or no registration) is absent."""
+    ids = {p for p in payer_ids if p}
+    return _last_era(practice_id, ids) if _last_era is not None and ids else {}

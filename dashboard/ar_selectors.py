@@ -20,6 +20,7 @@ from django.db.models import (
     Exists,
     OuterRef,
     Q,
+    Subquery,
     Sum,
 )
 from django.utils import timezone
@@ -32,7 +33,8 @@ from ledger.billing_selectors import PENDING_STATUSES, claim_status_label
 from ledger.domain.aging import BUCKET_KEYS, BUCKETS, AgingBasis, days_in_ar, rate
 from ledger.models import Account, EntryKind, LedgerEntry
 from payers.models import Payer
-from remittance.models import PostingException
+from remittance.models import EraFile, PostingException
+from remittance.selectors import ERA_RECEIVED_STATUSES
 
 KPI_PERIOD_DAYS = 90
 # U4: when a claim counts as stuck (days)
@@ -269,6 +271,64 @@ def unmatched_era_count(*, practice_id: int) -> int:
     return PostingException.objects.filter(
         practice_id=practice_id, status=PostingException.Status.OPEN
     ).count()
+
+
+# R19: claims that make an ERA expected from their payer
+ERA_EXPECTED_STATUSES = [
+    ClaimStatus.SUBMITTED,
+    ClaimStatus.ACCEPTED_CLEARINGHOUSE,
+    ClaimStatus.ACCEPTED_PAYER,
+    ClaimStatus.PAID,
+    ClaimStatus.PARTIALLY_PAID,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PayerEra:
+    payer_pk: int
+    name: str
+    era_enrollment: str  # Payer.EraEnrollment label
+    era_enrolled_on: dt.date | None
+    last_era_at: dt.datetime | None
+    last_claim_at: dt.datetime | None  # latest claim submitted, accepted or paid since `since`
+
+
+def payer_era_overview(*, practice_id: int, since: dt.datetime) -> list[PayerEra]:
+    """Each active insurance payer with its ERA enrolment, its last ERA received (from
+    remittance, by electronic payer id) and its latest claim activity since `since` (R19), in
+    one query whatever the number of payers, claims or ERAs."""
+    last_era = (
+        EraFile.objects.filter(
+            practice_id=practice_id, payer_id=OuterRef("payer_id"), status__in=ERA_RECEIVED_STATUSES
+        )
+        .exclude(payer_id="")
+        .order_by("-received_at")
+        .values("received_at")[:1]
+    )
+    last_claim = (
+        Claim.objects.filter(
+            payer_id=OuterRef("pk"), status__in=ERA_EXPECTED_STATUSES, status_changed_at__gte=since
+        )
+        .order_by("-status_changed_at")
+        .values("status_changed_at")[:1]
+    )
+    rows = (
+        Payer.objects.filter(practice_id=practice_id, is_active=True)
+        .exclude(kind=Payer.Kind.SELF_PAY)
+        .annotate(last_era_at=Subquery(last_era), last_claim_at=Subquery(last_claim))
+        .order_by("name", "pk")
+    )
+    return [
+        PayerEra(
+            payer_pk=p.pk,
+            name=p.name,
+            era_enrollment=p.get_era_enrollment_display(),
+            era_enrolled_on=p.era_enrolled_on,
+            last_era_at=p.last_era_at,
+            last_claim_at=p.last_claim_at,
+        )
+        for p in rows
+    ]
 
 
 def notes_awaiting_cosign_count(*, practice_id: int) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,7 +31,9 @@ from dashboard import ar_selectors as selectors
 from dashboard.charts import grouped_bars
 from eligibility.selectors import session_problem_count
 from ledger.domain.aging import AGING_BASIS_LABELS, BUCKET_KEYS, BUCKET_LABELS, aging_basis
-from practice.selectors import practice_today
+from practice.selectors import practice_today, practice_zone
+from remittance.domain.era_monitoring import EraSilence, PayerEraFacts, era_silences
+from remittance.selectors import provider_items_open_count
 
 LIST_LIMIT = 200
 
@@ -48,6 +51,56 @@ def _money(cents: int | None) -> str:
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
+
+
+def _local_date(value: dt.datetime | None, zone: dt.tzinfo) -> dt.date | None:
+    return timezone.localtime(value, zone).date() if value is not None else None
+
+
+def _silence_text(alert: EraSilence) -> str:
+    if alert.since is None:
+        return f"No ERA ever received from {alert.payer_name}"
+    return (
+        f"No ERA from {alert.payer_name} since {date_label(alert.since, weekday=False)} ({alert.days} days)"
+    )
+
+
+def _era_monitoring(*, practice_id: int, today: dt.date) -> dict[str, object]:
+    """R19: per payer its ERA enrolment and last ERA, and the alerts for payers gone silent."""
+    zone = practice_zone(practice_id=practice_id)
+    window = settings.ERA_SILENCE_CLAIM_WINDOW_DAYS
+    overview = selectors.payer_era_overview(
+        practice_id=practice_id, since=timezone.now() - dt.timedelta(days=window + 1)
+    )
+    facts = [
+        PayerEraFacts(
+            payer_pk=p.payer_pk,
+            payer_name=p.name,
+            last_era_on=_local_date(p.last_era_at, zone),
+            last_claim_on=_local_date(p.last_claim_at, zone),
+            era_enrolled_on=p.era_enrolled_on,
+        )
+        for p in overview
+    ]
+    alerts = era_silences(
+        facts, today=today, threshold_days=settings.ERA_SILENCE_DAYS, claim_window_days=window
+    )
+    return {
+        "era_alerts": [
+            {"text": _silence_text(a), "url": reverse("payers:detail", args=[a.payer_pk])} for a in alerts
+        ],
+        "era_payers": [
+            {
+                "name": p.name,
+                "enrollment": p.era_enrollment,
+                "enrolled_on": date_label(p.era_enrolled_on, weekday=False) or "—",
+                "last_era": date_label(f.last_era_on, weekday=False) or "none received",
+                "url": reverse("payers:detail", args=[p.payer_pk]),
+            }
+            for p, f in zip(overview, facts, strict=True)
+        ],
+        "era_silence_days": settings.ERA_SILENCE_DAYS,
+    }
 
 
 def _claims_url(**query: object) -> str:
@@ -98,6 +151,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for q in queues
     ]
     unmatched = selectors.unmatched_era_count(practice_id=practice_id)
+    provider_items = provider_items_open_count(practice_id=practice_id)
     cosign = selectors.notes_awaiting_cosign_count(practice_id=practice_id)
     denials, overdue = selectors.denials_due_soon_count(practice_id=practice_id, today=today)
     running_out = authorizations_running_out_count(access=access)
@@ -117,6 +171,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "detail": "",
             "url": reverse("remittance:exceptions"),
             "tone": "bad" if unmatched else "",
+        },
+        {
+            "key": "provider_items",
+            "label": "Open provider-level items",
+            "count": provider_items,
+            "detail": "forward balances and recoupments",
+            "url": reverse("remittance:provider_items"),
+            "tone": "warn" if provider_items else "",
         },
         {
             "key": "awaiting_cosign",
@@ -222,6 +284,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "csv_url": f"{reverse('billing_dashboard:dashboard')}?{urlencode({**keep, 'format': 'csv'})}",
         "patients_url": reverse("patient_billing:ar"),
+        **_era_monitoring(practice_id=practice_id, today=today),
     }
     return render(request, "dashboard/billing.html", context)
 

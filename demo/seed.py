@@ -24,7 +24,7 @@ from core.domain.identifiers import npi_with_check_digit
 from demo.constants import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 from demo.seed_authorizations import seed_authorizations
 from demo.seed_claims import seed_claims
-from demo.seed_clinical import seed_clinical
+from demo.seed_clinical import CYCLE_DAYS_AGO, seed_clinical
 from demo.seed_cycle import seed_cycle
 from demo.seed_eligibility import seed_eligibility
 from demo.seed_fees import seed_fees
@@ -313,9 +313,25 @@ DENIAL_SCENARIOS = [
     "SBCAUTH",
     "SBCOFF",
 ]
+# ...and for some of the patients the sandbox otherwise pays in full: the remaining denial
+# categories (coordination of benefits, contractual, credentialing), a PR denial the biller moves
+# to the patient (D6), a line and a claim that match nothing (exceptions left open for a manual
+# match), and a second timely-filing and duplicate denial, so each category keeps an open one
+# after the biller's appeal and write-off.
+MORE_SCENARIOS = [
+    "SBCCOB",
+    "SBCZERO",
+    "SBCENROLL",
+    "SBCNOTCOV",
+    "SBCNOMATCH",
+    "SBCNOCLAIM",
+    "SBCLATE",
+    "SBCDUP",
+]
 # The patients who get one extra session in the oldest claim batch, so its 835 shows each of
-# these answers (demo/seed_clinical.py `_cycle_cases`); the last patient of each prefix.
-CYCLE_PREFIXES = ("SBCPART", "SBCNECESSITY", *DENIAL_SCENARIOS)
+# these answers (demo/seed_clinical.py `_cycle_cases`): the last patient of each prefix (the
+# second-to-last for a prefix named twice).
+CYCLE_PREFIXES = ("SBCPART", "SBCNECESSITY", *DENIAL_SCENARIOS, *MORE_SCENARIOS)
 MEDICARE_ENROLLED_DAYS_AGO = 35  # the clinician's Medicare enrolment: effective five weeks ago
 PART2_SIGNED_LATE_DAYS_AGO = 50  # one substance-use patient signed the Part 2 consent after starting
 
@@ -371,6 +387,7 @@ def seed_patients(
         ["SBCCHREJ", "SBCPART", "SBCPAYREJ", "SBCAUTH", "SBCX12", "SBCPART", "SBCNECESSITY"]
     )
     denial_scenarios = iter(DENIAL_SCENARIOS)
+    more_scenarios = iter(MORE_SCENARIOS)
     teams: dict[str, list[str]] = {}
     for index in range(1, PATIENT_COUNT + 1):
         plan = _patient_plan(fake, rng, index, today)
@@ -416,6 +433,11 @@ def seed_patients(
             elif sandbox_id is None and index % 13 and index % 3 == 2:
                 # and the payer's denials in every category (demo/seed_cycle.py)
                 scenario = next(denial_scenarios, None)
+                sandbox_id = f"{scenario}{index:04d}" if scenario else None
+            elif sandbox_id is None and index % 13 and kind != "sud":
+                # (not a substance-use patient: one whose Part 2 consent came late has the
+                # session held back, never billed)
+                scenario = next(more_scenarios, None)
                 sandbox_id = f"{scenario}{index:04d}" if scenario else None
             coverage = CoverageInput(
                 payer_id=payers[payer_kind].pk,
@@ -571,14 +593,22 @@ def seed_second_practice(
 
 def primary_member_prefix_patient_ids(*, practice_id: int, prefixes: tuple[str, ...]) -> list[int]:
     """The patients whose primary coverage's member ID starts with one of `prefixes`, in the
-    prefixes' order (one each: the first such patient by account number)."""
+    prefixes' order: the last such patient by account number, the one before it for the second
+    time a prefix is named, and so on (none when there are fewer)."""
     rows = patient_selectors.primary_member_ids(practice_id=practice_id)
-    found: dict[str, int] = {}
+    found: dict[str, list[int]] = {}
     for member_id, patient_id in rows:
         prefix = next((p for p in prefixes if member_id.startswith(p)), None)
         if prefix is not None:
-            found[prefix] = patient_id
-    return [found[p] for p in prefixes if p in found]
+            found.setdefault(prefix, []).append(patient_id)
+    picked: list[int] = []
+    named: dict[str, int] = {}
+    for prefix in prefixes:
+        named[prefix] = named.get(prefix, 0) + 1
+        candidates = found.get(prefix, [])
+        if len(candidates) >= named[prefix]:
+            picked.append(candidates[-named[prefix]])
+    return picked
 
 
 def seed_all(*, now: dt.datetime) -> SeedReport:
@@ -627,7 +657,7 @@ def seed_all(*, now: dt.datetime) -> SeedReport:
 def _seed_money(biller: PracticeAccess, today: dt.date) -> None:
     """Claims through the sandbox (their 835 posted, denials opened, all in-process), then what a
     biller does next: appeals, write-off, resubmission, a copay and a statement."""
-    seed_claims(access=biller)
+    seed_claims(access=biller, oldest_through=today - dt.timedelta(days=CYCLE_DAYS_AGO))
     seed_cycle(access=biller, today=today)
 
 

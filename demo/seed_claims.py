@@ -1,7 +1,9 @@
 """The demo's claims, through the real services and the sandbox clearinghouse: the biller marks
 the clean charges reviewed (all but the last day's), claims are assembled and sent in three
-batches, and the sandbox's answers are collected in stages so the demo shows claims at every
-step: the oldest batch answered through its 835, the next accepted by the clearinghouse, the
+batches (the oldest holds every claim dated up to `oldest_through`, the day of the newest
+session of the money cycle, demo/seed_clinical.py `_cycle_cases`; the rest are halved), and the
+sandbox's answers are collected in stages so the demo shows claims at every step: the oldest
+batch answered through its 835, the next accepted by the clearinghouse, the
 newest just acknowledged by its 999. The last day's charges stay unreviewed (ready), so a new
 user has claims to build and a batch to submit.
 
@@ -11,6 +13,7 @@ here, in-process (the send job a batch queues finds its batch sent and does noth
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 from accounts.access import PracticeAccess
@@ -21,10 +24,8 @@ from claims.services.acknowledgements import claims_responses_collect
 from claims.services.assembly import claims_assemble
 from claims.services.batches import claim_batch_create, claim_batch_send
 
-BATCHES = 3
 
-
-def seed_claims(*, access: PracticeAccess) -> dict[str, int]:
+def seed_claims(*, access: PracticeAccess, oldest_through: dt.date) -> dict[str, int]:
     practice_id = access.practice_id
     if clearinghouse_name() != "sandbox" or not sandbox_allowed():
         return {}
@@ -43,21 +44,22 @@ def seed_claims(*, access: PracticeAccess) -> dict[str, int]:
     for charge_set_id in reviewed:
         charge_set_mark_reviewed(access=access, charge_set_id=charge_set_id)
     result = claims_assemble(practice_id, actor=access, charge_set_ids=reviewed)
-    claim_ids = list(
+    claims = list(
         Claim.objects.filter(pk__in=result.claim_ids, status="ready")
         .order_by("date_from", "pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "date_from")
     )
-    if not claim_ids:
+    if not claims:
         return {"claims": len(result.claim_ids)}
-    size = -(-len(claim_ids) // BATCHES)
-    batches = 0
-    for start in range(0, len(claim_ids), size):
-        batch = claim_batch_create(practice_id, claim_ids[start : start + size], actor=access)
+    oldest = [pk for pk, day in claims if day <= oldest_through]
+    rest = [pk for pk, day in claims if day > oldest_through]
+    half = -(-len(rest) // 2)
+    groups = [ids for ids in (oldest, rest[:half], rest[half:]) if ids]
+    for index, claim_ids in enumerate(groups):
+        batch = claim_batch_create(practice_id, claim_ids, actor=access)
         claim_batch_send(batch_id=batch.pk)
-        batches += 1
         # the oldest batch sees 4 collections (999, clearinghouse 277CA, payer 277CA, 835), the
         # next 2, the newest 1
-        for _ in range(2 if start == 0 else 1):
+        for _ in range(2 if index == 0 else 1):
             claims_responses_collect(practice_id=practice_id)
-    return {"claims": len(result.claim_ids), "claim_batches": batches}
+    return {"claims": len(result.claim_ids), "claim_batches": len(groups)}

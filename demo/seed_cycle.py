@@ -2,8 +2,12 @@
 oldest batch has been posted by remittance (the same durable job a worker runs, in-process here)
 and denials opened from it. This takes the cycle on through the real services, as a biller
 would: appeals in every state (pending, won, partially won, lost), a denial written off with a
-reason, one corrected and resubmitted (a replacement claim), a copay taken at the time of
-service and a statement for a patient who owes after the payer's share.
+reason, one corrected and resubmitted (a replacement claim), the PR denial (PR-204, the plan
+excludes the service) transferred to the patient (never a CO one: D6), a copay taken at the time
+of service and a statement for a patient who owes after the payer's share. A second denial of
+the timely-filing and duplicate kinds (demo/seed.py MORE_SCENARIOS) stays open beside the one
+appealed or written off, so every root-cause category keeps an open denial to work on; the
+exceptions queue (an unmatched line, an unmatched claim, a claim out of balance) is left alone.
 
 Idempotent: a practice that already has an appeal is left alone.
 """
@@ -20,7 +24,7 @@ from ledger.billing_selectors import claim_patient_cents
 from ledger.patient_billing import patient_payment_take, statement_generate
 
 # What the biller does with the first open denial of each CARC (the sandbox denies by the
-# member-ID prefix: demo/seed.py DENIAL_SCENARIOS). An appeal's outcome is recorded for all but
+# member-ID prefix: demo/seed.py DENIAL_SCENARIOS and MORE_SCENARIOS). An appeal's outcome is recorded for all but
 # the pending one.
 APPEALS = {
     "50": ("won", "The records show the session was medically necessary."),
@@ -72,7 +76,9 @@ def seed_cycle(*, access: PracticeAccess, today: dt.date) -> dict[str, int]:
     )
     if transferable is not None:
         denial_services.denial_transfer_to_patient(
-            access=access, denial_id=transferable.pk, reason="The plan does not cover this service."
+            access=access,
+            denial_id=transferable.pk,
+            reason="The plan excludes this service and the payer made the patient responsible.",
         )
         made["denial_actions"] += 1
     # The patient's share: a copay at check-in for the newest claim the payer answered with a

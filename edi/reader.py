@@ -124,8 +124,11 @@ def tokenize(text: str) -> list[Segment]:
         raw_end = end if end != -1 else end_of_text
         raw = text[cursor:raw_end]
         body = raw.strip(strip)
-        if raw[:1] and raw[:1] in strip:  # after a line break, indentation is layout too
-            body = body.lstrip(" \t")
+        after_spaces = raw.lstrip(" \t")[:1]
+        # After a line break (spaces padding the line before it included: R18), indentation is
+        # layout too.
+        if after_spaces and after_spaces in strip:
+            body = raw.lstrip(" \t").strip(strip).lstrip(" \t")
         offset = cursor + len(raw.rstrip(strip)) - len(body)
         if body.strip():
             number = len(segments) + 1

@@ -492,7 +492,13 @@ def _parse_transaction(transaction: Transaction) -> Payment835:
             claim, line = None, None
         elif sid == "N1" and claim is None:
             party = _party_n1(segment)
-            if party.entity_code == "PR":
+            first = {"PR": payer, "PE": payee}.get(party.entity_code)
+            if first is not None:  # R18: a payer/payee repeated with a name variant
+                warnings.append(
+                    f"N1*{party.entity_code} repeated as {party.name!r}: the first, {first.name!r}, is kept"
+                )
+                party = first  # its REFs (2U, TJ) still belong to the one payer/payee
+            elif party.entity_code == "PR":
                 payer = party
             elif party.entity_code == "PE":
                 payee = party

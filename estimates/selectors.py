@@ -26,7 +26,7 @@ from edi.x271 import EligibilityTransaction
 from eligibility.selectors import latest_271_entry
 from estimates.domain.expected import expected_code
 from estimates.domain.good_faith import billed_exceeds_estimate
-from estimates.domain.responsibility import Responsibility, estimate_responsibility
+from estimates.domain.responsibility import Responsibility, estimate_responsibility, visit_copay
 from estimates.models import GoodFaithEstimate
 from patients.selectors import primary_billed_coverage_on
 from scheduling.selectors import appointment_get
@@ -93,6 +93,38 @@ def appointment_estimate(
         code=code,
         payer_name=coverage.payer_name if coverage else "",
         result=result,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentCopay:
+    appointment_id: int
+    patient_id: int
+    date_of_service: date
+    payer_name: str  # "" when no coverage (self-pay)
+    copay: Decimal | None  # None: not known (no coverage, no finished eligibility check, no copay)
+
+
+def appointment_copay(
+    *, access: PracticeAccess, appointment_id: int, latest_benefits: LatestBenefits = latest_271_entry
+) -> AppointmentCopay:
+    """The copay to collect at the appointment (billing staff), from the latest 271 of the
+    primary coverage on its date. The appointment read is audited by `appointment_get`."""
+    access.require(Capability.BILLING_VIEW)
+    view = appointment_get(access=access, appointment_id=appointment_id).appointment
+    dos = view.date_of_service
+    coverage = primary_billed_coverage_on(patient_id=view.patient_id, on=dos)
+    copay = (
+        visit_copay(entry=latest_benefits(coverage_id=coverage.coverage_id, on=dos), service_date=dos)
+        if coverage is not None
+        else None
+    )
+    return AppointmentCopay(
+        appointment_id=view.appointment_id,
+        patient_id=view.patient_id,
+        date_of_service=dos,
+        payer_name=coverage.payer_name if coverage else "",
+        copay=copay,
     )
 
 

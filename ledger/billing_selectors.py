@@ -139,6 +139,7 @@ def patient_account(*, practice_id: int, patient_id: int, as_of: date | None = N
         totals = per_claim[claim_id]
         totals[f"account:{account}"] += cents
         totals[f"kind:{kind}"] += cents
+        totals[f"{account}:{kind}"] += cents
         if account == Account.PATIENT:
             patient_cents += cents
             if kind == EntryKind.REFUND:
@@ -170,7 +171,11 @@ def patient_account(*, practice_id: int, patient_id: int, as_of: date | None = N
                 adjusted_cents=-(
                     totals.get("kind:contractual_adjustment", 0) + totals.get("kind:other_adjustment", 0)
                 ),
-                patient_responsibility_cents=totals.get("kind:patient_responsibility", 0),
+                # the patient's leg only: the transfer's insurance leg (the same kind) cancels it
+                patient_responsibility_cents=totals.get(
+                    f"{Account.PATIENT}:{EntryKind.PATIENT_RESPONSIBILITY}", 0
+                )
+                + totals.get(f"{Account.PATIENT}:{EntryKind.REVERSAL}", 0),
                 patient_paid_cents=-(
                     totals.get("kind:patient_payment", 0) + totals.get("kind:payment_applied", 0)
                 ),

@@ -1,7 +1,7 @@
 """Patient billing screens (mounted at /billing/patients/): the patient A/R list and the credit-
 balance worklist (CSV too), a patient's account (visits with insurance pending and patient due
-apart, payments, credits, statements), taking a payment, applying a credit, refunding one, and
-statements as PDF.
+apart, payments, credits, statements), taking a payment (also opened from an appointment,
+prefilled for its copay), applying a credit, refunding one, and statements as PDF.
 
 Reading needs BILLING_VIEW (billers, practice admins); money changes need BILLING_EDIT (billers).
 Each read of a patient's account or statement is an audited PHI access (category billing).
@@ -29,6 +29,7 @@ from core.errors import NotFound, ValidationFailed
 from core.formatting import date_label
 from core.money import cents_from_decimal, decimal_from_cents, format_cents
 from core.views import add_errors_to_form, app_errors
+from estimates.selectors import appointment_copay
 from ledger import billing_selectors as selectors
 from ledger import patient_billing as services
 from ledger.forms import ApplyCreditForm, PaymentForm, RefundForm, StatementForm
@@ -63,12 +64,17 @@ def _audit(
     )
 
 
-def _patient_access(request: HttpRequest, patient_id: int, capability: Capability) -> PracticeAccess:
-    """The server-side guard of every patient-billing URL (U5): the capability, and the patient
-    must be this practice's, so nothing can be read or saved under another or an empty patient."""
-    access = screen_access(request, capability)
+def _patient_or_404(access: PracticeAccess, patient_id: int) -> None:
+    """The server-side guard of every patient-billing URL (U5): the patient must be this
+    practice's, so nothing can be read or saved under another or an empty patient."""
     if patient_id not in patient_directory_labels(access.practice_id, [patient_id]):
         raise NotFound()
+
+
+def _patient_access(request: HttpRequest, patient_id: int, capability: Capability) -> PracticeAccess:
+    """The capability, then the patient guard (`_patient_or_404`)."""
+    access = screen_access(request, capability)
+    _patient_or_404(access, patient_id)
     return access
 
 
@@ -144,7 +150,13 @@ def account(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _account_page(
-    request: HttpRequest, access: PracticeAccess, patient_id: int, **forms: object
+    request: HttpRequest,
+    access: PracticeAccess,
+    patient_id: int,
+    *,
+    payment_initial: dict[str, object] | None = None,
+    payment_note: str = "",
+    **forms: object,
 ) -> HttpResponse:
     data = selectors.patient_account(practice_id=access.practice_id, patient_id=patient_id)
     _audit(
@@ -203,7 +215,10 @@ def _account_page(
         "can_edit": access.can(Capability.BILLING_EDIT),
         "pending_help": selectors.PENDING_HELP,
         "payment_form": forms.get("payment_form")
-        or PaymentForm(initial={"received_on": today, "method": "card"}, claim_choices=choices),
+        or PaymentForm(
+            initial=payment_initial or {"received_on": today, "method": "card"}, claim_choices=choices
+        ),
+        "payment_note": payment_note,
         "apply_form": forms.get("apply_form")
         or (ApplyCreditForm(claim_choices=owed_choices) if owed_choices and data.unapplied_cents else None),
         "refund_form": forms.get("refund_form")
@@ -237,7 +252,33 @@ def _account_post(
         else:
             messages.success(request, message)
             return redirect("patient_billing:account", patient_id=patient_id)
-    return _account_page(request, access, patient_id, **{form_name: form})
+    shown: dict[str, Any] = {form_name: form}
+    return _account_page(request, access, patient_id, **shown)
+
+
+@login_required
+@require_GET
+@app_errors
+def appointment_payment(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """The patient's account with the payment form prefilled for the appointment (the "Record
+    payment" button of the appointment screen): its date, the copay the latest eligibility
+    response gives (when known), marked as collected at the visit. Saving posts to `payment_add`."""
+    access = screen_access(request, Capability.BILLING_EDIT)
+    visit = appointment_copay(access=access, appointment_id=appointment_id)
+    _patient_or_404(access, visit.patient_id)
+    initial: dict[str, object] = {
+        "received_on": visit.date_of_service,
+        "method": "card",
+        "at_time_of_service": True,
+        "reference": "Copay at check-in",
+    }
+    day = date_label(visit.date_of_service)
+    if visit.copay is not None:
+        initial["amount"] = visit.copay
+        note = f"Visit of {day}: the expected copay is {format_cents(cents_from_decimal(visit.copay))} ({visit.payer_name}, latest eligibility response)."
+    else:
+        note = f"Visit of {day}: no copay known from an eligibility response; enter the amount collected."
+    return _account_page(request, access, visit.patient_id, payment_initial=initial, payment_note=note)
 
 
 @login_required

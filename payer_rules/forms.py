@@ -17,7 +17,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from coding.domain.crosswalk import crosswalk_allowed
-from coding.domain.types import Telehealth, TelehealthPos, UnitRule
+from coding.domain.types import EVALUATION_REPEAT_MAX_DAYS, Telehealth, TelehealthPos, UnitRule
 from core.domain.service_types import ServiceType, service_type_choices
 from payer_rules.domain.policy import (
     BILLING_FREQUENCY_LABELS,
@@ -105,6 +105,14 @@ class CodingForm(forms.Form):
     )
     distinct_modifier = forms.ChoiceField(
         label="Distinct-service modifier", choices=_modifier_choices(DISTINCT_MODIFIERS)
+    )
+    evaluation_repeat_days = forms.IntegerField(
+        label="Days before a diagnostic evaluation (90791/90792) may repeat",
+        min_value=0,
+        max_value=EVALUATION_REPEAT_MAX_DAYS,
+        initial=180,
+        required=False,
+        help_text="0: repeats are not flagged; blank: 180.",
     )
 
 
@@ -376,6 +384,9 @@ class RuleSetForms:
                 "unit_rule": coding["unit_rule"],
                 "practitioner_modifiers": coding["practitioner_modifiers"],
                 "distinct_modifier": coding["distinct_modifier"],
+                "evaluation_repeat_days": 180
+                if coding.get("evaluation_repeat_days") is None
+                else coding["evaluation_repeat_days"],
                 "telehealth_pos": telehealth["telehealth_pos"],
                 "video_modifier": telehealth["video_modifier"],
                 "audio_only_modifier": telehealth["audio_only_modifier"],
@@ -514,6 +525,7 @@ def _initial(document: Mapping[str, Any]) -> dict[str, Any]:
             "unit_rule": coding.get("unit_rule", UnitRule.CPT_MIDPOINT.value),
             "practitioner_modifiers": coding.get("practitioner_modifiers", False),
             "distinct_modifier": coding.get("distinct_modifier", "59"),
+            "evaluation_repeat_days": coding.get("evaluation_repeat_days", 180),
             "telehealth_pos": coding.get("telehealth_pos", TelehealthPos.TELEHEALTH_POS.value),
             "video_modifier": coding.get("video_modifier", "95"),
             "audio_only_modifier": coding.get("audio_only_modifier", "93"),

@@ -40,6 +40,7 @@ from payer_rules.domain.policy import (
 from payer_rules.domain.policy_checks import policy_problems
 from payer_rules.domain.versions import has_started
 from payer_rules.forms import LIST_GROUPS, RuleSetForms, TryItForm, split_list
+from payers import selectors as payer_selectors
 from payers.selectors import payer_terms_for_user
 from practice.selectors import practice_today
 
@@ -103,6 +104,12 @@ def policy_summary(policy: PayerPolicy) -> list[SummaryGroup]:
                 "Practitioner-level modifiers (HM/HN/HO/HP): "
                 + ("yes." if coding.practitioner_modifiers else "no."),
                 f"Distinct-service modifier: {coding.distinct_modifier}.",
+                "Diagnostic evaluation again within "
+                + (
+                    f"{coding.evaluation_repeat_days} days: flagged."
+                    if coding.evaluation_repeat_days
+                    else "any time: not flagged."
+                ),
             ),
         ),
         SummaryGroup(
@@ -324,6 +331,7 @@ def payer_detail(request: HttpRequest, payer_pk: int) -> HttpResponse:
     page = selectors.payer_rule_set_page(access=access, payer_pk=payer_pk, page=request.GET.get("page", 1))
     today = practice_today(practice_id=access.practice_id)
     payer = page.payer
+    era = payer_selectors.payer_era_for_user(access=access, payer_pk=payer.payer_pk)
     context = {
         "payer": {
             "name": payer.name,
@@ -331,6 +339,9 @@ def payer_detail(request: HttpRequest, payer_pk: int) -> HttpResponse:
             "payer_id": payer.payer_id or "—",
             "timely_filing": f"{payer.timely_filing_days} days",
             "appeal_window": f"{payer.appeal_window_days} days",
+            "era_enrollment": era.enrollment_label,
+            "era_enrolled_on": date_label(era.enrolled_on, weekday=False) or "—",
+            "last_era": date_label(era.last_era_on, weekday=False) or "none received",
         },
         "versions": [_version_row(entry, today) for entry in page.entries],
         "pagination": {

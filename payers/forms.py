@@ -6,7 +6,12 @@ from typing import Any
 
 from django import forms
 
-from payers.selectors import CLAIM_FILING_INDICATOR_CHOICES, ENROLLMENT_STATUS_CHOICES, KIND_CHOICES
+from payers.selectors import (
+    CLAIM_FILING_INDICATOR_CHOICES,
+    ENROLLMENT_STATUS_CHOICES,
+    ERA_ENROLLMENT_CHOICES,
+    KIND_CHOICES,
+)
 
 
 class DateInput(forms.DateInput):
@@ -35,6 +40,13 @@ class PayerForm(forms.Form):
 
 class PayerEditForm(PayerForm):
     is_active = forms.BooleanField(label="Active", required=False)
+    era_enrollment = forms.ChoiceField(
+        label="ERA (835) enrolment",
+        choices=ERA_ENROLLMENT_CHOICES,
+        required=False,
+        help_text="Whether this practice receives the payer's ERAs electronically.",
+    )
+    era_enrolled_on = forms.DateField(label="ERA enrolment effective", required=False, widget=DateInput)
 
 
 class EnrollmentForm(forms.Form):

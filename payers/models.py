@@ -28,6 +28,12 @@ class Payer(TimeStampedModel):
         SELF_PAY = "self_pay", "Self-pay"
         OTHER = "other", "Other"
 
+    class EraEnrollment(models.TextChoices):
+        UNKNOWN = "unknown", "Not recorded"
+        NOT_ENROLLED = "not_enrolled", "Not enrolled"
+        PENDING = "pending", "Enrolment pending"
+        ENROLLED = "enrolled", "Enrolled"
+
     practice = models.ForeignKey("practice.Practice", on_delete=models.CASCADE, related_name="payers")
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COMMERCIAL)
@@ -46,6 +52,12 @@ class Payer(TimeStampedModel):
     timely_filing_days = models.PositiveIntegerField(default=90)
     appeal_window_days = models.PositiveIntegerField(default=180)
     is_active = models.BooleanField(default=True)
+    # R19: whether the practice is enrolled to receive this payer's ERAs (835), and from when.
+    # The last ERA received is read from remittance, never stored here.
+    era_enrollment = models.CharField(
+        max_length=12, choices=EraEnrollment.choices, default=EraEnrollment.UNKNOWN
+    )
+    era_enrolled_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [

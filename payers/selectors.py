@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Count, Q
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
+from core.directory import last_era_received_on
 from core.errors import NotFound
 from payers.models import Payer, PayerEnrollment
 
@@ -17,6 +18,7 @@ from payers.models import Payer, PayerEnrollment
 KIND_CHOICES: list[tuple[str, str]] = list(Payer.Kind.choices)
 CLAIM_FILING_INDICATOR_CHOICES: list[tuple[str, str]] = list(Payer.ClaimFilingIndicator.choices)
 ENROLLMENT_STATUS_CHOICES: list[tuple[str, str]] = list(PayerEnrollment.Status.choices)
+ERA_ENROLLMENT_CHOICES: list[tuple[str, str]] = list(Payer.EraEnrollment.choices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,9 @@ class PayerSummary:
     appeal_window_days: int
     is_active: bool
     enrolled_count: int
+    era_enrollment_label: str = ""  # R19: enrolled to receive this payer's ERAs?
+    era_enrolled_on: date | None = None
+    last_era_on: date | None = None  # derived from the ERAs received (remittance)
 
 
 def payer_list(*, access: PracticeAccess, active_only: bool = False) -> list[PayerSummary]:
@@ -72,9 +77,13 @@ def payer_page(
             appeal_window_days=p.appeal_window_days,
             is_active=p.is_active,
             enrolled_count=p.enrolled,
+            era_enrollment_label=p.get_era_enrollment_display(),
+            era_enrolled_on=p.era_enrolled_on,
         )
         for p in payers
     ]
+    last_era = last_era_received_on(practice_id=access.practice_id, payer_ids=[r.payer_id for r in rows])
+    rows = [replace(r, last_era_on=last_era.get(r.payer_id)) for r in rows]
     return PayerPage(payers=rows, total=len(rows) if total is None else total)
 
 
@@ -84,6 +93,21 @@ def payer_get(*, access: PracticeAccess, payer_pk: int) -> Payer:
     if payer is None:
         raise NotFound()
     return payer
+
+
+@dataclass(frozen=True, slots=True)
+class PayerEra:
+    """R19 on the payer's page: its ERA enrolment and the last ERA received from it."""
+
+    enrollment_label: str
+    enrolled_on: date | None
+    last_era_on: date | None
+
+
+def payer_era_for_user(*, access: PracticeAccess, payer_pk: int) -> PayerEra:
+    payer = payer_get(access=access, payer_pk=payer_pk)
+    last = last_era_received_on(practice_id=access.practice_id, payer_ids=[payer.payer_id])
+    return PayerEra(payer.get_era_enrollment_display(), payer.era_enrolled_on, last.get(payer.payer_id))
 
 
 def payer_choices(

@@ -114,8 +114,11 @@ def payer_update(
     timely_filing_days: int | None = None,
     appeal_window_days: int | None = None,
     is_active: bool | None = None,
+    era_enrollment: str | None = None,
+    era_enrolled_on: date | None = None,
 ) -> Payer:
-    """Change a payer. Arguments left as None stay as they are."""
+    """Change a payer. Arguments left as None stay as they are, except that the ERA enrolment
+    date is set (or cleared) together with the ERA enrolment status, when one is given (R19)."""
     access.require(Capability.PRACTICE_MANAGE)
     given = {
         "name": name,
@@ -160,6 +163,9 @@ def payer_update(
         values: dict[str, Any] = asdict(details)
         if is_active is not None:
             values["is_active"] = is_active
+        if era_enrollment:  # "" or None: as it is
+            values["era_enrollment"] = era_enrollment
+            values["era_enrolled_on"] = era_enrolled_on
         changed = assign_changed(payer, values)
         model_full_clean(payer)
         if changed:

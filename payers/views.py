@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.access import screen_access
 from accounts.domain.roles import Capability
 from core.errors import ValidationFailed
+from core.formatting import date_label
 from core.pagination import page_window, pager
 from core.views import add_errors_to_form, app_errors
 from payers import selectors, services
@@ -40,6 +41,7 @@ class PayerRow:
     timely_filing: str
     appeal_window: str
     enrolled: str
+    era: str
     is_active: bool
     edit_url: str
     detail_url: str
@@ -55,6 +57,7 @@ def _row(p: selectors.PayerSummary) -> PayerRow:
         timely_filing=f"{p.timely_filing_days} days",
         appeal_window=f"{p.appeal_window_days} days",
         enrolled=f"{p.enrolled_count} provider{'s' if p.enrolled_count != 1 else ''}",
+        era=f"{p.era_enrollment_label} · last ERA {date_label(p.last_era_on, weekday=False) or 'none received'}",
         is_active=p.is_active,
         edit_url=reverse("payers:edit", args=[p.payer_pk]),
         detail_url=reverse("payers:detail", args=[p.payer_pk]),

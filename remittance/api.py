@@ -20,7 +20,7 @@ from accounts.domain.roles import Capability
 from core.api.mixins import validated
 from remittance import selectors
 from remittance.models import EraSource
-from remittance.services.matching import exception_dismiss, exception_match
+from remittance.services.matching import exception_dismiss, exception_lines_match, exception_match
 from remittance.services.posting import era_post
 
 
@@ -170,22 +170,56 @@ class ExceptionListApi(APIView):
         return Response(ExceptionOutput(selectors.exception_queue_for_user(access=access), many=True).data)
 
 
+class LedgerRowsOutput(serializers.Serializer):  # type: ignore[type-arg]
+    """A manual match's answer: the ledger rows it wrote."""
+
+    ledger_rows = serializers.IntegerField()
+
+
 class ExceptionMatchApi(APIView):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         claim_id = serializers.IntegerField()
         note = serializers.CharField(max_length=200, required=False, default="")
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        ledger_rows = serializers.IntegerField()
-
     @extend_schema(
-        operation_id="era_exception_match", request=InputSerializer, responses={200: OutputSerializer}
+        operation_id="era_exception_match", request=InputSerializer, responses={200: LedgerRowsOutput}
     )
     def post(self, request: Request, exception_id: int) -> Response:
         access = request_access(request, Capability.BILLING_EDIT)
         data = validated(self.InputSerializer, request.data)
         rows = exception_match(
             access=access, exception_id=exception_id, claim_id=data["claim_id"], note=data["note"]
+        )
+        return Response({"ledger_rows": rows})
+
+
+class LineAssignmentInput(serializers.Serializer):  # type: ignore[type-arg]
+    era_line_id = serializers.IntegerField()
+    claim_line_id = serializers.IntegerField()
+
+
+class ExceptionLinesMatchApi(APIView):
+    """Match each ERA service line of the exception's ERA claim to a billed line (R17); several
+    ERA lines may name one billed line (a payer's split, R13). `claim_id` only for an ERA claim
+    that matched no claim."""
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        claim_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+        note = serializers.CharField(max_length=200, required=False, default="")
+        lines = LineAssignmentInput(many=True)
+
+    @extend_schema(
+        operation_id="era_exception_lines_match", request=InputSerializer, responses={200: LedgerRowsOutput}
+    )
+    def post(self, request: Request, exception_id: int) -> Response:
+        access = request_access(request, Capability.BILLING_EDIT)
+        data = validated(self.InputSerializer, request.data)
+        rows = exception_lines_match(
+            access=access,
+            exception_id=exception_id,
+            assignment={line["era_line_id"]: line["claim_line_id"] for line in data["lines"]},
+            claim_id=data["claim_id"],
+            note=data["note"],
         )
         return Response({"ledger_rows": rows})
 

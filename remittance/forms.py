@@ -27,3 +27,30 @@ class ExceptionMatchForm(forms.Form):
 
 class ExceptionDismissForm(forms.Form):
     reason = forms.CharField(label="Why", max_length=300)
+
+
+class ExceptionLinesMatchForm(forms.Form):
+    """One select per ERA service line (`line_<era line id>`): the billed line it pays."""
+
+    claim_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note = forms.CharField(label="Note", required=False, max_length=200)
+
+    def __init__(
+        self,
+        *args: object,
+        era_line_ids: list[int],
+        line_choices: list[tuple[str, str]],
+        guesses: dict[int, str | None],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for era_line_id in era_line_ids:
+            self.fields[f"line_{era_line_id}"] = forms.ChoiceField(
+                label="Billed line",
+                choices=[("", "Choose a billed line"), *line_choices],
+                initial=guesses.get(era_line_id) or "",
+            )
+        self.era_line_ids = era_line_ids
+
+    def assignment(self) -> dict[int, int]:
+        return {i: int(self.cleaned_data[f"line_{i}"]) for i in self.era_line_ids}

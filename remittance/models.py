@@ -236,3 +236,51 @@ class Underpayment(models.Model):
 
     def __str__(self) -> str:
         return f"Underpayment {self.pk}"
+
+
+class ProviderLevelItem(models.Model):
+    """Provider-level money carried between payments (R10, R11): a PLB FB forward balance, or a
+    WO/72 recoupment whose reference names none of our claims. Open until a later ERA from the
+    same payer carries the opposite amount with the same reason and reference
+    (`remittance.domain.provider_items`). The ledger rows are written by posting either way."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        OFFSET = "offset", "Offset by a later ERA"
+
+    practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="+")
+    era = models.ForeignKey(EraFile, on_delete=models.PROTECT, related_name="provider_items")
+    payer_id = models.CharField(max_length=80)  # as on the ERA (REF*2U, else TRN03)
+    payer_name = models.CharField(max_length=60, blank=True, default="")
+    reason = models.CharField(max_length=3)  # PLB03-1
+    reference = models.CharField(max_length=80, blank=True, default="")  # PLB03-2
+    amount_cents = models.BigIntegerField()  # PLB04: positive taken from the payment, negative added
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    offset_by = models.ForeignKey(
+        EraFile, null=True, blank=True, on_delete=models.PROTECT, related_name="offset_provider_items"
+    )
+    offset_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(status="open") & models.Q(offset_by__isnull=True))
+                | (
+                    models.Q(status="offset")
+                    & models.Q(offset_by__isnull=False)
+                    & models.Q(offset_at__isnull=False)
+                ),
+                name="remittance_providerlevelitem_offset_has_era",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(amount_cents=0), name="remittance_providerlevelitem_not_zero"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "status", "payer_id"], name="remit_provider_item_open"),
+        ]
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Provider-level item {self.pk} ({self.reason} {self.status})"

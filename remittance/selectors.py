@@ -6,11 +6,12 @@ was posted earlier on those claims' lines in two more (`line_history`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
@@ -22,8 +23,10 @@ from claims.models import Claim, ClaimLine, ContractedRate
 from core.errors import NotFound
 from ledger.models import Account, LedgerEntry
 from practice.models import Practice
+from practice.selectors import practice_zone
+from remittance.domain.line_match import EraLineFacts, best_guesses
 from remittance.domain.posting import BilledClaim, BilledLine
-from remittance.models import EraClaim, EraFile, EraLine, PostingException
+from remittance.models import EraClaim, EraFile, EraLine, EraStatus, PostingException, ProviderLevelItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +195,62 @@ def era_for_payment(*, practice_id: int, payer_id: str, trace_number: str) -> Er
 # -- screens ----------------------------------------------------------------------------------------
 
 
+# -- provider-level items (R10, R11) and the last ERA per payer (R19) ------------------------------
+# No patient is named (PLB money is the practice's): not PHI-audited. The last ERA is derived
+# from EraFile (any payment received: posted, held or a duplicate copy), never stored twice.
+
+ERA_RECEIVED_STATUSES = (EraStatus.POSTED, EraStatus.HELD, EraStatus.DUPLICATE)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderItems:
+    open: list[ProviderLevelItem]
+    offset: list[ProviderLevelItem]
+
+
+def provider_items_for_user(*, access: PracticeAccess, limit: int = 200) -> ProviderItems:
+    """Open items by payer, oldest first, and the latest offset ones with both ERAs (two queries)."""
+    access.require(Capability.BILLING_VIEW)
+    base = ProviderLevelItem.objects.filter(practice_id=access.practice_id).select_related("era", "offset_by")
+    base = base.defer("era__raw", "offset_by__raw")
+    open_items = list(
+        base.filter(status=ProviderLevelItem.Status.OPEN).order_by("payer_name", "created_at", "pk")[:limit]
+    )
+    offset_items = list(
+        base.filter(status=ProviderLevelItem.Status.OFFSET).order_by("-offset_at", "-pk")[:limit]
+    )
+    return ProviderItems(open_items, offset_items)
+
+
+def provider_items_open_count(*, practice_id: int) -> int:
+    return ProviderLevelItem.objects.filter(
+        practice_id=practice_id, status=ProviderLevelItem.Status.OPEN
+    ).count()
+
+
+def last_era_received(*, practice_id: int, payer_ids: Iterable[str]) -> dict[str, dt.datetime]:
+    """When the practice last received an ERA from each electronic payer id (one query)."""
+    wanted = {p for p in payer_ids if p}
+    if not wanted:
+        return {}
+    rows = (
+        EraFile.objects.filter(practice_id=practice_id, payer_id__in=wanted, status__in=ERA_RECEIVED_STATUSES)
+        .values("payer_id")
+        .annotate(last=Max("received_at"))
+        .order_by()
+    )
+    return {row["payer_id"]: row["last"] for row in rows}
+
+
+def last_era_received_on(*, practice_id: int, payer_ids: Iterable[str]) -> dict[str, dt.date]:
+    """`last_era_received` as dates in the practice's time zone (two queries)."""
+    received = last_era_received(practice_id=practice_id, payer_ids=payer_ids)
+    if not received:
+        return {}
+    zone = practice_zone(practice_id=practice_id)
+    return {payer_id: at.astimezone(zone).date() for payer_id, at in received.items()}
+
+
 def _audit(
     access: PracticeAccess, *, detail: str, object_id: int | str = "", patient_ids: Iterable[int] = ()
 ) -> None:
@@ -267,3 +326,72 @@ def claim_choices_for_match(*, practice_id: int, patient_control_number: str) ->
         .values_list("pk", "patient_control_number")[:20]
     )
     return list(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class LineMatchScreen:
+    """What the line-by-line match form shows: the exception, its ERA lines, our claim (when
+    known) with its billed lines, and the billed line pre-selected for each ERA line."""
+
+    exception: PostingException
+    era_lines: list[EraLine]
+    claim_id: int | None
+    claim_pcn: str
+    billed: tuple[BilledLine, ...]
+    guesses: dict[int, str | None]
+
+
+def _era_line_facts(line: EraLine) -> EraLineFacts:
+    code, modifiers = (
+        (line.original_code, line.original_modifiers) if line.original_code else (line.code, line.modifiers)
+    )
+    return EraLineFacts(
+        line.pk,
+        code,
+        tuple(m for m in modifiers.split("-") if m),
+        line.service_date,
+        line.charge_cents,
+        line.control_number,
+    )
+
+
+def line_match_for_user(
+    *, access: PracticeAccess, exception_id: int, claim_id: int | None
+) -> LineMatchScreen:
+    """An open exception's ERA claim and the billed lines of our claim, audited: it names a
+    patient."""
+    access.require(Capability.BILLING_VIEW)
+    exception = (
+        PostingException.objects.select_related("era_claim")
+        .filter(pk=exception_id, practice_id=access.practice_id, status="open")
+        .first()
+    )
+    if exception is None:
+        raise NotFound("No such open exception.")
+    era_lines = list(EraLine.objects.filter(era_claim_id=exception.era_claim_id).order_by("position"))
+    # `claim_id` is the biller's choice for an ERA claim that matched none; else CLP01 decided.
+    target = claim_id if exception.kind == "unmatched_claim" else exception.era_claim.claim_id
+    pcn = (
+        Claim.objects.filter(pk=target, practice_id=access.practice_id)
+        .values_list("patient_control_number", flat=True)
+        .first()
+        if target is not None
+        else None
+    )
+    found = billed_claims(practice_id=access.practice_id, patient_control_numbers={pcn}) if pcn else Billed()
+    lines = found.claims[0].lines if found.claims else ()
+    patients = {f.patient_id for f in found.facts.values()}
+    _audit(
+        access,
+        detail=f"posting exception {exception.pk} (line match)",
+        object_id=exception.era_id,
+        patient_ids=patients,
+    )
+    return LineMatchScreen(
+        exception=exception,
+        era_lines=era_lines,
+        claim_id=int(found.claims[0].claim_id) if found.claims else None,
+        claim_pcn=pcn or "",
+        billed=lines,
+        guesses=best_guesses([_era_line_facts(line) for line in era_lines], lines),
+    )

@@ -25,9 +25,9 @@ from core.money import format_cents
 from core.views import app_errors
 from remittance import selectors
 from remittance.domain.codes import carc, rarc
-from remittance.forms import EraUploadForm, ExceptionDismissForm, ExceptionMatchForm
+from remittance.forms import EraUploadForm, ExceptionDismissForm, ExceptionLinesMatchForm, ExceptionMatchForm
 from remittance.models import EraSource
-from remittance.services.matching import exception_dismiss, exception_match
+from remittance.services.matching import exception_dismiss, exception_lines_match, exception_match
 from remittance.services.posting import era_force_post, era_post, era_withdraw
 
 
@@ -84,13 +84,16 @@ def era_upload(request: HttpRequest) -> HttpResponse:
         )
         target = reverse("remittance:era_detail", kwargs={"era_id": outcome.era_ids[0]})
         summary = outcome.summaries[0]
+        status = summary["status"]
+        if status == "posted" and summary["unmatched"]:
+            status = "posted with exceptions"
         text = (
-            f"ERA {summary['status']}: {summary['matched']} of {summary['claims']} claims posted, "
+            f"ERA {status}: {summary['matched']} of {summary['claims']} claims posted, "
             f"{summary['unmatched']} in the exceptions queue."
         )
+        (messages.error if outcome.rejected else messages.success)(request, text)  # shown on the ERA
         if request.headers.get("x-requested-with") == "fetch":  # the upload page's script
             return JsonResponse({"redirect": target, "message": text})
-        (messages.error if outcome.rejected else messages.success)(request, text)
         return redirect(target)
     return render(request, "remittance/era_upload.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -106,6 +109,7 @@ def era_detail(request: HttpRequest, era_id: int) -> HttpResponse:
         claims.append(
             {
                 "pcn": c.patient_control_number,
+                "claim_id": c.claim_id,
                 "patient": c.patient_name or "—",
                 "status": c.status_code,
                 "state": c.get_state_display(),
@@ -136,6 +140,7 @@ def era_detail(request: HttpRequest, era_id: int) -> HttpResponse:
                 ],
             }
         )
+    open_exceptions = sum(1 for c in detail.claims if c.state == "exception")
     context = {
         "era": {
             "id": era.pk,
@@ -143,7 +148,8 @@ def era_detail(request: HttpRequest, era_id: int) -> HttpResponse:
             "trace": era.trace_number or "—",
             "amount": format_cents(era.payment_cents),
             "date": date_label(era.payment_date) if era.payment_date else "—",
-            "status": era.get_status_display(),
+            "status": era.get_status_display() + (" with exceptions" if open_exceptions else ""),
+            "open_exceptions": open_exceptions,
             "source": era.get_source_display(),
             "balanced": era.balanced,
             "errors": era.errors,
@@ -172,6 +178,7 @@ def exception_queue(request: HttpRequest) -> HttpResponse:
             "trace": e.era.trace_number,
             "age": date_label(e.created_at.date()),
             "matchable": e.kind == "unmatched_claim",
+            "lines_matchable": e.kind in {"unmatched_line", "ambiguous_line"},
         }
         for e in selectors.exception_queue_for_user(access=access)
     ]
@@ -189,6 +196,7 @@ def exception_match_view(request: HttpRequest, exception_id: int) -> HttpRespons
     query = request.GET.get("q", request.POST.get("q", ""))[:17]
     choices = selectors.claim_choices_for_match(practice_id=access.practice_id, patient_control_number=query)
     form = ExceptionMatchForm(request.POST or None, claim_choices=choices)
+    lines_url = ""
     if request.method == "POST" and form.is_valid():
         try:
             exception_match(
@@ -199,15 +207,91 @@ def exception_match_view(request: HttpRequest, exception_id: int) -> HttpRespons
             )
         except ValidationFailed as error:
             form.add_error(None, error.message)
+            if error.code == "match_failed":  # the claim is right, its lines are not: match them
+                lines_url = reverse("remittance:exception_lines_match", kwargs={"exception_id": exception_id})
+                lines_url += f"?claim_id={form.cleaned_data['claim_id']}"
         else:
             messages.success(request, "Matched and posted.")
             return redirect("remittance:exceptions")
     return render(
         request,
         "remittance/exception_match.html",
-        {"form": form, "query": query, "exception_id": exception_id},
+        {"form": form, "query": query, "exception_id": exception_id, "lines_url": lines_url},
         status=400 if form.errors else 200,
     )
+
+
+def _billed_label(line: Any) -> str:
+    code = "-".join(x for x in (line.code, *line.modifiers) if x)
+    when = date_label(line.service_date) if line.service_date else "no date"
+    return f"{code} · {format_cents(line.charge_cents)} · {when} · {line.control_number or 'no line number'}"
+
+
+@login_required
+@app_errors(conflict_redirect="remittance:exceptions")
+def exception_lines_match_view(request: HttpRequest, exception_id: int) -> HttpResponse:
+    """Match each ERA service line of an exception's ERA claim to one of our billed lines (R17, R13)."""
+    access = screen_access(request, Capability.BILLING_EDIT)
+    raw_claim = request.POST.get("claim_id") or request.GET.get("claim_id") or ""
+    screen = selectors.line_match_for_user(
+        access=access, exception_id=exception_id, claim_id=int(raw_claim) if raw_claim.isdigit() else None
+    )
+    form = ExceptionLinesMatchForm(
+        request.POST or None,
+        era_line_ids=[line.pk for line in screen.era_lines],
+        line_choices=[(b.line_id, _billed_label(b)) for b in screen.billed],
+        guesses=screen.guesses,
+        initial={"claim_id": screen.claim_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            exception_lines_match(
+                access=access,
+                exception_id=exception_id,
+                assignment=form.assignment(),
+                claim_id=screen.claim_id,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationFailed as error:
+            form.add_error(None, error.message)
+            for name, problems in error.field_errors.items():
+                key = name.replace("lines.", "line_")
+                for problem in problems:
+                    form.add_error(key if key in form.fields else None, problem)
+        else:
+            messages.success(request, f"Matched line by line and posted to claim {screen.claim_pcn}.")
+            return redirect("remittance:exceptions")
+    era_claim = screen.exception.era_claim
+    rows = [
+        {
+            "code": "-".join(x for x in (line.code, line.modifiers) if x),
+            "billed_code": "-".join(x for x in (line.original_code, line.original_modifiers) if x),
+            "date": date_label(line.service_date) if line.service_date else "—",
+            "charge": format_cents(line.charge_cents),
+            "paid": format_cents(line.paid_cents),
+            "adjustments": _adjustments(line.adjustments),
+            "control": line.control_number,
+            "field": form[f"line_{line.pk}"],
+        }
+        for line in screen.era_lines
+    ]
+    context = {
+        "form": form,
+        "rows": rows,
+        "exception": {
+            "id": exception_id,
+            "kind": screen.exception.get_kind_display(),
+            "message": screen.exception.message,
+        },
+        "era_claim": {
+            "pcn": era_claim.patient_control_number,
+            "patient": era_claim.patient_name or "—",
+            "paid": format_cents(era_claim.paid_cents),
+        },
+        "claim_pcn": screen.claim_pcn,
+        "claim_known": screen.claim_id is not None,
+    }
+    return render(request, "remittance/exception_lines.html", context, status=400 if form.errors else 200)
 
 
 @login_required

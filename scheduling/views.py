@@ -182,6 +182,7 @@ def _render_detail(request: HttpRequest, access: PracticeAccess, appointment_id:
         "can_view_eligibility": access.can(Capability.COVERAGE_VIEW),
         "can_verify_eligibility": access.can(Capability.COVERAGE_EDIT),
         "can_estimate": access.can(Capability.BILLING_VIEW),
+        "can_record_payment": access.can(Capability.BILLING_EDIT),
     }
     return render(request, "scheduling/appointment_detail.html", context)
 

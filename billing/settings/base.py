@@ -165,6 +165,11 @@ COSIGN_OVERDUE_DAYS = env.int("COSIGN_OVERDUE_DAYS", default=3)
 # pages, the co-sign queue, and a warning to the author before signing).
 NOTE_DUE_DAYS = env.int("NOTE_DUE_DAYS", default=3)
 
+# Remittance (R19): a payer with claims submitted, accepted or paid in the last
+# ERA_SILENCE_CLAIM_WINDOW_DAYS but no ERA for ERA_SILENCE_DAYS raises a billing dashboard alert.
+ERA_SILENCE_DAYS = env.int("ERA_SILENCE_DAYS", default=21)
+ERA_SILENCE_CLAIM_WINDOW_DAYS = env.int("ERA_SILENCE_CLAIM_WINDOW_DAYS", default=60)
+
 # Eligibility (issue #10): the deployment's clearinghouse for practices that chose none. The
 # sandbox (synthetic test members) is the default only with DEBUG on; with DEBUG off it is
 # refused (system check eligibility.E001 and at run time) unless ELIGIBILITY_SANDBOX_ALLOWED is

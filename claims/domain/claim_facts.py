@@ -1,8 +1,9 @@
 """Pure pieces of the claim-to-be (the scrubber's input) built from plain values (no Django).
 
-* `DayCharge`: one line of the patient's charges this year up to the date of service (claims'
-  own rows, read once per capture or scrub); `captured_units`, `charge_set_of_note`,
-  `prior_lines` and `prior_visits` answer from them.
+* `DayCharge`: one line of the patient's charges this year (and at least
+  `EVALUATION_REPEAT_MAX_DAYS` back) up to the date of service (claims' own rows, read once per
+  capture or scrub); `captured_units`, `charge_set_of_note`, `prior_lines`, `prior_visits` and
+  `prior_evaluations` answer from them.
 * `day_minutes`: crisis and 15-minute timed minutes over the patient's final sessions of the date.
 * `line_facts`: a line with what the code set says about it on the date; `own_usage`: what a
   charge set's lines took from each authorization; `level_modifier`: HM/HN/HO/HP by degree.
@@ -22,7 +23,7 @@ from clinical_notes.domain.checks import segment_minutes, session_minutes
 from clinical_notes.domain.types import Segment
 from coding.domain.code_sets import CodeCatalog
 from coding.domain.families import Family, coding_data
-from coding.domain.types import CodeKind
+from coding.domain.types import EVALUATION_CODES, CodeKind
 from core.domain.service_types import ServiceType
 
 
@@ -81,6 +82,25 @@ def prior_lines(
         )
         for c in lines
     )
+
+
+def prior_evaluations(
+    charges: Iterable[DayCharge], *, day: date, payer_id: int | None, exclude_charge_set_id: int | None
+) -> tuple[date, ...]:
+    """Dates before `day` on which the patient had a diagnostic evaluation (90791/90792) billed to
+    the payer, latest first (pitfall C13; `charges` reach back `EVALUATION_REPEAT_MAX_DAYS`)."""
+    if payer_id is None:
+        return ()
+    found = {
+        c.date_of_service
+        for c in charges
+        if c.payer_id == payer_id
+        and c.date_of_service < day
+        and c.charge_set_id != exclude_charge_set_id
+        and c.code in EVALUATION_CODES
+        and c.units > 0
+    }
+    return tuple(sorted(found, reverse=True))
 
 
 def prior_visits(

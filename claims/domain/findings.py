@@ -61,6 +61,8 @@ SCRUB_CODE_LABELS: Mapping[str, str] = MappingProxyType(
         ScrubCode.MODIFIER_CONFLICT: "Modifiers that cannot go together",
         ScrubCode.POS_TELEHEALTH_HOME: "Telehealth place of service should be home (10)",
         ScrubCode.POS_DIFFERS_FROM_NOTE: "Place of service differs from the note",
+        ScrubCode.TELEHEALTH_RULES_MISSING: "Payer's telehealth rules not set",
+        ScrubCode.EVALUATION_REPEATED: "Diagnostic evaluation repeated too soon",
         ScrubCode.ELIGIBILITY_NOT_COVERED: "Not covered on the date (eligibility response)",
         ScrubCode.ELIGIBILITY_VISITS_USED_UP: "Visit limit used up (eligibility response)",
         ScrubCode.ELIGIBILITY_AUTH_REQUIRED: "Authorization required (eligibility response)",

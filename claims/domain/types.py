@@ -222,6 +222,8 @@ class ClaimToBe:
     not counting what these charges took.
     `prior_lines`: the patient's other captured/billed lines (the scrubber compares dates).
     `prior_visits`: the patient's earlier visits with this payer this calendar year.
+    `prior_evaluations`: dates of the patient's earlier diagnostic evaluations (90791/90792) with
+    this payer, latest first, up to a year back.
     """
 
     today: date
@@ -240,6 +242,7 @@ class ClaimToBe:
     authorizations: tuple[AuthorizationFacts, ...] = ()
     prior_lines: tuple[PriorLine, ...] = ()
     prior_visits: tuple[PriorVisit, ...] = ()
+    prior_evaluations: tuple[date, ...] = ()
 
     def visits_before(self, codes: frozenset[str] | tuple[str, ...]) -> int:
         """Earlier visits this calendar year with any of `codes` (a visit: one note's charges)."""

@@ -7,7 +7,7 @@ rules and enrolments from `payers.selectors`, providers, supervision and the pra
 no audit event is written (the services audit what they change).
 
 * `final_sessions(note_id=)`: the patient's final sessions of the note's date (4 queries).
-* `day_charges(patient_id=, day=)`: the patient's charge lines this year up to `day` (1 query).
+* `day_charges(patient_id=, day=)`: the patient's charge lines this year (and a year back) up to `day` (1 query).
 * `capture_facts(...)`: what `claims.domain.capture_plan.plan_capture` decides from.
 * `stored_claim_spec(...)`: a stored charge set as a `ClaimSpec`; `claim_to_be(spec)` adds the
   patient, the providers, their enrolments and the practice and gives the scrubber's input.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 
@@ -31,6 +31,7 @@ from claims.domain.claim_facts import (
     day_minutes,
     level_modifier,
     line_facts,
+    prior_evaluations,
     prior_lines,
     prior_visits,
     without_own_usage,
@@ -51,7 +52,13 @@ from clinical_notes.domain.checks import segment_minutes, session_minutes
 from clinical_notes.selectors import FinalSession, final_sessions_of_day
 from coding.domain.code_sets import CodeCatalog, shipped_catalog
 from coding.domain.icd10 import Icd10Check, normalise_icd10
-from coding.domain.types import InteractiveComplexityFactor, PayerCodingRules, SessionFacts, Telehealth
+from coding.domain.types import (
+    EVALUATION_REPEAT_MAX_DAYS,
+    InteractiveComplexityFactor,
+    PayerCodingRules,
+    SessionFacts,
+    Telehealth,
+)
 from coding.selectors import code_catalog, icd10_check
 from core.domain.service_types import ServiceType
 from eligibility.selectors import claim_eligibility
@@ -229,12 +236,12 @@ def fee_entries(
 
 
 def day_charges(*, patient_id: int, day: date) -> tuple[DayCharge, ...]:
-    """Every charge line of the patient from January 1st of `day`'s year up to `day` (one query;
-    a set without lines is one entry with no code)."""
+    """Every charge line of the patient from January 1st of `day`'s year (or
+    `EVALUATION_REPEAT_MAX_DAYS` before `day`, whichever is earlier) up to `day` (one query; a
+    set without lines is one entry with no code)."""
+    since = min(date(day.year, 1, 1), day - timedelta(days=EVALUATION_REPEAT_MAX_DAYS))
     rows = (
-        ChargeSet.objects.filter(
-            patient_id=patient_id, date_of_service__year=day.year, date_of_service__lte=day
-        )
+        ChargeSet.objects.filter(patient_id=patient_id, date_of_service__gte=since, date_of_service__lte=day)
         .order_by("pk", "lines__line_number")
         .values_list(
             "pk",
@@ -468,6 +475,9 @@ def claim_to_be(spec: ClaimSpec) -> ClaimToBe:
         diagnoses=spec.diagnoses,
         authorizations=spec.authorizations,
         prior_lines=prior_lines(spec.charges, day=day, exclude_charge_set_id=spec.charge_set_id),
+        prior_evaluations=prior_evaluations(
+            spec.charges, day=day, payer_id=payer_id, exclude_charge_set_id=spec.charge_set_id
+        ),
         prior_visits=prior_visits(
             spec.charges,
             day=day,

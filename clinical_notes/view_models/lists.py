@@ -43,8 +43,13 @@ TAB_ROUTES = (
 )
 
 
-def tabs(active: str) -> list[Tab]:
-    return [Tab(label=label, url=reverse(name), active=name == active) for label, name in TAB_ROUTES]
+def tabs(active: str, *, can_cosign: bool = True) -> list[Tab]:
+    """The notes tabs; the co-sign queue only for someone who may co-sign (no tab that 403s)."""
+    return [
+        Tab(label=label, url=reverse(name), active=name == active)
+        for label, name in TAB_ROUTES
+        if can_cosign or name != "clinical_notes:cosign_queue"
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,6 +135,7 @@ def my_day_page(
     day: dt.date,
     zone: ZoneInfo,
     provider_id: int | None,
+    can_cosign: bool = True,
 ) -> MyDayPage:
     rows = [
         appointment_row(
@@ -138,7 +144,7 @@ def my_day_page(
         for a in appointments
     ]
     return MyDayPage(
-        tabs=tabs("clinical_notes:my_day"),
+        tabs=tabs("clinical_notes:my_day", can_cosign=can_cosign),
         day_label=date_label(day),
         timezone=zone.key,
         is_provider=provider_id is not None,
@@ -190,9 +196,10 @@ def to_write_page(
     provider_id: int | None,
     days_back: int,
     drafts_pager: Pager | None = None,
+    can_cosign: bool = True,
 ) -> ToWritePage:
     return ToWritePage(
-        tabs=tabs("clinical_notes:to_write"),
+        tabs=tabs("clinical_notes:to_write", can_cosign=can_cosign),
         is_provider=provider_id is not None,
         appointments=[appointment_row(a, note_status="", provider_id=provider_id) for a in appointments],
         drafts=[note_row(n, provider_id=provider_id) for n in drafts],
@@ -224,6 +231,7 @@ def returned_page(
     zone: ZoneInfo,
     provider_id: int | None,
     pager: Pager | None = None,
+    can_cosign: bool = True,
 ) -> ReturnedPage:
     rows = []
     for note in notes:
@@ -237,7 +245,10 @@ def returned_page(
             )
         )
     return ReturnedPage(
-        tabs=tabs("clinical_notes:returned"), is_provider=provider_id is not None, rows=rows, pager=pager
+        tabs=tabs("clinical_notes:returned", can_cosign=can_cosign),
+        is_provider=provider_id is not None,
+        rows=rows,
+        pager=pager,
     )
 
 
@@ -260,10 +271,11 @@ def note_list_page(
     pager: Pager,
     provider_id: int | None,
     clinical: bool,
+    can_cosign: bool = True,
 ) -> NoteListPage:
     """One page of notes; `pager` carries the links to the other pages (filters kept)."""
     return NoteListPage(
-        tabs=tabs("clinical_notes:list"),
+        tabs=tabs("clinical_notes:list", can_cosign=can_cosign),
         show_tabs=clinical,
         heading="Session notes" if clinical else "Final session notes",
         rows=[note_row(n, provider_id=provider_id) for n in notes],

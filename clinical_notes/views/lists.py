@@ -57,7 +57,12 @@ def my_day(request: HttpRequest) -> HttpResponse:
         access=access, note_ids=[a.note_id for a in appointments if a.note_id is not None]
     )
     page = view_models.my_day_page(
-        appointments=appointments, statuses=statuses, day=day, zone=zone, provider_id=access.provider_id
+        can_cosign=access.can(Capability.NOTE_COSIGN),
+        appointments=appointments,
+        statuses=statuses,
+        day=day,
+        zone=zone,
+        provider_id=access.provider_id,
     )
     return render(request, "clinical_notes/my_day.html", {"page": page})
 
@@ -93,6 +98,7 @@ def to_write(request: HttpRequest) -> HttpResponse:
         drafts = listed_drafts.notes
         drafts_pager = pager(params=request.GET, window=window, total=listed_drafts.total, shown=len(drafts))
     page = view_models.to_write_page(
+        can_cosign=access.can(Capability.NOTE_COSIGN),
         appointments=appointments,
         drafts=drafts,
         provider_id=access.provider_id,
@@ -118,6 +124,7 @@ def returned(request: HttpRequest) -> HttpResponse:
         links = pager(params=request.GET, window=window, total=listed.total, shown=len(notes))
     comments = screen_selectors.return_comments(note_ids=[n.pk for n in notes])
     page = view_models.returned_page(
+        can_cosign=access.can(Capability.NOTE_COSIGN),
         notes=notes,
         comments=comments,
         zone=practice_zone(practice_id=access.practice_id),
@@ -180,6 +187,7 @@ def note_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "page": view_models.note_list_page(
+            can_cosign=access.can(Capability.NOTE_COSIGN),
             notes=page.notes,
             pager=links,
             provider_id=access.provider_id,

@@ -46,6 +46,7 @@ def payer_kind_coding_rules(kind: str, *, name: str = "") -> PayerCodingRules:
             video_modifier="",
             audio_only_modifier="93",
             distinct_modifier="XE",
+            telehealth_configured=True,  # CMS's national telehealth rules (POS 02/10, 93 for audio only)
             scope=PayerScope(
                 rules=(PayerScopeRule(credentials=MEDICARE_CREDENTIALS),), unlisted_allowed=False
             ),

@@ -188,6 +188,10 @@ class ServiceCrosswalk:
     credentials: frozenset[str] = frozenset()
 
 
+EVALUATION_CODES = frozenset({"90791", "90792"})  # psychiatric diagnostic evaluations
+EVALUATION_REPEAT_MAX_DAYS = 366  # the longest repeat window a payer's rules may set (C13)
+
+
 @dataclass(frozen=True, slots=True)
 class PayerCodingRules:
     """What one payer asks of the coding. Defaults are the CPT rules alone.
@@ -201,6 +205,11 @@ class PayerCodingRules:
     * distinct_modifier: "59" or an X modifier ("XE") for same-day services that would bundle.
     * crosswalk: the code this payer wants for a service type (and credential).
     * scope: the payer's narrowing/widening of who may render (from its "who renders" rules).
+    * evaluation_repeat_days: a diagnostic evaluation (90791/90792) again within this many days of
+      the last one with the payer is flagged (pitfall C13; 0 = never).
+    * telehealth_configured: whether the payer's telehealth POS and modifiers were set by someone
+      (an admin's rules document, or national kind defaults such as Medicare's), not assumed
+      (C12). Not a document key: `payer_rules.domain.policy` sets it on every document it reads.
     """
 
     label: str = "CPT rules (no payer)"
@@ -215,6 +224,8 @@ class PayerCodingRules:
     distinct_modifier: str = "59"
     crosswalk: tuple[ServiceCrosswalk, ...] = ()
     scope: PayerScope = field(default_factory=PayerScope)
+    evaluation_repeat_days: int = 180
+    telehealth_configured: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,3 +162,23 @@ def estimate_responsibility(
         steps=steps,
         warnings=warnings,
     )
+
+
+def visit_copay(
+    *,
+    entry: EligibilityTransaction | None,
+    service_date: date,
+    service_types: tuple[str, ...] = ("MH",),
+    in_network: bool = True,
+) -> Decimal | None:
+    """The visit copay (EB*B) the latest 271 gives for the service, what the front desk collects
+    at check-in; None when it is not known (no response, coverage not active on the date, a
+    carve-out administrator, no copay returned)."""
+    if entry is None or coverage_on(entry, service_date).coverage not in _ESTIMABLE:
+        return None
+    if carve_out_administrator(entry) is not None:
+        return None
+    copay = _pick(benefits_for(entry, service_types).benefits, "B", in_network=in_network)
+    if copay is None or copay.amount is None:
+        return None
+    return to_decimal(copay.amount)

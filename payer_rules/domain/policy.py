@@ -245,7 +245,11 @@ class PayerPolicy:
 
 DOCUMENT_KEYS = frozenset(f.name for f in dataclasses.fields(PayerPolicy)) - {"rule_set_id"}
 # `scope` is not written in documents: it is read from the "rendering" rules (`payer_scope`).
-CODING_KEYS = frozenset(f.name for f in dataclasses.fields(PayerCodingRules)) - {"label", "scope"}
+CODING_KEYS = frozenset(f.name for f in dataclasses.fields(PayerCodingRules)) - {
+    "label",
+    "scope",
+    "telehealth_configured",
+}
 
 _POLICY_ADAPTER: TypeAdapter[PayerPolicy] = TypeAdapter(PayerPolicy)
 
@@ -409,7 +413,10 @@ def policy_from_document(
         return None, [
             _problem(PolicyProblemCode.SHAPE, tuple(e["loc"]), _plain(e["msg"])) for e in error.errors()
         ]
-    return _normalized(policy, label=label, rule_set_id=rule_set_id), []
+    policy = _normalized(policy, label=label, rule_set_id=rule_set_id)
+    # An admin's rules document answers the telehealth questions (the rules form always shows
+    # them); only a payer without one runs on assumed telehealth defaults (pitfall C12).
+    return replace(policy, coding=replace(policy.coding, telehealth_configured=True)), []
 
 
 def policy_document(policy: PayerPolicy) -> dict[str, Any]:
@@ -419,6 +426,7 @@ def policy_document(policy: PayerPolicy) -> dict[str, Any]:
     data.pop("rule_set_id", None)
     data["coding"].pop("label", None)
     data["coding"].pop("scope", None)
+    data["coding"].pop("telehealth_configured", None)
     for substitution in data["coding"]["code_substitutions"]:
         substitution["credentials"] = sorted(substitution["credentials"])
     for entry in data["coding"]["crosswalk"]:

@@ -15,7 +15,7 @@ from datetime import date
 
 from coding.domain.code_sets import CodeCatalog
 from coding.domain.crosswalk import crosswalk_allowed
-from coding.domain.types import CodeKind
+from coding.domain.types import EVALUATION_REPEAT_MAX_DAYS, CodeKind
 from core.domain.problems import Problem, Severity
 from core.domain.service_types import SERVICE_TYPE_LABELS
 from core.formatting import date_label
@@ -288,6 +288,13 @@ def policy_problems(policy: PayerPolicy, *, catalog: CodeCatalog, on: date) -> l
     )
     problems += _range_problems(
         policy.appeal_window_days, ("appeal_window_days",), low=1, high=MAX_DAYS, label="Appeal window days"
+    )
+    problems += _range_problems(
+        policy.coding.evaluation_repeat_days,
+        ("coding", "evaluation_repeat_days"),
+        low=0,
+        high=EVALUATION_REPEAT_MAX_DAYS,
+        label="Days before a diagnostic evaluation may repeat",
     )
     return problems + _eligibility_problems(policy) + _correction_problems(policy)
 

@@ -19,10 +19,13 @@ Rules (pitfalls in /work/shared/DOMAIN-rcm-pitfalls.md, section 4-5):
   next payer's ERA rather than billing it (R15).
 - A claim-level CAS on a claim with lines stays at claim level (line None): we do not guess
   which line it belongs to (R9).
+- A biller's line-by-line match (`forced`) replaces line matching for that one CLP; several SVCs
+  may go to one billed line (a payer's line split, R13), whose underpayment is judged on their sum.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -257,7 +260,13 @@ def _post_amounts(
         )
 
 
-def _plan_claim(plan: PostingPlan, payment: Payment835, claim: ClaimPayment, billed: BilledClaim) -> None:
+def _plan_claim(
+    plan: PostingPlan,
+    payment: Payment835,
+    claim: ClaimPayment,
+    billed: BilledClaim,
+    forced: Mapping[int, tuple[str, str]] | None = None,
+) -> None:
     pcn = claim.patient_control_number
     off = claim_imbalance(claim)
     line_offs = [x for i in range(len(claim.lines)) if (x := line_imbalance(claim, i)) is not None]
@@ -274,8 +283,13 @@ def _plan_claim(plan: PostingPlan, payment: Payment835, claim: ClaimPayment, bil
         return
     matched: list[tuple[int, BilledLine]] = []
     taken: set[str] = set()
+    by_id = {line.line_id: line for line in billed.lines}
     for index in range(len(claim.lines)):
-        billed_line, why = match_line(claim, index, billed, taken)
+        if forced is not None:  # a biller's line-by-line match; splits allowed (R13)
+            line_id, why = forced[index]
+            billed_line: BilledLine | None = by_id[line_id]
+        else:
+            billed_line, why = match_line(claim, index, billed, taken)
         if billed_line is None:
             kind = "ambiguous_line" if why.startswith("ambiguous") else "unmatched_line"
             plan.exceptions.append(PostingException(kind, pcn, index, why))
@@ -288,6 +302,7 @@ def _plan_claim(plan: PostingPlan, payment: Payment835, claim: ClaimPayment, bil
     plan.claim_matches.append(ClaimMatch(pcn, billed.claim_id, "patient control number (CLP01)"))
     if claim.status in CROSSOVER_STATUSES or claim.crossover_carrier is not None:
         plan.crossovers.append(billed.claim_id)
+    paid_on: dict[str, list[int]] = {}  # billed line id -> [paid, patient share] over its SVCs (R13)
     for index, billed_line in matched:
         line = claim.lines[index]
         paid = cents_from_decimal(line.paid)
@@ -298,9 +313,13 @@ def _plan_claim(plan: PostingPlan, payment: Payment835, claim: ClaimPayment, bil
             )
         elif billed_line.contracted_cents is not None and not claim.is_reversal:
             patient = sum(cents_from_decimal(a.amount) for a in line.adjustments if a.group == "PR")
-            expected = billed_line.contracted_cents - patient
-            if paid < expected:
-                plan.underpayments.append(Underpayment(billed.claim_id, billed_line.line_id, expected, paid))
+            total = paid_on.setdefault(billed_line.line_id, [0, 0])
+            total[0] += paid
+            total[1] += patient
+    for line_id, (paid, patient) in paid_on.items():
+        expected = (by_id[line_id].contracted_cents or 0) - patient
+        if paid < expected:
+            plan.underpayments.append(Underpayment(billed.claim_id, line_id, expected, paid))
     claim_paid = 0 if claim.lines else cents_from_decimal(claim.paid)
     if claim.adjustments or not claim.lines:
         _post_amounts(plan, payment, claim, billed.claim_id, None, claim_paid, claim.adjustments)
@@ -308,8 +327,13 @@ def _plan_claim(plan: PostingPlan, payment: Payment835, claim: ClaimPayment, bil
         plan.denials.append(_denial(billed.claim_id, None, claim.adjustments, claim.remarks))
 
 
-def plan_posting(payment: Payment835, billed_claims: list[BilledClaim]) -> PostingPlan:
-    """The posting plan of one 835 transaction against our billed claims."""
+def plan_posting(
+    payment: Payment835,
+    billed_claims: list[BilledClaim],
+    forced: Mapping[int, tuple[str, str]] | None = None,
+) -> PostingPlan:
+    """The posting plan of one 835 transaction against our billed claims. `forced` (a biller's
+    manual match of a one-claim payment): per service line index, the billed line id and why."""
     plan = PostingPlan(payment.trace_number, transaction_imbalance(payment) is None)
     by_pcn = {claim.patient_control_number: claim for claim in billed_claims}
     for claim in payment.claims:
@@ -324,7 +348,7 @@ def plan_posting(payment: Payment835, billed_claims: list[BilledClaim]) -> Posti
                 )
             )
             continue
-        _plan_claim(plan, payment, claim, billed)
+        _plan_claim(plan, payment, claim, billed, forced)
     for adjustment in payment.provider_adjustments:
         words = adjustment.reference.split()
         linked = by_pcn.get(words[0]) if words else None  # a WO/FB reference naming our claim

@@ -61,6 +61,7 @@ from remittance.selectors import (
     line_history,
     prior_postings,
 )
+from remittance.services.provider_items import provider_items_record
 
 DENIALS_TASK = "denials.tasks.denials_open_for_era"
 ADJUDICATIONS_TASK = "remittance.tasks.era_adjudications_record"
@@ -340,10 +341,17 @@ def _reversal_allowed(ctx: _Context, claim_row: Row, claim_id: int, clp: ClaimPa
     return True
 
 
-def _post_clp(ctx: _Context, position: int, clp: ClaimPayment, claim_row: Row, line_rows: list[Row]) -> None:
+def _post_clp(
+    ctx: _Context,
+    position: int,
+    clp: ClaimPayment,
+    claim_row: Row,
+    line_rows: list[Row],
+    forced: dict[int, tuple[str, str]] | None = None,  # a manual line match (services.matching)
+) -> None:
     billed = ctx.by_pcn.get(clp.patient_control_number)
     single = replace(ctx.payment, claims=(clp,), provider_adjustments=())
-    sub = plan.plan_posting(single, [billed] if billed else [])
+    sub = plan.plan_posting(single, [billed] if billed else [], forced)
     for match in sub.line_matches:
         line_rows[match.line_index]["claim_line_id"] = int(match.line_id)
         line_rows[match.line_index]["match_reason"] = match.reason[:200]
@@ -438,7 +446,8 @@ def _post_provider_level(ctx: _Context) -> None:
     """PLB: provider-level money, never on a patient (R10, R11). A WO/FB reference starting with
     one of our claims' CLM01 names that claim."""
     only_plb = replace(ctx.payment, claims=())
-    for entry in plan.plan_posting(only_plb, ctx.billed.claims).entries:
+    entries = plan.plan_posting(only_plb, ctx.billed.claims).entries
+    for entry in entries:
         ctx.entries.append(
             ctx.row(
                 claim_id=int(entry.claim_id) if entry.claim_id else None,
@@ -449,6 +458,7 @@ def _post_provider_level(ctx: _Context) -> None:
                 reference=entry.reference[:80],
             )
         )
+    provider_items_record(era=ctx.era, entries=entries)  # FB and unlinked WO/72 stay open (R11)
 
 
 def _rows(era: EraFile, payment: Payment835, state: str) -> tuple[list[Row], list[list[Row]]]:

@@ -479,6 +479,10 @@
         input.name = "segment-" + count + "-" + part;
         input.id = "id_segment-" + count + "-" + part;
         input.dataset.segmentIndex = String(count);
+        var name = input.getAttribute("aria-label");
+        if (name) {
+          input.setAttribute("aria-label", name.replace(/\(time \d+\)/, "(time " + (count + 1) + ")"));
+        }
         if (input.type === "checkbox") {
           input.checked = false;
         } else {

@@ -35,3 +35,21 @@
     });
   });
 })();
+
+// A wide table scrolls sideways inside its own box on a phone (parity.css): keyboard users
+// reach that box with Tab (then the arrow keys scroll it), as WCAG 2.1.1 asks. Only boxes that
+// actually scroll get a tab stop; re-checked when the window changes size.
+(function () {
+  "use strict";
+  function markScrollable() {
+    document.querySelectorAll("main table:not(.cards), main .table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  markScrollable();
+  window.addEventListener("resize", markScrollable);
+})();

@@ -368,8 +368,14 @@ ADJUDICATED = {
     ClaimScenario.MODIFIER: ("4", "0.00", "0.00", {("CO", "4"): "190.00"}),
     ClaimScenario.DIAGNOSIS: ("4", "0.00", "0.00", {("CO", "11"): "190.00"}),
     ClaimScenario.BENEFIT_MAXIMUM: ("4", "0.00", "0.00", {("CO", "119"): "190.00"}),
+    ClaimScenario.OTHER_PAYER_PRIMARY: ("4", "0.00", "0.00", {("CO", "22"): "190.00"}),
+    ClaimScenario.CONTRACT_ZERO: ("4", "0.00", "0.00", {("CO", "45"): "190.00"}),
+    ClaimScenario.NOT_ENROLLED: ("4", "0.00", "0.00", {("CO", "B7"): "190.00"}),
+    ClaimScenario.NOT_COVERED: ("4", "0.00", "190.00", {("PR", "204"): "190.00"}),
     ClaimScenario.NO_LINE_CONTROL: ("1", "133.00", "0.00", {("CO", "45"): "57.00"}),
     ClaimScenario.RECODED: ("1", "133.00", "0.00", {("CO", "45"): "57.00"}),
+    ClaimScenario.UNMATCHED_LINE: ("1", "133.00", "0.00", {("CO", "45"): "57.00"}),
+    ClaimScenario.UNMATCHED_CLAIM: ("1", "133.00", "0.00", {("CO", "45"): "57.00"}),
     ClaimScenario.PROVIDER_ADJUSTMENT: ("1", "190.00", "0.00", {}),
     ClaimScenario.REVERSAL: ("1", "133.00", "0.00", {("CO", "45"): "57.00"}),
     ClaimScenario.UNBALANCED: ("1", "138.00", "0.00", {("CO", "45"): "57.00"}),
@@ -431,12 +437,14 @@ def test_adjudicated_scenario_end_to_end(
     (payment,) = parse_835(document.text).transactions
     (paid,) = payment.claims
     status, amount, responsibility, adjustments = ADJUDICATED[scenario]
-    assert (paid.patient_control_number, paid.status, paid.charge) == ("CLM000001", status, D("190.00"))
+    # R17: the payer cut CLP01 short, so it names no claim of ours
+    pcn = "CLM00000" if scenario is ClaimScenario.UNMATCHED_CLAIM else "CLM000001"
+    assert (paid.patient_control_number, paid.status, paid.charge) == (pcn, status, D("190.00"))
     assert (paid.paid, paid.patient_responsibility) == (D(amount), D(responsibility))
     assert paid.payer_claim_control_number == payer_claim_number("CLM000001")
     assert _totals(payment) == {key: D(value) for key, value in adjustments.items()}
     assert [line.charge for line in paid.lines] == [D("150.00"), D("40.00")]
-    if scenario is ClaimScenario.NO_LINE_CONTROL:  # R7: the payer did not echo REF*6R
+    if scenario in {ClaimScenario.NO_LINE_CONTROL, ClaimScenario.UNMATCHED_LINE}:  # R7: no REF*6R echoed
         assert [line.control_number for line in paid.lines] == ["", ""]
     else:
         assert [line.control_number for line in paid.lines] == ["CLM000001-1", "CLM000001-2"]
@@ -454,6 +462,9 @@ def test_adjudicated_scenario_end_to_end(
         assert (first.procedure.code, first.procedure.modifiers) == ("90837", ())
         assert first.billed_procedure.modifiers == ("95",)
         assert (second.procedure.code, second.billed_procedure.code) == ("90834", "90785")
+    elif scenario is ClaimScenario.UNMATCHED_LINE:  # R7: a changed code, the billed one not in SVC06
+        assert [line.procedure.code for line in paid.lines] == ["90834", "90785"]
+        assert [line.original_procedure for line in paid.lines] == [None, None]
     else:
         assert [line.original_procedure for line in paid.lines] == [None, None]
     if scenario is ClaimScenario.CROSSOVER:  # R15

@@ -35,3 +35,35 @@ def login_with_mfa(page: Page, live_server_url: str, user: User, *, password: st
     page.fill("input[name=token]", current_totp_code(user))
     page.click("form:has(input[name=token]) button[type=submit]")
     expect(page.locator("#welcome")).to_be_visible()
+
+
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+
+
+def axe_blocking(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+
+
+def layout_problems(page: Page, base_url: str, paths: list[str]) -> list[str]:
+    """Each path at desktop and phone width: a 200, no sideways scroll, no blocking axe finding."""
+    problems: list[str] = []
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        for path in paths:
+            response = page.goto(f"{base_url}{path}")
+            if response is None or response.status != 200:
+                problems.append(f"{path} at {size}: status {response.status if response else None}")
+                continue
+            scroll = page.evaluate("document.scrollingElement.scrollWidth")
+            if scroll > width:
+                problems.append(f"{path} at {size}: sideways scroll ({scroll}px)")
+            problems += [f"{path} at {size}: axe {v}" for v in axe_blocking(page)]
+    return problems

@@ -47,7 +47,17 @@ MAIN_PATHS: dict[str, list[str | Callable[[], str]]] = {
     "tech": ["/", "/notes/my-day/", "/notes/to-write/", _draft_editor, "/patients/"],
     "clinician": ["/", "/notes/to-write/", "/notes/returned/", "/schedule/", "/notes/all/"],
     "supervisor": ["/", "/notes/cosign/", "/notes/all/", "/patients/"],
-    "biller": ["/", "/charges/", _charge_set, "/authorizations/", "/jobs/"],
+    "biller": [
+        "/",
+        "/billing/",
+        "/claims/",
+        "/remittance/eras/",
+        "/denials/",
+        "/charges/",
+        _charge_set,
+        "/authorizations/",
+        "/jobs/",
+    ],
     "admin": ["/", "/practice/providers/", "/payers/", "/authorizations/"],
     "compliance": ["/", "/audit/"],
 }
@@ -70,6 +80,16 @@ def _blocking(page: Page) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in BLOCKING
     ]
+
+
+# the pages whose screenshots the README shows (name in docs/screenshots/: <name>-<role>-<size>.png)
+SCREENSHOTS = {
+    "/": "home",
+    "/billing/": "billing-dashboard",
+    "/claims/": "claims",
+    "/remittance/eras/": "eras",
+    "/denials/": "denials",
+}
 
 
 def _shot(page: Page, name: str) -> None:
@@ -143,8 +163,8 @@ def test_every_role_home_and_main_path_fit_a_phone_and_pass_axe(live_server, pag
                 if not page.locator("nav.mainnav a").first.is_visible():
                     problems.append(f"{where}: the menu is not reachable")
                 problems += [f"{where}: axe {v}" for v in _blocking(page)]
-                if path == "/":
-                    _shot(page, f"home-{username}-{size}")
+                if path in SCREENSHOTS:
+                    _shot(page, f"{SCREENSHOTS[path]}-{username}-{size}")
         if username in AFTER_THE_PAGES:
             page.set_viewport_size({"width": 1440, "height": 900})
             AFTER_THE_PAGES[username](page, live_server.url)

@@ -7,8 +7,8 @@ from typing import Any
 
 from remittance.models import EraFile, PostingException
 from remittance.services.posting import era_post
-from tests.factories.claims import ClaimFactory
-from tests.remittance.world import era
+from tests.factories.claims import ClaimFactory, ClaimLineFactory
+from tests.remittance.world import NOV1, era
 
 ROLES = ("technician", "clinician", "supervisor", "biller", "practice_admin", "compliance")
 READERS = ("biller", "practice_admin")
@@ -44,11 +44,38 @@ def _claim(g: dict[str, Any]) -> dict[str, Any]:
     return {"claim_id": g["matrix_claim"].pk, "note": "matrix"}
 
 
+def _line_exception(g: dict[str, Any]) -> dict[str, Any]:
+    """An ERA line (code changed, no REF*6R) that matched no billed line of claim MATRIXLN."""
+    if "line_exception" not in g:
+        claim = ClaimFactory(coverage=g["coverage"], patient_control_number="MATRIXLN", status="submitted")
+        g["matrix_line"] = ClaimLineFactory(
+            claim=claim, code="90837", charge_cents=10000, service_date=NOV1, line_control_number="ML1"
+        )
+        era_post(
+            practice_id=g["practice"].pk,
+            raw=era(
+                "100.00",
+                "MATRIX2",
+                "CLP*MATRIXLN*1*100.00*100.00*0*12*C2*11*1",
+                "SVC*HC:90834*100.00*100.00**1",
+                "DTM*472*20261101",
+            ),
+        )
+        g["line_exception"] = PostingException.objects.get(era_claim__patient_control_number="MATRIXLN")
+    return {"exception_id": g["line_exception"].pk}
+
+
+def _lines(g: dict[str, Any]) -> dict[str, Any]:
+    era_line = g["line_exception"].era_line
+    return {"lines": [{"era_line_id": era_line.pk, "claim_line_id": g["matrix_line"].pk}], "note": "matrix"}
+
+
 ENTRIES: dict[str, dict[str, Any]] = {
     "remittance:era_list": {"access": _only(*READERS)},
     "remittance:era_upload": {"access": _only(*EDITORS)},
     "remittance:era_detail": {"access": _only(*READERS), "kwargs": lambda g: {"era_id": _era(g).pk}},
     "remittance:exceptions": {"access": _only(*READERS)},
+    "remittance:provider_items": {"access": _only(*READERS)},
     # Without a reason both answer with a redirect and a message for editors: nothing changes.
     "remittance:era_force_post": {
         "access": _only(*EDITORS),
@@ -61,6 +88,7 @@ ENTRIES: dict[str, dict[str, Any]] = {
         "method": "post",
     },
     "remittance:exception_match": {"access": _only(*EDITORS), "kwargs": _exception},
+    "remittance:exception_lines_match": {"access": _only(*EDITORS), "kwargs": _line_exception},
     # A POST without a reason answers with a redirect (message) for editors: nothing changes.
     "remittance:exception_dismiss": {"access": _only(*EDITORS), "kwargs": _exception, "method": "post"},
     "remittance_api:era_list": {"access": _only(*READERS)},
@@ -76,6 +104,12 @@ ENTRIES: dict[str, dict[str, Any]] = {
         "kwargs": _exception,
         "method": "post",
         "data": _claim,
+    },
+    "remittance_api:exception_lines_match": {
+        "access": _only(*EDITORS),
+        "kwargs": _line_exception,
+        "method": "post",
+        "data": _lines,
     },
     "remittance_api:exception_dismiss": {
         "access": _only(*EDITORS),

@@ -82,3 +82,8 @@ def sums(**filters: object) -> dict[str, int]:
 
 def era(amount: str, trace: str, *segments: str) -> bytes:
     return envelope([*header(amount, trace), "LX*1", *segments]).encode()
+
+
+# PCN900 (World.claim("PCN900", ...)) paid $50 with CO-45 and PR-1, and its reversal (R2, R11).
+PAID_900 = ("CLP*PCN900*1*150.00*50.00*25.00*12*C1*11*1", "CAS*CO*45*75.00", "CAS*PR*1*25.00")
+REVERSED_900 = ("CLP*PCN900*22*-150.00*-50.00*-25.00*12*C1*11*1", "CAS*CO*45*-75.00", "CAS*PR*1*-25.00")

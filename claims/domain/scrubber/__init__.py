@@ -37,6 +37,7 @@ from claims.domain.scrubber.eligibility import check_eligibility
 from claims.domain.scrubber.limits import (
     check_duplicates,
     check_part2_consent,
+    check_repeated_evaluation,
     check_something_to_bill,
     check_timely_filing,
     check_visit_limit,
@@ -49,6 +50,7 @@ from claims.domain.scrubber.telehealth import (
     check_pos_matches_note,
     check_telehealth_home,
     check_telehealth_modifiers,
+    check_telehealth_rules_configured,
 )
 from claims.domain.types import ClaimToBe
 from core.domain.problems import Problem, Severity
@@ -71,12 +73,14 @@ CHECKS: tuple[Callable[[ClaimToBe], list[Problem]], ...] = (
     check_telehealth_modifiers,
     check_telehealth_home,
     check_pos_matches_note,
+    check_telehealth_rules_configured,
     check_same_day,
     check_medicare_codes,
     check_duplicates,
     check_timely_filing,
     check_part2_consent,
     check_visit_limit,
+    check_repeated_evaluation,
 )
 
 

@@ -81,6 +81,8 @@ class ScrubCode(StrEnum):
     MODIFIER_CONFLICT = "modifier_conflict"
     POS_TELEHEALTH_HOME = "pos_telehealth_home"
     POS_DIFFERS_FROM_NOTE = "pos_differs_from_note"
+    TELEHEALTH_RULES_MISSING = "telehealth_rules_missing"
+    EVALUATION_REPEATED = "evaluation_repeated"
 
 
 def error(code: ScrubCode, message: str, field: str, fix_hint: str = "") -> Problem:

@@ -14,6 +14,7 @@ from claims.domain.scrubber.common import (
     warning,
 )
 from claims.domain.types import ClaimToBe
+from coding.domain.types import EVALUATION_CODES
 from core.domain.problems import Problem
 from core.formatting import date_label
 from patients.domain.consents import part2_consent_active
@@ -123,4 +124,28 @@ def check_something_to_bill(claim: ClaimToBe) -> list[Problem]:
             "lines",
             "If time was left out of the note, correct it by addendum; otherwise there is nothing to do.",
         )
+    ]
+
+
+def check_repeated_evaluation(claim: ClaimToBe) -> list[Problem]:
+    """A diagnostic evaluation (90791/90792) within the payer's repeat window of the last one with
+    the same payer (pitfall C13: many payers pay one per episode, or after months without
+    treatment). A warning: a new episode of care may justify it."""
+    days = claim.policy.coding.evaluation_repeat_days
+    if claim.coverage is None or days <= 0 or not claim.prior_evaluations:
+        return []
+    last = claim.prior_evaluations[0]
+    if (claim.date_of_service - last).days >= days:
+        return []
+    return [
+        warning(
+            ScrubCode.EVALUATION_REPEATED,
+            f"{line_label(line)}: the patient had a diagnostic evaluation with {rules_label(claim)} on "
+            f"{date_label(last)}, less than {days} days ago.",
+            f"lines[{index}].code",
+            "Bill a repeat evaluation only for a new episode of care or a significant change, and say so in "
+            "the note; otherwise bill the psychotherapy or E/M code the session supports.",
+        )
+        for index, line in billed_lines(claim)
+        if line.code in EVALUATION_CODES
     ]

@@ -10,6 +10,9 @@ Each is its own finding (sources: ../shared/DOMAIN-coding-facts.md section 4b/4c
   both [S56][S57][S58].
 * POS 02 when the patient was at home: POS 10 since 2022-01-01 [S64][S66].
 * A line's place of service that differs from the note's (a warning).
+* A telehealth session billed to a payer whose telehealth POS and modifiers nobody configured:
+  a warning, not a silent default (pitfall C12: payers differ — 95 or GT, POS 02/10 or the
+  in-person POS — and change over time).
 """
 
 from __future__ import annotations
@@ -154,3 +157,22 @@ def check_pos_matches_note(claim: ClaimToBe) -> list[Problem]:
             )
         )
     return problems
+
+
+def check_telehealth_rules_configured(claim: ClaimToBe) -> list[Problem]:
+    if claim.coverage is None or not claim.note.telehealth or claim.policy.coding.telehealth_configured:
+        return []
+    if not billed_lines(claim):
+        return []
+    coding = claim.policy.coding
+    shown = ", ".join(m for m in (coding.video_modifier, coding.audio_only_modifier) if m) or "no modifier"
+    return [
+        warning(
+            ScrubCode.TELEHEALTH_RULES_MISSING,
+            f"No telehealth rules are set for {rules_label(claim)}: this claim uses the common default "
+            f"(POS 02, or 10 at home; {shown}). Payers differ and change their telehealth rules.",
+            "lines",
+            "Check the payer's telehealth policy and set its place of service and modifiers in its payer "
+            "rules (Coding: telehealth POS, video and audio-only modifiers).",
+        )
+    ]

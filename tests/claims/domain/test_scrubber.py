@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from authorizations.domain.types import AuthorizationFacts, UnitCap, UnitKind
+from claims.domain.claim_facts import DayCharge, prior_evaluations
 from claims.domain.scrubber import ScrubCode as S
 from claims.domain.scrubber import has_errors, scrub
 from claims.domain.types import (
@@ -29,6 +30,7 @@ from claims.domain.types import (
     PriorLine,
     PriorVisit,
 )
+from coding.domain.payer_defaults import payer_kind_coding_rules
 from coding.domain.types import PayerCodingRules, TelehealthPos, UnitRule
 from core.domain.identifiers import npi_with_check_digit
 from core.domain.problems import Severity
@@ -41,6 +43,9 @@ from payer_rules.domain.policy import (
     RenderingBilling,
     RenderingRule,
     VisitLimit,
+    default_policy,
+    policy_document,
+    policy_from_document,
 )
 
 DOS = date(2026, 3, 9)
@@ -80,7 +85,7 @@ RBT = ClaimProvider(
 
 
 def policy(**changes: Any) -> PayerPolicy:
-    coding = changes.pop("coding", {})
+    coding = {"telehealth_configured": True, **changes.pop("coding", {})}  # Acme's rules say (C12)
     return PayerPolicy(coding=PayerCodingRules(label="Acme", **coding), timely_filing_days=90, **changes)
 
 
@@ -730,3 +735,79 @@ def test_every_finding_has_a_message_a_fix_hint_and_a_field():
         "timely_filing_passed",
     ]
     assert all(p.message and p.fix_hint and p.field for p in found)
+
+
+# ---- C12: a payer's telehealth rules not set; C13: a diagnostic evaluation repeated --------------
+
+
+def unconfigured(**changes: Any) -> PayerPolicy:
+    return policy(coding={"telehealth_configured": False, **changes.pop("coding", {})}, **changes)
+
+
+@pytest.mark.parametrize(
+    ("_case", "changes", "expected"),
+    [
+        ("telehealth, payer's rules silent", {**tele(lines=(line(modifiers=("95",), pos="10"),)), "policy": unconfigured()}, ["telehealth_rules_missing"]),
+        ("telehealth, payer's rules set", tele(lines=(line(modifiers=("95",), pos="10"),)), []),
+        ("in person, payer's rules silent", {"policy": unconfigured()}, []),
+        ("self-pay telehealth", {**tele(lines=(line(modifiers=("95",), pos="10"),)), "policy": unconfigured(), "coverage": None, "self_pay": True}, []),
+    ],
+)  # fmt: skip
+def test_c12_telehealth_without_payer_rules_is_a_warning_not_a_silent_default(_case, changes, expected):
+    found = [p for p in scrub(claim(**changes)) if p.code == S.TELEHEALTH_RULES_MISSING]
+    assert codes(found) == expected
+    assert all(p.severity is Severity.WARNING for p in found)
+
+
+def test_c12_a_rules_document_or_medicare_defaults_configure_telehealth():
+    set_, _ = policy_from_document({"coding": {"telehealth_pos": "always_02"}})
+    assert set_ is not None
+    assert set_.coding.telehealth_configured
+    assert not default_policy(payer_kind_coding_rules("commercial")).coding.telehealth_configured
+    assert payer_kind_coding_rules("medicare").telehealth_configured
+    assert not payer_kind_coding_rules("commercial").telehealth_configured
+    assert not payer_kind_coding_rules("medicaid").telehealth_configured  # states differ
+    assert "telehealth_configured" not in policy_document(set_)["coding"]  # derived, never stored
+
+
+EVALUATION = line("90791", minutes=60)
+
+
+@pytest.mark.parametrize(
+    ("_case", "changes", "expected"),
+    [
+        ("first evaluation", {"lines": (EVALUATION,)}, []),
+        ("again after 179 days", {"lines": (EVALUATION,), "prior_evaluations": (DOS - timedelta(days=179),)}, ["evaluation_repeated"]),
+        ("again after 180 days", {"lines": (EVALUATION,), "prior_evaluations": (DOS - timedelta(days=180),)}, []),
+        ("90792 after 30 days", {"lines": (line("90792", minutes=60),), "prior_evaluations": (DOS - timedelta(days=30),)}, ["evaluation_repeated"]),
+        ("psychotherapy after an evaluation", {"prior_evaluations": (DOS - timedelta(days=7),)}, []),
+        ("payer allows repeats (0)", {"lines": (EVALUATION,), "prior_evaluations": (DOS - timedelta(days=7),), "policy": policy(coding={"evaluation_repeat_days": 0})}, []),
+        ("payer's window 365 days", {"lines": (EVALUATION,), "prior_evaluations": (DOS - timedelta(days=200),), "policy": policy(coding={"evaluation_repeat_days": 365})}, ["evaluation_repeated"]),
+    ],
+)  # fmt: skip
+def test_c13_a_diagnostic_evaluation_repeated_within_the_payers_window_is_a_warning(_case, changes, expected):
+    found = [p for p in scrub(claim(**changes)) if p.code == S.EVALUATION_REPEATED]
+    assert codes(found) == expected
+    assert all(p.severity is Severity.WARNING for p in found)
+
+
+def test_c13_prior_evaluations_come_from_the_same_payers_billed_lines_latest_first():
+    def charge(set_id: int, days_before: int, code: str, *, payer: int = 4, units: int = 1) -> DayCharge:
+        return DayCharge(
+            charge_set_id=set_id, note_id=set_id, payer_id=payer,
+            date_of_service=DOS - timedelta(days=days_before), line_number=1, code=code, units=units,
+        )  # fmt: skip
+
+    charges = [
+        charge(1, 300, "90791"),
+        charge(2, 40, "90792"),
+        charge(3, 20, "90791", payer=9),  # another payer
+        charge(4, 10, "90791", units=0),  # dropped line
+        charge(5, 5, "90834"),
+        charge(6, 0, "90791"),  # this date: not earlier
+    ]
+    assert prior_evaluations(charges, day=DOS, payer_id=4, exclude_charge_set_id=None) == (
+        DOS - timedelta(days=40),
+        DOS - timedelta(days=300),
+    )
+    assert prior_evaluations(charges, day=DOS, payer_id=None, exclude_charge_set_id=None) == ()

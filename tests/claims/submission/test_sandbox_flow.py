@@ -79,3 +79,59 @@ def test_the_sandbox_answers_in_stages_and_every_state_is_reached(
     later = timezone.now() + dt.timedelta(days=3)
     stuck = claims_missing_acknowledgement(practice_id=world.practice.pk, now=later)
     assert [s.claim_id for s in stuck] == [claim["silent"].pk]
+
+
+def test_u6_three_test_claims_one_per_prefix_post_to_paid_partial_and_denied_and_stay_isa15_t(
+    settings: Any, tmp_path: Path, make_member: Any
+) -> None:
+    """U6: the sandbox is the safe end-to-end test mode. Three test claims (paid, partial, denied
+    member-ID prefixes) get their 277CAs and an 835 that posts each to its state, and a batch
+    sent through the sandbox is always marked test (ISA15 = T), never production."""
+    from remittance.models import EraFile, EraLine
+    from remittance.services.adjudication import era_adjudications_record
+    from remittance.services.inbound import era_post_inbound_file
+
+    # given
+    settings.CLAIMS_CLEARINGHOUSE = "sandbox"
+    settings.CLAIMS_SANDBOX_DIR = str(tmp_path / "sandbox")
+    world = make_world()
+    members = {"paid": "SBCPAID0002", "partial": "SBCPART0002", "denied": "SBCAUTH0002"}
+    for member in members.values():
+        patient = PatientFactory(practice=world.practice, sex="F")
+        coverage = CoverageFactory(patient=patient, payer=world.payer, member_id=member)
+        reviewed_set(world, DAY, patient=patient, coverage=coverage)
+    claims_assemble(world.practice.pk, actor=None)
+    claim = {key: Claim.objects.get(coverage__member_id=member) for key, member in members.items()}
+    biller = practice_access_for(user=make_member("biller", world.practice), practice_id=world.practice.pk)
+    batch = claim_batch_create(world.practice.pk, [c.pk for c in claim.values()], actor=biller)
+
+    # when
+    assert claim_batch_send(batch_id=batch.pk) == "sent"
+    for _stage in range(4):  # 999, clearinghouse 277CA, payer 277CA, 835
+        claims_responses_collect(practice_id=world.practice.pk)
+    eras = InboundFile.objects.filter(practice=world.practice, kind="835")
+    results = [era_post_inbound_file(inbound_file_id=era.pk) for era in eras]
+    for era_file in EraFile.objects.filter(practice=world.practice):  # the worker's hand-off
+        era_adjudications_record(era_file_id=era_file.pk)
+
+    # then
+    batch.refresh_from_db()
+    isa = batch.x12.split("~", 1)[0].split("*")
+    assert isa[0] == "ISA"
+    assert isa[15] == "T"
+    assert results
+    assert "missing" not in results
+    # (a claim the payer paid with a patient share is "paid": the rest is the patient's, not open)
+    assert {key: Claim.objects.get(pk=c.pk).status for key, c in claim.items()} == {
+        "paid": "paid",
+        "partial": "paid",
+        "denied": "denied",
+    }
+    groups = {
+        key: {
+            a["group"] for line in EraLine.objects.filter(era_claim__claim_id=c.pk) for a in line.adjustments
+        }
+        for key, c in claim.items()
+    }
+    assert groups["partial"] >= {"PR", "CO"}
+    assert "PR" not in groups["paid"]

@@ -149,3 +149,14 @@ def test_the_cosign_queue_api_pages_and_counts_the_whole_queue(clinic, client_fo
     # then
     assert [r["note_id"] for r in body["results"]] == [waiting[4].pk, waiting[5].pk]
     assert (body["count"], body["overdue_count"], body["overdue_days"]) == (6, 6, 3)
+
+
+@pytest.mark.parametrize("name", ["my_day", "to_write", "returned", "list"])
+def test_the_notes_tabs_offer_the_cosign_queue_only_to_who_may_cosign(clinic, client_for, name):
+    """A technician's tabs had a "Co-sign queue" link that answered 403 (UI review)."""
+    url = reverse(f"clinical_notes:{name}")
+    tech_tabs = client_for(clinic.tech_user).get(url).context["page"].tabs
+    supervisor_tabs = client_for(clinic.supervisor_user).get(url).context["page"].tabs
+    assert QUEUE not in [tab.url for tab in tech_tabs]
+    assert QUEUE in [tab.url for tab in supervisor_tabs]
+    assert client_for(clinic.tech_user).get(QUEUE).status_code == 403

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from edi.x271 import AaaError, Benefit, EligibilityTransaction, Entity, PlanDates
-from estimates.domain.responsibility import estimate_responsibility
+from estimates.domain.responsibility import estimate_responsibility, visit_copay
 
 DOS = date(2026, 3, 10)
 D = Decimal
@@ -150,3 +150,23 @@ def test_cannot_estimate_says_why(name: str, response: EligibilityTransaction | 
     assert not result.can_estimate
     assert result.patient_owes is None
     assert reason in result.reason
+
+
+COPAYS = [
+    ("in-network copay", entry(eb("B", amount="20.00"), eb("A", percent="0.2")), "20.00"),
+    ("network-flagged copay wins", entry(eb("B", amount="50.00", network=None), eb("B", amount="25.00")), "25.00"),
+    ("only an out-of-network copay", entry(eb("B", amount="40.00", network=False)), None),
+    ("no copay returned", entry(eb("A", percent="0.2")), None),
+    ("no 271", None, None),
+    ("inactive", entry(eb("B", amount="20.00"), coverage_status="inactive", active=False,
+     benefits=[Benefit(eb01="6", service_types=["30"]), eb("B", amount="20.00")]), None),
+    ("ended before the date of service", entry(eb("B", amount="20.00"),
+     plan_dates=PlanDates(plan_begin=date(2025, 1, 1), plan_end=date(2026, 3, 9))), None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "response", "copay"), COPAYS, ids=[c[0] for c in COPAYS])
+def test_visit_copay_is_the_in_network_copay_when_coverage_is_active(
+    name: str, response: EligibilityTransaction | None, copay: str | None
+) -> None:
+    assert visit_copay(entry=response, service_date=DOS) == (D(copay) if copay else None)

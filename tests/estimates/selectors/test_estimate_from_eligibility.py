@@ -3,14 +3,12 @@ the check runs through the eligibility services against the sandbox clearinghous
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
 from claims.services import contracted_rate_set
-from eligibility import services as eligibility_services
 from eligibility.selectors import latest_271_entry
 from estimates.selectors import appointment_estimate
 from tests.eligibility.world import make_world
@@ -18,17 +16,6 @@ from tests.eligibility.world import make_world
 pytestmark = pytest.mark.django_db
 
 DOS = dt.date(2026, 3, 10)
-
-
-def _verified(world, coverage, day):  # type: ignore[no-untyped-def]
-    check = eligibility_services.eligibility_verify_now(
-        access=world.access, coverage_id=coverage.pk, service_date=day
-    )
-    with contextlib.suppress(eligibility_services.CheckRetry):
-        eligibility_services.eligibility_check_run(check_id=check.pk)
-    check.refresh_from_db()
-    assert check.status == "done"
-    return check
 
 
 def test_the_estimate_uses_the_latest_finished_check_of_the_coverage(make_member):  # type: ignore[no-untyped-def]
@@ -40,7 +27,7 @@ def test_the_estimate_uses_the_latest_finished_check_of_the_coverage(make_member
                         effective_from=dt.date(2026, 1, 1))  # fmt: skip
     # when: nothing verified yet, then verified
     before = appointment_estimate(access=world.access, appointment_id=appointment.pk)
-    _verified(world, coverage, DOS)
+    world.verified(coverage, DOS)
     after = appointment_estimate(access=world.access, appointment_id=appointment.pk)
     # then
     assert not before.result.can_estimate
@@ -52,6 +39,6 @@ def test_the_estimate_uses_the_latest_finished_check_of_the_coverage(make_member
 def test_a_check_for_a_later_date_is_not_used_for_an_earlier_session(make_member):  # type: ignore[no-untyped-def]
     world = make_world(make_member)
     coverage = world.coverage("SBX1001")
-    _verified(world, coverage, DOS + dt.timedelta(days=1))
+    world.verified(coverage, DOS + dt.timedelta(days=1))
     assert latest_271_entry(coverage_id=coverage.pk, on=DOS) is None
     assert latest_271_entry(coverage_id=coverage.pk, on=DOS + dt.timedelta(days=1)) is not None

@@ -22,6 +22,14 @@ def _patient(g: dict[str, Any]) -> dict[str, Any]:
     return {"patient_id": g["patient"].pk}
 
 
+def _appointment(g: dict[str, Any]) -> dict[str, Any]:
+    from tests.factories.scheduling import AppointmentFactory
+
+    if "payment_appointment" not in g:
+        g["payment_appointment"] = AppointmentFactory(practice=g["practice"], patient=g["patient"])
+    return {"appointment_id": g["payment_appointment"].pk}
+
+
 def _statement(g: dict[str, Any]) -> dict[str, Any]:
     from ledger.patient_billing import statement_generate
 
@@ -38,6 +46,8 @@ ENTRIES: dict[str, dict[str, Any]] = {
     "patient_billing:ar": {"access": READERS},
     "patient_billing:account": {"access": READERS, "kwargs": _patient},
     "patient_billing:statement_pdf": {"access": READERS, "kwargs": _statement},
+    # the appointment screen's "Record payment": the payment form, prefilled (BILLING_EDIT)
+    "patient_billing:appointment_payment": {"access": EDITORS, "kwargs": _appointment},
     "patient_billing:payment_add": {
         "access": EDITORS,
         "kwargs": _patient,

@@ -152,6 +152,16 @@ def test_p5_credit_after_insurance_is_on_the_worklist_and_refunded_with_a_reason
     assert patient_account(practice_id=claim.practice_id, patient_id=claim.patient_id).patient_cents == 0
 
 
+def test_patient_share_is_the_pr_amount_not_the_transfer_netted_to_zero():
+    """The PR transfer writes two rows of the same kind (insurance -x, patient +x): the visit's
+    "Patient share" column is the patient's leg, not their sum ($0.00 before the UI review)."""
+    claim = billed_claim()
+    post_era(claim, paid=9000, co=2000, pr=4000)
+    row = patient_account(practice_id=claim.practice_id, patient_id=claim.patient_id).claims[0]
+    assert row.patient_responsibility_cents == 4000
+    assert row.patient_due_cents == 4000
+
+
 def test_p6_correction_lowering_the_share_makes_a_credit_the_next_statement_shows():
     claim = billed_claim()
     post_era(claim, paid=9000, co=2000, pr=4000)

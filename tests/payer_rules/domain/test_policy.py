@@ -74,8 +74,8 @@ def test_empty_document_is_the_cpt_rules_alone():
     policy = read({})
 
     # then
-    assert policy == PayerPolicy()
-    assert policy.coding == PayerCodingRules()
+    assert policy == PayerPolicy(coding=PayerCodingRules(telehealth_configured=True))
+    assert policy.coding == PayerCodingRules(telehealth_configured=True)  # an admin's document (C12)
 
 
 def test_document_maps_onto_coding_rules_and_is_normalised():
@@ -127,6 +127,7 @@ def test_document_maps_onto_coding_rules_and_is_normalised():
                 PayerScopeRule(credentials=frozenset({"BCaBA"}), codes=frozenset({"97155"}), allowed=True),
             ),
         ),
+        telehealth_configured=True,
     )
     assert policy.rendering == (
         RenderingRule(credentials=("BCaBA",), codes=("97155",), billing=RenderingBilling.WITH_SUPERVISOR),

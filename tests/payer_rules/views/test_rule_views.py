@@ -246,6 +246,31 @@ def test_create_through_the_form(web, medicaid):
     assert first.effective_to == date(2026, 12, 31)
 
 
+@pytest.mark.parametrize(("given", "stored"), [("", 180), ("0", 0), ("90", 90)])
+def test_c13_the_evaluation_repeat_window_through_the_form(web, medicaid, given, stored):
+    payer, first = medicaid
+
+    response = web("practice_admin").post(
+        reverse("payers:rule_set_create", args=[payer.pk]),
+        form_data(**{"coding-evaluation_repeat_days": given}),
+    )
+
+    assert response.status_code == 302
+    assert PayerRuleSet.objects.exclude(pk=first.pk).get().rules["coding"]["evaluation_repeat_days"] == stored
+
+
+def test_c13_an_evaluation_repeat_window_over_a_year_is_refused(web, medicaid):
+    payer, first = medicaid
+
+    response = web("practice_admin").post(
+        reverse("payers:rule_set_create", args=[payer.pk]),
+        form_data(**{"coding-evaluation_repeat_days": "400"}),
+    )
+
+    assert response.status_code == 400
+    assert not PayerRuleSet.objects.exclude(pk=first.pk).exists()
+
+
 def test_a_same_day_override_and_a_payer_rule_of_its_own_through_the_form(web, medicaid):
     # given: the default diagnostic-evaluation rule made an error, and a pair of the payer's own
     payer, first = medicaid
