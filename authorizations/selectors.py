@@ -58,6 +58,7 @@ from authorizations.domain.types import (
 from authorizations.models import AuthorizationAlert, AuthorizationUsage, AuthorizedCode, PriorAuthorization
 from coding.domain.code_sets import shipped_catalog
 from core.errors import NotFound, PermissionDenied
+from core.pagination import page_bounds
 from payer_rules.domain.policy import PolicyTimeline
 from payer_rules.selectors import payer_policy_timeline
 from practice.models import Provider
@@ -417,7 +418,7 @@ def authorization_list(
         auths = auths.filter(patient_id=patient_id)
     if payer_id is not None:
         auths = auths.filter(payer_id=payer_id)
-    offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE_SIZE))
+    limit, offset = page_bounds(limit, offset, max_size=MAX_PAGE_SIZE)
     ids = _matching_ids(auths, status=status, alerting=alerting, today=today)
     page_ids = ids[offset : offset + limit]
     page = list(_queryset(access.practice_id).filter(pk__in=page_ids).order_by("end_on", "pk"))

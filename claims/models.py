@@ -7,10 +7,9 @@ or a line is a `ChargeEvent` row (append-only). The scrubber's findings are stor
 Amounts are integer cents.
 """
 
-from typing import Any
-
 from django.db import models
 
+from core.db.append_only import AppendOnlyModel
 from core.models import TimeStampedModel
 
 
@@ -258,17 +257,28 @@ class Charge(TimeStampedModel):
         return f"Charge {self.pk} line {self.line_number}"
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Charge events are append-only.")
+class EventRow(AppendOnlyModel):
+    """What every charge and claim event records: who (a user, or the system's label), when, why
+    and a short detail. Written once, never changed."""
 
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Charge events are append-only.")
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True, default="")
+    occurred_at = models.DateTimeField()
+    reason = models.TextField(blank=True, default="")
+    detail = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        abstract = True
+        ordering = ["occurred_at", "pk"]
 
 
-class ChargeEvent(models.Model):
+class ChargeEvent(EventRow):
     """Every change to a note's charges: capture, scrub, override (with reason, before and after),
     review. Written once, never changed."""
+
+    append_only_message = "Charge events are append-only."
 
     class Kind(models.TextChoices):
         CAPTURED = "captured", "Captured"
@@ -280,33 +290,13 @@ class ChargeEvent(models.Model):
     charge_set = models.ForeignKey(ChargeSet, on_delete=models.CASCADE, related_name="events")
     charge = models.ForeignKey(Charge, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True, default="")
-    occurred_at = models.DateTimeField()
     from_status = models.CharField(max_length=16, blank=True, default="")
     to_status = models.CharField(max_length=16, blank=True, default="")
-    reason = models.TextField(blank=True, default="")
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
-    detail = models.CharField(max_length=200, blank=True, default="")
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["occurred_at", "pk"]
 
     def __str__(self) -> str:
         return f"Charge event {self.pk} ({self.kind})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Charge events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Charge events are append-only.")
 
 
 # -- claims (837P) --------------------------------------------------------------------------------
@@ -510,18 +500,12 @@ class ClaimLine(models.Model):
         return f"Claim line {self.line_control_number}"
 
 
-class ClaimEventQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Claim events are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Claim events are append-only.")
-
-
-class ClaimEvent(models.Model):
+class ClaimEvent(EventRow):
     """Every change to a claim: creation, scrub, each status transition (who, when, why), a new
     version, an acknowledgement, an adjudication. Written once, never changed (the model refuses,
     and on PostgreSQL a trigger does too: migration 0007)."""
+
+    append_only_message = "Claim events are append-only."
 
     class Kind(models.TextChoices):
         CREATED = "created", "Created"
@@ -537,31 +521,14 @@ class ClaimEvent(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     from_status = models.CharField(max_length=24, blank=True, default="")
     to_status = models.CharField(max_length=24, blank=True, default="")
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True, default="")
-    occurred_at = models.DateTimeField()
-    reason = models.TextField(blank=True, default="")
-    detail = models.CharField(max_length=200, blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
 
-    objects = ClaimEventQuerySet.as_manager()
-
-    class Meta:
+    class Meta(EventRow.Meta):
         indexes = [models.Index(fields=["claim", "occurred_at"], name="claims_claimevent_claim_idx")]
         ordering = ["occurred_at", "pk"]
 
     def __str__(self) -> str:
         return f"Claim event {self.pk} ({self.kind})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Claim events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Claim events are append-only.")
 
 
 class ClaimBatchStatus(models.TextChoices):

@@ -37,7 +37,7 @@ from clinical_notes.domain.disclosure import (
 )
 from clinical_notes.domain.templates import instrument_for
 from clinical_notes.domain.types import GoalProgress, Measurement, Segment
-from core.api.mixins import query_param
+from core.api.mixins import int_param, query_param
 from core.api.pagination import PaginatedListApi, with_extra_fields
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType, service_type_choices
 from core.errors import ValidationFailed
@@ -95,16 +95,6 @@ def _note_writer(
     access = request_access(request)
     services.note_writer_require(access=access, note_id=note_id, creating=creating, relation=relation)
     return access
-
-
-def _int_param(request: Request, name: str) -> int | None:
-    raw = query_param(request, name)
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationFailed(field_errors={name: ["Enter a whole number."]}) from None
 
 
 def _bool_param(request: Request, name: str) -> bool:
@@ -343,8 +333,8 @@ class NoteListApi(PaginatedListApi):
         page = selectors.note_list(
             access=request_access(request),
             status=wanted_status or None,
-            patient_id=_int_param(request, "patient"),
-            author_id=_int_param(request, "author"),
+            patient_id=int_param(request, "patient"),
+            author_id=int_param(request, "author"),
             mine=_bool_param(request, "mine"),
             awaiting_my_cosign=_bool_param(request, "awaiting_my_cosign"),
             limit=window.limit,

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 
 from clinical_notes.errors import FinalNoteImmutable
+from core.db.append_only import AppendOnlyModel
 from core.domain.service_types import service_type_choices
 from core.models import TimeStampedModel
 
@@ -174,29 +175,14 @@ class NotePart(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise FinalNoteImmutable("History rows are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise FinalNoteImmutable("History rows are append-only.")
-
-
-class AppendOnly(models.Model):
+class AppendOnly(AppendOnlyModel):
     """Events and addenda: written once, never changed (a trigger enforces it on PostgreSQL)."""
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_error = FinalNoteImmutable
+    append_only_message = "History rows are append-only."
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise FinalNoteImmutable("History rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise FinalNoteImmutable("History rows are append-only.")
 
 
 class NoteSegment(NotePart):

@@ -67,6 +67,7 @@ from clinical_notes.models import (
 )
 from core.domain.service_types import SERVICE_TYPE_LABELS, ServiceType
 from core.errors import NotFound, PermissionDenied
+from core.pagination import page_bounds
 from patients.domain.consents import part2_consent_active
 from patients.selectors import (
     caseload_patient_ids,
@@ -229,8 +230,7 @@ def note_list(
     if awaiting_my_cosign:
         notes = notes.filter(_awaiting_cosign_by(me)) if me is not None else notes.none()
         filters.append("awaiting_my_cosign")
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    offset = max(0, offset)
+    limit, offset = page_bounds(limit, offset, max_size=MAX_PAGE_SIZE)
     total = notes.count()
     page = list(
         notes.select_related("patient", "author").order_by("-date_of_service", "-pk")[offset : offset + limit]
@@ -438,8 +438,7 @@ def note_cosign_queue(
     me = access.provider_id
     zone = practice_zone(practice_id=access.practice_id)
     today = today or _practice_today(access.practice_id, zone)
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    offset = max(0, offset)
+    limit, offset = page_bounds(limit, offset, max_size=MAX_PAGE_SIZE)
     waiting = (
         notes.filter(_awaiting_cosign_by(me), signed_at__isnull=False) if me is not None else notes.none()
     )

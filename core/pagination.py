@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from urllib.parse import urlencode
 
 DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
 LINK_RADIUS = 2  # numbered links either side of the current page
 
 
@@ -42,6 +43,11 @@ def page_number(raw: object) -> int:
     """`?page=` as a page number; anything that is not a positive whole number is page 1."""
     text = str(raw or "").strip()
     return int(text) if text.isdigit() and int(text) > 0 else 1
+
+
+def page_bounds(limit: int, offset: int, *, max_size: int = MAX_PAGE_SIZE) -> tuple[int, int]:
+    """The (limit, offset) a selector cuts its page with: 1 to `max_size` rows, from row 0 on."""
+    return max(1, min(limit, max_size)), max(0, offset)
 
 
 def page_window(params: Mapping[str, Any] | _QueryParams, *, size: int = DEFAULT_PAGE_SIZE) -> PageWindow:

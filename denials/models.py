@@ -6,11 +6,10 @@ person's action through `denials.services`, recorded as a `DenialEvent`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
+from core.db.append_only import AppendOnlyModel
 from core.models import TimeStampedModel
 from denials.domain.workflow import Outcome, Source, Status
 
@@ -92,17 +91,11 @@ class Denial(TimeStampedModel):
         return f"Denial {self.pk} ({self.group}-{self.carc}, {self.status})"
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Denial events are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Denial events are append-only.")
-
-
-class DenialEvent(models.Model):
+class DenialEvent(AppendOnlyModel):
     """Every step of a denial: opened, assigned, corrected, appealed, outcome, transferred,
     written off, resolved, reminded. Written once, never changed."""
+
+    append_only_message = "Denial events are append-only."
 
     class Kind(models.TextChoices):
         OPENED = "opened", "Opened"
@@ -128,21 +121,11 @@ class DenialEvent(models.Model):
     reason = models.TextField(blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["occurred_at", "pk"]
 
     def __str__(self) -> str:
         return f"Denial event {self.pk} ({self.kind})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Denial events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Denial events are append-only.")
 
 
 class DenialReminder(models.Model):

@@ -22,7 +22,7 @@ from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from claims.models import ClaimFrequency, ClaimStatus
-from claims.services.transitions import claim_new_version, claim_transition
+from claims.services.transitions import claim_new_version_draft, claim_transition
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.jobs import job_enqueue_on_commit
 from denials import selectors
@@ -263,13 +263,15 @@ def denial_assign(*, access: PracticeAccess, denial_id: int, user_id: int | None
 def _replacement_claim_id(access: PracticeAccess, denial: Denial, note: str) -> int | None:
     """The claim's replacement (frequency 7) for a denial the payer adjudicated: the draft the
     claims app corrects, scrubs and sends; one per claim (a second denied line of the same claim
-    finds it). A rejection is fixed in place by the claims app: no new version."""
+    finds it). A rejection is fixed in place by the claims app: no new version. Not
+    `claim_replace` (the claims screens'), which scrubs the copy at once and applies the payer's
+    correction rules (docs/decisions/0055)."""
     if denial.source == Source.REJECTION:
         return None
     existing = selectors.claim_replacement_id(claim_id=denial.claim_id)
     if existing is not None:
         return existing
-    return claim_new_version(
+    return claim_new_version_draft(
         denial.claim_id, actor=access, reason=note, frequency=ClaimFrequency.REPLACEMENT
     ).pk
 

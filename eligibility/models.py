@@ -13,11 +13,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
+from core.db.append_only import AppendOnlyModel
 from core.models import TimeStampedModel
 
 
@@ -157,10 +156,15 @@ class ExchangeImmutable(Exception):
     pass
 
 
-class EligibilityExchange(models.Model):
+class EligibilityExchange(AppendOnlyModel):
     """One attempt's raw X12: the 270 sent and the 271 received (or the error), as evidence.
     `outcome`: answered, transient, permanent, or sent (a batch clearinghouse took the 270; its
     271 comes later as an "answered" row with the same control number)."""
+
+    append_only_error = ExchangeImmutable
+    append_only_message = "Raw eligibility exchanges are never changed or deleted."
+    # A bulk update or delete is left to the PostgreSQL trigger (migration 0002).
+    append_only_bulk_guard = False
 
     check_run = models.ForeignKey(EligibilityCheck, on_delete=models.PROTECT, related_name="exchanges")
     attempt = models.PositiveIntegerField()
@@ -191,11 +195,3 @@ class EligibilityExchange(models.Model):
 
     def __str__(self) -> str:
         return f"Eligibility exchange {self.pk}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ExchangeImmutable("Raw eligibility exchanges are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ExchangeImmutable("Raw eligibility exchanges are never deleted.")

@@ -16,32 +16,9 @@ Accounts, and what a positive `amount_cents` means in each:
   patient (R10).
 """
 
-from typing import Any
-
 from django.db import models
 
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Ledger rows are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Ledger rows are append-only.")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Ledger rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Ledger rows are append-only.")
+from core.db.append_only import AppendOnlyModel
 
 
 class Account(models.TextChoices):
@@ -112,6 +89,8 @@ class PatientPayment(models.Model):
 class LedgerEntry(AppendOnlyModel):
     """One money fact on one account. `claim_id`/`claim_line_id` are plain ids (the claim rows
     are in `claims`, a lower layer; a ledger row outlives any change there)."""
+
+    append_only_message = "Ledger rows are append-only."
 
     practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="+")
     # Indexed by `ledger_entry_patient_account` (patient first): a second index would only slow

@@ -9,8 +9,12 @@ Each read of a patient's account or statement is an audited PHI access (category
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -65,6 +69,13 @@ def _patient_or_404(access: PracticeAccess, patient_id: int) -> None:
     practice's, so nothing can be read or saved under another or an empty patient."""
     if patient_id not in patient_directory_labels(access.practice_id, [patient_id]):
         raise NotFound()
+
+
+def _patient_access(request: HttpRequest, patient_id: int, capability: Capability) -> PracticeAccess:
+    """The capability, then the patient guard (`_patient_or_404`)."""
+    access = screen_access(request, capability)
+    _patient_or_404(access, patient_id)
+    return access
 
 
 @login_required
@@ -134,8 +145,7 @@ def _claim_choices(account: selectors.PatientAccount) -> list[tuple[int | str, s
 @require_GET
 @app_errors
 def account(request: HttpRequest, patient_id: int) -> HttpResponse:
-    access = screen_access(request, Capability.BILLING_VIEW)
-    _patient_or_404(access, patient_id)
+    access = _patient_access(request, patient_id, Capability.BILLING_VIEW)
     return _account_page(request, access, patient_id)
 
 
@@ -222,6 +232,30 @@ def _account_page(
     return render(request, "ledger/account.html", context)
 
 
+def _account_post(
+    request: HttpRequest,
+    access: PracticeAccess,
+    patient_id: int,
+    *,
+    form: Form,
+    form_name: str,
+    act: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """A money change on the account page: a valid form runs `act(cleaned_data)` (one service
+    call, returning the success message) and goes back to the account; a refusal (or an invalid
+    form) shows the page again with the errors on `form` (passed to the page as `form_name`)."""
+    if form.is_valid():
+        try:
+            message = act(form.cleaned_data)
+        except ValidationFailed as error:
+            add_errors_to_form(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("patient_billing:account", patient_id=patient_id)
+    shown: dict[str, Any] = {form_name: form}
+    return _account_page(request, access, patient_id, **shown)
+
+
 @login_required
 @require_GET
 @app_errors
@@ -251,90 +285,77 @@ def appointment_payment(request: HttpRequest, appointment_id: int) -> HttpRespon
 @require_POST
 @app_errors
 def payment_add(request: HttpRequest, patient_id: int) -> HttpResponse:
-    access = screen_access(request, Capability.BILLING_EDIT)
-    _patient_or_404(access, patient_id)
+    access = _patient_access(request, patient_id, Capability.BILLING_EDIT)
     data = selectors.patient_account(practice_id=access.practice_id, patient_id=patient_id)
+
+    def take(cleaned: dict[str, Any]) -> str:
+        taken = services.patient_payment_take(
+            practice_id=access.practice_id,
+            patient_id=patient_id,
+            amount_cents=cents_from_decimal(cleaned["amount"]),
+            method=cleaned["method"],
+            received_on=cleaned["received_on"],
+            claim_id=cleaned["claim"],
+            at_time_of_service=cleaned["at_time_of_service"],
+            reference=cleaned["reference"],
+            actor_id=access.user_id,
+        )
+        return (
+            f"Payment recorded: {format_cents(taken.applied_cents)} applied, "
+            f"{format_cents(taken.unapplied_cents)} kept as a credit."
+        )
+
     form = PaymentForm(request.POST, claim_choices=_claim_choices(data))
-    if form.is_valid():
-        try:
-            taken = services.patient_payment_take(
-                practice_id=access.practice_id,
-                patient_id=patient_id,
-                amount_cents=cents_from_decimal(form.cleaned_data["amount"]),
-                method=form.cleaned_data["method"],
-                received_on=form.cleaned_data["received_on"],
-                claim_id=form.cleaned_data["claim"],
-                at_time_of_service=form.cleaned_data["at_time_of_service"],
-                reference=form.cleaned_data["reference"],
-                actor_id=access.user_id,
-            )
-        except ValidationFailed as error:
-            add_errors_to_form(form, error)
-        else:
-            messages.success(
-                request,
-                f"Payment recorded: {format_cents(taken.applied_cents)} applied, {format_cents(taken.unapplied_cents)} kept as a credit.",
-            )
-            return redirect("patient_billing:account", patient_id=patient_id)
-    return _account_page(request, access, patient_id, payment_form=form)
+    return _account_post(request, access, patient_id, form=form, form_name="payment_form", act=take)
 
 
 @login_required
 @require_POST
 @app_errors
 def credit_apply(request: HttpRequest, patient_id: int) -> HttpResponse:
-    access = screen_access(request, Capability.BILLING_EDIT)
-    _patient_or_404(access, patient_id)
+    access = _patient_access(request, patient_id, Capability.BILLING_EDIT)
     data = selectors.patient_account(practice_id=access.practice_id, patient_id=patient_id)
+
+    def apply(cleaned: dict[str, Any]) -> str:
+        applied = services.credit_apply(
+            practice_id=access.practice_id,
+            patient_id=patient_id,
+            claim_id=cleaned["claim"],
+            on=practice_today(practice_id=access.practice_id),
+            actor_id=access.user_id,
+        )
+        return f"Applied {format_cents(applied)} of the credit."
+
     form = ApplyCreditForm(request.POST, claim_choices=_claim_choices(data))
-    if form.is_valid():
-        try:
-            applied = services.credit_apply(
-                practice_id=access.practice_id,
-                patient_id=patient_id,
-                claim_id=form.cleaned_data["claim"],
-                on=practice_today(practice_id=access.practice_id),
-                actor_id=access.user_id,
-            )
-        except ValidationFailed as error:
-            add_errors_to_form(form, error)
-        else:
-            messages.success(request, f"Applied {format_cents(applied)} of the credit.")
-            return redirect("patient_billing:account", patient_id=patient_id)
-    return _account_page(request, access, patient_id, apply_form=form)
+    return _account_post(request, access, patient_id, form=form, form_name="apply_form", act=apply)
 
 
 @login_required
 @require_POST
 @app_errors
 def refund(request: HttpRequest, patient_id: int) -> HttpResponse:
-    access = screen_access(request, Capability.BILLING_EDIT)
-    _patient_or_404(access, patient_id)
+    access = _patient_access(request, patient_id, Capability.BILLING_EDIT)
+
+    def pay_back(cleaned: dict[str, Any]) -> str:
+        cents = services.credit_refund(
+            practice_id=access.practice_id,
+            patient_id=patient_id,
+            amount_cents=cents_from_decimal(cleaned["amount"]),
+            reason=cleaned["reason"],
+            on=practice_today(practice_id=access.practice_id),
+            actor_id=access.user_id,
+        )
+        return f"Refund of {format_cents(cents)} recorded."
+
     form = RefundForm(request.POST)
-    if form.is_valid():
-        try:
-            cents = services.credit_refund(
-                practice_id=access.practice_id,
-                patient_id=patient_id,
-                amount_cents=cents_from_decimal(form.cleaned_data["amount"]),
-                reason=form.cleaned_data["reason"],
-                on=practice_today(practice_id=access.practice_id),
-                actor_id=access.user_id,
-            )
-        except ValidationFailed as error:
-            add_errors_to_form(form, error)
-        else:
-            messages.success(request, f"Refund of {format_cents(cents)} recorded.")
-            return redirect("patient_billing:account", patient_id=patient_id)
-    return _account_page(request, access, patient_id, refund_form=form)
+    return _account_post(request, access, patient_id, form=form, form_name="refund_form", act=pay_back)
 
 
 @login_required
 @require_POST
 @app_errors
 def statement_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    access = screen_access(request, Capability.BILLING_EDIT)
-    _patient_or_404(access, patient_id)
+    access = _patient_access(request, patient_id, Capability.BILLING_EDIT)
     form = StatementForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the statement date.")

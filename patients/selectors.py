@@ -34,6 +34,7 @@ from audit.services import audit_event_record
 from core.directory import PatientLabel
 from core.domain.problems import field_errors
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.pagination import page_bounds
 from patients.domain.search import parse_name_query, parse_search_date, search_date_problems
 from patients.domain.types import ConsentFacts, CoverageSpan, PayerFacts
 from patients.models import CareTeamMember, Consent, Coverage, Guarantor, Patient, PatientDiagnosis
@@ -267,8 +268,7 @@ def patient_list_for_user(
         if problems:
             raise ValidationFailed(field_errors=field_errors(problems))
         dob_value = parse_search_date(dob_text) if dob_text else None
-    offset = max(0, offset)
-    limit = min(max(1, limit), MAX_PAGE_SIZE)
+    limit, offset = page_bounds(limit, offset, max_size=MAX_PAGE_SIZE)
 
     today = practice_today(practice_id=access.practice_id)
     patients = _visible_patients(access, today=today)

@@ -144,6 +144,36 @@ def _audit(
     )
 
 
+def _save_audited(
+    access: PracticeAccess,
+    row: models.Model,
+    *,
+    patient: Patient,
+    category: Category,
+    object_type: str,
+    detail: str = "",
+    update_fields: list[str] | None = None,
+) -> None:
+    """Validate and save a patient's child row, with its audit event: CREATE for a new row,
+    UPDATE (of `update_fields` and `updated_at`) for a stored one."""
+    _full_clean(row)
+    if update_fields is None:
+        row.save()
+        action = AuditEvent.Action.CREATE
+    else:
+        row.save(update_fields=[*update_fields, "updated_at"])
+        action = AuditEvent.Action.UPDATE
+    _audit(
+        access,
+        action=action,
+        category=category,
+        patient_id=patient.pk,
+        object_type=object_type,
+        object_id=row.pk,
+        detail=detail,
+    )
+
+
 def _locked_patient(access: PracticeAccess, patient_id: int) -> Patient:
     patient = (
         Patient.objects.select_for_update(of=("self",))
@@ -247,16 +277,14 @@ def _date_change_save(
     if getattr(row, field) == value:
         return row
     setattr(row, field, value)
-    _full_clean(row)
-    row.save(update_fields=[field, "updated_at"])
-    _audit(
+    _save_audited(
         access,
-        action=AuditEvent.Action.UPDATE,
+        row,
+        patient=patient,
         category=category,
-        patient_id=patient.pk,
         object_type=object_type,
-        object_id=row.pk,
         detail=detail,
+        update_fields=[field],
     )
     return row
 
@@ -445,15 +473,12 @@ def coverage_add(
             )
         )
         row = Coverage(patient=patient, **_coverage_fields(coverage))
-        _full_clean(row)
-        row.save()
-        _audit(
+        _save_audited(
             access,
-            action=AuditEvent.Action.CREATE,
+            row,
+            patient=patient,
             category=Category.COVERAGE,
-            patient_id=patient.pk,
             object_type="coverage",
-            object_id=row.pk,
             detail=f"priority={row.priority}",
         )
     return row
@@ -498,16 +523,14 @@ def coverage_update(
         if changed:
             for name in changed:
                 setattr(row, name, values[name])
-            _full_clean(row)
-            row.save(update_fields=[*changed, "updated_at"])
-            _audit(
+            _save_audited(
                 access,
-                action=AuditEvent.Action.UPDATE,
+                row,
+                patient=patient,
                 category=Category.COVERAGE,
-                patient_id=patient.pk,
                 object_type="coverage",
-                object_id=row.pk,
                 detail=f"fields={','.join(changed)}"[:200],
+                update_fields=changed,
             )
     return row
 
@@ -563,16 +586,7 @@ def diagnosis_add(
             onset_on=diagnosis.onset_on,
             rank=diagnosis.rank,
         )
-        _full_clean(row)
-        row.save()
-        _audit(
-            access,
-            action=AuditEvent.Action.CREATE,
-            category=Category.DIAGNOSIS,
-            patient_id=patient.pk,
-            object_type="diagnosis",
-            object_id=row.pk,
-        )
+        _save_audited(access, row, patient=patient, category=Category.DIAGNOSIS, object_type="diagnosis")
     return row
 
 
@@ -634,15 +648,12 @@ def consent_add(
             recipient=consent.recipient.strip(),
             purpose=consent.purpose.strip(),
         )
-        _full_clean(row)
-        row.save()
-        _audit(
+        _save_audited(
             access,
-            action=AuditEvent.Action.CREATE,
+            row,
+            patient=patient,
             category=Category.CONSENT,
-            patient_id=patient.pk,
             object_type="consent",
-            object_id=row.pk,
             detail=f"kind={row.kind}",
         )
     return row

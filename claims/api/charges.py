@@ -19,22 +19,12 @@ from rest_framework.views import APIView
 
 from accounts.access import request_access
 from claims import selectors, services
+from claims.api.listing import StatusCountedListApi
 from claims.domain.types import ChargeStatus
-from core.api.mixins import query_param, validated
-from core.api.pagination import PaginatedListApi, with_extra_fields
+from core.api.mixins import int_param, query_param, validated
 from core.errors import ValidationFailed
 
 STATUSES = [s.value for s in ChargeStatus]
-
-
-def _int_param(request: Request, name: str) -> int | None:
-    raw = query_param(request, name)
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationFailed(field_errors={name: ["Enter a whole number."]}) from None
 
 
 def _date_param(request: Request, name: str) -> date | None:
@@ -145,12 +135,8 @@ def _detail(charge_set: Any) -> Response:
 # Reads
 
 
-class ChargeListApi(PaginatedListApi):
+class ChargeListApi(StatusCountedListApi):
     # counts_by_status: charge sets per status over the other filters
-    pagination_class = with_extra_fields(
-        counts_by_status={"type": "object", "additionalProperties": {"type": "integer"}}
-    )
-
     @extend_schema(
         operation_id="charges_list",
         parameters=[
@@ -168,19 +154,14 @@ class ChargeListApi(PaginatedListApi):
         filters = selectors.ChargeFilters(
             status=query_param(request, "status"),
             has_errors=_bool_param(request, "has_errors"),
-            payer_id=_int_param(request, "payer"),
+            payer_id=int_param(request, "payer"),
             self_pay=bool(_bool_param(request, "self_pay")),
-            provider_id=_int_param(request, "provider"),
+            provider_id=int_param(request, "provider"),
             date_from=_date_param(request, "date_from"),
             date_to=_date_param(request, "date_to"),
         )
-        window = self.page_window(request)
-        page = selectors.charge_list(
-            access=request_access(request), filters=filters, limit=window.limit, offset=window.offset
-        )
-        results = ChargeSetSummarySerializer(page.charge_sets, many=True).data
-        return self.page_response(
-            count=page.total, results=results, extra={"counts_by_status": page.counts_by_status}
+        return self.counted_page_response(
+            request, read=selectors.charge_list, filters=filters, serializer=ChargeSetSummarySerializer
         )
 
 

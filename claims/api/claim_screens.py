@@ -20,25 +20,14 @@ from accounts.access import request_access
 from accounts.domain.roles import Capability
 from claims import claim_actions
 from claims import claim_view_models as vm
+from claims.api.listing import StatusCountedListApi
 from claims.domain.claim_preview import claim_segments
 from claims.models import ClaimStatus
 from claims.selectors import claim_screens as selectors
 from claims.selectors.x837 import claim_837
-from core.api.mixins import query_param, validated
-from core.api.pagination import PaginatedListApi, with_extra_fields
-from core.errors import ValidationFailed
+from core.api.mixins import int_param, query_param, validated
 
 STATUSES = [s.value for s in ClaimStatus]
-
-
-def _int_param(request: Request, name: str) -> int | None:
-    raw = query_param(request, name)
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationFailed(field_errors={name: ["Enter a whole number."]}) from None
 
 
 class ClaimSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -171,11 +160,7 @@ class RejectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return str(ack.status_code) if ack is not None else ""
 
 
-class ClaimListApi(PaginatedListApi):
-    pagination_class = with_extra_fields(
-        counts_by_status={"type": "object", "additionalProperties": {"type": "integer"}}
-    )
-
+class ClaimListApi(StatusCountedListApi):
     @extend_schema(
         operation_id="claims_list",
         parameters=[
@@ -194,20 +179,15 @@ class ClaimListApi(PaginatedListApi):
     def get(self, request: Request) -> Response:
         filters = selectors.ClaimFilters(
             status=query_param(request, "status"),
-            payer_id=_int_param(request, "payer"),
-            provider_id=_int_param(request, "provider"),
+            payer_id=int_param(request, "payer"),
+            provider_id=int_param(request, "provider"),
             age=query_param(request, "age"),
-            min_cents=_int_param(request, "min_cents"),
-            max_cents=_int_param(request, "max_cents"),
-            filing_due_within=_int_param(request, "filing_due"),
+            min_cents=int_param(request, "min_cents"),
+            max_cents=int_param(request, "max_cents"),
+            filing_due_within=int_param(request, "filing_due"),
         )
-        window = self.page_window(request)
-        page = selectors.claim_list(
-            access=request_access(request), filters=filters, limit=window.limit, offset=window.offset
-        )
-        results = ClaimSummarySerializer(page.claims, many=True).data
-        return self.page_response(
-            count=page.total, results=results, extra={"counts_by_status": page.counts_by_status}
+        return self.counted_page_response(
+            request, read=selectors.claim_list, filters=filters, serializer=ClaimSummarySerializer
         )
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
-from audit.domain.categories import Category
 from audit.models import AuditEvent
-from audit.services import audit_event_record
 from claims.domain.findings import hold_reason
 from claims.models import Charge, ChargeEvent, ChargeSet, ChargeStatus
+from claims.selectors import audited
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.pagination import page_bounds
 from payers.selectors import payer_choices as payers_of_practice
 from payers.selectors import payer_in_practice
 from practice.selectors import practice_today
@@ -52,19 +52,7 @@ def charge_set_id_of_line(*, practice_id: int, charge_id: int) -> int:
 
 
 def _require(access: PracticeAccess, *, action: str, object_id: int | None = None) -> None:
-    if access.can(Capability.BILLING_VIEW):
-        return
-    audit_event_record(
-        context=access.audit,
-        action=action,
-        category=Category.BILLING,
-        practice_id=access.practice_id,
-        object_type=CHARGE_OBJECT_TYPE,
-        object_id=object_id if object_id is not None else "",
-        outcome=AuditEvent.Outcome.DENIED,
-        detail="reason=capability",
-    )
-    raise PermissionDenied()
+    audited.require(access, action=action, object_type=CHARGE_OBJECT_TYPE, object_id=object_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +76,10 @@ class ChargePage:
     limit: int
     offset: int
     total_cents: int = 0  # the billed lines' fees over every matching set, not only this page
+
+    @property
+    def rows(self) -> list[ChargeSet]:
+        return self.charge_sets
 
 
 def _filtered(access: PracticeAccess, filters: ChargeFilters) -> tuple[QuerySet[ChargeSet], list[str]]:
@@ -160,14 +152,11 @@ def charge_list(
     if filters.status and filters.status not in ChargeStatus.values:
         raise ValidationFailed("Unknown status.", field_errors={"status": ["Choose a charge status."]})
     sets, described = _filtered(access, filters)
-    counts = dict.fromkeys(ChargeStatus.values, 0)
-    for row in sets.order_by().values("status").annotate(n=Count("pk")):
-        counts[row["status"]] = row["n"]
+    counts = audited.counts_by_status(sets, ChargeStatus.values)
     if filters.status:
         sets = sets.filter(status=filters.status)
         described.append(f"status={filters.status}")
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    offset = max(0, offset)
+    limit, offset = page_bounds(limit, offset, max_size=MAX_PAGE_SIZE)
     total = sets.count()
     total_cents = (
         Charge.objects.filter(charge_set__in=sets, units__gt=0).aggregate(total=Sum("fee_cents"))["total"]
@@ -178,15 +167,7 @@ def charge_list(
         .prefetch_related(Prefetch("lines", queryset=Charge.objects.order_by("line_number")))
         .order_by("-date_of_service", "-pk")[offset : offset + limit]
     )
-    audit_event_record(
-        context=access.audit,
-        action=AuditEvent.Action.LIST,
-        category=Category.BILLING,
-        practice_id=access.practice_id,
-        object_type=CHARGE_OBJECT_TYPE,
-        detail=";".join([f"results={len(page)}", f"total={total}", *described])[:200],
-        shown_patient_ids=[s.patient_id for s in page],
-    )
+    audited.page_listed(access, object_type=CHARGE_OBJECT_TYPE, page=page, total=total, described=described)
     return ChargePage(
         charge_sets=page,
         total=total,
@@ -210,29 +191,14 @@ def _detail(sets: QuerySet[ChargeSet]) -> QuerySet[ChargeSet]:
 
 
 def _found_or_denied(access: PracticeAccess, charge_set: ChargeSet | None, *, object_id: int) -> ChargeSet:
-    if charge_set is None:
-        audit_event_record(
-            context=access.audit,
-            action=AuditEvent.Action.VIEW,
-            category=Category.BILLING,
-            practice_id=access.practice_id,
-            object_type=CHARGE_OBJECT_TYPE,
-            object_id=object_id,
-            outcome=AuditEvent.Outcome.DENIED,
-            detail="reason=not_accessible",
-        )
-        raise NotFound()
-    audit_event_record(
-        context=access.audit,
+    return audited.found_or_denied(
+        access,
+        charge_set,
         action=AuditEvent.Action.VIEW,
-        category=Category.BILLING,
-        practice_id=access.practice_id,
-        patient_id=charge_set.patient_id,
         object_type=CHARGE_OBJECT_TYPE,
-        object_id=charge_set.pk,
-        detail=f"status={charge_set.status}",
+        object_id=object_id,
+        detail=f"status={charge_set.status}" if charge_set is not None else "",
     )
-    return charge_set
 
 
 def charge_set_get(*, access: PracticeAccess, charge_set_id: int) -> ChargeSet:
@@ -294,9 +260,7 @@ def charge_worklist_counts(*, access: PracticeAccess, within_days: int) -> Charg
     if not access.can(Capability.BILLING_VIEW):
         raise PermissionDenied()
     sets = ChargeSet.objects.filter(practice_id=access.practice_id)
-    by_status = dict.fromkeys(ChargeStatus.values, 0)
-    for row in sets.order_by().values("status").annotate(n=Count("pk")):
-        by_status[row["status"]] = row["n"]
+    by_status = audited.counts_by_status(sets, ChargeStatus.values)
     reasons: dict[str, int] = {}
     for findings in sets.filter(status=ChargeStatus.ON_HOLD).values_list("findings", flat=True):
         code = hold_reason(findings)

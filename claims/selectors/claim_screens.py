@@ -33,8 +33,10 @@ from claims.models import (
     ClaimLineAdjudication,
     ClaimStatus,
 )
+from claims.selectors import audited
 from claims.selectors.claims import NOT_WITH_PAYER
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import PermissionDenied, ValidationFailed
+from core.pagination import page_bounds
 from payers.selectors import payer_in_practice
 from practice.selectors import practice_today
 
@@ -57,18 +59,7 @@ _NOT_SENT = (ClaimStatus.DRAFT, ClaimStatus.READY, ClaimStatus.QUEUED)
 def _require(
     access: PracticeAccess, *, action: str, capability: Capability = Capability.BILLING_VIEW
 ) -> None:
-    if access.can(capability):
-        return
-    audit_event_record(
-        context=access.audit,
-        action=action,
-        category=Category.BILLING,
-        practice_id=access.practice_id,
-        object_type=CLAIM_OBJECT_TYPE,
-        outcome=AuditEvent.Outcome.DENIED,
-        detail="reason=capability",
-    )
-    raise PermissionDenied()
+    audited.require(access, action=action, object_type=CLAIM_OBJECT_TYPE, capability=capability)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +83,10 @@ class ClaimPage:
     counts_by_status: dict[str, int]  # over the other filters
     limit: int
     offset: int
+
+    @property
+    def rows(self) -> list[Claim]:
+        return self.claims
 
 
 def _filtered(access: PracticeAccess, filters: ClaimFilters) -> tuple[QuerySet[Claim], list[str]]:
@@ -160,22 +155,13 @@ def claim_list(
     _require(access, action=AuditEvent.Action.LIST)
     filters = filters or ClaimFilters()
     claims, described = _filtered(access, filters)
-    counts = dict.fromkeys(ClaimStatus.values, 0)
-    for row in claims.order_by().values("status").annotate(n=Count("pk")):
-        counts[row["status"]] = row["n"]
+    counts = audited.counts_by_status(claims, ClaimStatus.values)
     claims = _with_status(claims, filters, described)
     summary = claims.order_by().aggregate(n=Count("pk"), cents=Sum("total_cents"))
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    offset = max(0, offset)
+    limit, offset = page_bounds(limit, offset, max_size=MAX_PAGE_SIZE)
     page = list(_list_rows(claims)[offset : offset + limit])
-    audit_event_record(
-        context=access.audit,
-        action=AuditEvent.Action.LIST,
-        category=Category.BILLING,
-        practice_id=access.practice_id,
-        object_type=CLAIM_OBJECT_TYPE,
-        detail=";".join([f"results={len(page)}", f"total={summary['n']}", *described])[:200],
-        shown_patient_ids=[c.patient_id for c in page],
+    audited.page_listed(
+        access, object_type=CLAIM_OBJECT_TYPE, page=page, total=summary["n"], described=described
     )
     return ClaimPage(
         claims=page,
@@ -240,29 +226,16 @@ def claim_get(*, access: PracticeAccess, claim_id: int, purpose: str = "view") -
     action = AuditEvent.Action.EXPORT if purpose == "pdf" else AuditEvent.Action.VIEW
     _require(access, action=action)
     found = _detail(Claim.objects.filter(practice_id=access.practice_id, pk=claim_id)).first()
-    if found is None:
-        audit_event_record(
-            context=access.audit,
-            action=action,
-            category=Category.BILLING,
-            practice_id=access.practice_id,
-            object_type=CLAIM_OBJECT_TYPE,
-            object_id=claim_id,
-            outcome=AuditEvent.Outcome.DENIED,
-            detail="reason=not_accessible",
-        )
-        raise NotFound()
-    audit_event_record(
-        context=access.audit,
+    return audited.found_or_denied(
+        access,
+        found,
         action=action,
-        category=Category.BILLING,
-        practice_id=access.practice_id,
-        patient_id=found.patient_id,
         object_type=CLAIM_OBJECT_TYPE,
-        object_id=found.pk,
-        detail=f"status={found.status}" + (";format=cms1500_pdf" if purpose == "pdf" else ""),
+        object_id=claim_id,
+        detail=f"status={found.status}" + (";format=cms1500_pdf" if purpose == "pdf" else "")
+        if found is not None
+        else "",
     )
-    return found
 
 
 def claims_ready(*, access: PracticeAccess, limit: int = MAX_PAGE_SIZE) -> list[Claim]:

@@ -72,9 +72,8 @@ from claims.models import (
 )
 from claims.selectors.cob import claims_cob, with_cob
 from claims.selectors.x837 import RELATED_FIELDS, Parties, attach_related, claim_837
-from claims.services.common import require_edit
+from claims.services.common import claim_event_row, require_edit
 from claims.services.numbers import claim_numbers
-from claims.services.transitions import claim_event_row
 from core.bulk import ids_reserve, rows_insert
 from core.domain.problems import Problem, Severity, problem_as_dict
 from core.errors import NotFound

@@ -35,6 +35,7 @@ from claims.domain.batches import SendStep, gives_up, send_step
 from claims.domain.claim_status import transition_problems
 from claims.models import Claim, ClaimBatch, ClaimBatchItem, ClaimBatchStatus, ClaimEvent, ClaimStatus
 from claims.services.batch_file import claim_batch_file
+from claims.services.common import claim_event
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.jobs import job_enqueue_on_commit
 from core.models import BackgroundJob
@@ -63,17 +64,17 @@ def claim_events(
 ) -> list[ClaimEvent]:
     """Unsaved transition events for (claim id, from status) pairs."""
     return [
-        ClaimEvent(
-            claim_id=claim_id,
+        claim_event(
+            claim_id,
             kind=kind,
+            actor=actor,
+            at=at,
             from_status=from_status,
             to_status=to_status,
-            actor_id=actor.user_id if actor is not None else None,
-            actor_label=actor.username if actor is not None else SYSTEM_LABEL,
-            occurred_at=at,
             reason=reason,
-            detail=detail[:200],
-            data=data or {},
+            detail=detail,
+            data=data,
+            system_label=SYSTEM_LABEL,
         )
         for claim_id, from_status in claims
     ]

@@ -20,8 +20,8 @@ from claims.domain.claim_assembly import line_control_number, patient_control_nu
 from claims.domain.claim_status import ClaimStatus
 from claims.models import Claim, ClaimEvent, ClaimLine
 from claims.selectors.x837 import claims_837_with_cob
+from claims.services.common import claim_event
 from claims.services.numbers import claim_numbers
-from claims.services.transitions import claim_event
 from core.domain.problems import Problem, Severity, problem_as_dict
 from edi import x837p
 from edi.reader import DEFAULT_DELIMITERS
@@ -79,8 +79,8 @@ def copy_claim(
         "supervising_provider_id": source.supervising_provider_id,
         "supervisor_billing": source.supervisor_billing,
         "place_of_service": source.place_of_service,
-        "date_from": min(line.service_date for line in lines),
-        "date_to": max(line.service_date for line in lines),
+        "date_from": min((line.service_date for line in lines), default=source.date_from),
+        "date_to": max((line.service_date for line in lines), default=source.date_to),
         "total_cents": sum(line.charge_cents for line in lines),
         "diagnoses": list(source.diagnoses),
         "prior_auth_number": source.prior_auth_number,

@@ -1,12 +1,12 @@
-"""What the claims services share: the edit check, event and audit rows, line snapshots, and
-telling the authorizations what a charge took."""
+"""What the claims services share: the edit check, event and audit rows (charge and claim events),
+line snapshots, and telling the authorizations what a charge took."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
@@ -16,7 +16,7 @@ from audit.services import audit_event_record
 from authorizations.domain.types import AuthorizationFacts
 from authorizations.services import authorization_usage_record, authorization_usage_remove
 from claims.domain.capture_plan import ChargeRow, UsageLine, usage_actions
-from claims.models import ChargeEvent, ChargeSet
+from claims.models import ChargeEvent, ChargeSet, ClaimEvent
 from claims.selectors import CHARGE_OBJECT_TYPE
 from core.domain.problems import Problem
 from core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -24,6 +24,7 @@ from core.validation import raise_for_problems
 
 SYSTEM = "charges"
 OBJECT_TYPE = CHARGE_OBJECT_TYPE
+SYSTEM_LABEL = "system:claims"  # a claim event's actor when no user acted
 
 
 def raise_problems(problems: Sequence[Problem], message: str = "The data is not valid.") -> None:
@@ -129,3 +130,51 @@ def release_usage(*, authorization_id: int, charge_id: int) -> None:
     """Give back what a line took from an authorization it no longer bills against."""
     with contextlib.suppress(NotFound):
         authorization_usage_remove(auth_id=authorization_id, source_id=f"charge-line:{charge_id}")
+
+
+def claim_event_row(
+    claim_id: int,
+    *,
+    kind: str,
+    actor: PracticeAccess | None,
+    at: datetime,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    detail: str = "",
+    data: dict[str, Any] | None = None,
+    system_label: str = SYSTEM_LABEL,
+) -> dict[str, Any]:
+    """An event's column values by attname (for `core.bulk.rows_insert`, or `ClaimEvent(**row)`);
+    `system_label` names the actor when no user acted."""
+    return {
+        "claim_id": claim_id,
+        "kind": kind,
+        "actor_id": actor.user_id if actor is not None else None,
+        "actor_label": actor.username if actor is not None else system_label,
+        "occurred_at": at,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "detail": detail[:200],
+        "data": data or {},
+    }
+
+
+class EventFields(TypedDict, total=False):
+    """`claim_event`'s keywords: those of `claim_event_row`."""
+
+    kind: Required[str]
+    actor: Required[PracticeAccess | None]
+    at: Required[datetime]
+    from_status: str
+    to_status: str
+    reason: str
+    detail: str
+    data: dict[str, Any] | None
+    system_label: str
+
+
+def claim_event(claim_id: int, **fields: Unpack[EventFields]) -> ClaimEvent:
+    """An unsaved event row (save it, or bulk-create several)."""
+    return ClaimEvent(**claim_event_row(claim_id, **fields))

@@ -58,7 +58,9 @@ def claim_replace(
     line_changes: Mapping[int, LineChange] | None = None,
     practice_id: int | None = None,
 ) -> Claim:
-    """A replacement (frequency 7) of a claim the payer has; see the module docstring."""
+    """A replacement (frequency 7) of a claim the payer has; see the module docstring. (Denials'
+    "correct and resubmit" makes an unscrubbed draft with `transitions.claim_new_version_draft`
+    instead: docs/decisions/0055.)"""
     return _new_version(
         claim_id,
         frequency=ClaimFrequency.REPLACEMENT,

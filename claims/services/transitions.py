@@ -5,10 +5,12 @@ time, and reopening a claim the payer has as a new version.
   status = to WHERE pk = id AND status = expected` and its `ClaimEvent` in one transaction. The
   allowed moves come from the state machine; a move that lost a race (the status changed since
   the caller read it) is a `Conflict`, never a silent overwrite.
-* `claim_new_version(claim_id, *, actor, reason, frequency)`: nothing is deleted or edited in
-  place once the payer has the claim: a new claim (version + 1, `replaces` = this one,
+* `claim_new_version_draft(claim_id, *, actor, reason, frequency)`: nothing is deleted or edited
+  in place once the payer has the claim: a new claim (version + 1, `replaces` = this one,
   `original` = the first, a new patient control number, lines copied with new line control
-  numbers) is created as a draft, carrying the payer's claim number for REF*F8.
+  numbers) is created as an unscrubbed draft, carrying the payer's claim number for REF*F8.
+  The claims screens' correction is `claims.services.corrections.claim_replace`, which does more
+  (see docs/decisions/0055).
 
 `actor` is the signed-in user's `PracticeAccess`, or None for the system (workers reading
 acknowledgements and remittances); events name the system as "system:claims".
@@ -17,7 +19,7 @@ acknowledgements and remittances); events name the system as "system:claims".
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Required, TypedDict, Unpack
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,59 +28,14 @@ from accounts.access import PracticeAccess
 from audit.domain.categories import Category
 from audit.models import AuditEvent
 from audit.services import audit_event_record
-from claims.domain.claim_assembly import line_control_number, patient_control_number
 from claims.domain.claim_status import ClaimStatus, needs_new_version, transition_problems
-from claims.models import Claim, ClaimEvent, ClaimFrequency, ClaimLine
+from claims.models import Claim, ClaimEvent, ClaimFrequency
+from claims.services.claim_copies import copy_claim
+from claims.services.common import SYSTEM_LABEL as SYSTEM_LABEL
+from claims.services.common import claim_event as claim_event
+from claims.services.common import claim_event_row as claim_event_row
 from claims.services.common import raise_problems, require_edit
-from claims.services.numbers import claim_numbers
 from core.errors import Conflict, NotFound, ValidationFailed
-
-SYSTEM_LABEL = "system:claims"
-
-
-def claim_event_row(
-    claim_id: int,
-    *,
-    kind: str,
-    actor: PracticeAccess | None,
-    at: datetime,
-    from_status: str = "",
-    to_status: str = "",
-    reason: str = "",
-    detail: str = "",
-    data: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """An event's column values by attname (for `core.bulk.rows_insert`, or `ClaimEvent(**row)`)."""
-    return {
-        "claim_id": claim_id,
-        "kind": kind,
-        "actor_id": actor.user_id if actor is not None else None,
-        "actor_label": actor.username if actor is not None else SYSTEM_LABEL,
-        "occurred_at": at,
-        "from_status": from_status,
-        "to_status": to_status,
-        "reason": reason,
-        "detail": detail[:200],
-        "data": data or {},
-    }
-
-
-class EventFields(TypedDict, total=False):
-    """`claim_event`'s keywords: those of `claim_event_row`."""
-
-    kind: Required[str]
-    actor: Required[PracticeAccess | None]
-    at: Required[datetime]
-    from_status: str
-    to_status: str
-    reason: str
-    detail: str
-    data: dict[str, Any] | None
-
-
-def claim_event(claim_id: int, **fields: Unpack[EventFields]) -> ClaimEvent:
-    """An unsaved event row (save it, or bulk-create several)."""
-    return ClaimEvent(**claim_event_row(claim_id, **fields))
 
 
 def claim_transition(
@@ -147,7 +104,7 @@ def claim_transition(
         return Claim.objects.get(pk=claim_id)
 
 
-def claim_new_version(
+def claim_new_version_draft(
     claim_id: int,
     *,
     actor: PracticeAccess | None,
@@ -157,7 +114,14 @@ def claim_new_version(
 ) -> Claim:
     """A new version of a claim the payer has (frequency 7 replacement or 8 void), as a draft
     with the same lines. The old claim is untouched here: it is closed (or voided) when the new
-    version is accepted. Refused when the payer's claim number is unknown (pitfall C7)."""
+    version is accepted. Refused when the claim's own payer claim number is empty (pitfall C7).
+
+    Unlike `corrections.claim_replace` / `claim_void` (the claims screens), it leaves the new
+    version an unscrubbed draft (to be corrected, then scrubbed, on the claims screens), does not
+    consult the payer's correction rules (no electronic replacements, e.g. Medicare by default;
+    partial replacements), takes the payer claim number only from the claim itself (not from an
+    adjudication or 277CA), writes no audit row for the new claim, and does not refuse a void as
+    the source. Denials' "correct and resubmit" uses it (docs/decisions/0055)."""
     if actor is not None:
         require_edit(actor, object_id=claim_id)
         practice_id = actor.practice_id
@@ -186,52 +150,21 @@ def claim_new_version(
                 "The payer's claim number is not known yet (it comes with the 277CA or the 835): "
                 "a replacement or void cannot be sent without it."
             )
-        (number,) = claim_numbers(old.practice_id, 1)
-        pcn = patient_control_number(number)
-        new = Claim.objects.create(
-            practice_id=old.practice_id,
-            patient_id=old.patient_id,
-            payer_id=old.payer_id,
-            coverage_id=old.coverage_id,
-            responsibility=old.responsibility,
+        new = copy_claim(
+            old,
+            lines=list(old.lines.order_by("line_number")),
+            at=now,
+            actor=actor,
             frequency=frequency,
             version=old.version + 1,
             replaces=old,
             original_id=old.original_id or old.pk,
-            primary_claim_id=old.primary_claim_id,
-            patient_control_number=pcn,
-            status=ClaimStatus.DRAFT,
-            status_changed_at=now,
-            rendering_provider_id=old.rendering_provider_id,
-            supervising_provider_id=old.supervising_provider_id,
-            supervisor_billing=old.supervisor_billing,
-            place_of_service=old.place_of_service,
+            payer_claim_number=old.payer_claim_number,
             date_from=old.date_from,
             date_to=old.date_to,
             total_cents=old.total_cents,
-            diagnoses=list(old.diagnoses),
-            prior_auth_number=old.prior_auth_number,
-            payer_claim_number=old.payer_claim_number,
-            timely_filing_deadline=old.timely_filing_deadline,
-            created_by_id=actor.user_id if actor is not None else None,
         )
-        ClaimLine.objects.bulk_create(
-            ClaimLine(
-                claim=new,
-                line_number=line.line_number,
-                charge_id=line.charge_id,
-                code=line.code,
-                modifiers=list(line.modifiers),
-                units=line.units,
-                charge_cents=line.charge_cents,
-                place_of_service=line.place_of_service,
-                diagnosis_pointers=list(line.diagnosis_pointers),
-                service_date=line.service_date,
-                prior_auth_number=line.prior_auth_number,
-                line_control_number=line_control_number(old.practice_id, pcn, line.line_number),
-            )
-            for line in old.lines.order_by("line_number")
-        )
+        pcn = new.patient_control_number
         ClaimEvent.objects.bulk_create(
             [
                 claim_event(

@@ -20,3 +20,14 @@ def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict
 
 def query_param(request: Request, name: str, default: str = "") -> str:
     return str(request.query_params.get(name, default)).strip()
+
+
+def int_param(request: Request, name: str) -> int | None:
+    """`?name=` as a whole number; None when absent or blank, ValidationFailed when not a number."""
+    raw = query_param(request, name)
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationFailed(field_errors={name: ["Enter a whole number."]}) from None

@@ -4,41 +4,16 @@ SQLite (the demo): the model guard only."""
 
 from django.db import migrations
 
-INSTALL = [
-    """
-    CREATE OR REPLACE FUNCTION denials_denialevent_immutable() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        RAISE EXCEPTION 'denial events are append-only: % is not allowed', TG_OP
-            USING ERRCODE = 'restrict_violation';
-    END;
-    $$;
-    """,
-    """
-    CREATE TRIGGER denials_denialevent_immutable
-        BEFORE UPDATE OR DELETE ON denials_denialevent
-        FOR EACH ROW EXECUTE FUNCTION denials_denialevent_immutable();
-    """,
-]
-REMOVE = [
-    "DROP TRIGGER IF EXISTS denials_denialevent_immutable ON denials_denialevent;",
-    "DROP FUNCTION IF EXISTS denials_denialevent_immutable();",
-]
-
-
-def install(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in INSTALL:
-            schema_editor.execute(statement, params=None)
-
-
-def remove(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in REMOVE:
-            schema_editor.execute(statement, params=None)
+from core.db.append_only import append_only_trigger
 
 
 class Migration(migrations.Migration):
     dependencies = [("denials", "0001_initial")]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = [
+        append_only_trigger(
+            table="denials_denialevent",
+            name="denials_denialevent_immutable",
+            what="denial events are append-only",
+        )
+    ]

@@ -4,41 +4,16 @@ demo): the model guard only."""
 
 from django.db import migrations
 
-INSTALL = [
-    """
-    CREATE OR REPLACE FUNCTION eligibility_exchange_immutable() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        RAISE EXCEPTION 'eligibility exchanges are evidence: % is not allowed', TG_OP
-            USING ERRCODE = 'restrict_violation';
-    END;
-    $$;
-    """,
-    """
-    CREATE TRIGGER eligibility_exchange_immutable
-        BEFORE UPDATE OR DELETE ON eligibility_eligibilityexchange
-        FOR EACH ROW EXECUTE FUNCTION eligibility_exchange_immutable();
-    """,
-]
-REMOVE = [
-    "DROP TRIGGER IF EXISTS eligibility_exchange_immutable ON eligibility_eligibilityexchange;",
-    "DROP FUNCTION IF EXISTS eligibility_exchange_immutable();",
-]
-
-
-def install(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in INSTALL:
-            schema_editor.execute(statement, params=None)
-
-
-def remove(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in REMOVE:
-            schema_editor.execute(statement, params=None)
+from core.db.append_only import append_only_trigger
 
 
 class Migration(migrations.Migration):
     dependencies = [("eligibility", "0001_initial")]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = [
+        append_only_trigger(
+            table="eligibility_eligibilityexchange",
+            name="eligibility_exchange_immutable",
+            what="eligibility exchanges are evidence",
+        )
+    ]

@@ -6,7 +6,7 @@ import pytest
 from django.http import QueryDict
 from drf_spectacular.generators import SchemaGenerator
 
-from core.pagination import PageWindow, page_number, pager
+from core.pagination import PageWindow, page_bounds, page_number, pager
 from tests.conftest import verified_client
 
 LIST_OPERATIONS = [
@@ -81,3 +81,11 @@ def test_an_offset_past_any_list_is_an_empty_page_not_a_server_error(
     response = client.get("/api/patients/", {"offset": offset})
     assert response.status_code == 200
     assert (response.json()["offset"], response.json()["results"]) == (expected, [])
+
+
+@pytest.mark.parametrize(
+    ("limit", "offset", "max_size", "expected"),
+    [(50, 100, 200, (50, 100)), (0, -5, 200, (1, 0)), (10_000, 0, 200, (200, 0)), (500, 3, 300, (300, 3))],
+)
+def test_page_bounds_keep_a_selector_cut_between_one_row_and_the_cap(limit, offset, max_size, expected):
+    assert page_bounds(limit, offset, max_size=max_size) == expected

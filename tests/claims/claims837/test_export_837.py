@@ -15,7 +15,7 @@ from claims.models import Claim
 from claims.selectors.x837 import claims_837_inputs
 from claims.services.assembly import claims_assemble
 from claims.services.batch_file import claims_837_file
-from claims.services.transitions import claim_new_version, claim_transition
+from claims.services.transitions import claim_new_version_draft, claim_transition
 from tests.claims.claims837.world import make_world, reviewed_set
 from tests.edi.pyx12_oracle import pyx12_validate
 from tests.factories import CoverageFactory, PatientFactory
@@ -87,7 +87,7 @@ def test_a_replacement_carries_frequency_7_and_the_payer_claim_number():
     for to in ("queued", "submitted", "accepted_clearinghouse", "accepted_payer", "denied"):
         claim_transition(claim_id, to, actor=None)
     Claim.objects.filter(pk=claim_id).update(payer_claim_number="PAYER123")
-    new = claim_new_version(claim_id, actor=None, reason="Modifier corrected.", frequency="7")
+    new = claim_new_version_draft(claim_id, actor=None, reason="Modifier corrected.", frequency="7")
     built = claims_837_file([new.pk], practice_id=world.practice.pk)
     ok, ack = pyx12_validate(built.text)
     assert ok, ack

@@ -11,7 +11,7 @@ from django.db import connection
 
 from claims.models import Claim, ClaimEvent
 from claims.services.assembly import claims_assemble
-from claims.services.transitions import claim_new_version, claim_transition
+from claims.services.transitions import claim_new_version_draft, claim_transition
 from core.errors import Conflict, ValidationFailed
 from tests.claims.claims837.world import make_world, reviewed_set
 
@@ -104,7 +104,7 @@ def test_reopening_a_claim_the_payer_has_is_a_new_version():
     claim = _with_payer(_ready_claim())
     with pytest.raises(ValidationFailed, match="new version"):
         claim_transition(claim.pk, "ready", actor=None)
-    new = claim_new_version(claim.pk, actor=None, reason="Wrong modifier.", frequency="7")
+    new = claim_new_version_draft(claim.pk, actor=None, reason="Wrong modifier.", frequency="7")
     assert (new.version, new.replaces_id, new.original_id, new.frequency, new.status) == (
         2,
         claim.pk,
@@ -121,14 +121,14 @@ def test_reopening_a_claim_the_payer_has_is_a_new_version():
     claim.refresh_from_db()
     assert claim.status == "paid"  # untouched until the new version is accepted
     with pytest.raises(Conflict, match="newer version"):
-        claim_new_version(claim.pk, actor=None, reason="Again.", frequency="7")
+        claim_new_version_draft(claim.pk, actor=None, reason="Again.", frequency="7")
 
 
 @pytest.mark.django_db
 def test_a_claim_the_payer_does_not_have_is_fixed_in_place_not_versioned():
     claim = _ready_claim()
     with pytest.raises(Conflict, match="fixed in place"):
-        claim_new_version(claim.pk, actor=None, reason="x", frequency="7")
+        claim_new_version_draft(claim.pk, actor=None, reason="x", frequency="7")
 
 
 @pytest.mark.django_db
@@ -136,7 +136,7 @@ def test_c7_no_payer_claim_number_no_correction():
     claim = _with_payer(_ready_claim())
     Claim.objects.filter(pk=claim.pk).update(payer_claim_number="")
     with pytest.raises(ValidationFailed, match="payer's claim number"):
-        claim_new_version(claim.pk, actor=None, reason="Fix.", frequency="8")
+        claim_new_version_draft(claim.pk, actor=None, reason="Fix.", frequency="8")
 
 
 @pytest.mark.django_db

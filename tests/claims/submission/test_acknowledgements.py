@@ -311,12 +311,12 @@ def test_receiving_refuses_an_unknown_kind(office: Office) -> None:
 
 
 def test_the_payers_277ca_accepting_a_replacement_closes_the_claim_it_replaces(office: Office) -> None:
-    from claims.services.transitions import claim_new_version
+    from claims.services.transitions import claim_new_version_draft
 
     # given: a claim the payer paid (claim number PAY-1), and its replacement (7) sent
     _batch, (claim,) = _sent(office, 1)
     Claim.objects.filter(pk=claim.pk).update(status="paid", payer_claim_number="PAY-1")
-    replacement = claim_new_version(claim.pk, actor=None, reason="Modifier fixed", frequency="7")
+    replacement = claim_new_version_draft(claim.pk, actor=None, reason="Modifier fixed", frequency="7")
     Claim.objects.filter(pk=replacement.pk).update(status="submitted")
     replacement.refresh_from_db()
     # when: the clearinghouse and then the payer accept the replacement

@@ -1,0 +1,1 @@
+"""Database helpers shared by the apps: append-only tables (`append_only`)."""
