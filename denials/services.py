@@ -265,7 +265,7 @@ def _replacement_claim_id(access: PracticeAccess, denial: Denial, note: str) -> 
     claims app corrects, scrubs and sends; one per claim (a second denied line of the same claim
     finds it). A rejection is fixed in place by the claims app: no new version. Not
     `claim_replace` (the claims screens'), which scrubs the copy at once and applies the payer's
-    correction rules (docs/decisions/0055)."""
+    correction rules (docs/decisions/0053)."""
     if denial.source == Source.REJECTION:
         return None
     existing = selectors.claim_replacement_id(claim_id=denial.claim_id)

@@ -60,7 +60,7 @@ def claim_replace(
 ) -> Claim:
     """A replacement (frequency 7) of a claim the payer has; see the module docstring. (Denials'
     "correct and resubmit" makes an unscrubbed draft with `transitions.claim_new_version_draft`
-    instead: docs/decisions/0055.)"""
+    instead: docs/decisions/0053.)"""
     return _new_version(
         claim_id,
         frequency=ClaimFrequency.REPLACEMENT,

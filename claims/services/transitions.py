@@ -10,7 +10,7 @@ time, and reopening a claim the payer has as a new version.
   `original` = the first, a new patient control number, lines copied with new line control
   numbers) is created as an unscrubbed draft, carrying the payer's claim number for REF*F8.
   The claims screens' correction is `claims.services.corrections.claim_replace`, which does more
-  (see docs/decisions/0055).
+  (see docs/decisions/0053).
 
 `actor` is the signed-in user's `PracticeAccess`, or None for the system (workers reading
 acknowledgements and remittances); events name the system as "system:claims".
@@ -121,7 +121,7 @@ def claim_new_version_draft(
     consult the payer's correction rules (no electronic replacements, e.g. Medicare by default;
     partial replacements), takes the payer claim number only from the claim itself (not from an
     adjudication or 277CA), writes no audit row for the new claim, and does not refuse a void as
-    the source. Denials' "correct and resubmit" uses it (docs/decisions/0055)."""
+    the source. Denials' "correct and resubmit" uses it (docs/decisions/0053)."""
     if actor is not None:
         require_edit(actor, object_id=claim_id)
         practice_id = actor.practice_id

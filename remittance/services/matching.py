@@ -3,7 +3,7 @@ its service lines to the claim's billed lines by hand (R17, line splits R13), or
 exception with a reason. A manual match runs the same posting rules as `era_post` (balancing,
 line matching, reversals, the ledger, underpayments, the denials hand-off) for that one CLP and
 resolves every open exception of it; if it still does not post, nothing changes and the biller
-is told why (decision 0051: a CLP posts whole or not at all)."""
+is told why (decision 0050: a CLP posts whole or not at all)."""
 
 from __future__ import annotations
 

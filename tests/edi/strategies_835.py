@@ -24,7 +24,7 @@ REASONS = ["45", "1", "2", "3", "197", "50", "253", "243", "B7", "999"]
 CODES = ["90837", "90834", "90791", "90785"]
 
 
-# Generation speed (decision record 0054): the strategies are built once, and the parts of a file
+# Generation speed (decision record 0052): the strategies are built once, and the parts of a file
 # are drawn by plain functions, not nested @st.composite strategies. A strategy made inside each
 # draw is validated and labelled again every time; that cost half of the generation time. The
 # same choices still make the same files.

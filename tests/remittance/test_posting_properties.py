@@ -6,7 +6,7 @@ ones (the generators of tests/edi/test_x835_properties.py), 1,000 examples per p
   anything else is a located exception or a located parse error.
 - Database level: the real `era_post` on PostgreSQL. One practice (patient, coverage, provider)
   is made once for the class; each example bills the file's claims, posts, checks and is rolled
-  back (hypothesis.extra.django.TestCase: a savepoint per example, decision record 0054). What
+  back (hypothesis.extra.django.TestCase: a savepoint per example, decision record 0052). What
   this adds is persistence: rejected files write nothing financial, posted ones keep the ledger
   invariant, and a failure half-way through a posting leaves no row at all.
 """
