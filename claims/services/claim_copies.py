@@ -18,13 +18,17 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from claims.domain.claim_assembly import line_control_number, patient_control_number
 from claims.domain.claim_status import ClaimStatus
-from claims.models import Claim, ClaimEvent, ClaimLine
+from claims.domain.cob import replacements_allowed
+from claims.models import Claim, ClaimEvent, ClaimFrequency, ClaimLine
+from claims.selectors.cob import correction_terms
 from claims.selectors.x837 import claims_837_with_cob
 from claims.services.common import claim_event
 from claims.services.numbers import claim_numbers
 from core.domain.problems import Problem, Severity, problem_as_dict
+from core.errors import ValidationFailed
 from edi import x837p
 from edi.reader import DEFAULT_DELIMITERS
+from payer_rules.domain.policy import CorrectionRules
 
 CLAIM_OBJECT_TYPE = "claim"
 
@@ -47,6 +51,23 @@ def audit_claim_change(access: PracticeAccess | None, claim: Claim, *, detail: s
         object_id=claim.pk,
         detail=detail[:200],
     )
+
+
+def require_payer_takes_new_version(old: Claim, frequency: str) -> CorrectionRules | None:
+    """The payer's correction rules for `old` (None: none set), refused when the payer does not
+    take a replacement (7) or void (8) electronically (pitfall C7: Medicare by default). `old`
+    has its payer loaded."""
+    words = "replacement" if frequency == ClaimFrequency.REPLACEMENT else "void"
+    terms = correction_terms([old.payer_id], old.date_from).get(old.payer_id)
+    rules = terms.rules if terms is not None else None
+    setting = None if rules is None else (rules.replacements if words == "replacement" else rules.voids)
+    if not replacements_allowed(setting, old.payer.kind):
+        raise ValidationFailed(
+            f"{old.payer.name} does not take {words} claims electronically (frequency "
+            f"{frequency}). Ask the payer for a reopening or a corrected paper claim.",
+            code="payer_refuses_corrections",
+        )
+    return rules
 
 
 def copy_claim(

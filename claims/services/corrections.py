@@ -27,10 +27,15 @@ from django.utils import timezone
 
 from accounts.access import PracticeAccess
 from claims.domain.claim_status import PAYER_HAS_IT, ClaimStatus, needs_new_version, transition_problems
-from claims.domain.cob import replacement_line_problems, replacements_allowed
+from claims.domain.cob import replacement_line_problems
 from claims.models import Claim, ClaimEvent, ClaimFrequency, ClaimLine
-from claims.selectors.cob import correction_terms, payer_claim_number
-from claims.services.claim_copies import audit_claim_change, claim_scrub_and_ready, copy_claim
+from claims.selectors.cob import payer_claim_number
+from claims.services.claim_copies import (
+    audit_claim_change,
+    claim_scrub_and_ready,
+    copy_claim,
+    require_payer_takes_new_version,
+)
 from claims.services.common import raise_problems, require_edit
 from claims.services.transitions import claim_event, claim_transition
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -143,15 +148,7 @@ def _new_version(
                 f"This claim already has a newer version ({newer.patient_control_number}); correct that one.",
                 code="claim_has_new_version",
             )
-        terms = correction_terms([old.payer_id], old.date_from).get(old.payer_id)
-        rules = terms.rules if terms is not None else None
-        setting = None if rules is None else (rules.replacements if words == "replacement" else rules.voids)
-        if not replacements_allowed(setting, old.payer.kind):
-            raise ValidationFailed(
-                f"{old.payer.name} does not take {words} claims electronically (frequency "
-                f"{frequency}). Ask the payer for a reopening or a corrected paper claim.",
-                code="payer_refuses_corrections",
-            )
+        rules = require_payer_takes_new_version(old, frequency)
         number = payer_claim_number(old)
         if not number:
             raise ValidationFailed(

@@ -30,7 +30,7 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from claims.domain.claim_status import ClaimStatus, needs_new_version, transition_problems
 from claims.models import Claim, ClaimEvent, ClaimFrequency
-from claims.services.claim_copies import copy_claim
+from claims.services.claim_copies import copy_claim, require_payer_takes_new_version
 from claims.services.common import SYSTEM_LABEL as SYSTEM_LABEL
 from claims.services.common import claim_event as claim_event
 from claims.services.common import claim_event_row as claim_event_row
@@ -117,9 +117,9 @@ def claim_new_version_draft(
     version is accepted. Refused when the claim's own payer claim number is empty (pitfall C7).
 
     Unlike `corrections.claim_replace` / `claim_void` (the claims screens), it leaves the new
-    version an unscrubbed draft (to be corrected, then scrubbed, on the claims screens), does not
-    consult the payer's correction rules (no electronic replacements, e.g. Medicare by default;
-    partial replacements), takes the payer claim number only from the claim itself (not from an
+    version an unscrubbed draft (to be corrected, then scrubbed, on the claims screens), always
+    carries every line (a payer's partial replacements are not offered), takes the payer claim
+    number only from the claim itself (not from an
     adjudication or 277CA), writes no audit row for the new claim, and does not refuse a void as
     the source. Denials' "correct and resubmit" uses it (docs/decisions/0053)."""
     if actor is not None:
@@ -131,7 +131,7 @@ def claim_new_version_draft(
         raise ValidationFailed("A new version is a replacement (7) or a void (8).")
     now = timezone.now()
     with transaction.atomic():
-        rows = Claim.objects.select_for_update(of=("self",)).filter(pk=claim_id)
+        rows = Claim.objects.select_for_update(of=("self",)).select_related("payer").filter(pk=claim_id)
         if practice_id is not None:
             rows = rows.filter(practice_id=practice_id)
         old = rows.first()
@@ -145,6 +145,7 @@ def claim_new_version_draft(
             )
         if Claim.objects.filter(replaces_id=old.pk).exclude(status=ClaimStatus.VOIDED).exists():
             raise Conflict("This claim already has a newer version.", code="claim_has_new_version")
+        require_payer_takes_new_version(old, frequency)  # C7: e.g. Medicare takes none electronically
         if not old.payer_claim_number.strip():
             raise ValidationFailed(
                 "The payer's claim number is not known yet (it comes with the 277CA or the 835): "

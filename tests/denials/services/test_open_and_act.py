@@ -217,6 +217,21 @@ def test_c7_no_replacement_without_the_payers_claim_number(world: World) -> None
     assert denial.status == "open"
 
 
+def test_c7_no_electronic_replacement_for_a_payer_that_takes_none(world: World) -> None:
+    """Correct and resubmit applies the payer's correction rules, as the claims screens do:
+    Medicare takes no electronic replacement by default (C7), so nothing is created."""
+    denial = world.denial(carc="4")
+    world.payer.kind = "medicare"
+    world.payer.save(update_fields=["kind"])
+    with pytest.raises(ValidationFailed, match="does not take replacement claims electronically"):
+        services.denial_correct_and_resubmit(
+            access=world.access(world.biller), denial_id=denial.pk, note="Add modifier 95"
+        )
+    denial.refresh_from_db()
+    assert denial.status == "open"
+    assert not Claim.objects.filter(replaces_id=denial.claim_id).exists()
+
+
 def test_two_denied_lines_of_one_claim_share_one_replacement(world: World) -> None:
     claim = world.claim(lines=2)
     adjudication = world.adjudicate(claim, adjustments=[("CO", "4", 15000)])
