@@ -199,3 +199,10 @@ def test_r9_claim_payment_equals_the_lines_payments_less_the_claim_level_adjustm
         -1:
     ] != []
     assert lines_imbalance(replace(claim, lines=())) is None  # no lines: the claim level alone
+    # RFI 1053's case: a claim-level PR of 5.00 lowers CLP04 below what the lines pay
+    from edi.x835 import Adjustment
+
+    pr5 = Adjustment(group="PR", reason="1", amount=Decimal("5.00"), quantity=None, segment_number=0)
+    with_claim_level = replace(claim, adjustments=(pr5,), paid=claim.paid - Decimal("5.00"))
+    assert lines_imbalance(with_claim_level) is None
+    assert lines_imbalance(replace(with_claim_level, paid=claim.paid)) is not None
