@@ -29,6 +29,10 @@ class ExceptionDismissForm(forms.Form):
     reason = forms.CharField(label="Why", max_length=300)
 
 
+class ProviderItemCloseForm(forms.Form):
+    reason = forms.CharField(label="How it was settled", max_length=300)
+
+
 class ExceptionLinesMatchForm(forms.Form):
     """One select per ERA service line (`line_<era line id>`): the billed line it pays."""
 

@@ -247,6 +247,7 @@ class ProviderLevelItem(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         OFFSET = "offset", "Offset by a later ERA"
+        CLOSED = "closed", "Closed by hand"
 
     practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="+")
     era = models.ForeignKey(EraFile, on_delete=models.PROTECT, related_name="provider_items")
@@ -260,6 +261,12 @@ class ProviderLevelItem(models.Model):
         EraFile, null=True, blank=True, on_delete=models.PROTECT, related_name="offset_provider_items"
     )
     offset_at = models.DateTimeField(null=True, blank=True)
+    # settled outside the 835s (a check sent back, a payer's letter): closed by a biller, with why
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    close_reason = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField()
 
     class Meta:
@@ -270,8 +277,14 @@ class ProviderLevelItem(models.Model):
                     models.Q(status="offset")
                     & models.Q(offset_by__isnull=False)
                     & models.Q(offset_at__isnull=False)
-                ),
+                )
+                | (models.Q(status="closed") & models.Q(offset_by__isnull=True)),
                 name="remittance_providerlevelitem_offset_has_era",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed")
+                | (models.Q(closed_at__isnull=False) & ~models.Q(close_reason="")),
+                name="remittance_providerlevelitem_closed_says_why",
             ),
             models.CheckConstraint(
                 condition=~models.Q(amount_cents=0), name="remittance_providerlevelitem_not_zero"

@@ -1,17 +1,19 @@
 """The provider-level items screen (R10, R11): forward balances and recoupments the payers carry
 between payments, open ones per payer with their age, and the latest offsets with both ERAs.
-BILLING_VIEW (billers, practice admins)."""
+BILLING_VIEW (billers, practice admins); closing an item settled outside the 835s needs
+BILLING_EDIT (billers)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import screen_access
 from accounts.domain.roles import Capability
@@ -20,7 +22,9 @@ from core.money import format_cents
 from core.views import app_errors
 from practice.selectors import practice_today, practice_zone
 from remittance import selectors
+from remittance.forms import ProviderItemCloseForm
 from remittance.models import ProviderLevelItem
+from remittance.services.provider_items import provider_item_close
 
 REASON_LABELS = {
     "FB": "Forward balance",
@@ -31,6 +35,7 @@ REASON_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class ItemRow:
+    id: int
     payer: str
     reason: str
     reference: str
@@ -43,6 +48,7 @@ class ItemRow:
     offset_on: str = ""
     offset_url: str = ""
     offset_trace: str = ""
+    closed: str = ""  # "<date> by <user>: <why>" when closed by hand
 
 
 def _direction(cents: int) -> str:
@@ -62,7 +68,12 @@ def provider_items(request: HttpRequest) -> HttpResponse:
         opened_on = timezone.localtime(item.created_at, zone).date()
         age = (today - opened_on).days
         offset = item.offset_by
+        closed = ""
+        if item.closed_at is not None:
+            who = item.closed_by.username if item.closed_by is not None else "?"
+            closed = f"{date_label(timezone.localtime(item.closed_at, zone).date(), weekday=False)} by {who}: {item.close_reason}"
         return ItemRow(
+            id=item.pk,
             payer=item.payer_name or item.payer_id,
             reason=f"{item.reason} · {REASON_LABELS.get(item.reason, 'Provider-level adjustment')}",
             reference=item.reference or "—",
@@ -77,6 +88,7 @@ def provider_items(request: HttpRequest) -> HttpResponse:
             else "",
             offset_url=reverse("remittance:era_detail", args=[offset.pk]) if offset else "",
             offset_trace=offset.trace_number if offset else "",
+            closed=closed,
         )
 
     open_rows = [row(item) for item in found.open]
@@ -87,5 +99,20 @@ def provider_items(request: HttpRequest) -> HttpResponse:
         "payers": [{"name": name, "rows": rows, "count": len(rows)} for name, rows in payers.items()],
         "open_count": len(open_rows),
         "offset_rows": [row(item) for item in found.offset],
+        "can_edit": access.can(Capability.BILLING_EDIT),
     }
     return render(request, "remittance/provider_items.html", context)
+
+
+@login_required
+@require_POST
+@app_errors(conflict_redirect="remittance:provider_items")
+def provider_item_close_view(request: HttpRequest, item_id: int) -> HttpResponse:
+    access = screen_access(request, Capability.BILLING_EDIT)
+    form = ProviderItemCloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say how the item was settled.")
+        return redirect("remittance:provider_items")
+    provider_item_close(access=access, item_id=item_id, reason=form.cleaned_data["reason"])
+    messages.success(request, "Closed.")
+    return redirect("remittance:provider_items")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce
 
 from accounts.access import PracticeAccess
 from accounts.domain.roles import Capability
@@ -243,15 +244,17 @@ class ProviderItems:
 
 
 def provider_items_for_user(*, access: PracticeAccess, limit: int = 200) -> ProviderItems:
-    """Open items by payer, oldest first, and the latest offset ones with both ERAs (two queries)."""
+    """Open items by payer, oldest first, and the latest settled ones: offset (with both ERAs) or
+    closed by hand (with who and why). Two queries."""
     access.require(Capability.BILLING_VIEW)
     base = ProviderLevelItem.objects.filter(practice_id=access.practice_id).select_related("era", "offset_by")
     base = base.defer("era__raw", "offset_by__raw")
     open_items = list(
         base.filter(status=ProviderLevelItem.Status.OPEN).order_by("payer_name", "created_at", "pk")[:limit]
     )
+    settled = base.filter(status__in=[ProviderLevelItem.Status.OFFSET, ProviderLevelItem.Status.CLOSED])
     offset_items = list(
-        base.filter(status=ProviderLevelItem.Status.OFFSET).order_by("-offset_at", "-pk")[:limit]
+        settled.select_related("closed_by").order_by(Coalesce("offset_at", "closed_at").desc(), "-pk")[:limit]
     )
     return ProviderItems(open_items, offset_items)
 

@@ -12,6 +12,11 @@ urlpatterns = [
     path("eras/<int:era_id>/withdraw/", views.era_withdraw_view, name="era_withdraw"),
     path("exceptions/", views.exception_queue, name="exceptions"),
     path("provider-items/", provider_views.provider_items, name="provider_items"),
+    path(
+        "provider-items/<int:item_id>/close/",
+        provider_views.provider_item_close_view,
+        name="provider_item_close",
+    ),
     path("exceptions/<int:exception_id>/match/", views.exception_match_view, name="exception_match"),
     path(
         "exceptions/<int:exception_id>/match-lines/",

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db import transaction
 from django.utils import timezone
 
+from accounts.access import PracticeAccess
+from accounts.domain.roles import Capability
+from audit.domain.categories import Category
+from audit.models import AuditEvent
+from audit.services import audit_event_record
+from core.errors import Conflict, NotFound, ValidationFailed
 from remittance.domain import posting as plan
 from remittance.domain.provider_items import OpenItem, PlbAmount, is_tracked, plan_provider_items
 from remittance.models import EraFile, ProviderLevelItem
@@ -58,3 +65,39 @@ def provider_items_record(*, era: EraFile, entries: Sequence[plan.LedgerEntry]) 
             for amount in decided.opened
         ]
     )
+
+
+def provider_item_close(*, access: PracticeAccess, item_id: int, reason: str) -> None:
+    """Close an open provider-level item settled outside the 835s (a refund check, a payer's
+    letter), with the reason (required and kept). BILLING_EDIT; audited. The ledger is not
+    touched: the money moved when the ERAs were posted, and what settles it outside an ERA is
+    recorded where it happens."""
+    access.require(Capability.BILLING_EDIT)
+    why = reason.strip()
+    if not why:
+        raise ValidationFailed("Say how the item was settled.", field_errors={"reason": ["Required."]})
+    with transaction.atomic():
+        item = (
+            ProviderLevelItem.objects.select_for_update(of=("self",))
+            .filter(pk=item_id, practice_id=access.practice_id)
+            .first()
+        )
+        if item is None:
+            raise NotFound("No such provider-level item.")
+        if item.status != ProviderLevelItem.Status.OPEN:
+            raise Conflict("This item is not open any more.", code="provider_item_not_open")
+        ProviderLevelItem.objects.filter(pk=item.pk).update(
+            status=ProviderLevelItem.Status.CLOSED,
+            closed_at=timezone.now(),
+            closed_by_id=access.user_id,
+            close_reason=why[:300],
+        )
+        audit_event_record(
+            context=access.audit,
+            action=AuditEvent.Action.UPDATE,
+            category=Category.BILLING,
+            practice_id=access.practice_id,
+            object_type="provider_level_item",
+            object_id=str(item.pk),
+            detail="closed by hand",
+        )

@@ -76,6 +76,12 @@ ENTRIES: dict[str, dict[str, Any]] = {
     "remittance:era_detail": {"access": _only(*READERS), "kwargs": lambda g: {"era_id": _era(g).pk}},
     "remittance:exceptions": {"access": _only(*READERS)},
     "remittance:provider_items": {"access": _only(*READERS)},
+    # A POST without a reason answers with a redirect (message) for editors: nothing changes.
+    "remittance:provider_item_close": {
+        "access": _only(*EDITORS),
+        "kwargs": lambda g: {"item_id": 999999},
+        "method": "post",
+    },
     # Without a reason both answer with a redirect and a message for editors: nothing changes.
     "remittance:era_force_post": {
         "access": _only(*EDITORS),

@@ -147,3 +147,75 @@ def test_r11_a_held_era_opens_no_item_until_it_is_posted_anyway(world, make_memb
     assert [(i.era_id, i.reason, i.amount_cents, i.status) for i in ProviderLevelItem.objects.all()] == [
         (held.pk, "FB", -500, "open")
     ]
+
+
+def _forward_balance(world: World) -> ProviderLevelItem:
+    _post(world, era("50.00", "EFT0001", *PAID_900))
+    _post(world, era("0.00", "EFT0002", *REVERSED_900, "PLB*1234567893*20261231*FB:FWD900*-50.00"))
+    return ProviderLevelItem.objects.get()
+
+
+def test_r11_an_item_settled_outside_the_835s_is_closed_by_a_biller_with_why(world, make_member):
+    from core.errors import Conflict, PermissionDenied, ValidationFailed
+    from practice.access import practice_access_for
+    from remittance.services.provider_items import provider_item_close
+
+    item = _forward_balance(world)
+    ledger_before = LedgerEntry.objects.count()
+
+    def access(role: str):  # type: ignore[no-untyped-def]
+        return practice_access_for(user=make_member(role, world.practice), practice_id=world.practice.pk)
+
+    biller = access("biller")
+    with pytest.raises(PermissionDenied):
+        provider_item_close(access=access("practice_admin"), item_id=item.pk, reason="Refund check 1001")
+    with pytest.raises(ValidationFailed):
+        provider_item_close(access=biller, item_id=item.pk, reason="  ")
+    assert _items() == [("FB", "FWD900", -5000, "open")]
+
+    provider_item_close(access=biller, item_id=item.pk, reason="Refund check 1001 received")
+
+    item.refresh_from_db()
+    assert (item.status, item.close_reason, item.closed_by_id) == (
+        "closed",
+        "Refund check 1001 received",
+        biller.user_id,
+    )
+    assert item.closed_at is not None
+    assert LedgerEntry.objects.count() == ledger_before  # the money moved with the ERAs
+    with pytest.raises(Conflict):
+        provider_item_close(access=biller, item_id=item.pk, reason="again")
+    # a later ERA with the opposite amount opens its own item: the closed one is not offset
+    later = _post(
+        world,
+        era(
+            "150.00",
+            "EFT0003",
+            "CLP*PCN910*1*200.00*200.00*0*12*C2*11*1",
+            "PLB*1234567893*20261231*FB:FWD900*50.00",
+        ),
+    )
+    assert later.status == "posted"
+    assert _items() == [("FB", "FWD900", -5000, "closed"), ("FB", "FWD900", 5000, "open")]
+
+
+def test_r11_the_screen_closes_an_item_and_lists_it_as_closed(world, make_member, client_for):
+    from django.urls import reverse
+
+    item = _forward_balance(world)
+    biller = client_for(make_member("biller", world.practice))
+    page = biller.get(reverse("remittance:provider_items")).content.decode()
+    assert f'action="{reverse("remittance:provider_item_close", args=[item.pk])}"' in page
+
+    response = biller.post(
+        reverse("remittance:provider_item_close", args=[item.pk]), {"reason": "Payer letter 7"}
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "closed"
+    page = biller.get(reverse("remittance:provider_items")).content.decode()
+    assert "Payer letter 7" in page
+    assert "No open provider-level item." in page
+    reader = client_for(make_member("practice_admin", world.practice))
+    assert "provider_item_close" not in reader.get(reverse("remittance:provider_items")).content.decode()
