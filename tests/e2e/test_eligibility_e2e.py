@@ -32,7 +32,7 @@ def test_verify_now_shows_plain_benefits_then_what_changed(live_server, page: Pa
     expect(benefits).to_contain_text("$20.00 copay per visit")
     expect(benefits).to_contain_text("$500.00 of $500.00 deductible left")
     expect(page.locator(f"#eligibility-coverage-{coverage.pk} .badge.sandbox").first).to_have_text("Sandbox")
-    expect(page.locator(f"#eligibility-status-{coverage.pk}")).to_contain_text("Active for Mar 10, 2026")
+    expect(page.locator(f"#eligibility-status-{coverage.pk}")).to_contain_text("Active for Tue 10 Mar 2026")
 
     # when: the payer has ended the coverage (the sandbox's terminated member) and we verify again
     Coverage.objects.filter(pk=coverage.pk).update(member_id="SBX1007")
@@ -47,7 +47,7 @@ def test_verify_now_shows_plain_benefits_then_what_changed(live_server, page: Pa
     # and the history keeps both checks, each with its record
     expect(page.locator(f"#eligibility-history-{coverage.pk} tbody tr")).to_have_count(2)
     # the date typed is the date checked (E6), shown unchanged
-    expect(page.locator(f"#eligibility-history-{coverage.pk} tbody tr").first).to_contain_text("Mar 10, 2026")
+    expect(page.locator(f"#eligibility-history-{coverage.pk} tbody tr").first).to_contain_text("Tue 10 Mar 2026")
 
     # and the alert is on the problems page reached from the navigation
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Before the session").click()
