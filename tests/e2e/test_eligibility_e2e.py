@@ -47,7 +47,9 @@ def test_verify_now_shows_plain_benefits_then_what_changed(live_server, page: Pa
     # and the history keeps both checks, each with its record
     expect(page.locator(f"#eligibility-history-{coverage.pk} tbody tr")).to_have_count(2)
     # the date typed is the date checked (E6), shown unchanged
-    expect(page.locator(f"#eligibility-history-{coverage.pk} tbody tr").first).to_contain_text("Tue 10 Mar 2026")
+    expect(page.locator(f"#eligibility-history-{coverage.pk} tbody tr").first).to_contain_text(
+        "Tue 10 Mar 2026"
+    )
 
     # and the alert is on the problems page reached from the navigation
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Before the session").click()
